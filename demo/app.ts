@@ -1,0 +1,211 @@
+/**
+ * The demo platform: the lead API of seed 001 on a real SQLite database, plus the
+ * playground, the landing page and the built widget, all from one origin. The
+ * Hono app is built by {@link createApp}, so unit tests can call it without a port.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { extname, join, normalize, resolve } from 'node:path'
+import { type Context, Hono } from 'hono'
+import { cors } from 'hono/cors'
+import { streamSSE } from 'hono/streaming'
+import * as v from 'valibot'
+import type { Db } from './db'
+
+/** Fault modes the demo API can simulate on `PUT /inbox/direct/lead`, for tests and the playground. */
+export const FAULTS = ['none', '500', '503', '429', '401', '413', 'slow', 'hang', 'drop'] as const
+export type Fault = (typeof FAULTS)[number]
+
+/** Options of {@link createApp}. */
+export interface AppOptions {
+  db: Db
+  /** Accepted value of `x-bp-token` and `x-bot-token`. Default `demo-token`. */
+  token?: string
+  /** Folder of the built widget (`npm run build`). Default `dist`. */
+  dist?: string
+  /** Folder of the demo pages. Default `demo`. */
+  demo?: string
+  /** Initial fault mode. Default `none`. */
+  fault?: Fault
+  /** Delay of the `slow` fault (ms). Default 3000. */
+  slowMs?: number
+}
+
+const str = (max: number) => v.pipe(v.string(), v.maxLength(max))
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(128))
+
+/** The PUT body schema (seed 001, Request Body); extra fields are ignored. */
+export const LeadBody = v.object({
+  uuid: id,
+  botId: id,
+  customerId: id,
+  name: v.optional(str(200)),
+  email: v.optional(str(320)),
+  phone: v.optional(
+    v.pipe(v.string(), v.regex(/^\d{0,20}$/, 'digits only, without the dial code')),
+  ),
+  dialCode: v.optional(v.pipe(v.string(), v.regex(/^\+\d{1,4}$/, 'a "+" and 1 to 4 digits'))),
+  status: v.optional(
+    v.picklist(['OPEN', 'INPROGRESS', 'REVIEW', 'ONHOLD', 'DEPENDANCY', 'CLOSED']),
+  ),
+  picture: v.optional(v.pipe(v.string(), v.url())),
+  agentId: v.optional(str(128)),
+  tags: v.optional(v.pipe(v.array(str(100)), v.maxLength(100))),
+  attributes: v.optional(
+    v.pipe(v.array(v.object({ key: str(100), value: str(2000) })), v.maxLength(100)),
+  ),
+  notes: v.optional(
+    v.pipe(v.array(v.object({ title: str(200), description: str(5000) })), v.maxLength(100)),
+  ),
+})
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+}
+
+/** Largest accepted PUT body (bytes); bigger answers 413 like a real gateway would. */
+export const MAX_BODY = 64 * 1024
+
+const fail = (c: Context, code: 400 | 401 | 413 | 429 | 500 | 503, message: string) =>
+  c.json({ success: false, message, code }, code)
+
+/** Builds the demo platform app. Returns the Hono app and a `setFault` control. */
+export function createApp(opts: AppOptions) {
+  const { db } = opts
+  const token = opts.token ?? 'demo-token'
+  const dist = resolve(opts.dist ?? 'dist')
+  const demo = resolve(opts.demo ?? 'demo')
+  let fault: Fault = opts.fault ?? 'none'
+  const listeners = new Set<(e: string) => void>()
+  const emit = (e: string) => {
+    for (const l of listeners) l(e)
+  }
+  /** Counters per route, so tests and the playground can see how often the widget called. */
+  const stats = { put: 0, accepted: 0 }
+
+  const app = new Hono()
+  app.use(
+    '/inbox/*',
+    cors({
+      origin: (origin) => origin,
+      allowMethods: ['GET', 'PUT', 'POST', 'OPTIONS'],
+      allowHeaders: ['content-type', 'x-bp-token', 'x-bot-token', 'authorization'],
+      exposeHeaders: ['retry-after'],
+      maxAge: 600,
+    }),
+  )
+
+  app.put('/inbox/direct/lead', async (c) => {
+    stats.put++
+    const f = fault
+    if (f === 'hang') return new Promise<Response>(() => {})
+    if (f === 'drop') {
+      // Close the socket without an answer, as a flaky network would.
+      ;(
+        c.env as { incoming?: { socket?: { destroy(): void } } } | undefined
+      )?.incoming?.socket?.destroy()
+      return new Promise<Response>(() => {})
+    }
+    if (f === 'slow') await new Promise((r) => setTimeout(r, opts.slowMs ?? 3000))
+    if (f === '500') return fail(c, 500, 'simulated server error')
+    if (f === '503') {
+      c.header('retry-after', '2')
+      return fail(c, 503, 'simulated outage, retry after 2 s')
+    }
+    if (f === '429') {
+      c.header('retry-after', '1')
+      return fail(c, 429, 'simulated rate limit, retry after 1 s')
+    }
+    if (f === '413') return fail(c, 413, 'simulated payload too large')
+    if (f === '401' || c.req.header('x-bp-token') !== token)
+      return fail(c, 401, 'missing or wrong x-bp-token')
+    const raw = await c.req.text()
+    if (raw.length > MAX_BODY) return fail(c, 413, `body larger than ${MAX_BODY} bytes`)
+    let json: unknown
+    try {
+      json = JSON.parse(raw)
+    } catch {
+      return fail(c, 400, 'body is not JSON')
+    }
+    const parsed = v.safeParse(LeadBody, json)
+    if (!parsed.success) {
+      const issue = parsed.issues[0]
+      const path = issue?.path?.map((p) => String(p.key)).join('.') ?? ''
+      return fail(c, 400, `${path || 'body'}: ${issue?.message ?? 'invalid'}`)
+    }
+    db.upsert(parsed.output)
+    stats.accepted++
+    emit(`${parsed.output.botId}/${parsed.output.customerId}`)
+    return c.json({ success: true, message: 'ok', code: 200 })
+  })
+
+  app.get('/inbox/direct/chats', (c) => {
+    if (c.req.header('x-bot-token') !== token) return fail(c, 401, 'missing or wrong x-bot-token')
+    const { botId, customerId, page = '', type = '' } = c.req.query()
+    if (!botId) return fail(c, 400, 'botId is required')
+    if (!customerId) return fail(c, 400, 'customerId is required')
+    const n = Number(page)
+    if (!Number.isInteger(n) || n < 1) return fail(c, 400, 'page must be a whole number from 1')
+    if (type !== 'lead' && type !== 'non-lead')
+      return fail(c, 400, 'type must be "lead" or "non-lead"')
+    return c.json({
+      success: true,
+      message: 'ok',
+      data: db.list(botId, customerId, type, n),
+      code: 200,
+    })
+  })
+
+  // Playground controls (not part of the platform contract).
+  app.get('/demo/api/fault', (c) => c.json({ fault, faults: FAULTS, stats }))
+  app.post('/demo/api/fault', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { fault?: string }
+    if (!FAULTS.includes(body.fault as Fault))
+      return c.json({ error: `fault must be one of ${FAULTS.join(', ')}` }, 400)
+    fault = body.fault as Fault
+    return c.json({ fault })
+  })
+  app.get('/demo/api/events', (c) =>
+    streamSSE(c, async (stream) => {
+      const send = (e: string) => void stream.writeSSE({ event: 'lead', data: e })
+      listeners.add(send)
+      stream.onAbort(() => {
+        listeners.delete(send)
+      })
+      while (!stream.aborted)
+        await stream.sleep(15_000).then(() => stream.writeSSE({ event: 'ping', data: '' }))
+    }),
+  )
+
+  const file = (c: Context, path: string, cache = 'no-cache') => {
+    if (!existsSync(path)) return c.text('not found', 404)
+    c.header('content-type', TYPES[extname(path)] ?? 'application/octet-stream')
+    c.header('cache-control', cache)
+    return c.body(readFileSync(path))
+  }
+  const inside = (root: string, rel: string) => {
+    const p = normalize(join(root, rel))
+    return p.startsWith(root) ? p : join(root, '__none__')
+  }
+  app.get('/', (c) => file(c, join(demo, 'index.html')))
+  app.get('/page/*', (c) => file(c, join(dist, 'page.html')))
+  app.get('/Reekolect.js', (c) => file(c, join(dist, 'Reekolect.js')))
+  app.get('/page.css', (c) => file(c, join(dist, 'page.css')))
+  // Hashed names never change content: cache them for a year.
+  app.get('/assets/*', (c) =>
+    file(c, inside(dist, c.req.path), 'public, max-age=31536000, immutable'),
+  )
+  app.get('/demo/*', (c) => file(c, inside(demo, c.req.path.slice('/demo'.length))))
+
+  return {
+    app,
+    setFault(f: Fault) {
+      fault = f
+    },
+    stats,
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The lead outbox: every lead change is stored before it is sent, coalesced into
+ * the latest full snapshot per visitor UUID, and sent one request at a time until
+ * the platform accepts it. The outbox, not ky, owns the retry policy
+ * (DESIGN.md §5: ky does not retry timeouts and its defaults retry 413).
+ */
+import type { LeadPayload } from './lead'
+import { report } from './log'
+import type { Kv } from './storage'
+
+/** What one send attempt returned: the HTTP status and the `Retry-After` header, if any. */
+export interface SendResult {
+  status: number
+  retryAfter?: string | null
+}
+
+/** Sends one snapshot; rejects on network failure or timeout. `keepalive` is set on page hide. */
+export type Send = (payload: LeadPayload, keepalive: boolean) => Promise<SendResult>
+
+/** A snapshot waiting in storage: the payload and a version that grows with each change. */
+interface Item {
+  payload: LeadPayload
+  v: number
+}
+
+/** Storage key of the pending snapshots, a record by visitor UUID. */
+export const OUTBOX_KEY = 'outbox'
+
+/** Statuses that will not succeed by sending the same body again: the item is parked. */
+const PARK = new Set([400, 401, 403, 413])
+
+/** First retry delay (ms), doubled per attempt up to {@link MAX_DELAY}. */
+export const BASE_DELAY = 1000
+/** Longest wait between attempts, and the cap on `Retry-After` (ms). */
+export const MAX_DELAY = 60_000
+
+/** Site-owner messages for parked statuses. */
+const WHY: Record<number, [string, string]> = {
+  400: ['E_LEAD_INVALID', 'the platform rejected the lead as a bad request (400)'],
+  401: ['E_TOKEN', 'lead sync rejected with 401 — check data-token'],
+  403: ['E_FORBIDDEN', 'lead sync rejected with 403 — allow this site’s origin for the token'],
+  413: ['E_LEAD_TOO_LARGE', 'the lead is larger than the platform accepts (413)'],
+}
+
+/** Events of the outbox, for the widget's `lead:synced` / `lead:error` events. */
+export interface OutboxEvents {
+  synced?(payload: LeadPayload): void
+  error?(code: string, status: number): void
+}
+
+/**
+ * Delay before retry `attempt` (1-based): exponential from {@link BASE_DELAY}, capped
+ * at {@link MAX_DELAY}, with jitter in [50 %, 100 %] so that many visitors of a
+ * recovering server do not retry in step.
+ */
+export function backoff(attempt: number, random: () => number = Math.random): number {
+  const d = Math.min(MAX_DELAY, BASE_DELAY * 2 ** (attempt - 1))
+  return Math.round(d / 2 + (random() * d) / 2)
+}
+
+/** `Retry-After` in ms (delta-seconds or HTTP date), capped at {@link MAX_DELAY}; `undefined` when absent or unreadable. */
+export function retryAfterMs(
+  header: string | null | undefined,
+  now = Date.now(),
+): number | undefined {
+  if (!header) return undefined
+  const s = Number(header)
+  const ms = Number.isFinite(s) ? s * 1000 : Date.parse(header) - now
+  return Number.isFinite(ms) ? Math.min(MAX_DELAY, Math.max(0, ms)) : undefined
+}
+
+/**
+ * Creates the outbox.
+ *
+ * - `put(payload)` stores the snapshot (replacing the visitor's previous one), then flushes.
+ * - `flush(keepalive)` sends what is pending, one request in flight at a time.
+ *   Called on start, on `online`, `pageshow`, and on page hide with `keepalive`.
+ * - 2xx: the snapshot is removed unless a newer one arrived meanwhile (then that is sent).
+ * - 400/401/403/413: parked, one `[Reekolect] E_…` line. 401/403 park the outbox for
+ *   the page's life (a wrong token does not become right); 400/413 wait for a new snapshot.
+ * - anything else, network errors and timeouts: retried after {@link backoff}, or after
+ *   `Retry-After` on 429/503.
+ */
+export function createOutbox(kv: Kv, send: Send, events: OutboxEvents = {}, random = Math.random) {
+  let inFlight = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let attempts = 0
+  let blocked = false
+  const parked = new Map<string, number>()
+  let disposed = false
+
+  const read = async () => (await kv.get<Record<string, Item>>(OUTBOX_KEY)) ?? {}
+
+  /** `keepalive` for page hide; `now` skips a pending backoff wait (on `online`, on page hide). */
+  async function flush(keepalive = false, now = keepalive): Promise<void> {
+    if (inFlight || blocked || disposed) return
+    if (timer && !now) return
+    clearTimeout(timer)
+    timer = undefined
+    const pending = Object.entries(await read()).filter(
+      ([uuid, item]) => parked.get(uuid) !== item.v,
+    )
+    const first = pending[0]
+    if (!first) return
+    const [uuid, item] = first
+    inFlight = true
+    let res: SendResult | undefined
+    try {
+      res = await send(item.payload, keepalive)
+    } catch {
+      res = undefined
+    }
+    inFlight = false
+    if (disposed) return
+    if (res && res.status >= 200 && res.status < 300) {
+      attempts = 0
+      const all = await read()
+      if (all[uuid]?.v === item.v) {
+        delete all[uuid]
+        await kv.set(OUTBOX_KEY, all)
+      }
+      events.synced?.(item.payload)
+      return flush()
+    }
+    if (res && PARK.has(res.status)) {
+      const [code, what] = WHY[res.status] ?? ['E_LEAD', `lead sync failed (${res.status})`]
+      const [w, fix] = what.split(' — ')
+      report(code, w ?? what, fix ?? 'check the lead fields sent by the chat flow')
+      events.error?.(code, res.status)
+      if (res.status === 401 || res.status === 403) blocked = true
+      else parked.set(uuid, item.v)
+      return flush()
+    }
+    attempts++
+    const wait =
+      (res && (res.status === 429 || res.status === 503) && retryAfterMs(res.retryAfter)) ||
+      backoff(attempts, random)
+    timer = setTimeout(() => {
+      timer = undefined
+      void flush()
+    }, wait)
+  }
+
+  return {
+    /** Stores `payload` as its visitor's latest snapshot, then flushes. Resolves once stored. */
+    async put(payload: LeadPayload): Promise<void> {
+      const all = await read()
+      all[payload.uuid] = { payload, v: (all[payload.uuid]?.v ?? 0) + 1 }
+      await kv.set(OUTBOX_KEY, all)
+      void flush()
+    },
+    flush,
+    /** Snapshots not yet accepted, by UUID (for tests and the playground). */
+    pending: async () =>
+      Object.fromEntries(Object.entries(await read()).map(([k, i]) => [k, i.payload])),
+    /** Stops timers; pending snapshots stay stored for the next page. */
+    dispose() {
+      disposed = true
+      clearTimeout(timer)
+    },
+  }
+}
+
+/** The outbox as returned by {@link createOutbox}. */
+export type Outbox = ReturnType<typeof createOutbox>

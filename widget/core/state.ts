@@ -1,0 +1,42 @@
+/**
+ * The widget's state: plain signals, created per mount (a factory, not a module
+ * singleton: DESIGN.md §4.5). The UI reads it; only actions.ts writes it.
+ */
+import { signal } from '@preact/signals-core'
+import type { AskNode } from './flow'
+import type { MessageKey } from './i18n'
+import { emptyLead, type Lead } from './lead'
+
+/** One transcript entry. `at` is epoch ms. */
+export interface Message {
+  id: number
+  from: 'bot' | 'visitor'
+  text: string
+  at: number
+}
+
+/** Most transcript entries kept (and persisted); older ones are dropped first. */
+export const MAX_MESSAGES = 200
+
+/** Creates a fresh state: closed, empty transcript, empty lead. */
+export function createState() {
+  return {
+    /** Whether the chat window is open. */
+    open: signal(false),
+    /** The transcript, oldest first, at most {@link MAX_MESSAGES}. */
+    messages: signal<Message[]>([]),
+    /** The question waiting for the visitor; `undefined` when the flow has ended. */
+    ask: signal<AskNode | undefined>(undefined),
+    /** The inline validation error of the composer, as a catalogue key and variables. */
+    error: signal<{ key: MessageKey; vars?: Record<string, number> } | undefined>(undefined),
+    /** True while an answer is being validated (e.g. the phone chunk is loading). */
+    busy: signal(false),
+    /** The lead as captured so far. */
+    lead: signal<Lead>(emptyLead()),
+    /** Bot messages that arrived while the chat was closed. */
+    unread: signal(0),
+  }
+}
+
+/** The state as returned by {@link createState}. */
+export type State = ReturnType<typeof createState>

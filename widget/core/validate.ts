@@ -1,0 +1,72 @@
+/**
+ * Validation of the visitor's answers. Errors are catalogue keys, shown inline
+ * under the composer in the visitor's language.
+ */
+import type { Answer, AskNode } from './flow'
+import type { MessageKey } from './i18n'
+
+/** Longest accepted answer per input kind, in characters (UTF-16 code units). Documented in the README. */
+export const MAX_LENGTH = { name: 100, email: 254, phone: 32, text: 1000, choice: 200 } as const
+
+/**
+ * Email format of the WHATWG HTML spec (`input type=email`,
+ * https://html.spec.whatwg.org/#valid-e-mail-address), plus a dot in the domain:
+ * `name@localhost` is valid HTML but never a lead's address.
+ */
+const EMAIL =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/
+
+/** Result of {@link check}: the answer, or the catalogue key of the error and its variables. */
+export type Checked =
+  | { ok: true; answer: Answer }
+  | { ok: false; error: MessageKey; vars?: Record<string, number> }
+
+/** Whether `s` is a valid email address (see {@link EMAIL}). */
+export const isEmail = (s: string): boolean => EMAIL.test(s)
+
+/**
+ * Validates a typed answer to `node`. Phone numbers are checked by `phone`
+ * (libphonenumber-js, loaded lazily by the caller) against `country` (ISO 3166-1
+ * alpha-2) unless the visitor typed a `+` international number.
+ */
+export async function check(
+  node: AskNode,
+  raw: string,
+  phone?: (raw: string) => Promise<{ phone: string; dialCode: string } | undefined>,
+): Promise<Checked> {
+  const text = raw.trim()
+  if (!text) return { ok: false, error: 'errRequired' }
+  const max = MAX_LENGTH[node.input]
+  if (text.length > max) return { ok: false, error: 'errTooLong', vars: { max } }
+  switch (node.input) {
+    case 'name':
+      return { ok: true, answer: { text, value: text.replace(/\s+/g, ' ') } }
+    case 'email': {
+      const value = text.toLowerCase()
+      return isEmail(value)
+        ? { ok: true, answer: { text, value } }
+        : { ok: false, error: 'errEmail' }
+    }
+    case 'phone': {
+      const p = await phone?.(text)
+      return p
+        ? {
+            ok: true,
+            answer: {
+              text: `${p.dialCode} ${p.phone}`,
+              value: `${p.dialCode}${p.phone}`,
+              phone: p,
+            },
+          }
+        : { ok: false, error: 'errPhone' }
+    }
+    case 'choice': {
+      const choice = node.options?.find((o) => o.label.toLowerCase() === text.toLowerCase())
+      return choice
+        ? { ok: true, answer: { text: choice.label, value: choice.value ?? choice.label, choice } }
+        : { ok: false, error: 'errRequired' }
+    }
+    default:
+      return { ok: true, answer: { text, value: text } }
+  }
+}

@@ -1,0 +1,56 @@
+import '@preact/signals' // installs Preact's auto-subscription to signals read in render
+import type { Actions } from '../core/actions'
+import type { Translate } from '../core/i18n'
+import type { State } from '../core/state'
+import { Composer } from './Composer'
+import { Transcript } from './Transcript'
+
+/** Props of {@link ChatWindow}. */
+export interface ChatWindowProps {
+  state: State
+  actions: Actions
+  t: Translate
+  /** BCP 47 locale of the visitor, for country names and `lang`/`dir`. */
+  locale: string
+  /** Default dial-code country, ISO 3166-1 alpha-2. */
+  country: string
+  /** `page`: full page, no close button (the landing page). */
+  mode: 'launcher' | 'page'
+}
+
+/**
+ * The chat window: a labelled, non-modal dialog with a header, the transcript and
+ * the composer. Escape closes it (launcher mode). Renders nothing while closed.
+ */
+export function ChatWindow({ state, actions, t, locale, country, mode }: ChatWindowProps) {
+  if (!state.open.value) return null
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && mode === 'launcher') actions.close()
+  }
+  return (
+    <section
+      class={mode === 'page' ? 'win page' : 'win float'}
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="rk-title"
+      lang={locale}
+      onKeyDown={onKeyDown}
+    >
+      <header class="head">
+        <div>
+          <h2 id="rk-title">{t('title')}</h2>
+          <p class="sub">{t('subtitle')}</p>
+        </div>
+        {mode === 'launcher' && (
+          <button type="button" class="x" aria-label={t('close')} onClick={actions.close}>
+            <svg viewBox="0 0 24 24" aria-hidden="true">
+              <path d="M6 6l12 12M18 6L6 18" />
+            </svg>
+          </button>
+        )}
+      </header>
+      <Transcript messages={state.messages} t={t} />
+      <Composer state={state} actions={actions} t={t} locale={locale} country={country} />
+    </section>
+  )
+}

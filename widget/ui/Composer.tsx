@@ -1,0 +1,94 @@
+import { useEffect, useRef, useState } from 'preact/hooks'
+import type { Actions } from '../core/actions'
+import type { AskNode } from '../core/flow'
+import type { Translate } from '../core/i18n'
+import type { State } from '../core/state'
+import { MAX_LENGTH } from '../core/validate'
+import { PhoneCountry } from './PhoneCountry'
+
+/** Input attributes per question kind: the right keyboard and autofill on phones. */
+const INPUT: Record<AskNode['input'], Record<string, string>> = {
+  name: { type: 'text', autocomplete: 'name' },
+  email: { type: 'email', inputmode: 'email', autocomplete: 'email' },
+  phone: { type: 'tel', inputmode: 'tel', autocomplete: 'tel-national' },
+  text: { type: 'text', autocomplete: 'off' },
+  choice: { type: 'text', autocomplete: 'off' },
+}
+
+/**
+ * The composer: quick-reply buttons for choice questions, otherwise a labelled
+ * input with its inline error (`aria-invalid`, `aria-describedby`, announced by a
+ * live region). Focus follows the question.
+ */
+export function Composer({
+  state,
+  actions,
+  t,
+  locale,
+  country: initialCountry,
+}: {
+  state: State
+  actions: Actions
+  t: Translate
+  locale: string
+  country: string
+}) {
+  const ask = state.ask.value
+  const error = state.error.value
+  const [text, setText] = useState('')
+  const [country, setCountry] = useState(initialCountry)
+  const input = useRef<HTMLInputElement>(null)
+  const group = useRef<HTMLFieldSetElement>(null)
+
+  useEffect(() => {
+    if (ask?.input === 'choice') group.current?.querySelector('button')?.focus()
+    else input.current?.focus()
+  }, [ask])
+
+  if (!ask) return null
+  if (ask.input === 'choice') {
+    return (
+      <fieldset class="choices" ref={group}>
+        <legend class="sr">{ask.text}</legend>
+        {ask.options?.map((o) => (
+          <button type="button" class="choice" key={o.label} onClick={() => actions.choose(o)}>
+            {o.label}
+          </button>
+        ))}
+      </fieldset>
+    )
+  }
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    if (await actions.submit(text, country)) setText('')
+  }
+  return (
+    <form class="composer" onSubmit={submit} noValidate>
+      <div class="row">
+        {ask.input === 'phone' && (
+          <PhoneCountry value={country} onChange={setCountry} locale={locale} t={t} />
+        )}
+        <input
+          ref={input}
+          id="rk-input"
+          class="input"
+          {...INPUT[ask.input]}
+          enterkeyhint="send"
+          maxLength={MAX_LENGTH[ask.input] * 2}
+          value={text}
+          placeholder={t('placeholder')}
+          aria-label={ask.text}
+          aria-invalid={error ? 'true' : 'false'}
+          aria-describedby={error ? 'rk-err' : undefined}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
+        <button class="send" type="submit" disabled={state.busy.value}>
+          {t('send')}
+        </button>
+      </div>
+      <p id="rk-err" class="err" aria-live="assertive">
+        {error ? t(error.key, error.vars) : ''}
+      </p>
+    </form>
+  )
+}
