@@ -8,7 +8,7 @@ import { defineConfig } from '@playwright/test'
 import { chromiumArgs, chromiumPath } from './e2e/browser'
 
 const port = Number(process.env.E2E_PORT ?? 4599)
-const db = join(tmpdir(), `reekolect-e2e-${process.pid}.db`)
+const db = join(tmpdir(), `reekolect-e2e-${process.pid}-${Date.now()}.db`)
 
 export default defineConfig({
   testDir: 'e2e',

@@ -192,6 +192,7 @@ export function createApp(opts: AppOptions) {
     return p.startsWith(root) ? p : join(root, '__none__')
   }
   app.get('/', (c) => file(c, join(demo, 'index.html')))
+  app.get('/favicon.ico', (c) => c.body(null, 204))
   app.get('/page/*', (c) => file(c, join(dist, 'page.html')))
   app.get('/Reekolect.js', (c) => file(c, join(dist, 'Reekolect.js')))
   app.get('/page.css', (c) => file(c, join(dist, 'page.css')))

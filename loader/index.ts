@@ -5,48 +5,35 @@
  * facade in a shadow root, owns the visitor UUID and the `window.Reekolect` queue,
  * and imports the chat window chunk only when the visitor reaches for it.
  */
-import { report, warn } from '../widget/core/log'
+import { report } from '../widget/core/log'
 import launcherCss from './launcher.css?inline'
 import { parseTag } from './parseTag'
-import type { HostBridge, Mount, MountedWidget, QueuedCall, WidgetConfig } from './protocol'
+import type {
+  HostBridge,
+  Mount,
+  MountedWidget,
+  QueuedCall,
+  ReekolectApi,
+  WidgetConfig,
+} from './protocol'
 import { createVisitor } from './visitor'
 
 /** URL of the widget entry chunk relative to this script, injected at build time from the widget build's manifest. */
 declare const __WIDGET_ENTRY__: string
 
-/** `window.Reekolect`: call it like `Reekolect('open')`. A stub may have queued calls in `q` before this script ran. */
-type Api = ((command: string, ...args: unknown[]) => void) & { q?: QueuedCall[]; loaded?: boolean }
-
 const DEFAULT_API = 'https://api.v7.express-chat.ai'
-const SVG = 'http://www.w3.org/2000/svg'
-const CHAT_ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z'
-const CLOSE_ICON =
-  'M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 0 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z'
+/** `sessionStorage` key: '1' while the chat is open, so a reload or the next page reopens it at once. */
+const OPEN_KEY = 'reekolect:open'
 
 // Read synchronously: `document.currentScript` is null in callbacks (DESIGN.md §5).
 const script =
   (document.currentScript as HTMLScriptElement | null) ??
   document.querySelector<HTMLScriptElement>('script[id$="-messenger-widget"]')
 
-function icon(d: string, cls: string): SVGSVGElement {
-  const svg = document.createElementNS(SVG, 'svg')
-  const path = document.createElementNS(SVG, 'path')
-  svg.setAttribute('viewBox', '0 0 24 24')
-  svg.setAttribute('aria-hidden', 'true')
-  svg.setAttribute('class', cls)
-  path.setAttribute('d', d)
-  svg.append(path)
-  return svg
-}
-
-function boot(w: Window & { Reekolect?: Api }, tag: HTMLScriptElement): void {
+function boot(w: Window, tag: HTMLScriptElement): void {
   const previous = w.Reekolect
   if (previous?.loaded) {
-    warn(
-      'W_TWICE',
-      'Reekolect.js is loaded twice',
-      'keep one script tag; the first one stays in charge',
-    )
+    report('W_TWICE', 'Reekolect.js loaded twice', 'keep one script tag')
     return
   }
   const data = tag.dataset
@@ -58,7 +45,7 @@ function boot(w: Window & { Reekolect?: Api }, tag: HTMLScriptElement): void {
       : tag.text
   const ids = parseTag(text)
   if (typeof ids === 'string') {
-    report('E_TAG', ids, 'write the ids as <script …>BotId,CustomerId</script>')
+    report('E_TAG', ids, 'see the embed snippet in the README')
     return
   }
   const config: WidgetConfig = {
@@ -107,19 +94,26 @@ function boot(w: Window & { Reekolect?: Api }, tag: HTMLScriptElement): void {
       },
       () => {
         loading = undefined
-        report(
-          'E_LOAD',
-          'the chat window could not be loaded',
-          'check that the assets/ folder is served next to Reekolect.js',
-        )
+        report('E_LOAD', 'the chat could not load', 'serve assets/ next to Reekolect.js')
       },
     )
   }
+  // A host that replaces document.body (some SPA frameworks) takes our element with it: put it back.
+  const observer = new MutationObserver(
+    () => host.isConnected || document.documentElement.append(host),
+  )
   const bridge: HostBridge = {
     root,
     uuid: visitor.get,
+    newVisitor: visitor.reset,
+    observer,
     style,
     launcher(open, unread) {
+      try {
+        sessionStorage.setItem(OPEN_KEY, open ? '1' : '')
+      } catch {
+        /* the open state is a nicety; storage faults are reported by the visitor store */
+      }
       if (!button || !badge) return
       const was = button.getAttribute('aria-expanded') === 'true'
       button.setAttribute('aria-expanded', String(open))
@@ -139,7 +133,9 @@ function boot(w: Window & { Reekolect?: Api }, tag: HTMLScriptElement): void {
     badge = document.createElement('span')
     badge.className = 'badge'
     badge.setAttribute('aria-hidden', 'true')
-    button.append(icon(CHAT_ICON, 'chat'), icon(CLOSE_ICON, 'x'), badge)
+    const glyph = document.createElement('span')
+    glyph.className = 'i' // a speech bubble, or a cross while open: drawn in CSS, no SVG bytes
+    button.append(glyph, badge)
     // Intent (pointer over, focus) fetches the chunk; the click mounts it.
     button.addEventListener('pointerenter', fetchWidget, { once: true })
     button.addEventListener('focus', fetchWidget, { once: true })
@@ -147,14 +143,25 @@ function boot(w: Window & { Reekolect?: Api }, tag: HTMLScriptElement): void {
     root.append(button)
   }
 
-  const api: Api = (command, ...args) =>
-    widget ? widget.dispatch(command, ...args) : start([command, ...args])
+  // Typed for hosts by ReekolectApi; untyped calls from plain pages are checked by the widget.
+  const api = ((command: string, ...args: unknown[]) =>
+    widget ? widget.dispatch(command, ...args) : start([command, ...args])) as ReekolectApi
   api.loaded = true
   w.Reekolect = api
 
+  // Load at once for the landing page, for queued calls, and to reopen a chat that
+  // was open on the previous page of this tab.
+  let reopen = false
+  try {
+    reopen = !!sessionStorage.getItem(OPEN_KEY)
+  } catch {
+    /* see launcher() */
+  }
   const attach = () => {
     ;(document.body ?? document.documentElement).append(host)
-    if (mode === 'page' || queue.length) start()
+    if (reopen) start(['open'])
+    else if (mode === 'page' || queue.length) start()
+    observer.observe(document.documentElement, { childList: true })
   }
   if (document.body) attach()
   else document.addEventListener('DOMContentLoaded', attach, { once: true })
@@ -162,12 +169,7 @@ function boot(w: Window & { Reekolect?: Api }, tag: HTMLScriptElement): void {
 
 try {
   if (script) boot(window, script)
-  else
-    report(
-      'E_TAG',
-      'cannot find the Reekolect script tag',
-      'give the tag id="Reekolect-messenger-widget"',
-    )
+  else report('E_TAG', 'no Reekolect script tag', 'see the embed snippet in the README')
 } catch (e) {
-  report('E_LOADER', `the loader failed (${String(e)})`, 'please report this with your page URL')
+  report('E_LOADER', String(e), 'please report this bug')
 }

@@ -22,8 +22,73 @@ export interface WidgetConfig {
   nonce?: string | undefined
 }
 
-/** Commands of `window.Reekolect(command, ...args)`. */
-export type Command = 'open' | 'close' | 'toggle'
+/** Commands of `window.Reekolect(command, ...args)`; see {@link Commands}. */
+export type Command = keyof Commands
+
+/** Events a host can subscribe to with `Reekolect('on', event, listener)`, and their payloads. */
+export interface WidgetEvents {
+  /** The chat window is mounted and commands run at once. */
+  ready: { uuid: string }
+  open: undefined
+  close: undefined
+  /** A message was added to the transcript. */
+  message: { from: 'bot' | 'visitor'; text: string; at: number }
+  /** The platform accepted a lead snapshot. */
+  'lead:synced': { uuid: string }
+  /** The platform refused a lead snapshot for good (400/401/403/413). */
+  'lead:error': { code: string; status: number }
+  /** The chat flow reached its end. */
+  'flow:end': undefined
+  /** The number of bot messages the visitor has not seen changed. */
+  unread: { count: number }
+}
+
+/** Lead fields a host can set with `identify`. */
+export interface Identity {
+  name?: string
+  email?: string
+  /** National digits, without the dial code. */
+  phone?: string
+  /** Dial code with "+", e.g. `+44`. */
+  dialCode?: string
+  tags?: string[]
+  /** Attributes as a record (`{plan: 'pro'}`) or the platform's `{key, value}[]`. */
+  attributes?: Record<string, string> | { key: string; value: string }[]
+}
+
+/** Every command of `window.Reekolect` and its arguments. */
+export interface Commands {
+  open(): void
+  close(): void
+  toggle(): void
+  /** Sets lead fields and syncs them (`PUT /inbox/direct/lead`). */
+  identify(identity: Identity): void
+  addTags(tags: string[]): void
+  removeTags(tags: string[]): void
+  setAttributes(attributes: Identity['attributes']): void
+  /** Subscribes to an event; `ready` fires at once for a late listener. */
+  on<E extends keyof WidgetEvents>(event: E, listener: (payload: WidgetEvents[E]) => void): void
+  off<E extends keyof WidgetEvents>(event: E, listener: (payload: WidgetEvents[E]) => void): void
+  /** A new visitor: new UUID, empty transcript, the flow from the start. */
+  reset(): void
+  /** Removes every node, listener and timer the widget added, and `window.Reekolect`. */
+  shutdown(): void
+}
+
+/** The type of `window.Reekolect`. */
+export interface ReekolectApi {
+  <C extends Command>(command: C, ...args: Parameters<Commands[C]>): void
+  /** Calls queued by the stub snippet before the loader ran. */
+  q?: QueuedCall[]
+  /** Set by the loader. */
+  loaded?: boolean
+}
+
+declare global {
+  interface Window {
+    Reekolect?: ReekolectApi
+  }
+}
 
 /** A call made before the widget was ready: `[command, ...args]`, replayed in order. */
 export type QueuedCall = [command: string, ...args: unknown[]]
@@ -34,6 +99,10 @@ export interface HostBridge {
   root: ShadowRoot
   /** The visitor's UUID (v4), created on first call and kept in `sessionStorage` by the loader. */
   uuid(): string
+  /** Starts a new visitor: a new UUID, stored like the first. Returns it. */
+  newVisitor(): string
+  /** Watches for the host replacing `document.body`; `shutdown` disconnects it. */
+  observer: MutationObserver
   /** Tells the loader's launcher the chat is open (`aria-expanded`) and how many messages are unread. */
   launcher(open: boolean, unread: number): void
   /** Styles the shadow root with `css`: a constructable stylesheet, or a `<style nonce>` fallback. */

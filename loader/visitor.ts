@@ -1,4 +1,4 @@
-import { warn } from '../widget/core/log'
+import { report } from '../widget/core/log'
 
 /**
  * `sessionStorage` key of the visitor's UUID. The platform reads the UUID "from
@@ -7,14 +7,18 @@ import { warn } from '../widget/core/log'
  */
 export const UUID_KEY = 'reekolect:uuid'
 
-/** A fresh RFC 4122 version 4 UUID. `crypto.randomUUID` needs a secure context, so plain-http hosts get the same from `getRandomValues`. */
+/**
+ * A fresh RFC 4122 version 4 UUID. `crypto.randomUUID` exists only in secure
+ * contexts, so plain-http hosts get the same from `getRandomValues`.
+ */
 export function newUuid(): string {
-  if (typeof crypto.randomUUID === 'function' && isSecureContext) return crypto.randomUUID()
-  const b = crypto.getRandomValues(new Uint8Array(16))
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+  return crypto.randomUUID
+    ? crypto.randomUUID()
+    : '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+        (+c ^ ((crypto.getRandomValues(new Uint8Array(1))[0] ?? 0) & (15 >> (+c / 4)))).toString(
+          16,
+        ),
+      )
 }
 
 /** Just the part of the Storage interface the visitor store needs. */
@@ -37,11 +41,7 @@ export function createVisitor(storage: () => SessionLike = () => sessionStorage)
     try {
       storage().setItem(UUID_KEY, v)
     } catch {
-      warn(
-        'W_STORAGE',
-        'sessionStorage is not available',
-        'the visitor id lasts until the page is closed',
-      )
+      report('W_STORAGE', 'no sessionStorage', 'the visitor id lasts for this page only')
     }
   }
   return {

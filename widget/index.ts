@@ -7,6 +7,7 @@ import { h, render } from 'preact'
 import type { HostBridge, Mount, MountedWidget, WidgetConfig } from '../loader/protocol'
 import { createActions } from './core/actions'
 import { createLeadSender } from './core/api'
+import { createEmitter } from './core/events'
 import { builtinFlow } from './core/flow'
 import { translator } from './core/i18n'
 import { report } from './core/log'
@@ -37,7 +38,11 @@ export const mount: Mount = (host: HostBridge, config: WidgetConfig): MountedWid
   const t = translator(locale)
   const state = createState()
   const kv = createKv()
-  const outbox = createOutbox(kv, createLeadSender(config))
+  const events = createEmitter()
+  const outbox = createOutbox(kv, createLeadSender(config), {
+    synced: (p) => events.emit('lead:synced', { uuid: p.uuid }),
+    error: (code, status) => events.emit('lead:error', { code, status }),
+  })
   const ids = () => ({ uuid: host.uuid(), botId: config.botId, customerId: config.customerId })
   const actions = createActions(state, {
     flow: builtinFlow(t),
@@ -54,46 +59,109 @@ export const mount: Mount = (host: HostBridge, config: WidgetConfig): MountedWid
     h(ChatWindow, { state, actions, t, locale, country: regionOf(locale), mode: config.mode }),
     container,
   )
-  const stopLauncher = effect(() => host.launcher(state.open.value, state.unread.value))
+  // State → launcher and host events. Each effect first runs at mount; events start after it.
+  let mounted = false
+  let lastId = 0
+  const effects = [
+    effect(() => host.launcher(state.open.value, state.unread.value)),
+    effect(() => {
+      const open = state.open.value
+      if (mounted) events.emit(open ? 'open' : 'close', undefined)
+    }),
+    effect(() => {
+      const count = state.unread.value
+      if (mounted) events.emit('unread', { count })
+    }),
+    effect(() => {
+      for (const m of state.messages.value) {
+        if (m.id <= lastId) continue
+        if (mounted) events.emit('message', { from: m.from, text: m.text, at: m.at })
+        lastId = m.id
+      }
+    }),
+    effect(() => {
+      const ended = !state.ask.value && state.messages.value.length > 0
+      if (mounted && ended) events.emit('flow:end', undefined)
+    }),
+  ]
 
   // Deliver pending leads now, when the network returns, and on page hide
   // (keepalive fetch: sendBeacon cannot send the x-bp-token header, DESIGN.md §5).
   const flushNow = () => void outbox.flush(false, true)
-  const onHide = () => {
-    if (document.visibilityState === 'hidden') void outbox.flush(true)
-  }
+  const onVisibility = () =>
+    document.visibilityState === 'hidden' ? void outbox.flush(true) : flushNow()
   const listeners: [EventTarget, string, () => void][] = [
     [window, 'online', flushNow],
     [window, 'pageshow', flushNow],
     [window, 'pagehide', () => void outbox.flush(true)],
-    [document, 'visibilitychange', onHide],
+    [document, 'visibilitychange', onVisibility],
   ]
   for (const [target, type, fn] of listeners) target.addEventListener(type, fn)
   void outbox.flush()
   if (config.mode === 'page') actions.open()
 
-  const commands: Record<string, () => void> = {
+  const unmount = () => {
+    for (const stop of effects) stop()
+    events.clear()
+    outbox.dispose()
+    for (const [target, type, fn] of listeners) target.removeEventListener(type, fn)
+    render(null, container)
+    container.remove()
+  }
+  // open/close/toggle run at once. The other host commands live in their own chunk
+  // (not needed to chat): once one is called, every later call is chained behind it,
+  // so calls still run in the order they were made.
+  const basic: Record<string, () => void> = {
     open: actions.open,
     close: actions.close,
     toggle: actions.toggle,
   }
+  let table: Promise<Record<string, (...args: unknown[]) => void>> | undefined
+  let chain: Promise<unknown> = Promise.resolve()
+  const lazy = () =>
+    (table ||= import('./core/commands').then(
+      (m): Record<string, (...args: unknown[]) => void> => ({
+        ...basic,
+        ...m.createCommands({
+          actions,
+          events,
+          reset() {
+            const previous = host.uuid()
+            host.newVisitor()
+            void actions.reset(previous)
+          },
+          shutdown() {
+            unmount()
+            host.observer.disconnect()
+            host.root.host.remove()
+            delete window.Reekolect
+          },
+        }),
+      }),
+    ))
+  mounted = true
+  events.emit('ready', { uuid: host.uuid() })
+  const unknown = (command: unknown) =>
+    report(
+      'E_COMMAND',
+      `unknown command "${String(command)}"`,
+      'see the JavaScript API in the README',
+    )
   return {
-    dispatch(command, ..._args) {
-      const run = commands[command]
-      if (run) run()
-      else
-        report(
-          'E_COMMAND',
-          `unknown command "${String(command)}"`,
-          'see the JavaScript API in the README',
+    dispatch(command, ...args) {
+      const run = Object.hasOwn(basic, command) ? basic[command] : undefined
+      if (run && !table) return run()
+      chain = chain
+        .then(lazy)
+        .then((t) => (Object.hasOwn(t, command) ? t[command]?.(...args) : unknown(command)))
+        .catch(() =>
+          report(
+            'E_LOAD',
+            'the command chunk could not load',
+            'serve assets/ next to Reekolect.js',
+          ),
         )
     },
-    unmount() {
-      stopLauncher()
-      outbox.dispose()
-      for (const [target, type, fn] of listeners) target.removeEventListener(type, fn)
-      render(null, container)
-      container.remove()
-    },
+    unmount,
   }
 }

@@ -5,7 +5,7 @@
  */
 import { batch } from '@preact/signals-core'
 import { type Answer, type AskNode, applyAnswer, type Choice, type Flow, walk } from './flow'
-import { type Lead, type LeadIds, leadPayload, toJson } from './lead'
+import { emptyLead, type Lead, type LeadIds, leadPayload, toJson } from './lead'
 import { MAX_MESSAGES, type Message, type State } from './state'
 import type { Kv } from './storage'
 import { check } from './validate'
@@ -154,6 +154,30 @@ export function createActions(state: State, deps: ActionDeps) {
       } finally {
         state.busy.value = false
       }
+    },
+    /** Changes the lead outside the flow (the host's `identify`, `addTags`…), then syncs and saves. */
+    update(change: (lead: Lead) => Lead) {
+      state.lead.value = change(state.lead.value)
+      sync()
+      void save()
+    },
+    /**
+     * Forgets the conversation of the current visitor (its saved chat is deleted;
+     * a pending lead snapshot stays in the outbox and is still delivered) and starts
+     * over. The caller switches the UUID first.
+     */
+    async reset(previousUuid: string): Promise<void> {
+      await deps.kv.del(`chat:${previousUuid}`)
+      batch(() => {
+        state.messages.value = []
+        state.lead.value = emptyLead()
+        state.ask.value = undefined
+        state.error.value = undefined
+        state.unread.value = 0
+      })
+      started = false
+      synced = ''
+      if (state.open.value) await actions.start()
     },
     /** Answers the waiting choice question with one of its options. */
     choose(choice: Choice) {

@@ -82,77 +82,95 @@ export function retryAfterMs(
  *   `Retry-After` on 429/503.
  */
 export function createOutbox(kv: Kv, send: Send, events: OutboxEvents = {}, random = Math.random) {
-  let inFlight = false
+  /** True while a flush holds the single in-flight slot, from reading the store to handling the answer. */
+  let busy = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let attempts = 0
   let blocked = false
   const parked = new Map<string, number>()
   let disposed = false
-
+  // Every read-modify-write of the stored record runs in this chain, so a put() that
+  // lands while a flush deletes an accepted snapshot is never overwritten.
+  let chain: Promise<unknown> = Promise.resolve()
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = chain.then(fn)
+    chain = p.catch(() => undefined)
+    return p
+  }
   const read = async () => (await kv.get<Record<string, Item>>(OUTBOX_KEY)) ?? {}
 
-  /** `keepalive` for page hide; `now` skips a pending backoff wait (on `online`, on page hide). */
+  /**
+   * `keepalive` is for page hide: it sends the latest snapshot at once, even while
+   * another request is in flight (that one may be cancelled by the unload; sending
+   * a snapshot twice is harmless), and schedules nothing. `now` skips a pending
+   * backoff wait (on `online`, on page hide).
+   */
   async function flush(keepalive = false, now = keepalive): Promise<void> {
-    if (inFlight || blocked || disposed) return
-    if (timer && !now) return
+    if (blocked || disposed || (busy && !keepalive) || (timer && !now)) return
     clearTimeout(timer)
     timer = undefined
-    const pending = Object.entries(await read()).filter(
-      ([uuid, item]) => parked.get(uuid) !== item.v,
-    )
-    const first = pending[0]
-    if (!first) return
-    const [uuid, item] = first
-    inFlight = true
-    let res: SendResult | undefined
+    const solo = !keepalive
+    if (solo) busy = true
+    let next: 'again' | 'wait' | 'stop' = 'stop'
+    let wait = 0
     try {
-      res = await send(item.payload, keepalive)
-    } catch {
-      res = undefined
-    }
-    inFlight = false
-    if (disposed) return
-    if (res && res.status >= 200 && res.status < 300) {
-      attempts = 0
-      const all = await read()
-      if (all[uuid]?.v === item.v) {
-        delete all[uuid]
-        await kv.set(OUTBOX_KEY, all)
+      const entry = Object.entries(await serial(read)).find(([u, i]) => parked.get(u) !== i.v)
+      if (!entry) return
+      const [uuid, item] = entry
+      const res = await send(item.payload, keepalive).catch(() => undefined)
+      if (disposed) return
+      if (res && res.status >= 200 && res.status < 300) {
+        attempts = 0
+        await serial(async () => {
+          const all = await read()
+          if (all[uuid]?.v !== item.v) return
+          delete all[uuid]
+          await kv.set(OUTBOX_KEY, all)
+        })
+        events.synced?.(item.payload)
+        next = 'again'
+      } else if (res && PARK.has(res.status)) {
+        const [code, what] = WHY[res.status] ?? ['E_LEAD', `lead sync failed (${res.status})`]
+        const [w, fix] = what.split(' — ')
+        report(code, w ?? what, fix ?? 'check the lead fields sent by the chat flow')
+        events.error?.(code, res.status)
+        if (res.status === 401 || res.status === 403) blocked = true
+        else parked.set(uuid, item.v)
+        next = 'again'
+      } else {
+        attempts++
+        wait =
+          (res && (res.status === 429 || res.status === 503) && retryAfterMs(res.retryAfter)) ||
+          backoff(attempts, random)
+        next = 'wait'
       }
-      events.synced?.(item.payload)
-      return flush()
+    } finally {
+      if (solo) busy = false
     }
-    if (res && PARK.has(res.status)) {
-      const [code, what] = WHY[res.status] ?? ['E_LEAD', `lead sync failed (${res.status})`]
-      const [w, fix] = what.split(' — ')
-      report(code, w ?? what, fix ?? 'check the lead fields sent by the chat flow')
-      events.error?.(code, res.status)
-      if (res.status === 401 || res.status === 403) blocked = true
-      else parked.set(uuid, item.v)
-      return flush()
+    if (keepalive) return
+    if (next === 'again') return flush()
+    if (next === 'wait' && !timer) {
+      timer = setTimeout(() => {
+        timer = undefined
+        void flush()
+      }, wait)
     }
-    attempts++
-    const wait =
-      (res && (res.status === 429 || res.status === 503) && retryAfterMs(res.retryAfter)) ||
-      backoff(attempts, random)
-    timer = setTimeout(() => {
-      timer = undefined
-      void flush()
-    }, wait)
   }
 
   return {
     /** Stores `payload` as its visitor's latest snapshot, then flushes. Resolves once stored. */
     async put(payload: LeadPayload): Promise<void> {
-      const all = await read()
-      all[payload.uuid] = { payload, v: (all[payload.uuid]?.v ?? 0) + 1 }
-      await kv.set(OUTBOX_KEY, all)
+      await serial(async () => {
+        const all = await read()
+        all[payload.uuid] = { payload, v: (all[payload.uuid]?.v ?? 0) + 1 }
+        await kv.set(OUTBOX_KEY, all)
+      })
       void flush()
     },
     flush,
     /** Snapshots not yet accepted, by UUID (for tests and the playground). */
     pending: async () =>
-      Object.fromEntries(Object.entries(await read()).map(([k, i]) => [k, i.payload])),
+      Object.fromEntries(Object.entries(await serial(read)).map(([k, i]) => [k, i.payload])),
     /** Stops timers; pending snapshots stay stored for the next page. */
     dispose() {
       disposed = true

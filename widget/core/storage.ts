@@ -8,7 +8,7 @@
  * to memory for the rest of the page and logs one `W_STORAGE` warning.
  */
 import { createStore, del, get, set, type UseStore } from 'idb-keyval'
-import { warn } from './log'
+import { report } from './log'
 
 /** The async key-value interface the widget's core uses. */
 export interface Kv {
@@ -84,7 +84,7 @@ export function createKv(
 }
 
 function warnFallback() {
-  warn(
+  report(
     'W_STORAGE',
     'IndexedDB is not available',
     'the chat keeps its state in memory until the page is closed',

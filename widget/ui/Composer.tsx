@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Actions } from '../core/actions'
-import type { AskNode } from '../core/flow'
+import { type AskNode, fill } from '../core/flow'
 import type { Translate } from '../core/i18n'
 import type { State } from '../core/state'
 import { MAX_LENGTH } from '../core/validate'
@@ -34,6 +34,8 @@ export function Composer({
   country: string
 }) {
   const ask = state.ask.value
+  // Labels read the question as the transcript shows it, placeholders filled.
+  const question = ask ? fill(ask.text, state.lead.value) : ''
   const error = state.error.value
   const [text, setText] = useState('')
   const [country, setCountry] = useState(initialCountry)
@@ -49,7 +51,7 @@ export function Composer({
   if (ask.input === 'choice') {
     return (
       <fieldset class="choices" ref={group}>
-        <legend class="sr">{ask.text}</legend>
+        <legend class="sr">{question}</legend>
         {ask.options?.map((o) => (
           <button type="button" class="choice" key={o.label} onClick={() => actions.choose(o)}>
             {o.label}
@@ -77,7 +79,7 @@ export function Composer({
           maxLength={MAX_LENGTH[ask.input] * 2}
           value={text}
           placeholder={t('placeholder')}
-          aria-label={ask.text}
+          aria-label={question}
           aria-invalid={error ? 'true' : 'false'}
           aria-describedby={error ? 'rk-err' : undefined}
           onInput={(e) => setText(e.currentTarget.value)}

@@ -1,0 +1,137 @@
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
+import type * as VisitorModule from './visitor'
+
+const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+
+/** A sessionStorage stand-in backed by a Map, like one tab's storage. */
+function fakeStorage(map = new Map<string, string>()) {
+  return {
+    map,
+    getItem: vi.fn((k: string) => map.get(k) ?? null),
+    setItem: vi.fn((k: string, v: string) => void map.set(k, v)),
+  }
+}
+
+/** The `W_STORAGE` lines logged so far. */
+const storageWarnings = (spy: MockInstance<typeof console.warn>) =>
+  spy.mock.calls.filter((c) => String(c[0]).startsWith('[Reekolect] W_STORAGE:'))
+
+let m: typeof VisitorModule
+let warnSpy: MockInstance<typeof console.warn>
+
+beforeEach(async () => {
+  // "Once per page" is module state of the logger: a fresh module graph is a fresh page.
+  vi.resetModules()
+  m = await import('./visitor')
+  warnSpy = vi.spyOn(console, 'warn').mockImplementation(() => {})
+})
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+describe('createVisitor', () => {
+  it('creates a v4 UUID and stores it under UUID_KEY', () => {
+    const s = fakeStorage()
+    const id = m.createVisitor(() => s).get()
+    expect(id).toMatch(V4)
+    expect(s.map.get(m.UUID_KEY)).toBe(id)
+    expect(warnSpy).not.toHaveBeenCalled()
+  })
+
+  it('returns the same UUID on every call', () => {
+    const v = m.createVisitor(() => fakeStorage())
+    expect(v.get()).toBe(v.get())
+  })
+
+  it('reuses the stored UUID after a reload of the same tab', () => {
+    const tab = new Map<string, string>()
+    const first = m.createVisitor(() => fakeStorage(tab)).get()
+    const s = fakeStorage(tab)
+    const second = m.createVisitor(() => s).get()
+    expect(second).toBe(first)
+    expect(s.setItem).not.toHaveBeenCalled()
+  })
+
+  it('gives another tab (another storage) another visitor', () => {
+    const a = m.createVisitor(() => fakeStorage()).get()
+    const b = m.createVisitor(() => fakeStorage()).get()
+    expect(a).not.toBe(b)
+  })
+
+  it('keeps a stable UUID and warns once when getItem and setItem throw', () => {
+    const broken = {
+      getItem: () => {
+        throw new DOMException('denied', 'SecurityError')
+      },
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError')
+      },
+    }
+    const v = m.createVisitor(() => broken)
+    const id = v.get()
+    expect(id).toMatch(V4)
+    expect(v.get()).toBe(id)
+    expect(v.get()).toBe(id)
+    expect(storageWarnings(warnSpy)).toHaveLength(1)
+  })
+
+  it('keeps a stable UUID and warns once when only setItem throws', () => {
+    const s = fakeStorage()
+    s.setItem.mockImplementation(() => {
+      throw new DOMException('full', 'QuotaExceededError')
+    })
+    const v = m.createVisitor(() => s)
+    const id = v.get()
+    expect(id).toMatch(V4)
+    expect(v.get()).toBe(id)
+    expect(storageWarnings(warnSpy)).toHaveLength(1)
+  })
+
+  it('keeps a stable UUID and warns once when reading sessionStorage itself throws (sandboxed frame)', () => {
+    const v = m.createVisitor(() => {
+      throw new DOMException('sandboxed', 'SecurityError')
+    })
+    const id = v.get()
+    expect(id).toMatch(V4)
+    expect(v.get()).toBe(id)
+    v.reset()
+    expect(storageWarnings(warnSpy)).toHaveLength(1)
+  })
+
+  it('reset() starts a new visitor and stores the new UUID', () => {
+    const tab = new Map<string, string>()
+    const v = m.createVisitor(() => fakeStorage(tab))
+    const before = v.get()
+    const after = v.reset()
+    expect(after).toMatch(V4)
+    expect(after).not.toBe(before)
+    expect(v.get()).toBe(after)
+    expect(tab.get(m.UUID_KEY)).toBe(after)
+    // The next page of the tab sees the new visitor.
+    expect(m.createVisitor(() => fakeStorage(tab)).get()).toBe(after)
+  })
+})
+
+describe('newUuid', () => {
+  it('gives distinct v4 UUIDs', () => {
+    const ids = Array.from({ length: 100 }, () => m.newUuid())
+    for (const id of ids) expect(id).toMatch(V4)
+    expect(new Set(ids).size).toBe(ids.length)
+  })
+
+  it('gives distinct v4 UUIDs without crypto.randomUUID (plain-http pages)', () => {
+    const c = globalThis.crypto as { randomUUID?: unknown }
+    Object.defineProperty(c, 'randomUUID', { value: undefined, configurable: true, writable: true })
+    const random = vi.spyOn(globalThis.crypto, 'getRandomValues')
+    try {
+      const ids = Array.from({ length: 200 }, () => m.newUuid())
+      expect(random).toHaveBeenCalled()
+      for (const id of ids) expect(id).toMatch(V4)
+      expect(new Set(ids).size).toBe(ids.length)
+    } finally {
+      delete c.randomUUID
+    }
+    expect(typeof globalThis.crypto.randomUUID).toBe('function')
+  })
+})

@@ -1,0 +1,72 @@
+/**
+ * `npm run screenshots`: real renders of the built widget for the README, taken by
+ * Playwright in Chromium against the demo server (desktop and phone, chat closed
+ * and open). Writes docs/*.png.
+ */
+import { spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Page } from '@playwright/test'
+import { chromiumArgs, chromiumPath } from '../e2e/browser'
+
+const port = 4687
+const base = `http://127.0.0.1:${port}`
+const db = join(tmpdir(), `reekolect-shots-${process.pid}-${Date.now()}.db`)
+
+async function waitForServer() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/demo/api/fault`)).ok) return
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error('demo server did not start')
+}
+
+async function chat(page: Page, answers: string[]) {
+  for (const a of answers) {
+    await page.getByRole('textbox').last().fill(a)
+    await page.keyboard.press('Enter')
+    await page.waitForTimeout(150)
+  }
+}
+
+const server = spawn('npx', ['tsx', 'demo/server.ts'], {
+  env: { ...process.env, PORT: String(port), REEKOLECT_DB: db },
+  stdio: 'ignore',
+})
+try {
+  await waitForServer()
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
+  const desktop = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
+  await desktop.goto(base)
+  await desktop.getByRole('button', { name: 'Open chat' }).click()
+  await chat(desktop, ['Ada Lovelace', 'ada@example.com', '07400 123456'])
+  await desktop.getByRole('button', { name: 'Pricing and sales' }).click()
+  await desktop.getByText('ada@example.com').last().waitFor()
+  await desktop.waitForTimeout(400)
+  await desktop.screenshot({ path: 'docs/playground.png' })
+
+  const phone = await browser.newPage({
+    viewport: { width: 375, height: 667 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'en-GB',
+  })
+  await phone.goto(base)
+  await phone.waitForTimeout(300)
+  await phone.screenshot({ path: 'docs/phone-closed.png' })
+  await phone.getByRole('button', { name: 'Open chat' }).click()
+  await chat(phone, ['Grace Hopper'])
+  await phone.waitForTimeout(300)
+  await phone.screenshot({ path: 'docs/phone-open.png' })
+  await browser.close()
+  console.log('wrote docs/playground.png, docs/phone-closed.png, docs/phone-open.png')
+} finally {
+  server.kill()
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true })
+}
