@@ -67,6 +67,17 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 }
 
+/**
+ * Content Security Policies of the demo's CSP host pages (demo/csp/NAME.html): the
+ * strictest a site may set with the widget embedded. The README lists them.
+ */
+export const CSP_POLICIES: Record<string, string> = {
+  strict:
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; require-trusted-types-for 'script'; trusted-types 'none'",
+  nonce:
+    "script-src 'nonce-demo-nonce' 'strict-dynamic'; style-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'",
+}
+
 /** Largest accepted PUT body (bytes); bigger answers 413 like a real gateway would. */
 export const MAX_BODY = 64 * 1024
 
@@ -193,13 +204,29 @@ export function createApp(opts: AppOptions) {
   }
   app.get('/', (c) => file(c, join(demo, 'index.html')))
   app.get('/favicon.ico', (c) => c.body(null, 204))
-  app.get('/page/*', (c) => file(c, join(dist, 'page.html')))
+  // The shipped landing page, pointed at this demo API and token, as a deployment
+  // would configure its tag.
+  app.get('/page/*', (c) => {
+    const path = join(dist, 'page.html')
+    if (!existsSync(path)) return c.text('run npm run build first', 404)
+    return c.html(
+      readFileSync(path, 'utf8').replace(
+        'data-mode="page"',
+        `data-mode="page" data-api-url="/" data-token="${token}"`,
+      ),
+    )
+  })
   app.get('/Reekolect.js', (c) => file(c, join(dist, 'Reekolect.js')))
   app.get('/page.css', (c) => file(c, join(dist, 'page.css')))
   // Hashed names never change content: cache them for a year.
   app.get('/assets/*', (c) =>
     file(c, inside(dist, c.req.path), 'public, max-age=31536000, immutable'),
   )
+  app.get('/demo/csp/:name{[a-z]+\\.html}', (c) => {
+    const policy = CSP_POLICIES[c.req.param('name').replace('.html', '')]
+    if (policy) c.header('content-security-policy', policy)
+    return file(c, inside(demo, c.req.path.slice('/demo'.length)))
+  })
   app.get('/demo/*', (c) => file(c, inside(demo, c.req.path.slice('/demo'.length))))
 
   return {

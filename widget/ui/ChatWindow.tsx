@@ -49,7 +49,7 @@ export function ChatWindow({ state, actions, t, locale, country, mode }: ChatWin
           </button>
         )}
       </header>
-      <Transcript messages={state.messages} t={t} />
+      <Transcript messages={state.messages} ended={!state.ask.value} t={t} />
       <Composer state={state} actions={actions} t={t} locale={locale} country={country} />
     </section>
   )

@@ -1,5 +1,5 @@
 import type { ReadonlySignal } from '@preact/signals'
-import { useLayoutEffect, useRef } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
 import type { Translate } from '../core/i18n'
 import type { Message } from '../core/state'
 
@@ -8,16 +8,30 @@ import type { Message } from '../core/state'
  * announce each new message once, not the whole history (WCAG 4.1.3). Text is
  * rendered as text nodes only, never as HTML.
  */
-export function Transcript({ messages, t }: { messages: ReadonlySignal<Message[]>; t: Translate }) {
+export function Transcript({
+  messages,
+  ended,
+  t,
+}: {
+  messages: ReadonlySignal<Message[]>
+  /** True when no question waits: focus moves here, so Escape and scrolling keep working. */
+  ended: boolean
+  t: Translate
+}) {
   const ref = useRef<HTMLDivElement>(null)
   const list = messages.value
+  useEffect(() => {
+    if (ended) ref.current?.focus()
+  }, [ended])
   // Keep the newest message in view.
   useLayoutEffect(() => {
     const el = ref.current
     if (el) el.scrollTop = el.scrollHeight
   }, [list.length])
   return (
-    <div class="log" role="log" aria-live="polite" aria-label={t('title')} ref={ref}>
+    // Focusable: a scrollable region must be reachable from the keyboard (WCAG 2.1.1).
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: see above; axe rule scrollable-region-focusable
+    <div class="log" role="log" aria-live="polite" aria-label={t('title')} ref={ref} tabIndex={0}>
       {list.map((m) => (
         <p key={m.id} class={`msg ${m.from}`}>
           <span class="sr">{m.from === 'bot' ? t('bot') : t('you')}: </span>

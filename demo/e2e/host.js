@@ -1,0 +1,20 @@
+// @ts-check
+/**
+ * Builds the embed tag of the platform docs (seed 001, "For Chatbot Script") from
+ * the query string, with DOM APIs only (no innerHTML):
+ *
+ *   <script id="Reekolect-messenger-widget" src="/Reekolect.js" data-api-url="/"
+ *           data-token="demo-token" defer>BotId,CustomerId</script>
+ *
+ * `document.currentScript` may be null for an inserted script, so the tag keeps the
+ * documented id: the loader falls back to `script[id$="-messenger-widget"]`.
+ */
+const query = new URLSearchParams(location.search)
+const tag = document.createElement('script')
+tag.id = 'Reekolect-messenger-widget'
+tag.src = '/Reekolect.js'
+tag.dataset.apiUrl = '/'
+tag.dataset.token = query.get('token') ?? 'demo-token'
+tag.defer = true
+tag.textContent = `${query.get('bot') ?? ''},${query.get('customer') ?? ''}`
+document.body.append(tag)

@@ -1,0 +1,93 @@
+/**
+ * Skeleton, done-when 5 and 6: mistakes in the site owner's tag are reported once
+ * on the console with a stable code, and never break the host page.
+ */
+import { expect, test } from '@playwright/test'
+import {
+  chat,
+  completeFlow,
+  fetchLeads,
+  hostUrl,
+  launcher,
+  TEXT,
+  transcript,
+  uniqueIds,
+  watchErrors,
+} from './helpers'
+
+test('a wrong token logs one E_TOKEN line and the visitor can still finish the chat', async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page)
+  const ids = uniqueIds('token')
+  const rejected: number[] = []
+  page.on('response', (r) => {
+    if (r.url().endsWith('/inbox/direct/lead') && r.request().method() === 'PUT')
+      rejected.push(r.status())
+  })
+  await page.goto(hostUrl(ids, 'wrong'))
+  await launcher(page).click()
+  await expect(chat(page)).toBeVisible()
+  await expect.poll(() => errors.lines('[Reekolect] E_TOKEN:').length).toBe(1)
+
+  await completeFlow(page, {
+    name: 'Wrong Token',
+    email: `token.${ids.suffix}@example.com`,
+    phone: '07400 123456',
+    country: 'GB',
+    topic: 'Pricing and sales',
+  })
+  await expect(transcript(page)).toContainText(TEXT.thanks)
+  // Give any late send time to happen (there should be none: 401 stops the outbox for the page).
+  await page.waitForTimeout(500)
+
+  const lines = errors.lines('[Reekolect] E_TOKEN:')
+  expect(lines).toHaveLength(1)
+  expect(lines[0]).toBe('[Reekolect] E_TOKEN: lead sync rejected with 401 — check data-token')
+  expect(errors.widget()).toEqual(lines)
+  expect(errors.pageErrors).toEqual([])
+  // A wrong token does not become right: one rejected request, no retry storm.
+  expect(rejected).toEqual([401])
+  // Nothing reached the platform.
+  expect(await fetchLeads(request, ids.bot, ids.customer, 'lead')).toEqual([])
+  expect(await fetchLeads(request, ids.bot, ids.customer, 'non-lead')).toEqual([])
+})
+
+for (const [page_, text] of [
+  ['tag-empty', ''],
+  ['tag-onlyone', 'onlyone'],
+  ['tag-three', 'a,b,c'],
+] as const) {
+  test(`a malformed tag text ${JSON.stringify(text)} logs one E_TAG line, draws nothing, throws nothing`, async ({
+    page,
+  }) => {
+    const errors = watchErrors(page)
+    const assets: string[] = []
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/assets/')) assets.push(r.url())
+    })
+    const loader = page.waitForResponse((r) => new URL(r.url()).pathname === '/Reekolect.js')
+    await page.goto(`/demo/e2e/${page_}.html`)
+    expect((await loader).status()).toBe(200)
+    expect(
+      await page.locator('script#Reekolect-messenger-widget').evaluate((s) => s.textContent),
+    ).toBe(text)
+
+    await expect.poll(() => errors.lines('[Reekolect] E_TAG:').length).toBe(1)
+    await page.waitForTimeout(300)
+    const lines = errors.lines('[Reekolect] E_TAG:')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain('BotId,CustomerId')
+    expect(errors.widget()).toHaveLength(1)
+    expect(errors.pageErrors).toEqual([])
+
+    // No launcher, no host element, no widget chunk; the host page is untouched.
+    await expect(page.locator('[data-reekolect]')).toHaveCount(0)
+    await expect(launcher(page)).toHaveCount(0)
+    await expect(
+      page.getByRole('heading', { name: 'Host page with a malformed embed tag' }),
+    ).toBeVisible()
+    expect(assets).toEqual([])
+  })
+}

@@ -1,0 +1,248 @@
+/**
+ * Shared steps of the e2e specs: they drive the built bundle (`dist/`) through
+ * what a visitor sees (roles and names, piercing the widget's open shadow root)
+ * and check the platform side through the public listing API (seed 001,
+ * `GET /inbox/direct/chats`, header `x-bot-token`).
+ */
+import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test'
+
+/** Token the e2e demo server accepts (playwright.config.ts). */
+export const TOKEN = 'demo-token'
+
+/** `sessionStorage` key of the visitor UUID (loader/visitor.ts, seed 001 "Get the essentials first"). */
+export const UUID_KEY = 'reekolect:uuid'
+
+/** Texts of the built-in lead-capture flow in English (widget/core/i18n.ts). */
+export const TEXT = {
+  greet: 'Hi there! 👋 I can help you get in touch with our team.',
+  askName: 'What is your name?',
+  askEmail: (name: string) => `Thanks, ${name}! What is your email address?`,
+  askPhone: 'And your phone number, so we can call you back?',
+  askTopic: 'What can we help you with?',
+  thanks: 'Thank you! Our team will get back to you shortly.',
+  errEmail: 'Please enter a valid email address, like name@example.com.',
+  topics: ['Pricing and sales', 'Support', 'Something else'],
+} as const
+
+/** One chat of the listing (seed 001, sample 200 response of `GET /inbox/direct/chats`). */
+export interface Chat {
+  _id: string
+  uuid: string
+  createdAt: string
+  updatedAt: string
+  status: string
+  profile: {
+    notes: { title: string; description: string; _id: string }[]
+    userDetails: {
+      name: string | null
+      contact: { email: string | null; phone: { number: string | null; prefix: string | null } }
+      tags: string[]
+      attributes: { key: string; value: string }[]
+    }
+  }
+}
+
+/** Bot and customer ids no other test uses: `<prefix>-bot-<random>`, valid tag ids (`[\w-]{1,64}`). */
+export function uniqueIds(prefix: string): { bot: string; customer: string; suffix: string } {
+  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
+  return { bot: `${prefix}-bot-${suffix}`, customer: `${prefix}-cust-${suffix}`, suffix }
+}
+
+/** URL of the generic host page (demo/e2e/host.html) embedding the widget with these ids. */
+export function hostUrl(ids: { bot: string; customer: string }, token = TOKEN): string {
+  const q = new URLSearchParams({ bot: ids.bot, customer: ids.customer, token })
+  return `/demo/e2e/host.html?${q}`
+}
+
+/** The launcher facade while the chat is closed. */
+export const launcher = (page: Page): Locator => page.getByRole('button', { name: 'Open chat' })
+
+/** The chat window (a labelled non-modal dialog). */
+export const chat = (page: Page): Locator => page.getByRole('dialog', { name: 'Chat with us' })
+
+/** The transcript (`role=log`) inside the chat window. */
+export const transcript = (page: Page): Locator => chat(page).getByRole('log')
+
+/**
+ * One transcript message as a screen reader reads it: each message starts with a
+ * visually hidden "Bot: " or "You: ".
+ */
+export const message = (page: Page, from: 'bot' | 'visitor', text: string): Locator =>
+  transcript(page).getByText(`${from === 'bot' ? 'Bot' : 'You'}: ${text}`, { exact: true })
+
+/** The visitor's UUID as stored by the loader in this tab. */
+export const uuidOf = (page: Page): Promise<string | null> =>
+  page.evaluate((key) => sessionStorage.getItem(key), UUID_KEY)
+
+/** Types `text` into the composer and sends it. */
+export async function answer(page: Page, text: string): Promise<void> {
+  const box = chat(page).getByRole('textbox')
+  await box.fill(text)
+  await chat(page).getByRole('button', { name: 'Send' }).click()
+}
+
+/** What a visitor answers in the built-in flow. `country` is the ISO code of the dial-code picker. */
+export interface Visitor {
+  name: string
+  email: string
+  phone: string
+  country?: string
+  topic: string
+}
+
+/** Answers the name question (the chat must be open). */
+export async function answerName(page: Page, name: string): Promise<void> {
+  await expect(transcript(page)).toContainText(TEXT.askName)
+  await answer(page, name)
+  await expect(transcript(page)).toContainText(TEXT.askEmail(name))
+}
+
+/** Answers the email question. */
+export async function answerEmail(page: Page, email: string): Promise<void> {
+  await answer(page, email)
+  await expect(transcript(page)).toContainText(TEXT.askPhone)
+}
+
+/** Picks the dial-code country (when given) and answers the phone question. */
+export async function answerPhone(page: Page, phone: string, country?: string): Promise<void> {
+  await expect(transcript(page)).toContainText(TEXT.askPhone)
+  if (country) {
+    const select = chat(page).getByRole('combobox', { name: 'Country' })
+    // Waits until the phone chunk has filled the list with this country.
+    await select.selectOption(country)
+    await expect(select).toHaveValue(country)
+  }
+  await answer(page, phone)
+  await expect(transcript(page)).toContainText(TEXT.askTopic)
+}
+
+/** Clicks a topic of the choice question and waits for the bot's thanks. */
+export async function chooseTopic(page: Page, topic: string): Promise<void> {
+  await chat(page).getByRole('button', { name: topic }).click()
+  await expect(transcript(page)).toContainText(TEXT.thanks)
+}
+
+/** Answers the whole built-in flow from the name question on. The chat must be open. */
+export async function completeFlow(page: Page, v: Visitor): Promise<void> {
+  await answerName(page, v.name)
+  await answerEmail(page, v.email)
+  await answerPhone(page, v.phone, v.country)
+  await chooseTopic(page, v.topic)
+}
+
+/** `GET /inbox/direct/chats` (seed 001) for one page of a bot's leads or non-lead chats. */
+export async function fetchLeads(
+  request: APIRequestContext,
+  botId: string,
+  customerId: string,
+  type: 'lead' | 'non-lead' = 'lead',
+): Promise<Chat[]> {
+  const res = await request.get('/inbox/direct/chats', {
+    params: { botId, customerId, page: '1', type },
+    headers: { 'x-bot-token': TOKEN },
+  })
+  expect(res.status()).toBe(200)
+  const body = (await res.json()) as {
+    success: boolean
+    message: string
+    code: number
+    data: Chat[]
+  }
+  expect(body).toMatchObject({ success: true, message: 'ok', code: 200 })
+  return body.data
+}
+
+/** Every chat (lead or not) of a bot with this visitor UUID. */
+export async function chatsOf(
+  request: APIRequestContext,
+  botId: string,
+  customerId: string,
+  uuid: string,
+): Promise<Chat[]> {
+  const all = [
+    ...(await fetchLeads(request, botId, customerId, 'lead')),
+    ...(await fetchLeads(request, botId, customerId, 'non-lead')),
+  ]
+  return all.filter((c) => c.uuid === uuid)
+}
+
+/** Polls the listing until the lead of `uuid` satisfies `ready`, then returns it. */
+export async function waitForLead(
+  request: APIRequestContext,
+  botId: string,
+  customerId: string,
+  uuid: string,
+  ready: (c: Chat) => boolean = () => true,
+): Promise<Chat> {
+  let found: Chat | undefined
+  await expect
+    .poll(async () => {
+      found = (await fetchLeads(request, botId, customerId)).find((c) => c.uuid === uuid)
+      return Boolean(found && ready(found))
+    })
+    .toBe(true)
+  return found as Chat
+}
+
+/** The lead fields as a visitor gave them, read from a listed chat. */
+export function leadFields(c: Chat) {
+  const u = c.profile.userDetails
+  return {
+    name: u.name,
+    email: u.contact.email,
+    number: u.contact.phone.number,
+    prefix: u.contact.phone.prefix,
+    tags: u.tags,
+  }
+}
+
+/**
+ * The conversation the widget persisted for `uuid` (IndexedDB `reekolect`/`kv`,
+ * key `chat:<uuid>`), or `undefined`. Never creates the database: opening a missing
+ * one here would leave it without the store the widget creates on upgrade.
+ */
+export function savedChat(
+  page: Page,
+  uuid: string,
+): Promise<{ messages: { from: string; text: string }[]; ask?: string } | undefined> {
+  return page.evaluate(async (key) => {
+    const dbs = await indexedDB.databases()
+    if (!dbs.some((d) => d.name === 'reekolect')) return undefined
+    return new Promise((resolve, reject) => {
+      const open = indexedDB.open('reekolect')
+      open.onerror = () => reject(open.error)
+      open.onsuccess = () => {
+        const db = open.result
+        if (!db.objectStoreNames.contains('kv')) {
+          db.close()
+          resolve(undefined)
+          return
+        }
+        const get = db.transaction('kv', 'readonly').objectStore('kv').get(key)
+        get.onerror = () => reject(get.error)
+        get.onsuccess = () => {
+          db.close()
+          resolve(get.result)
+        }
+      }
+    })
+  }, `chat:${uuid}`)
+}
+
+/** Collects console errors and uncaught page errors from now on. */
+export function watchErrors(page: Page) {
+  const consoleErrors: string[] = []
+  const pageErrors: Error[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text())
+  })
+  page.on('pageerror', (e) => pageErrors.push(e))
+  return {
+    consoleErrors,
+    pageErrors,
+    /** Console error lines starting with `prefix`, e.g. `[Reekolect] E_TAG:`. */
+    lines: (prefix: string) => consoleErrors.filter((l) => l.startsWith(prefix)),
+    /** Console error lines of the widget (`[Reekolect] …`). */
+    widget: () => consoleErrors.filter((l) => l.startsWith('[Reekolect]')),
+  }
+}
