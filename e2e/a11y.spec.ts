@@ -3,37 +3,17 @@
  * and AA rules) inside the widget's shadow root, and by driving the whole flow
  * with the keyboard alone.
  */
-import { createRequire } from 'node:module'
-import { expect, type Page, test } from '@playwright/test'
-import { answerEmail, answerName, answerPhone, chat, hostUrl, launcher, uniqueIds } from './helpers'
-
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
-
-interface Violation {
-  id: string
-  help: string
-  nodes: { target: unknown[] }[]
-}
-
-/** Runs axe on the widget's host element (axe pierces open shadow roots). */
-async function violations(page: Page): Promise<Violation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath })
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run(el: Element | null, o: object): Promise<{ violations: Violation[] }> }
-      }
-    ).axe
-    const result = await axe.run(document.querySelector('[data-reekolect]'), {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    })
-    return result.violations.map((v: Violation) => ({
-      id: v.id,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target })),
-    }))
-  })
-}
+import { expect, test } from '@playwright/test'
+import {
+  answerEmail,
+  answerName,
+  answerPhone,
+  chat,
+  hostUrl,
+  launcher,
+  uniqueIds,
+  axeViolations as violations,
+} from './helpers'
 
 test('no axe violations with the chat closed, open, and at each question type', async ({
   page,

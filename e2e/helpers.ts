@@ -4,6 +4,7 @@
  * and check the platform side through the public listing API (seed 001,
  * `GET /inbox/direct/chats`, header `x-bot-token`).
  */
+import { createRequire } from 'node:module'
 import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test'
 
 /** Token the e2e demo server accepts (playwright.config.ts). */
@@ -245,4 +246,32 @@ export function watchErrors(page: Page) {
     /** Console error lines of the widget (`[Reekolect] …`). */
     widget: () => consoleErrors.filter((l) => l.startsWith('[Reekolect]')),
   }
+}
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+
+export interface Violation {
+  id: string
+  help: string
+  nodes: { target: unknown[] }[]
+}
+
+/** Runs axe on the widget's host element (axe pierces open shadow roots). */
+export async function axeViolations(page: Page): Promise<Violation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath })
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run(el: Element | null, o: object): Promise<{ violations: Violation[] }> }
+      }
+    ).axe
+    const result = await axe.run(document.querySelector('[data-reekolect]'), {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    })
+    return result.violations.map((v: Violation) => ({
+      id: v.id,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target })),
+    }))
+  })
 }

@@ -108,7 +108,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
     newVisitor: visitor.reset,
     observer,
     style,
-    launcher(open, unread) {
+    launcher(open, unread, label) {
       try {
         sessionStorage.setItem(OPEN_KEY, open ? '1' : '')
       } catch {
@@ -117,7 +117,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
       if (!button || !badge) return
       const was = button.getAttribute('aria-expanded') === 'true'
       button.setAttribute('aria-expanded', String(open))
-      button.setAttribute('aria-label', open ? 'Close chat' : 'Open chat')
+      button.setAttribute('aria-label', label)
       badge.textContent = unread > 0 && !open ? String(Math.min(unread, 99)) : ''
       // Focus returns to the launcher when the chat closes with focus inside it (WCAG 2.4.3).
       if (was && !open && root.activeElement) button.focus()

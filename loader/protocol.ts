@@ -103,8 +103,11 @@ export interface HostBridge {
   newVisitor(): string
   /** Watches for the host replacing `document.body`; `shutdown` disconnects it. */
   observer: MutationObserver
-  /** Tells the loader's launcher the chat is open (`aria-expanded`) and how many messages are unread. */
-  launcher(open: boolean, unread: number): void
+  /**
+   * Tells the loader's launcher the chat is open (`aria-expanded`), how many bot
+   * messages are unread (badge), and its accessible name in the visitor's language.
+   */
+  launcher(open: boolean, unread: number, label: string): void
   /** Styles the shadow root with `css`: a constructable stylesheet, or a `<style nonce>` fallback. */
   style(css: string): void
 }

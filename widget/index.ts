@@ -9,7 +9,14 @@ import { createActions } from './core/actions'
 import { createLeadSender } from './core/api'
 import { createEmitter } from './core/events'
 import { builtinFlow } from './core/flow'
-import { translator } from './core/i18n'
+import {
+  dirOf,
+  LANGUAGES,
+  languageOf,
+  loadCatalogue,
+  type Translate,
+  translator,
+} from './core/i18n'
 import { report } from './core/log'
 import { createOutbox } from './core/outbox'
 import { createState } from './core/state'
@@ -29,13 +36,43 @@ function regionOf(locale: string): string {
 /**
  * Mounts the chat window into the loader's shadow root.
  *
+ * English mounts synchronously. Other languages first load their catalogue chunk;
+ * commands dispatched meanwhile are kept and run in order once mounted.
+ *
  * @param host what the loader provides (shadow root, visitor UUID, launcher state, styling).
- * @param config the options read from the script tag.
+ * @param config the options read from the script tag; `config.locale`, else the
+ *   browser's language, picks the catalogue.
  * @returns `dispatch` for host commands and `unmount`, which removes everything it added.
  */
 export const mount: Mount = (host: HostBridge, config: WidgetConfig): MountedWidget => {
   const locale = config.locale || navigator.language || 'en'
-  const t = translator(locale)
+  if (!LANGUAGES.includes(languageOf(locale)) || languageOf(locale) === 'en') {
+    return start(host, config, locale, translator())
+  }
+  let widget: MountedWidget | undefined
+  let stopped = false
+  const early: [string, unknown[]][] = []
+  void loadCatalogue(locale).then((cat) => {
+    if (stopped) return
+    widget = start(host, config, locale, translator(cat))
+    for (const [command, args] of early.splice(0)) widget.dispatch(command, ...args)
+  })
+  return {
+    dispatch: (command, ...args) =>
+      widget ? widget.dispatch(command, ...args) : void early.push([command, args]),
+    unmount() {
+      stopped = true
+      widget?.unmount()
+    },
+  }
+}
+
+function start(
+  host: HostBridge,
+  config: WidgetConfig,
+  locale: string,
+  t: Translate,
+): MountedWidget {
   const state = createState()
   const kv = createKv()
   const events = createEmitter()
@@ -56,14 +93,25 @@ export const mount: Mount = (host: HostBridge, config: WidgetConfig): MountedWid
   const container = document.createElement('div')
   host.root.append(container)
   render(
-    h(ChatWindow, { state, actions, t, locale, country: regionOf(locale), mode: config.mode }),
+    h(ChatWindow, {
+      state,
+      actions,
+      t,
+      locale,
+      dir: dirOf(locale),
+      country: regionOf(locale),
+      mode: config.mode,
+    }),
     container,
   )
   // State → launcher and host events. Each effect first runs at mount; events start after it.
   let mounted = false
   let lastId = 0
   const effects = [
-    effect(() => host.launcher(state.open.value, state.unread.value)),
+    effect(() => {
+      const open = state.open.value
+      host.launcher(open, state.unread.value, t(open ? 'close' : 'open'))
+    }),
     effect(() => {
       const open = state.open.value
       if (mounted) events.emit(open ? 'open' : 'close', undefined)

@@ -16,5 +16,7 @@ tag.src = '/Reekolect.js'
 tag.dataset.apiUrl = '/'
 tag.dataset.token = query.get('token') ?? 'demo-token'
 tag.defer = true
+const locale = query.get('locale')
+if (locale) tag.dataset.locale = locale
 tag.textContent = `${query.get('bot') ?? ''},${query.get('customer') ?? ''}`
 document.body.append(tag)

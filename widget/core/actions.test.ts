@@ -6,7 +6,7 @@ import type { LeadPayload } from './lead'
 import { createState, MAX_MESSAGES } from './state'
 import { type Kv, memoryKv } from './storage'
 
-const t = translator('en')
+const t = translator()
 const ids = { uuid: '7e88d192-9b20-4035-9b68-d4ac3d58a34f', botId: 'bot1', customerId: 'cust1' }
 
 /** Accepts one UK mobile number, like a phone validator would. */

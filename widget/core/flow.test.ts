@@ -185,7 +185,7 @@ describe('applyAnswer', () => {
 
 describe('builtinFlow', () => {
   it('captures name, email, phone and one topic tag, then thanks and ends', async () => {
-    const t = translator('en')
+    const t = translator()
     const flow = builtinFlow(t)
     let step = walk(flow, flow.nodes[0]!.id, emptyLead())
     const said: string[] = [...step.say]
@@ -219,7 +219,7 @@ describe('builtinFlow', () => {
   })
 
   it('asks one question at a time, in the order name, email, phone, topic', () => {
-    const flow = builtinFlow(translator('en'))
+    const flow = builtinFlow(translator())
     const inputs = flow.nodes.filter((n): n is AskNode => n.type === 'ask').map((n) => n.input)
     expect(inputs).toEqual(['name', 'email', 'phone', 'choice'])
     const topic = flow.nodes.find((n): n is AskNode => n.type === 'ask' && n.input === 'choice')

@@ -6,6 +6,7 @@
 const en = {
   title: 'Chat with us',
   subtitle: 'We usually reply in a few minutes',
+  open: 'Open chat',
   close: 'Close chat',
   send: 'Send',
   placeholder: 'Type your answer…',
@@ -36,17 +37,46 @@ export type MessageKey = keyof typeof en
 /** A catalogue: every key, translated. */
 export type Catalogue = Record<MessageKey, string>
 
-const catalogues: Record<string, Partial<Catalogue>> = { en }
+/**
+ * The other catalogues, one lazy chunk each (`locales/<language>.ts`): a visitor
+ * downloads only their own language, and English costs no request at all.
+ */
+const lazy = import.meta.glob<{ default: Catalogue }>('./locales/*.ts')
+
+/** Languages with a catalogue, English included. */
+export const LANGUAGES = ['en', ...Object.keys(lazy).map((k) => k.slice(10, -3))]
+
+/** Languages written right to left. */
+const RTL = ['ar', 'he', 'fa', 'ur']
+
+/** The language subtag of a BCP 47 locale, lower case: `pt-BR` → `pt`. */
+export const languageOf = (locale: string): string => locale.toLowerCase().split(/[-_]/)[0] || 'en'
+
+/** Text direction of a locale. */
+export const dirOf = (locale: string): 'rtl' | 'ltr' =>
+  RTL.includes(languageOf(locale)) ? 'rtl' : 'ltr'
 
 /**
- * The translator for `locale` (BCP 47; `es-MX` falls back to `es`, then English).
- * `t(key, {name: 'Ada'})` fills `{name}` placeholders.
+ * Loads the catalogue of `locale`'s language (`es-MX` → `es`). Resolves to
+ * `undefined` for English, for languages without a catalogue, and when the chunk
+ * fails to load (the chat then speaks English rather than not at all).
  */
-export function translator(locale = 'en') {
-  const lang = locale.toLowerCase().split('-')[0] ?? 'en'
-  const cat = catalogues[locale] ?? catalogues[lang] ?? {}
+export async function loadCatalogue(locale: string): Promise<Catalogue | undefined> {
+  const load = lazy[`./locales/${languageOf(locale)}.ts`]
+  try {
+    return load ? (await load()).default : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The translator for a catalogue (English when `undefined`; missing keys fall back
+ * to English). `t(key, {name: 'Ada'})` fills `{name}` placeholders.
+ */
+export function translator(cat?: Partial<Catalogue>) {
   return (key: MessageKey, vars: Record<string, string | number> = {}): string =>
-    (cat[key] ?? en[key]).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''))
+    (cat?.[key] ?? en[key]).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''))
 }
 
 /** `t` as returned by {@link translator}. */

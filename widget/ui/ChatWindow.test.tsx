@@ -9,7 +9,7 @@ import { createState } from '../core/state'
 import { memoryKv } from '../core/storage'
 import { ChatWindow } from './ChatWindow'
 
-const t = translator('en')
+const t = translator()
 
 function setup(mode: 'launcher' | 'page' = 'launcher') {
   const state = createState()
@@ -26,7 +26,17 @@ function setup(mode: 'launcher' | 'page' = 'launcher') {
         ? { phone: '7400123456', dialCode: '+44' }
         : undefined,
   })
-  render(<ChatWindow state={state} actions={actions} t={t} locale="en" country="GB" mode={mode} />)
+  render(
+    <ChatWindow
+      state={state}
+      actions={actions}
+      t={t}
+      locale="en"
+      dir="ltr"
+      country="GB"
+      mode={mode}
+    />,
+  )
   return { state, actions, payloads }
 }
 

@@ -1,9 +1,11 @@
 import '@preact/signals' // installs Preact's auto-subscription to signals read in render
+import { useRef } from 'preact/hooks'
 import type { Actions } from '../core/actions'
 import type { Translate } from '../core/i18n'
 import type { State } from '../core/state'
 import { Composer } from './Composer'
 import { Transcript } from './Transcript'
+import { usePhoneLayout } from './usePhoneLayout'
 
 /** Props of {@link ChatWindow}. */
 export interface ChatWindowProps {
@@ -12,6 +14,8 @@ export interface ChatWindowProps {
   t: Translate
   /** BCP 47 locale of the visitor, for country names and `lang`/`dir`. */
   locale: string
+  /** Text direction of the locale: Arabic mirrors the whole window. */
+  dir: 'ltr' | 'rtl'
   /** Default dial-code country, ISO 3166-1 alpha-2. */
   country: string
   /** `page`: full page, no close button (the landing page). */
@@ -22,18 +26,23 @@ export interface ChatWindowProps {
  * The chat window: a labelled, non-modal dialog with a header, the transcript and
  * the composer. Escape closes it (launcher mode). Renders nothing while closed.
  */
-export function ChatWindow({ state, actions, t, locale, country, mode }: ChatWindowProps) {
-  if (!state.open.value) return null
+export function ChatWindow({ state, actions, t, locale, dir, country, mode }: ChatWindowProps) {
+  const ref = useRef<HTMLElement>(null)
+  const open = state.open.value
+  usePhoneLayout(ref, open && mode === 'launcher')
+  if (!open) return null
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && mode === 'launcher') actions.close()
   }
   return (
     <section
+      ref={ref}
       class={mode === 'page' ? 'win page' : 'win float'}
       role="dialog"
       aria-modal="false"
       aria-labelledby="rk-title"
       lang={locale}
+      dir={dir}
       onKeyDown={onKeyDown}
     >
       <header class="head">

@@ -1,0 +1,30 @@
+import type { Catalogue } from '../i18n'
+
+/** Arabic (right to left). */
+export default {
+  title: 'تحدث معنا',
+  subtitle: 'نرد عادةً خلال دقائق',
+  open: 'فتح المحادثة',
+  close: 'إغلاق المحادثة',
+  send: 'إرسال',
+  placeholder: 'اكتب إجابتك…',
+  choose: 'اختر إجابة',
+  country: 'الدولة',
+  phone: 'رقم الهاتف',
+  bot: 'الروبوت',
+  you: 'أنت',
+  greet: 'مرحبًا! 👋 يمكنني مساعدتك في التواصل مع فريقنا.',
+  askName: 'ما اسمك؟',
+  askEmail: 'شكرًا يا {name}! ما بريدك الإلكتروني؟',
+  askPhone: 'وما رقم هاتفك لنتصل بك؟',
+  askTopic: 'كيف يمكننا مساعدتك؟',
+  topicSales: 'الأسعار والمبيعات',
+  topicSupport: 'الدعم',
+  topicOther: 'شيء آخر',
+  thanks: 'شكرًا لك! سيتواصل معك فريقنا قريبًا.',
+  errRequired: 'يرجى كتابة إجابة.',
+  errName: 'يرجى كتابة اسمك (100 حرف على الأكثر).',
+  errEmail: 'يرجى إدخال بريد إلكتروني صحيح، مثل name@example.com.',
+  errPhone: 'لا يبدو هذا الرقم صحيحًا للدولة المختارة.',
+  errTooLong: 'النص طويل جدًا ({max} حرفًا على الأكثر).',
+} satisfies Catalogue

@@ -1,0 +1,30 @@
+import type { Catalogue } from '../i18n'
+
+/** German. */
+export default {
+  title: 'Chatten Sie mit uns',
+  subtitle: 'Wir antworten meist innerhalb weniger Minuten',
+  open: 'Chat öffnen',
+  close: 'Chat schließen',
+  send: 'Senden',
+  placeholder: 'Ihre Antwort…',
+  choose: 'Wählen Sie eine Antwort',
+  country: 'Land',
+  phone: 'Telefonnummer',
+  bot: 'Bot',
+  you: 'Sie',
+  greet: 'Hallo! 👋 Ich helfe Ihnen, Kontakt mit unserem Team aufzunehmen.',
+  askName: 'Wie heißen Sie?',
+  askEmail: 'Danke, {name}! Wie lautet Ihre E-Mail-Adresse?',
+  askPhone: 'Und Ihre Telefonnummer, damit wir Sie zurückrufen können?',
+  askTopic: 'Wobei können wir Ihnen helfen?',
+  topicSales: 'Preise und Vertrieb',
+  topicSupport: 'Support',
+  topicOther: 'Etwas anderes',
+  thanks: 'Vielen Dank! Unser Team meldet sich in Kürze bei Ihnen.',
+  errRequired: 'Bitte geben Sie eine Antwort ein.',
+  errName: 'Bitte geben Sie Ihren Namen ein (höchstens 100 Zeichen).',
+  errEmail: 'Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.',
+  errPhone: 'Diese Nummer scheint für das gewählte Land nicht gültig zu sein.',
+  errTooLong: 'Das ist zu lang (höchstens {max} Zeichen).',
+} satisfies Catalogue

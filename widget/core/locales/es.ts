@@ -1,0 +1,30 @@
+import type { Catalogue } from '../i18n'
+
+/** Spanish. */
+export default {
+  title: 'Chatea con nosotros',
+  subtitle: 'Solemos responder en pocos minutos',
+  open: 'Abrir chat',
+  close: 'Cerrar chat',
+  send: 'Enviar',
+  placeholder: 'Escribe tu respuesta…',
+  choose: 'Elige una respuesta',
+  country: 'País',
+  phone: 'Número de teléfono',
+  bot: 'Bot',
+  you: 'Tú',
+  greet: '¡Hola! 👋 Puedo ayudarte a ponerte en contacto con nuestro equipo.',
+  askName: '¿Cómo te llamas?',
+  askEmail: '¡Gracias, {name}! ¿Cuál es tu correo electrónico?',
+  askPhone: '¿Y tu número de teléfono, para poder llamarte?',
+  askTopic: '¿En qué podemos ayudarte?',
+  topicSales: 'Precios y ventas',
+  topicSupport: 'Soporte',
+  topicOther: 'Otra cosa',
+  thanks: '¡Gracias! Nuestro equipo se pondrá en contacto contigo en breve.',
+  errRequired: 'Escribe una respuesta.',
+  errName: 'Escribe tu nombre (hasta 100 caracteres).',
+  errEmail: 'Escribe un correo válido, como nombre@ejemplo.com.',
+  errPhone: 'Este número no parece válido para el país elegido.',
+  errTooLong: 'Es demasiado largo (como máximo {max} caracteres).',
+} satisfies Catalogue

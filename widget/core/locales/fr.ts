@@ -1,0 +1,30 @@
+import type { Catalogue } from '../i18n'
+
+/** French. */
+export default {
+  title: 'Discutons',
+  subtitle: 'Nous répondons généralement en quelques minutes',
+  open: 'Ouvrir le chat',
+  close: 'Fermer le chat',
+  send: 'Envoyer',
+  placeholder: 'Tapez votre réponse…',
+  choose: 'Choisissez une réponse',
+  country: 'Pays',
+  phone: 'Numéro de téléphone',
+  bot: 'Bot',
+  you: 'Vous',
+  greet: 'Bonjour ! 👋 Je peux vous mettre en relation avec notre équipe.',
+  askName: 'Comment vous appelez-vous ?',
+  askEmail: 'Merci, {name} ! Quelle est votre adresse e-mail ?',
+  askPhone: 'Et votre numéro de téléphone, pour que nous puissions vous rappeler ?',
+  askTopic: 'Comment pouvons-nous vous aider ?',
+  topicSales: 'Tarifs et ventes',
+  topicSupport: 'Assistance',
+  topicOther: 'Autre chose',
+  thanks: 'Merci ! Notre équipe vous recontactera très vite.',
+  errRequired: 'Veuillez saisir une réponse.',
+  errName: 'Veuillez saisir votre nom (100 caractères au plus).',
+  errEmail: 'Veuillez saisir une adresse e-mail valide, comme nom@exemple.fr.',
+  errPhone: 'Ce numéro ne semble pas valide pour le pays choisi.',
+  errTooLong: 'C’est trop long ({max} caractères au plus).',
+} satisfies Catalogue

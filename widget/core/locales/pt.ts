@@ -1,0 +1,30 @@
+import type { Catalogue } from '../i18n'
+
+/** Portuguese. */
+export default {
+  title: 'Fale connosco',
+  subtitle: 'Costumamos responder em poucos minutos',
+  open: 'Abrir chat',
+  close: 'Fechar chat',
+  send: 'Enviar',
+  placeholder: 'Escreva a sua resposta…',
+  choose: 'Escolha uma resposta',
+  country: 'País',
+  phone: 'Número de telefone',
+  bot: 'Bot',
+  you: 'Você',
+  greet: 'Olá! 👋 Posso ajudar a pôr-se em contacto com a nossa equipa.',
+  askName: 'Como se chama?',
+  askEmail: 'Obrigado, {name}! Qual é o seu e-mail?',
+  askPhone: 'E o seu número de telefone, para lhe ligarmos?',
+  askTopic: 'Em que podemos ajudar?',
+  topicSales: 'Preços e vendas',
+  topicSupport: 'Suporte',
+  topicOther: 'Outro assunto',
+  thanks: 'Obrigado! A nossa equipa vai contactá-lo em breve.',
+  errRequired: 'Escreva uma resposta.',
+  errName: 'Escreva o seu nome (até 100 caracteres).',
+  errEmail: 'Escreva um e-mail válido, como nome@exemplo.com.',
+  errPhone: 'Este número não parece válido para o país escolhido.',
+  errTooLong: 'É demasiado longo (no máximo {max} caracteres).',
+} satisfies Catalogue
