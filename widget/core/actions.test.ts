@@ -286,4 +286,25 @@ describe('transcript bound', () => {
     expect(reloaded.state.messages.value).toHaveLength(MAX_MESSAGES)
     expect((reloaded.state.ask.value as AskNode).id).toBe('q')
   })
+
+  it('caps a saved transcript longer than MAX_MESSAGES when it is restored', async () => {
+    const kv = memoryKv()
+    const messages = Array.from({ length: MAX_MESSAGES + 5 }, (_, i) => ({
+      id: i + 1,
+      from: 'bot' as const,
+      text: `m${i + 1}`,
+      at: 0,
+    }))
+    await kv.set(`chat:${ids.uuid}`, {
+      v: 1,
+      messages,
+      ask: 'name',
+      lead: { tags: [], attributes: [], notes: [] },
+      open: true,
+    })
+    const { state, actions } = setup({ kv })
+    await actions.start()
+    expect(state.messages.value).toHaveLength(MAX_MESSAGES)
+    expect(state.messages.value[0]?.text).toBe('m6')
+  })
 })

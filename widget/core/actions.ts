@@ -102,7 +102,7 @@ export function createActions(state: State, deps: ActionDeps) {
       const saved = await deps.kv.get<SavedChat>(key())
       if (saved?.v === 1) {
         batch(() => {
-          state.messages.value = saved.messages
+          state.messages.value = saved.messages.slice(-MAX_MESSAGES)
           state.lead.value = saved.lead
           state.ask.value = deps.flow.nodes.find(
             (n): n is AskNode => n.id === saved.ask && n.type === 'ask',

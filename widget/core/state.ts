@@ -16,7 +16,7 @@ export interface Message {
 }
 
 /** Most transcript entries kept (and persisted); older ones are dropped first. */
-export const MAX_MESSAGES = 200
+export const MAX_MESSAGES = 1000
 
 /** Creates a fresh state: closed, empty transcript, empty lead. */
 export function createState() {
