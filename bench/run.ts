@@ -1,0 +1,418 @@
+/**
+ * `npm run bench`: what the widget costs a host page and how fast it feels, measured
+ * in Chromium against the built `dist/` (`npm run bench` builds first). It snapshots
+ * dist/ and demo/, starts the demo server on a free port with a throw-away
+ * database, runs every scenario `BENCH_RUNS` times (default 7), each in a fresh
+ * browser context, prints a markdown table (median, min–max over runs, targets)
+ * and writes it with the raw samples to `bench/results/latest.json`.
+ *
+ * Scenarios (host pages in demo/bench/, runs in scenarios.ts):
+ * - host impact, at 1x and 4x CPU throttling: with.html vs without.html (identical
+ *   but for the widget tag), paired run by run, order alternating: JS bytes;
+ *   main-thread time, both from Performance.getMetrics (wall clock) and from a
+ *   Chrome trace (thread CPU time: the loader's own evaluation, and all tasks of
+ *   the page); long tasks; CLS; JS heap after a forced GC; DOMContentLoaded, FCP,
+ *   and when the launcher is visible;
+ * - open latency: pointer on the launcher → first bot message painted; cold (the
+ *   widget chunk is fetched by this very interaction) and warm (hovered first,
+ *   chunk fetched, network idle, then clicked);
+ * - typing latency over a long saved transcript (transcript.html seeds it) and a
+ *   short one (baseline): keydown → the frame that shows the character, rendered.
+ *
+ * Why trace CPU time next to getMetrics: on a small, shared machine the wall-clock
+ * durations of getMetrics swing by more than the loader costs; the loader's own
+ * trace events are attributed by URL and counted in thread CPU time.
+ *
+ * Environment: `BENCH_RUNS` (default 7), `BENCH_KEYS` (keystrokes per typing run,
+ * default 30), `BENCH_TRANSCRIPT` (messages seeded, default 1000), `BENCH_ONLY`
+ * (`load,open,typing`), `CHROMIUM_PATH`. Exit code 1 when a metric has no
+ * successful run; targets are reported, not enforced.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { type Browser, chromium } from '@playwright/test'
+import { chromiumArgs, chromiumPath } from '../e2e/browser'
+import { sizes } from './net'
+import { type Row, row, table } from './report'
+import {
+  inFreshContext,
+  type LoadSample,
+  loadRun,
+  type OpenSample,
+  openRun,
+  type TypingSample,
+  typingRun,
+} from './scenarios'
+import { type Server, startServer } from './server'
+import { defined, secs } from './util'
+
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7) || 7)
+const KEYS = Math.max(5, Number(process.env.BENCH_KEYS ?? 30) || 30)
+const TRANSCRIPT = Math.max(1, Number(process.env.BENCH_TRANSCRIPT ?? 1000) || 1000)
+/** Saved messages of the typing baseline (a short conversation). */
+const SHORT = 2
+/** `BENCH_ONLY=load,open,typing` runs a subset (for working on one scenario). */
+const ONLY = new Set((process.env.BENCH_ONLY || 'load,open,typing').split(',').map((x) => x.trim()))
+const THROTTLES = [1, 4] as const
+/** Longest one run may take before it is abandoned (the scenario goes on). */
+const RUN_TIMEOUT_MS = 45_000
+/** Longest the whole benchmark may take before it cleans up and exits. */
+const TOTAL_TIMEOUT_MS = 12 * 60_000
+const TEXT = 'the quick brown fox jumps over the lazy dog'.slice(0, KEYS).padEnd(KEYS, 'x')
+
+const failures: string[] = []
+
+/** Runs `fn` and records a failure instead of throwing, so one bad run does not end the benchmark. */
+async function attempt<T>(label: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn()
+  } catch (e) {
+    const msg = `${label}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`
+    failures.push(msg)
+    console.error(`  ! ${msg}`)
+    return undefined
+  }
+}
+
+async function main(): Promise<number> {
+  const t0 = Date.now()
+  const load0 = os.loadavg()[0] ?? 0
+  const tmp = mkdtempSync(join(os.tmpdir(), 'reekolect-bench-'))
+  let server: Server | undefined
+  let browser: Browser | undefined
+  const cleanup = async () => {
+    await browser?.close().catch(() => {})
+    await server?.stop().catch(() => {})
+    rmSync(tmp, { recursive: true, force: true })
+  }
+  const onSignal = () => {
+    void cleanup().finally(() => process.exit(130))
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  const watchdog = setTimeout(() => {
+    console.error(`bench: gave up after ${TOTAL_TIMEOUT_MS / 60_000} min`)
+    void cleanup().finally(() => process.exit(2))
+  }, TOTAL_TIMEOUT_MS)
+  watchdog.unref()
+
+  try {
+    server = await startServer(tmp)
+    const { base } = server
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: chromiumArgs,
+      timeout: 30_000,
+    })
+    const b = browser
+    const version = browser.version()
+    console.log(
+      `bench: ${RUNS} runs per scenario, Chromium ${version}, ${os.cpus().length} cores, server ${base}`,
+    )
+
+    // Warm-up (not measured): first navigation of a fresh browser pays one-off costs.
+    await attempt('warm-up', () =>
+      inFreshContext(b, 1, 'warm-up', RUN_TIMEOUT_MS, (c) => loadRun(c, base, 'with')),
+    )
+
+    const rows: Row[] = []
+    const raw: Record<string, unknown> = {}
+
+    // 1. Host impact, paired with/without, at 1x and 4x.
+    const load: Record<number, { with: LoadSample; without: LoadSample }[]> = {}
+    for (const rate of ONLY.has('load') ? THROTTLES : []) {
+      const pairs: { with: LoadSample; without: LoadSample }[] = []
+      const t = Date.now()
+      for (let i = 0; i < RUNS; i++) {
+        const order = i % 2 ? (['with', 'without'] as const) : (['without', 'with'] as const)
+        const got: Partial<Record<'with' | 'without', LoadSample>> = {}
+        for (const v of order) {
+          const label = `load ${v} ${rate}x #${i + 1}`
+          got[v] = await attempt(label, () =>
+            inFreshContext(b, rate, label, RUN_TIMEOUT_MS, (c) => loadRun(c, base, v)),
+          )
+        }
+        if (got.with && got.without) pairs.push({ with: got.with, without: got.without })
+      }
+      load[rate] = pairs
+      console.log(`  host impact ${rate}x: ${pairs.length} pairs in ${secs(t)}`)
+    }
+    raw.load = load
+
+    // 2. Open latency, cold and warm, at 1x and 4x.
+    const open: Record<string, OpenSample[]> = {}
+    for (const rate of ONLY.has('open') ? THROTTLES : []) {
+      for (const warm of [false, true]) {
+        const key = `${warm ? 'warm' : 'cold'} ${rate}x`
+        const t = Date.now()
+        const list: OpenSample[] = []
+        for (let i = 0; i < RUNS; i++) {
+          const label = `open ${key} #${i + 1}`
+          const s = await attempt(label, () =>
+            inFreshContext(b, rate, label, RUN_TIMEOUT_MS, (c) =>
+              openRun(c, base, '/demo/bench/with.html', warm),
+            ),
+          )
+          if (s) list.push(s)
+        }
+        open[key] = list
+        console.log(`  open ${key}: ${list.length} runs in ${secs(t)}`)
+      }
+    }
+    raw.open = open
+
+    // 3. Typing in a long transcript and in a short one (baseline), at 1x and 4x.
+    const typing: Record<string, TypingSample[]> = {}
+    for (const rate of ONLY.has('typing') ? THROTTLES : []) {
+      for (const n of [TRANSCRIPT, SHORT]) {
+        const key = `${n} ${rate}x`
+        const t = Date.now()
+        const list: TypingSample[] = []
+        for (let i = 0; i < RUNS; i++) {
+          const label = `typing ${n}-msg ${rate}x #${i + 1}`
+          const s = await attempt(label, () =>
+            inFreshContext(b, rate, label, RUN_TIMEOUT_MS, (c) => typingRun(c, base, n, TEXT)),
+          )
+          if (s) list.push(s)
+        }
+        typing[key] = list
+        console.log(`  typing ${n}-msg ${rate}x: ${list.length} runs in ${secs(t)}`)
+      }
+    }
+    raw.typing = typing
+
+    // ---- rows
+    const add = (...args: Parameters<typeof row>) => rows.push(row(...args))
+    const jsPairs = load[1] ?? load[4] ?? []
+    const loaderUrls = jsPairs[0]?.with.js.urls ?? []
+    if (jsPairs.length) {
+      const jsExtra = (f: (s: LoadSample['js']) => number) =>
+        jsPairs.map((p) => f(p.with.js) - f(p.without.js))
+      add(
+        'extra JS transferred (wire: uncompressed body + headers)',
+        'B',
+        jsExtra((j) => j.wire),
+      )
+      add(
+        'extra JS, brotli q11 of the file bytes',
+        'B',
+        jsExtra((j) => j.br),
+      )
+    }
+    for (const rate of ONLY.has('load') ? THROTTLES : []) {
+      const pairs = load[rate] ?? []
+      const x = ` ${rate}x`
+      const withs = <T>(f: (s: LoadSample) => T) => pairs.map((p) => f(p.with))
+      const extra = (f: (s: LoadSample) => number | null) =>
+        defined(
+          pairs.map((p) => {
+            const w = f(p.with)
+            const wo = f(p.without)
+            return w === null || wo === null ? null : w - wo
+          }),
+        )
+      const loaderTarget = { text: 'loader main-thread ≤ 20 ms at 4x', ok: (m: number) => m <= 20 }
+      add(
+        `loader's own main-thread, CPU (trace),${x}`,
+        'ms',
+        withs((s) => s.loader.cpu),
+        rate === 4 ? loaderTarget : undefined,
+      )
+      add(
+        `loader's own main-thread, wall (trace),${x}`,
+        'ms',
+        withs((s) => s.loader.wall),
+      )
+      add(
+        `extra main-thread CPU, all tasks (trace),${x}`,
+        'ms',
+        extra((s) => s.main.cpu),
+      )
+      add(
+        `main-thread CPU without widget (baseline, trace),${x}`,
+        'ms',
+        pairs.map((p) => p.without.main.cpu),
+      )
+      add(
+        `extra TaskDuration (getMetrics, wall),${x}`,
+        'ms',
+        extra((s) => s.taskMs),
+      )
+      add(
+        `extra ScriptDuration (getMetrics, wall),${x}`,
+        'ms',
+        extra((s) => s.scriptMs),
+      )
+      add(
+        `extra long tasks (>50 ms) during load,${x}`,
+        'count',
+        extra((s) => s.longtasks),
+        { text: 'long tasks = 0', ok: (m) => m <= 0 },
+      )
+      add(
+        `long tasks with widget (absolute),${x}`,
+        'count',
+        withs((s) => s.longtasks),
+      )
+      add(
+        `CLS with widget,${x}`,
+        'score',
+        withs((s) => s.cls),
+        { text: 'CLS = 0', ok: (m) => m === 0 },
+      )
+      add(
+        `extra JS heap after GC,${x}`,
+        'B',
+        extra((s) => s.heapBytes),
+      )
+      add(
+        `extra DOMContentLoaded,${x}`,
+        'ms',
+        extra((s) => s.dcl),
+      )
+      add(
+        `extra FCP,${x}`,
+        'ms',
+        extra((s) => s.fcp),
+      )
+      add(`launcher visible after navigation start,${x}`, 'ms', defined(withs((s) => s.launcher)))
+    }
+    for (const rate of ONLY.has('open') ? THROTTLES : []) {
+      const cold = open[`cold ${rate}x`] ?? []
+      const warm = open[`warm ${rate}x`] ?? []
+      const warmTarget =
+        rate === 1 ? { text: 'warm open ≤ 100 ms', ok: (m: number) => m <= 100 } : undefined
+      add(
+        `open cold (tap → first bot message painted), ${rate}x`,
+        'ms',
+        cold.map((s) => s.ms),
+      )
+      add(
+        `open warm (click → first bot message painted), ${rate}x`,
+        'ms',
+        warm.map((s) => s.ms),
+        warmTarget,
+      )
+      add(
+        `  of which click → chat window in DOM, ${rate}x`,
+        'ms',
+        warm.map((s) => s.winMs),
+      )
+    }
+    const coldJs = open['cold 1x'] ?? open['cold 4x'] ?? []
+    if (coldJs.length) {
+      add(
+        'JS fetched by the first open (wire)',
+        'B',
+        coldJs.map((s) => s.js.wire),
+      )
+      add(
+        'JS fetched by the first open, brotli q11',
+        'B',
+        coldJs.map((s) => s.js.br),
+      )
+    }
+    let rendered = 0
+    for (const rate of ONLY.has('typing') ? THROTTLES : []) {
+      for (const n of [TRANSCRIPT, SHORT]) {
+        const list = typing[`${n} ${rate}x`] ?? []
+        const label = n === SHORT ? `${n}-msg transcript (baseline)` : `${n}-msg transcript`
+        if (n === TRANSCRIPT) rendered = Math.max(rendered, ...list.map((s) => s.messages))
+        // The saved chat also means IndexedDB already exists: a returning visitor's open.
+        add(
+          `open warm, saved chat of ${n} msgs, ${rate}x`,
+          'ms',
+          list.map((s) => s.open.ms),
+        )
+        add(
+          `typing, ${label}: median of ${KEYS} keys, ${rate}x`,
+          'ms',
+          list.map((s) => s.median),
+        )
+        add(
+          `typing, ${label}: p95 of ${KEYS} keys, ${rate}x`,
+          'ms',
+          list.map((s) => s.p95),
+        )
+      }
+    }
+
+    const elapsed = (Date.now() - t0) / 1000
+    const notes: string[] = [
+      'Extra = with.html − without.html, paired per run (fresh context each, a same-origin warm-up page first, order alternating), read after load + 1 s idle.',
+      "Main-thread: 'trace' rows are thread CPU time from a Chrome trace (loader = outermost EvaluateScript/FunctionCall/v8.compile of /Reekolect.js; all tasks = RunTask on the page's renderer main thread); 'getMetrics' rows are Performance.getMetrics durations, which are wall-clock and swing with machine load. Under CPU throttling the throttled thread's CPU time also grows with machine load.",
+      "Open cold is timed from the first pointer event on the launcher (pointerover starts the chunk fetch, as a tap would); warm from pointerdown after hover + network idle. End = first p.msg.bot in the shadow root + 2 animation frames. 'open cold/warm' rows are a new visitor (no IndexedDB yet); 'saved chat' rows a returning one.",
+      'Typing = keydown Event.timeStamp → after the next animation frame following the input event (rAF + MessageChannel).',
+      `Machine load average (1 min) at start ${load0.toFixed(2)}, at end ${os.loadavg()[0]!.toFixed(2)}, on ${os.cpus().length} cores.`,
+      `Transcript: ${TRANSCRIPT} messages seeded in IndexedDB (reekolect/kv, chat:<uuid>); ${rendered} rendered. MAX_MESSAGES (200) caps the list only when a message is added, not on restore.`,
+    ]
+    const loaderFile = loaderUrls.join(', ') || 'n/a'
+    console.log('')
+    console.log(table(rows))
+    console.log('')
+    for (const n of notes) console.log(`- ${n}`)
+    console.log(
+      `- Loader file(s): ${loaderFile}. Sizes: ${[...sizes].map(([u, s]) => `${new URL(u).pathname} ${s.raw} B raw / ${s.br} B br`).join('; ')}`,
+    )
+    if (failures.length) console.log(`- ${failures.length} run(s) failed: ${failures.join(' | ')}`)
+    console.log(`\nbench: done in ${elapsed.toFixed(1)} s`)
+
+    const cpus = os.cpus()
+    const out = {
+      date: new Date().toISOString(),
+      durationSec: Math.round(elapsed * 10) / 10,
+      runs: RUNS,
+      keysPerRun: KEYS,
+      transcript: { seeded: TRANSCRIPT, rendered },
+      machine: {
+        cpu: cpus[0]?.model ?? 'unknown',
+        cores: cpus.length,
+        os: `${os.type()} ${os.release()} ${os.arch()}`,
+        node: process.version,
+        chromium: version,
+        memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+        loadAvg1m: { start: load0, end: os.loadavg()[0] ?? 0 },
+      },
+      files: Object.fromEntries([...sizes].map(([u, s]) => [new URL(u).pathname, s])),
+      metrics: rows,
+      notes,
+      failures,
+      raw,
+    }
+    mkdirSync('bench/results', { recursive: true })
+    writeFileSync('bench/results/latest.json', `${JSON.stringify(out, null, 2)}\n`)
+    console.log('bench: wrote bench/results/latest.json')
+    const empty = rows.filter((r) => r.runs === 0).map((r) => r.metric)
+    if (empty.length) {
+      console.error(`bench: no successful runs for: ${empty.join(', ')}`)
+      return 1
+    }
+    return 0
+  } finally {
+    clearTimeout(watchdog)
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    const c0 = Date.now()
+    await cleanup()
+    console.log(`bench: browser and server stopped in ${secs(c0)}; total ${secs(t0)}`)
+  }
+}
+
+// Fail early with a clear message when the build is missing.
+try {
+  readFileSync('dist/Reekolect.js')
+} catch {
+  console.error(
+    'bench: dist/Reekolect.js is missing — run `npm run build` first (or `npm run bench`)',
+  )
+  process.exit(1)
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e)
+    process.exit(1)
+  },
+)

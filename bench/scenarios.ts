@@ -1,0 +1,259 @@
+/**
+ * The measured runs: each gets a fresh browser context with the in-page probe,
+ * CDP Network/Performance enabled and CPU throttling set (see run.ts for the why).
+ */
+import type { Browser, CDPSession, Page } from '@playwright/test'
+import { NetLog } from './net'
+import { type KeySample, PROBE_SCRIPT, type Probe } from './probe'
+import { mainThreadTime, scriptTime, traced } from './trace'
+import { percentile, sleep, stats, withTimeout } from './util'
+
+/** Idle time after the `load` event before the host-impact numbers are read. */
+const IDLE_AFTER_LOAD_MS = 1000
+
+/** What a run works with. */
+export interface Ctx {
+  page: Page
+  cdp: CDPSession
+  net: NetLog
+}
+
+async function readProbe(page: Page): Promise<Probe> {
+  return JSON.parse((await page.evaluate('JSON.stringify(window.__bench)')) as string) as Probe
+}
+
+async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = await cdp.send('Performance.getMetrics')
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]))
+}
+
+/** Runs `fn` (at most `timeoutMs`) in a fresh context with the probe, CDP domains and CPU throttling set up. */
+export async function inFreshContext<T>(
+  browser: Browser,
+  throttle: number,
+  label: string,
+  timeoutMs: number,
+  fn: (c: Ctx) => Promise<T>,
+): Promise<T> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  try {
+    await context.addInitScript(PROBE_SCRIPT)
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    const cdp = await context.newCDPSession(page)
+    const net = new NetLog(cdp)
+    await cdp.send('Network.enable')
+    await cdp.send('Performance.enable')
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle })
+    return await withTimeout(fn({ page, cdp, net }), timeoutMs, label)
+  } finally {
+    await context.close().catch(() => {})
+  }
+}
+
+export interface LoadSample {
+  /** Loader's own main-thread time from the trace (0 on the page without it). */
+  loader: { wall: number; cpu: number }
+  /** All main-thread tasks of the page's renderer during the trace (warm-up page idle). */
+  main: { wall: number; cpu: number }
+  taskMs: number
+  scriptMs: number
+  layoutMs: number
+  styleMs: number
+  heapBytes: number
+  longtasks: number
+  longtaskMs: number
+  cls: number
+  fcp: number | null
+  launcher: number | null
+  launcherInDom: number | null
+  dcl: number
+  load: number
+  js: { wire: number; raw: number; br: number; urls: string[] }
+}
+
+/**
+ * Loads a host page and idles 1 s after `load`; reads Performance.getMetrics, the
+ * page's main-thread tasks and the loader's own time from a trace, and the heap
+ * after GC. A same-origin warm-up page is loaded first in the same fresh context,
+ * so renderer start-up and font loading are not part of the numbers.
+ *
+ * Performance.getMetrics' durations (TaskDuration, ScriptDuration, …) count per
+ * document in Chromium 156 — after a navigation they restart from zero (checked:
+ * a 300 ms busy warm-up page does not show up in the next page's TaskDuration), so
+ * the values read after load are this page's own. They are wall-clock sums, so
+ * they grow when other processes take the CPU; the trace's thread CPU time does not.
+ */
+export async function loadRun(
+  c: Ctx,
+  base: string,
+  variant: 'with' | 'without',
+): Promise<LoadSample> {
+  const { page, cdp, net } = c
+  await page.goto(`${base}/demo/bench/blank.html`, { waitUntil: 'load' })
+  await sleep(200)
+  const since = Date.now()
+  let m1: Record<string, number> = {}
+  const trace = await traced(cdp, async () => {
+    await page.goto(`${base}/demo/bench/${variant}.html`, { waitUntil: 'load' })
+    await sleep(IDLE_AFTER_LOAD_MS)
+    m1 = await metrics(cdp)
+  })
+  const ms = (k: string) => (m1[k] ?? 0) * 1000
+  const m = {
+    TaskDuration: ms('TaskDuration'),
+    ScriptDuration: ms('ScriptDuration'),
+    LayoutDuration: ms('LayoutDuration'),
+    RecalcStyleDuration: ms('RecalcStyleDuration'),
+  }
+  const probe = await readProbe(page)
+  await cdp.send('HeapProfiler.collectGarbage')
+  await cdp.send('HeapProfiler.collectGarbage')
+  const heap = await metrics(cdp)
+  if (variant === 'with' && probe.launcher === null)
+    throw new Error('launcher never became visible')
+  return {
+    taskMs: m.TaskDuration,
+    scriptMs: m.ScriptDuration,
+    layoutMs: m.LayoutDuration,
+    styleMs: m.RecalcStyleDuration,
+    loader: scriptTime(trace, '/Reekolect.js'),
+    main: mainThreadTime(trace, `/demo/bench/${variant}.html`),
+    heapBytes: heap.JSHeapUsedSize ?? 0,
+    longtasks: probe.longtasks.length,
+    longtaskMs: probe.longtasks.reduce((a, t) => a + t.duration, 0),
+    cls: probe.cls,
+    fcp: probe.fcp,
+    launcher: probe.launcher,
+    launcherInDom: probe.launcherInDom,
+    dcl: probe.dcl,
+    load: probe.load,
+    js: await net.jsBytes(since),
+  }
+}
+
+const LAUNCHER = 'div[data-reekolect] button.launcher' // Playwright's CSS engine pierces open shadow roots
+const WIDGET_CHUNK = /\/assets\/widget-[^/]*\.js/
+
+export interface OpenSample {
+  /** Pointer on the launcher → first bot message painted. */
+  ms: number
+  /** Pointer on the launcher → chat window (`section.win`) in the DOM. */
+  winMs: number
+  /** Pointer on the launcher → first bot message in the DOM. */
+  domMs: number
+  /** pointerover → pointerdown (how early the hover started the fetch). */
+  hoverLeadMs: number
+  messages: number
+  chunkBeforeClick: boolean
+  js: { wire: number; raw: number; br: number; urls: string[] }
+}
+
+/** Opens the chat on `path`; `warm` hovers first and waits for the chunk and network idle. */
+export async function openRun(
+  c: Ctx,
+  base: string,
+  path: string,
+  warm: boolean,
+  before?: (c: Ctx) => Promise<void>,
+): Promise<OpenSample> {
+  const { page, net } = c
+  await page.goto(`${base}${path}`, { waitUntil: 'load' })
+  if (before) await before(c)
+  const launcher = page.locator(LAUNCHER)
+  await launcher.waitFor({ state: 'visible' })
+  await net.idle(300)
+  if (warm) {
+    await launcher.hover()
+    const deadline = Date.now() + 10_000
+    while (!net.has(WIDGET_CHUNK)) {
+      if (Date.now() > deadline) throw new Error('hover did not fetch the widget chunk')
+      await sleep(20)
+    }
+    await net.idle(500)
+  }
+  const chunkBeforeClick = net.has(WIDGET_CHUNK)
+  if (!warm && chunkBeforeClick) throw new Error('cold run: the widget chunk was already fetched')
+  const clickAt = Date.now()
+  const opened = page.evaluate('window.__bench.whenOpened()')
+  opened.catch(() => {}) // awaited below
+  await launcher.click()
+  await withTimeout(opened, 20_000, 'the chat did not open')
+  const p = await readProbe(page)
+  if (p.down === null || p.botInDom === null || p.opened === null)
+    throw new Error('probe missed the open')
+  // Cold: from the first pointer event, which starts the fetch (a tap has no hover
+  // before it). Warm: from pointerdown.
+  const start = warm ? p.down : Math.min(p.over ?? p.down, p.down)
+  return {
+    ms: p.opened - start,
+    winMs: (p.winInDom ?? Number.NaN) - start,
+    domMs: p.botInDom - start,
+    hoverLeadMs: p.over === null ? 0 : p.down - p.over,
+    messages: p.messages,
+    chunkBeforeClick,
+    js: await net.jsBytes(clickAt),
+  }
+}
+
+export interface TypingSample {
+  open: OpenSample
+  /** keydown → after the frame that shows the character, per key. */
+  keysMs: number[]
+  /** keydown → the input event ran, per key. */
+  inputMs: number[]
+  median: number
+  p95: number
+  messages: number
+}
+
+/**
+ * Opens the chat (warm) over a saved transcript of `n` messages, then types `text`
+ * one key at a time, each measured from keydown to the frame that shows it.
+ */
+export async function typingRun(
+  c: Ctx,
+  base: string,
+  n: number,
+  text: string,
+): Promise<TypingSample> {
+  const { page } = c
+  const open = await openRun(c, base, `/demo/bench/transcript.html?n=${n}`, true, async () => {
+    await page.waitForFunction('document.documentElement.dataset.seeded', undefined, {
+      timeout: 10_000,
+    })
+    const seeded = await page.evaluate('document.documentElement.dataset.seeded')
+    if (seeded !== String(n)) throw new Error(`transcript seeding failed (${seeded})`)
+  })
+  const input = page.locator('div[data-reekolect] #rk-input')
+  await input.waitFor({ state: 'visible' })
+  const focused = await page.evaluate(
+    "document.querySelector('div[data-reekolect]').shadowRoot.activeElement?.id ?? ''",
+  )
+  if (focused !== 'rk-input') await input.focus()
+  await sleep(300)
+  await page.evaluate('window.__bench.keys.length = 0')
+  for (let i = 0; i < text.length; i++) {
+    const painted = page.evaluate(`window.__bench.keyPainted(${i})`)
+    painted.catch(() => {}) // awaited below; never an unhandled rejection if typing throws first
+    await page.keyboard.type(text[i]!)
+    await withTimeout(painted, 5000, `key ${i + 1} not painted`)
+    await sleep(10 + (i % 3) * 10) // a little spacing, varied
+  }
+  const keys = (await readProbe(page)).keys
+  const value = await input.inputValue()
+  if (value !== text) throw new Error(`typed "${text}" but the input shows "${value}"`)
+  const good = keys.filter(
+    (k): k is Required<KeySample> => k.painted !== undefined && k.input !== undefined,
+  )
+  const keysMs = good.map((k) => k.painted - k.t0)
+  const inputMs = good.map((k) => k.input - k.t0)
+  return {
+    open,
+    keysMs,
+    inputMs,
+    median: stats(keysMs)?.median ?? Number.NaN,
+    p95: percentile(keysMs, 95) ?? Number.NaN,
+    messages: open.messages,
+  }
+}
