@@ -16,14 +16,12 @@ import type {
   ReekolectApi,
   WidgetConfig,
 } from './protocol'
-import { createVisitor } from './visitor'
+import { createVisitor, SESSION_KEY } from './visitor'
 
 /** URL of the widget entry chunk relative to this script, injected at build time from the widget build's manifest. */
 declare const __WIDGET_ENTRY__: string
 
 const DEFAULT_API = 'https://api.v7.express-chat.ai'
-/** `sessionStorage` key: '1' while the chat is open, so a reload or the next page reopens it at once. */
-const OPEN_KEY = 'reekolect:open'
 
 // Read synchronously: `document.currentScript` is null in callbacks (DESIGN.md §5).
 const script =
@@ -109,11 +107,6 @@ function boot(w: Window, tag: HTMLScriptElement): void {
     observer,
     style,
     launcher(open, unread, label) {
-      try {
-        sessionStorage.setItem(OPEN_KEY, open ? '1' : '')
-      } catch {
-        /* the open state is a nicety; storage faults are reported by the visitor store */
-      }
       if (!button || !badge) return
       const was = button.getAttribute('aria-expanded') === 'true'
       button.setAttribute('aria-expanded', String(open))
@@ -149,18 +142,19 @@ function boot(w: Window, tag: HTMLScriptElement): void {
   api.loaded = true
   w.Reekolect = api
 
-  // Load at once for the landing page, for queued calls, and to reopen a chat that
-  // was open on the previous page of this tab.
-  let reopen = false
+  // Load at once for the landing page, for queued calls, to reopen a chat that was
+  // open on the previous page of this tab ('1'), and to deliver a lead the previous
+  // page could not send ('sync'): the widget writes this key (see SESSION_KEY).
+  let session: string | null = null
   try {
-    reopen = !!sessionStorage.getItem(OPEN_KEY)
+    session = sessionStorage.getItem(SESSION_KEY)
   } catch {
-    /* see launcher() */
+    /* storage faults are reported by the visitor store */
   }
   const attach = () => {
     ;(document.body ?? document.documentElement).append(host)
-    if (reopen) start(['open'])
-    else if (mode === 'page' || queue.length) start()
+    if (session === '1') start(['open'])
+    else if (session || mode === 'page' || queue.length) start()
     observer.observe(document.documentElement, { childList: true })
   }
   // The launcher is drawn in its own task when the page is idle (within 1 s), so

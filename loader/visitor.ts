@@ -8,6 +8,13 @@ import { report } from '../widget/core/log'
 export const UUID_KEY = 'reekolect:uuid'
 
 /**
+ * `sessionStorage` key the widget writes and the loader reads on the next page of
+ * the tab: `'1'` while the chat is open (reopen it at once), `'sync'` while a lead
+ * snapshot waits to be delivered (load the widget, closed, to send it), else absent.
+ */
+export const SESSION_KEY = 'reekolect:open'
+
+/**
  * A fresh RFC 4122 version 4 UUID. `crypto.randomUUID` exists only in secure
  * contexts, so plain-http hosts get the same from `getRandomValues`.
  */

@@ -2,9 +2,10 @@
  * The chat window chunk's composition root. Importing it does nothing
  * (DESIGN.md §4.2); the loader calls {@link mount}.
  */
-import { effect } from '@preact/signals-core'
+import { effect, signal } from '@preact/signals-core'
 import { h, render } from 'preact'
 import type { HostBridge, Mount, MountedWidget, WidgetConfig } from '../loader/protocol'
+import { SESSION_KEY } from '../loader/visitor'
 import { createActions } from './core/actions'
 import { createLeadSender } from './core/api'
 import { createEmitter } from './core/events'
@@ -76,9 +77,13 @@ function start(
   const state = createState()
   const kv = createKv()
   const events = createEmitter()
+  const waiting = signal(false)
   const outbox = createOutbox(kv, createLeadSender(config), {
     synced: (p) => events.emit('lead:synced', { uuid: p.uuid }),
     error: (code, status) => events.emit('lead:error', { code, status }),
+    pending: (w) => {
+      waiting.value = w
+    },
   })
   const ids = () => ({ uuid: host.uuid(), botId: config.botId, customerId: config.customerId })
   const actions = createActions(state, {
@@ -115,6 +120,17 @@ function start(
     effect(() => {
       const open = state.open.value
       if (mounted) events.emit(open ? 'open' : 'close', undefined)
+    }),
+    // Tells the loader of the next page in this tab to reopen the chat, or to load
+    // it closed to deliver a waiting lead (loader/visitor.ts SESSION_KEY).
+    effect(() => {
+      const value = state.open.value ? '1' : waiting.value ? 'sync' : ''
+      try {
+        if (value) sessionStorage.setItem(SESSION_KEY, value)
+        else sessionStorage.removeItem(SESSION_KEY)
+      } catch {
+        /* without sessionStorage the next page simply starts closed */
+      }
     }),
     effect(() => {
       const count = state.unread.value

@@ -158,15 +158,20 @@ describe('createOutbox: delivery', () => {
     expect(await page2.pending()).toEqual({})
   })
 
-  it('sends with keepalive when flushed on page hide', async () => {
+  it('on page hide sends the waiting snapshot with keepalive at once, even while a request hangs', async () => {
     const kv = memoryKv()
     await kv.set(OUTBOX_KEY, { [ids.uuid]: { payload: snap('Ada'), v: 1 } })
     const server = fakeServer()
     const outbox = createOutbox(kv, server.send)
-    void outbox.flush(true)
+    void outbox.flush() // page load: reads the store, the request hangs
     await settle()
     expect(server.calls).toHaveLength(1)
+    expect(server.last().keepalive).toBe(false)
+    // pagehide: no storage read may come first, the fetch must start synchronously.
+    void outbox.flush(true)
+    expect(server.calls).toHaveLength(2)
     expect(server.last().keepalive).toBe(true)
+    expect(server.last().payload).toEqual(snap('Ada'))
   })
 })
 

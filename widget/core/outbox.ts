@@ -46,6 +46,8 @@ const WHY: Record<number, [string, string]> = {
 export interface OutboxEvents {
   synced?(payload: LeadPayload): void
   error?(code: string, status: number): void
+  /** Whether snapshots wait to be sent (parked ones do not count); called when it may have changed. */
+  pending?(waiting: boolean): void
 }
 
 /**
@@ -97,24 +99,40 @@ export function createOutbox(kv: Kv, send: Send, events: OutboxEvents = {}, rand
     chain = p.catch(() => undefined)
     return p
   }
-  const read = async () => (await kv.get<Record<string, Item>>(OUTBOX_KEY)) ?? {}
+  // The stored snapshots as last read or written: page hide must start its
+  // keepalive fetch at once, and an IndexedDB read would finish after the unload.
+  const memory = new Map<string, Item>()
+  const read = async () => {
+    const all = (await kv.get<Record<string, Item>>(OUTBOX_KEY)) ?? {}
+    memory.clear()
+    for (const [uuid, item] of Object.entries(all)) memory.set(uuid, item)
+    return all
+  }
+  const tell = () => events.pending?.([...memory].some(([u, i]) => parked.get(u) !== i.v))
 
   /**
-   * `keepalive` is for page hide: it sends the latest snapshot at once, even while
-   * another request is in flight (that one may be cancelled by the unload; sending
-   * a snapshot twice is harmless), and schedules nothing. `now` skips a pending
-   * backoff wait (on `online`, on page hide).
+   * `keepalive` is for page hide: it starts a keepalive fetch of every waiting
+   * snapshot at once, from memory, even while another request is in flight (that
+   * one may be cancelled by the unload; sending a snapshot twice is harmless); it
+   * handles no answer and schedules nothing, so what it sent stays stored until a
+   * later flush sees it accepted. `now` skips a pending backoff wait (on `online`).
    */
   async function flush(keepalive = false, now = keepalive): Promise<void> {
-    if (blocked || disposed || (busy && !keepalive) || (timer && !now)) return
+    if (keepalive && !blocked && !disposed) {
+      for (const [uuid, item] of memory) {
+        if (parked.get(uuid) !== item.v) void send(item.payload, true).catch(() => undefined)
+      }
+      return
+    }
+    if (blocked || disposed || busy || (timer && !now)) return
     clearTimeout(timer)
     timer = undefined
-    const solo = !keepalive
-    if (solo) busy = true
+    busy = true
     let next: 'again' | 'wait' | 'stop' = 'stop'
     let wait = 0
     try {
       const entry = Object.entries(await serial(read)).find(([u, i]) => parked.get(u) !== i.v)
+      tell()
       if (!entry) return
       const [uuid, item] = entry
       const res = await send(item.payload, keepalive).catch(() => undefined)
@@ -125,6 +143,7 @@ export function createOutbox(kv: Kv, send: Send, events: OutboxEvents = {}, rand
           const all = await read()
           if (all[uuid]?.v !== item.v) return
           delete all[uuid]
+          memory.delete(uuid)
           await kv.set(OUTBOX_KEY, all)
         })
         events.synced?.(item.payload)
@@ -145,9 +164,8 @@ export function createOutbox(kv: Kv, send: Send, events: OutboxEvents = {}, rand
         next = 'wait'
       }
     } finally {
-      if (solo) busy = false
+      busy = false
     }
-    if (keepalive) return
     if (next === 'again') return flush()
     if (next === 'wait' && !timer) {
       timer = setTimeout(() => {
@@ -162,9 +180,12 @@ export function createOutbox(kv: Kv, send: Send, events: OutboxEvents = {}, rand
     async put(payload: LeadPayload): Promise<void> {
       await serial(async () => {
         const all = await read()
-        all[payload.uuid] = { payload, v: (all[payload.uuid]?.v ?? 0) + 1 }
+        const item = { payload, v: (all[payload.uuid]?.v ?? 0) + 1 }
+        all[payload.uuid] = item
+        memory.set(payload.uuid, item)
         await kv.set(OUTBOX_KEY, all)
       })
+      tell()
       void flush()
     },
     flush,
