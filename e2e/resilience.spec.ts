@@ -227,7 +227,7 @@ test('leaving the page while a request hangs sends the latest snapshot with keep
   await launcher(page).click()
   await answerName(page, name)
   const uuid = (await uuidOf(page)) as string
-  expect(puts).toBe(1)
+  await expect.poll(() => puts).toBe(1)
   // The visitor leaves within the 10 s timeout: page hide must send the latest snapshot.
   await page.goto('/demo/e2e/tag-empty.html')
   const lead = await waitForLead(request, ids.bot, ids.customer, uuid)
