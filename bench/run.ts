@@ -28,11 +28,13 @@
  * (`load,open,typing`), `CHROMIUM_PATH`. Exit code 1 when a metric has no
  * successful run; targets are reported, not enforced.
  */
+
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { type Browser, chromium } from '@playwright/test'
 import { chromiumArgs, chromiumPath } from '../e2e/browser'
+import { MAX_MESSAGES } from '../widget/core/state'
 import { sizes } from './net'
 import { type Row, row, table } from './report'
 import {
@@ -345,7 +347,7 @@ async function main(): Promise<number> {
       "Open cold is timed from the first pointer event on the launcher (pointerover starts the chunk fetch, as a tap would); warm from pointerdown after hover + network idle. End = first p.msg.bot in the shadow root + 2 animation frames. 'open cold/warm' rows are a new visitor (no IndexedDB yet); 'saved chat' rows a returning one.",
       'Typing = keydown Event.timeStamp → after the next animation frame following the input event (rAF + MessageChannel).',
       `Machine load average (1 min) at start ${load0.toFixed(2)}, at end ${os.loadavg()[0]!.toFixed(2)}, on ${os.cpus().length} cores.`,
-      `Transcript: ${TRANSCRIPT} messages seeded in IndexedDB (reekolect/kv, chat:<uuid>); ${rendered} rendered. MAX_MESSAGES (200) caps the list only when a message is added, not on restore.`,
+      `Transcript: ${TRANSCRIPT} messages seeded in IndexedDB (reekolect/kv, chat:<uuid>); ${rendered} rendered (the widget keeps at most MAX_MESSAGES = ${MAX_MESSAGES}).`,
     ]
     const loaderFile = loaderUrls.join(', ') || 'n/a'
     console.log('')

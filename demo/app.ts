@@ -91,6 +91,8 @@ export function createApp(opts: AppOptions) {
   const dist = resolve(opts.dist ?? 'dist')
   const demo = resolve(opts.demo ?? 'demo')
   let fault: Fault = opts.fault ?? 'none'
+  /** Faults for one bot only, so tests that use them can run in parallel with others. */
+  const byBot = new Map<string, Fault>()
   const listeners = new Set<(e: string) => void>()
   const emit = (e: string) => {
     for (const l of listeners) l(e)
@@ -112,7 +114,15 @@ export function createApp(opts: AppOptions) {
 
   app.put('/inbox/direct/lead', async (c) => {
     stats.put++
-    const f = fault
+    const raw = await c.req.text()
+    let json: unknown
+    try {
+      json = JSON.parse(raw)
+    } catch {
+      json = undefined
+    }
+    const botId = (json as { botId?: unknown } | undefined)?.botId
+    const f = (typeof botId === 'string' && byBot.get(botId)) || fault
     if (f === 'hang') return new Promise<Response>(() => {})
     if (f === 'drop') {
       // Close the socket without an answer, as a flaky network would.
@@ -134,14 +144,8 @@ export function createApp(opts: AppOptions) {
     if (f === '413') return fail(c, 413, 'simulated payload too large')
     if (f === '401' || c.req.header('x-bp-token') !== token)
       return fail(c, 401, 'missing or wrong x-bp-token')
-    const raw = await c.req.text()
     if (raw.length > MAX_BODY) return fail(c, 413, `body larger than ${MAX_BODY} bytes`)
-    let json: unknown
-    try {
-      json = JSON.parse(raw)
-    } catch {
-      return fail(c, 400, 'body is not JSON')
-    }
+    if (json === undefined) return fail(c, 400, 'body is not JSON')
     const parsed = v.safeParse(LeadBody, json)
     if (!parsed.success) {
       const issue = parsed.issues[0]
@@ -172,13 +176,17 @@ export function createApp(opts: AppOptions) {
   })
 
   // Playground controls (not part of the platform contract).
-  app.get('/demo/api/fault', (c) => c.json({ fault, faults: FAULTS, stats }))
+  app.get('/demo/api/fault', (c) =>
+    c.json({ fault, faults: FAULTS, byBot: Object.fromEntries(byBot), stats }),
+  )
+  // {fault} for every bot, or {fault, botId} for one bot only.
   app.post('/demo/api/fault', async (c) => {
-    const body = (await c.req.json().catch(() => ({}))) as { fault?: string }
+    const body = (await c.req.json().catch(() => ({}))) as { fault?: string; botId?: string }
     if (!FAULTS.includes(body.fault as Fault))
       return c.json({ error: `fault must be one of ${FAULTS.join(', ')}` }, 400)
-    fault = body.fault as Fault
-    return c.json({ fault })
+    if (body.botId) byBot.set(body.botId, body.fault as Fault)
+    else fault = body.fault as Fault
+    return c.json({ fault: body.fault, botId: body.botId ?? null })
   })
   app.get('/demo/api/events', (c) =>
     streamSSE(c, async (stream) => {

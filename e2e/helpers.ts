@@ -174,13 +174,17 @@ export async function waitForLead(
   customerId: string,
   uuid: string,
   ready: (c: Chat) => boolean = () => true,
+  timeout?: number,
 ): Promise<Chat> {
   let found: Chat | undefined
   await expect
-    .poll(async () => {
-      found = (await fetchLeads(request, botId, customerId)).find((c) => c.uuid === uuid)
-      return Boolean(found && ready(found))
-    })
+    .poll(
+      async () => {
+        found = (await fetchLeads(request, botId, customerId)).find((c) => c.uuid === uuid)
+        return Boolean(found && ready(found))
+      },
+      timeout ? { timeout } : {},
+    )
     .toBe(true)
   return found as Chat
 }

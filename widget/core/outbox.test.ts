@@ -4,6 +4,7 @@ import {
   BASE_DELAY,
   backoff,
   createOutbox,
+  LOCK,
   MAX_DELAY,
   OUTBOX_KEY,
   retryAfterMs,
@@ -484,5 +485,50 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs(undefined, now)).toBeUndefined()
     expect(retryAfterMs('', now)).toBeUndefined()
     expect(retryAfterMs('soon', now)).toBeUndefined()
+  })
+})
+
+describe('createOutbox: across tabs', () => {
+  it('sends while holding the Web Lock reekolect-outbox, so two tabs never send at once', async () => {
+    const held: string[] = []
+    let inside = 0
+    let most = 0
+    const locks = {
+      chain: Promise.resolve() as Promise<unknown>,
+      request(name: string, fn: () => Promise<unknown>) {
+        held.push(name)
+        const run = this.chain.then(async () => {
+          most = Math.max(most, ++inside)
+          try {
+            return await fn()
+          } finally {
+            inside--
+          }
+        })
+        this.chain = run.catch(() => undefined)
+        return run
+      },
+    }
+    vi.stubGlobal('navigator', { locks })
+    try {
+      const kv = memoryKv()
+      await kv.set(OUTBOX_KEY, { [ids.uuid]: { payload: snap('Ada'), v: 1 } })
+      const server = fakeServer()
+      // Two tabs of the same visitor over the same storage.
+      const tab1 = createOutbox(kv, server.send)
+      const tab2 = createOutbox(kv, server.send)
+      void tab1.flush()
+      void tab2.flush()
+      await settle()
+      expect(held).toEqual([LOCK, LOCK])
+      expect(server.calls).toHaveLength(1)
+      await server.last().answer({ status: 200 })
+      await settle()
+      // The second tab got the lock after the first was done, and found nothing to send.
+      expect(server.calls).toHaveLength(1)
+      expect(most).toBe(1)
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 })

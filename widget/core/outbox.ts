@@ -26,6 +26,9 @@ interface Item {
 /** Storage key of the pending snapshots, a record by visitor UUID. */
 export const OUTBOX_KEY = 'outbox'
 
+/** Name of the Web Lock that serialises lead sends across the site's tabs. */
+export const LOCK = 'reekolect-outbox'
+
 /** Statuses that will not succeed by sending the same body again: the item is parked. */
 const PARK = new Set([400, 401, 403, 413])
 
@@ -128,9 +131,12 @@ export function createOutbox(kv: Kv, send: Send, events: OutboxEvents = {}, rand
     clearTimeout(timer)
     timer = undefined
     busy = true
-    let next: 'again' | 'wait' | 'stop' = 'stop'
+    // Set inside attempt(); the cast keeps TypeScript from narrowing it to 'stop'.
+    let next = 'stop' as 'again' | 'wait' | 'stop'
     let wait = 0
-    try {
+    // One request in flight per visitor across the tabs of the site too: the whole
+    // read-send-record step holds a Web Lock where the browser has them.
+    const attempt = async () => {
       const entry = Object.entries(await serial(read)).find(([u, i]) => parked.get(u) !== i.v)
       tell()
       if (!entry) return
@@ -163,6 +169,10 @@ export function createOutbox(kv: Kv, send: Send, events: OutboxEvents = {}, rand
           backoff(attempts, random)
         next = 'wait'
       }
+    }
+    try {
+      const locks = globalThis.navigator?.locks
+      await (locks ? locks.request(LOCK, attempt) : attempt())
     } finally {
       busy = false
     }
