@@ -17,6 +17,8 @@ test('Arabic renders right to left, translated, with zero axe violations at each
   page,
 }) => {
   await page.goto(url('ar', 'ar'))
+  await expect(page.getByRole('button', { name: 'Open chat' })).toBeVisible()
+  expect(await axeViolations(page), 'launcher closed').toEqual([])
   await page.getByRole('button', { name: 'Open chat' }).click()
   const dialog = page.getByRole('dialog', { name: 'تحدث معنا' })
   await expect(dialog).toBeVisible()
@@ -35,6 +37,10 @@ test('Arabic renders right to left, translated, with zero axe violations at each
   await dialog.getByRole('textbox').fill('مُحَمَّد')
   await dialog.getByRole('button', { name: 'إرسال' }).click()
   await expect(dialog.getByText('شكرًا يا مُحَمَّد!')).toBeVisible()
+  await dialog.getByRole('textbox').fill('ليس بريدًا')
+  await dialog.getByRole('button', { name: 'إرسال' }).click()
+  await expect(dialog.getByText('يرجى إدخال بريد إلكتروني صحيح')).toBeVisible()
+  expect(await axeViolations(page), 'email question with an error').toEqual([])
   await dialog.getByRole('textbox').fill('m@example.com')
   await dialog.getByRole('button', { name: 'إرسال' }).click()
   await expect(dialog.getByRole('combobox', { name: 'الدولة' })).toBeVisible()

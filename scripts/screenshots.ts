@@ -64,8 +64,27 @@ try {
   await chat(phone, ['Grace Hopper'])
   await phone.waitForTimeout(300)
   await phone.screenshot({ path: 'docs/phone-open.png' })
+
+  // Arabic, right to left, on a phone and on the landing page.
+  const ar = await browser.newPage({
+    viewport: { width: 375, height: 667 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'ar',
+  })
+  await ar.goto(`${base}/demo/e2e/host.html?bot=demo-bot&customer=demo-customer&locale=ar`)
+  await ar.getByRole('button', { name: 'Open chat' }).click()
+  await chat(ar, ['ليلى'])
+  await ar.waitForTimeout(300)
+  await ar.screenshot({ path: 'docs/phone-open-ar.png' })
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
+  await page.goto(`${base}/page/demo-bot/demo-customer`)
+  await chat(page, ['Ada Lovelace', 'ada@example.com'])
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: 'docs/landing-page.png' })
   await browser.close()
-  console.log('wrote docs/playground.png, docs/phone-closed.png, docs/phone-open.png')
+  console.log('wrote docs/*.png')
 } finally {
   server.kill()
   for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true })
