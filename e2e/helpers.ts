@@ -279,3 +279,12 @@ export async function axeViolations(page: Page): Promise<Violation[]> {
     }))
   })
 }
+
+/** Console warnings of the widget (`[Reekolect] W_…`), from now on. */
+export function watchWarnings(page: Page): string[] {
+  const lines: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'warning' && m.text().startsWith('[Reekolect]')) lines.push(m.text())
+  })
+  return lines
+}

@@ -18,6 +18,7 @@ import {
   uuidOf,
   waitForLead,
   watchErrors,
+  watchWarnings,
 } from './helpers'
 
 // The dial-code picker defaults to the region of the browser locale (en-US → US).
@@ -25,15 +26,6 @@ test.use({ locale: 'en-US' })
 
 const query = (ids: { bot: string; customer: string }, extra: Record<string, string> = {}) =>
   new URLSearchParams({ bot: ids.bot, customer: ids.customer, token: TOKEN, ...extra }).toString()
-
-/** Console warnings of the widget (`[Reekolect] W_…`), from now on. */
-function watchWarnings(page: Page): string[] {
-  const lines: string[] = []
-  page.on('console', (m) => {
-    if (m.type() === 'warning' && m.text().startsWith('[Reekolect]')) lines.push(m.text())
-  })
-  return lines
-}
 
 /** Computed styles that make the widget look the way it does. */
 const WIDGET_PROPS = [

@@ -29,6 +29,7 @@ import {
   uuidOf,
   waitForLead,
   watchErrors,
+  watchWarnings,
 } from './helpers'
 
 // The dial-code picker defaults to the region of the browser locale (en-US → US).
@@ -37,15 +38,6 @@ test.use({ locale: 'en-US' })
 const LEAD = '**/inbox/direct/lead'
 const isPut = (r: Request) =>
   r.method() === 'PUT' && new URL(r.url()).pathname === '/inbox/direct/lead'
-
-/** Console warnings of the widget (`[Reekolect] W_…`), from now on. */
-function watchWarnings(page: Page): string[] {
-  const lines: string[] = []
-  page.on('console', (m) => {
-    if (m.type() === 'warning' && m.text().startsWith('[Reekolect]')) lines.push(m.text())
-  })
-  return lines
-}
 
 /** The stored outbox (IndexedDB `reekolect`/`kv`, key `outbox`): pending snapshots by UUID. */
 function storedOutbox(page: Page): Promise<Record<string, unknown> | undefined> {
