@@ -16,7 +16,7 @@
  * - open latency: pointer on the launcher → first bot message painted; cold (the
  *   widget chunk is fetched by this very interaction) and warm (hovered first,
  *   chunk fetched, network idle, then clicked);
- * - typing latency over a long saved transcript (transcript.html seeds it) and a
+ * - typing latency over a long saved transcript (seed-transcript.js seeds it on with.html) and a
  *   short one (baseline): keydown → the frame that shows the character, rendered.
  *
  * Why trace CPU time next to getMetrics: on a small, shared machine the wall-clock

@@ -218,7 +218,9 @@ export async function typingRun(
   text: string,
 ): Promise<TypingSample> {
   const { page } = c
-  const open = await openRun(c, base, `/demo/bench/transcript.html?n=${n}`, true, async () => {
+  // with.html plus the seeded conversation, written before the loader runs.
+  await page.addInitScript({ path: 'demo/bench/seed-transcript.js' })
+  const open = await openRun(c, base, `/demo/bench/with.html?n=${n}`, true, async () => {
     await page.waitForFunction('document.documentElement.dataset.seeded', undefined, {
       timeout: 10_000,
     })

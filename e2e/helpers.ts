@@ -202,15 +202,12 @@ export function leadFields(c: Chat) {
 }
 
 /**
- * The conversation the widget persisted for `uuid` (IndexedDB `reekolect`/`kv`,
- * key `chat:<uuid>`), or `undefined`. Never creates the database: opening a missing
- * one here would leave it without the store the widget creates on upgrade.
+ * A value the widget stored in its IndexedDB store (`reekolect`/`kv`), or
+ * `undefined`. Never creates the database: opening a missing one here would leave
+ * it without the store the widget creates on upgrade.
  */
-export function savedChat(
-  page: Page,
-  uuid: string,
-): Promise<{ messages: { from: string; text: string }[]; ask?: string } | undefined> {
-  return page.evaluate(async (key) => {
+export function storedValue<T>(page: Page, key: string): Promise<T | undefined> {
+  return page.evaluate(async (k) => {
     const dbs = await indexedDB.databases()
     if (!dbs.some((d) => d.name === 'reekolect')) return undefined
     return new Promise((resolve, reject) => {
@@ -223,7 +220,7 @@ export function savedChat(
           resolve(undefined)
           return
         }
-        const get = db.transaction('kv', 'readonly').objectStore('kv').get(key)
+        const get = db.transaction('kv', 'readonly').objectStore('kv').get(k)
         get.onerror = () => reject(get.error)
         get.onsuccess = () => {
           db.close()
@@ -231,8 +228,12 @@ export function savedChat(
         }
       }
     })
-  }, `chat:${uuid}`)
+  }, key) as Promise<T | undefined>
 }
+
+/** The conversation the widget persisted for `uuid` (key `chat:<uuid>`), or `undefined`. */
+export const savedChat = (page: Page, uuid: string) =>
+  storedValue<{ messages: { from: string; text: string }[]; ask?: string }>(page, `chat:${uuid}`)
 
 /** Collects console errors and uncaught page errors from now on. */
 export function watchErrors(page: Page) {

@@ -23,6 +23,7 @@ import {
   hostUrl,
   launcher,
   leadFields,
+  storedValue,
   TEXT,
   transcript,
   uniqueIds,
@@ -39,31 +40,8 @@ const LEAD = '**/inbox/direct/lead'
 const isPut = (r: Request) =>
   r.method() === 'PUT' && new URL(r.url()).pathname === '/inbox/direct/lead'
 
-/** The stored outbox (IndexedDB `reekolect`/`kv`, key `outbox`): pending snapshots by UUID. */
-function storedOutbox(page: Page): Promise<Record<string, unknown> | undefined> {
-  return page.evaluate(async () => {
-    const dbs = await indexedDB.databases()
-    if (!dbs.some((d) => d.name === 'reekolect')) return undefined
-    return new Promise((resolve, reject) => {
-      const open = indexedDB.open('reekolect')
-      open.onerror = () => reject(open.error)
-      open.onsuccess = () => {
-        const db = open.result
-        if (!db.objectStoreNames.contains('kv')) {
-          db.close()
-          resolve(undefined)
-          return
-        }
-        const get = db.transaction('kv', 'readonly').objectStore('kv').get('outbox')
-        get.onerror = () => reject(get.error)
-        get.onsuccess = () => {
-          db.close()
-          resolve(get.result)
-        }
-      }
-    })
-  })
-}
+/** The stored outbox (key `outbox`): pending snapshots by UUID. */
+const storedOutbox = (page: Page) => storedValue<Record<string, unknown>>(page, 'outbox')
 
 /** Reloads a page whose chat is open, and gets the chat back in view (reopened by the loader, or by a click). */
 async function reloadOpen(page: Page): Promise<void> {

@@ -4,12 +4,18 @@
  * SavedChat in widget/core/actions.ts): IndexedDB database `reekolect`, store
  * `kv`, key `chat:<uuid>`, where the UUID is the tab's `reekolect:uuid` in
  * sessionStorage (created here if the loader has not made one yet; the loader
- * reads it lazily, at mount). `?n=` sets the number of messages (default 1000).
- * When done, `<html data-seeded="<n>">` is set (or `data-seeded="error"`).
+ * reads it lazily, at mount). bench/scenarios.ts runs it as an init script on
+ * with.html?n=N: `?n=` sets the number of messages, and pages without it are left
+ * alone. When done, `<html data-seeded="<n>">` is set (or `data-seeded="error"`).
  */
 ;(() => {
-  const n = Math.max(1, Number(new URLSearchParams(location.search).get('n')) || 1000)
-  const root = document.documentElement
+  const param = new URLSearchParams(location.search).get('n')
+  if (!param) return
+  const n = Math.max(1, Number(param) || 1000)
+  // As an init script this runs before <html> exists: mark it once the write is done.
+  const mark = (v) => {
+    document.documentElement.dataset.seeded = v
+  }
   const UUID_KEY = 'reekolect:uuid'
   let uuid = sessionStorage.getItem(UUID_KEY)
   if (!uuid) {
@@ -39,7 +45,7 @@
     open: true,
   }
   const fail = () => {
-    root.dataset.seeded = 'error'
+    mark('error')
   }
   const req = indexedDB.open('reekolect')
   req.onupgradeneeded = () => {
@@ -52,7 +58,7 @@
     tx.objectStore('kv').put(saved, `chat:${uuid}`)
     tx.oncomplete = () => {
       db.close()
-      root.dataset.seeded = String(n)
+      mark(String(n))
     }
     tx.onerror = fail
   }
