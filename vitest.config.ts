@@ -10,6 +10,7 @@ export default defineConfig({
   test: {
     include: [
       'loader/**/*.test.{ts,tsx}',
+      'npm/**/*.test.ts',
       'widget/**/*.test.{ts,tsx}',
       'demo/**/*.test.ts',
       'e2e/**/*.unit.test.ts',
