@@ -8,7 +8,10 @@
  *   name, which imports the widget entry by the URL read from that manifest,
  *   relative to its own `src`; plus the landing page `dist/page.html`.
  *
- * `npm run build` runs both, widget first.
+ * - `vite build --mode settings`: the settings chunk the loader imports at page load
+ *   when the bot has a configuration document.
+ *
+ * `npm run build` runs them in that order: widget, settings, loader.
  */
 import { readFileSync } from 'node:fs'
 import { defineConfig, type UserConfig } from 'vite'
@@ -40,35 +43,66 @@ function widget(): UserConfig {
       target: widgetTarget,
       cssTarget,
       manifest: true,
-      // No preload helper: it would add <link> tags to the host page's <head>.
+      minify: true,
+      // Library mode: Vite then wraps no dynamic import in its preload helper (over
+      // 1 KiB here, and it would add <link> tags to the host page's <head>);
+      // `modulePreload: false` alone keeps the helper (vitejs/vite#18551).
+      lib: { entry: { widget: 'widget/index.ts' }, formats: ['es'] },
       modulePreload: false,
       rolldownOptions: {
-        input: { widget: 'widget/index.ts' },
         // 'allow-extension' lets Rolldown merge modules shared with lazy chunks into the entry
         // instead of a separate shared chunk (one request, better compression).
         preserveEntrySignatures: 'allow-extension',
         output: {
           entryFileNames: 'assets/[name]-[hash].js',
           chunkFileNames: 'assets/[name]-[hash].js',
+          // Library mode keeps whitespace in ES output by default: minify fully.
+          minify: true,
         },
       },
     },
   }
 }
 
+/**
+ * The settings chunk as its own build: it shares nothing with the chat window
+ * chunk, so Rolldown cannot pull chat code into it (or it into the chat), and a
+ * page with a configured bot downloads only it until the visitor reaches for the chat.
+ */
+function settings(): UserConfig {
+  return {
+    base: './',
+    publicDir: false,
+    build: {
+      outDir: 'dist',
+      emptyOutDir: false,
+      target: widgetTarget,
+      manifest: '.vite/settings-manifest.json',
+      modulePreload: false,
+      rolldownOptions: {
+        input: { settings: 'widget/config/settings.ts' },
+        preserveEntrySignatures: 'strict',
+        output: { entryFileNames: 'assets/[name]-[hash].js', chunkFileNames: 'assets/[name]-[hash].js' },
+      },
+    },
+  }
+}
+
+/** The file of `source` in a manifest of `dist/.vite/`. */
+function built(manifest: string, source: string): string {
+  const m = JSON.parse(readFileSync(`dist/.vite/${manifest}`, 'utf8')) as Record<string, { file: string }>
+  const file = m[source]?.file
+  if (!file) throw new Error(`dist/.vite/${manifest} has no ${source}: run \`npm run build\``)
+  return JSON.stringify(`./${file}`)
+}
+
 function loader(): UserConfig {
-  const manifest = JSON.parse(readFileSync('dist/.vite/manifest.json', 'utf8')) as Record<
-    string,
-    { file: string }
-  >
-  const entry = manifest['widget/index.ts']?.file
-  if (!entry)
-    throw new Error(
-      'dist/.vite/manifest.json has no widget entry: run `vite build --mode widget` first',
-    )
   return {
     publicDir: 'loader/public',
-    define: { __WIDGET_ENTRY__: JSON.stringify(`./${entry}`) },
+    define: {
+      __WIDGET_ENTRY__: built('manifest.json', 'widget/index.ts'),
+      __SETTINGS_ENTRY__: built('settings-manifest.json', 'widget/config/settings.ts'),
+    },
     build: {
       outDir: 'dist',
       emptyOutDir: false,
@@ -85,4 +119,6 @@ function loader(): UserConfig {
   }
 }
 
-export default defineConfig(({ mode }) => (mode === 'loader' ? loader() : widget()))
+export default defineConfig(({ mode }) =>
+  mode === 'loader' ? loader() : mode === 'settings' ? settings() : widget(),
+)

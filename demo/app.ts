@@ -1,15 +1,18 @@
 /**
- * The demo platform: the lead API of seed 001 on a real SQLite database, plus the
+ * The demo platform: the lead API of seed 001 and the contact APIs of seeds 002 and
+ * 003 (`POST /inbox/users`, `POST /inbox/users/import`) on a real SQLite database, plus the
  * playground, the landing page and the built widget, all from one origin. The
  * Hono app is built by {@link createApp}, so unit tests can call it without a port.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { extname, join, normalize, resolve } from 'node:path'
 import { type Context, Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { streamSSE } from 'hono/streaming'
 import * as v from 'valibot'
+import { parseConfig } from '../widget/config/schema'
 import type { Db } from './db'
+import { describeIssue, parseImport, UsersBody } from './inbox/schema'
 
 /** Fault modes the demo API can simulate on `PUT /inbox/direct/lead`, for tests and the playground. */
 export const FAULTS = ['none', '500', '503', '429', '401', '413', 'slow', 'hang', 'drop'] as const
@@ -80,6 +83,8 @@ export const CSP_POLICIES: Record<string, string> = {
 
 /** Largest accepted PUT body (bytes); bigger answers 413 like a real gateway would. */
 export const MAX_BODY = 64 * 1024
+/** Largest accepted `POST /inbox/users/import` body (bytes). */
+export const MAX_IMPORT_BODY = 1024 * 1024
 
 const fail = (c: Context, code: 400 | 401 | 413 | 429 | 500 | 503, message: string) =>
   c.json({ success: false, message, code }, code)
@@ -175,7 +180,116 @@ export function createApp(opts: AppOptions) {
     })
   })
 
+  // Contacts, the agent side (seeds 002 and 003): `Authorization: Bearer <token>`.
+  const bearer = (c: Context) => {
+    if (/^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] === token) return null
+    c.header('www-authenticate', 'Bearer')
+    return fail(c, 401, 'missing or wrong Authorization: Bearer token')
+  }
+  /** The JSON body, `{}` when empty, or `undefined` when it is not JSON. */
+  const jsonBody = (raw: string): unknown => {
+    if (!raw.trim()) return {}
+    try {
+      return JSON.parse(raw)
+    } catch {
+      return undefined
+    }
+  }
+
+  // Seed 002 "Get All Contacts": one page of users matching the filters (see
+  // inbox/filters.ts for which filters apply and why some match nobody here).
+  app.post('/inbox/users', async (c) => {
+    const denied = bearer(c)
+    if (denied) return denied
+    const raw = await c.req.text()
+    if (raw.length > MAX_BODY) return fail(c, 413, `body larger than ${MAX_BODY} bytes`)
+    const json = jsonBody(raw)
+    if (json === undefined) return fail(c, 400, 'body is not JSON')
+    const parsed = v.safeParse(UsersBody, json)
+    if (!parsed.success) return fail(c, 400, describeIssue(parsed.issues))
+    const data = db.listUsers(parsed.output, parsed.output.page ?? 1)
+    return c.json({ success: true, message: 'ok', data, code: 200 })
+  })
+
+  // Seed 003 "Add WhatsApp Contact": upserts profiles by email or phone, all or none.
+  app.post('/inbox/users/import', async (c) => {
+    const denied = bearer(c)
+    if (denied) return denied
+    const raw = await c.req.text()
+    if (raw.length > MAX_IMPORT_BODY)
+      return fail(c, 413, `body larger than ${MAX_IMPORT_BODY} bytes`)
+    const json = jsonBody(raw)
+    if (json === undefined) return fail(c, 400, 'body is not JSON')
+    const parsed = parseImport(json)
+    if (!parsed.ok) return fail(c, 400, parsed.message)
+    db.importUsers(parsed.users)
+    return c.json({ status: 'success', message: 'User profiles imported successfully.' })
+  })
+
   // Playground controls (not part of the platform contract).
+  // --- Bot configuration documents (our extension; README "Bot configuration document").
+  // GET {api}/widget/:botId/config.json is where the loader looks by default: a saved
+  // document, else the template of the same name (demo/templates/<botId>.json), else
+  // 204 No Content ("this bot has none": the widget runs its built-in flow quietly).
+  const templates = join(demo, 'templates')
+  const template = (name: string, origin: string) => {
+    const path = join(templates, `${name}.json`)
+    return /^[\w-]+$/.test(name) && existsSync(path)
+      ? readFileSync(path, 'utf8').replaceAll('{origin}', origin)
+      : undefined
+  }
+  app.use('/widget/*', cors({ origin: '*', allowMethods: ['GET'], maxAge: 600 }))
+  app.get('/widget/:botId/config.json', (c) => {
+    const botId = c.req.param('botId')
+    const doc = opts.db.getConfig(botId) ?? template(botId, new URL(c.req.url).origin)
+    if (!doc) return c.body(null, 204)
+    c.header('cache-control', 'no-cache')
+    return c.body(doc, 200, { 'content-type': 'application/json; charset=utf-8' })
+  })
+  app.get('/demo/templates/:name{[\\w-]+\\.json}', (c) => {
+    const doc = template(c.req.param('name').replace(/\.json$/, ''), new URL(c.req.url).origin)
+    return doc ? c.body(doc, 200, { 'content-type': 'application/json; charset=utf-8' }) : c.notFound()
+  })
+  app.get('/demo/api/templates', (c) =>
+    c.json(
+      readdirSync(templates)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, -5)),
+    ),
+  )
+  // The playground's editor saves here; the document is validated with the widget's own schema.
+  app.put('/demo/api/config/:botId', async (c) => {
+    let doc: unknown
+    try {
+      doc = await c.req.json()
+    } catch {
+      return c.json({ success: false, issues: [{ path: '', message: 'not JSON' }] }, 400)
+    }
+    const parsed = parseConfig(doc)
+    if ('issues' in parsed) return c.json({ success: false, issues: parsed.issues }, 400)
+    opts.db.setConfig(c.req.param('botId'), JSON.stringify(doc))
+    emit('config')
+    return c.json({ success: true })
+  })
+  app.delete('/demo/api/config/:botId', (c) => {
+    opts.db.deleteConfig(c.req.param('botId'))
+    emit('config')
+    return c.json({ success: true })
+  })
+  // A sample external API for the "call an external API" node (support-triage template):
+  // a ticket whose priority follows the visitor's urgency rating.
+  app.use('/demo/webhook/*', cors({ origin: '*', allowMethods: ['POST'], allowHeaders: ['content-type'] }))
+  app.post('/demo/webhook/triage', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as {
+      uuid?: string
+      lead?: { attributes?: { key: string; value: string }[] }
+    }
+    if (!body.uuid) return c.json({ error: 'uuid missing' }, 400)
+    const urgency = Number(body.lead?.attributes?.find((a) => a.key === 'urgency')?.value ?? 0)
+    const id = `T-${body.uuid.replace(/[^0-9a-f]/gi, '').slice(0, 6).toUpperCase()}`
+    return c.json({ ticket: { id, priority: urgency >= 4 ? 'high' : 'normal' } })
+  })
+
   app.get('/demo/api/fault', (c) =>
     c.json({ fault, faults: FAULTS, byBot: Object.fromEntries(byBot), stats }),
   )

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
+import { usersWhere } from './inbox/filters'
+import type { ImportedUser, UsersFilter } from './inbox/schema'
 
 /** Body of `PUT /inbox/direct/lead` after validation (seed 001, Request Body). */
 export interface LeadUpdate {
@@ -48,6 +50,24 @@ export interface ChatRecord {
   }
 }
 
+/**
+ * One user of `POST /inbox/users` (seed 002 documents no response; the demo answers
+ * the listing envelope of seed 001 with records of its shape). Our additions:
+ * `channel` (`web`: a website chat, `import`: from `POST /inbox/users/import`) and
+ * `_botWebsite` (the website bot of the chat), the field the seed's filter of that
+ * name suggests. Imported contacts have no `uuid` and no `lastSeenAt`, and carry
+ * the imported name as `userProvidedName` too.
+ */
+export interface UserRecord extends Omit<ChatRecord, 'uuid' | 'lastSeenAt'> {
+  uuid: string | null
+  lastSeenAt: string | null
+  channel: 'web' | 'import'
+  _botWebsite: string | null
+  profile: ChatRecord['profile'] & {
+    userDetails: ChatRecord['profile']['userDetails'] & { userProvidedName?: string | null }
+  }
+}
+
 interface Row {
   id: string
   uuid: string
@@ -64,6 +84,23 @@ interface Row {
   created_at: string
   updated_at: string
   visits: number
+}
+
+interface ContactRow {
+  id: string
+  name: string | null
+  email: string | null
+  phone: string | null
+  prefix: string | null
+  tags: string
+  attributes: string
+}
+
+interface UserRow extends Omit<Row, 'uuid'> {
+  uuid: string | null
+  channel: 'web' | 'import'
+  bot_id: string | null
+  last_seen_at: string | null
 }
 
 /** A 24-hex id shaped like the platform's (MongoDB ObjectId: 4 bytes of seconds, 8 random bytes). */
@@ -89,6 +126,18 @@ export function openDb(file: string) {
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL, visits INTEGER NOT NULL DEFAULT 1,
     UNIQUE (uuid, bot_id, customer_id)
   )`)
+  // Bot configuration documents saved by the playground's editor (our extension, README).
+  db.exec(`CREATE TABLE IF NOT EXISTS configs (
+    bot_id TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at TEXT NOT NULL
+  )`)
+  // Users imported by POST /inbox/users/import (seed 003), upserted by email or phone.
+  db.exec(`CREATE TABLE IF NOT EXISTS contacts (
+    id TEXT PRIMARY KEY,
+    name TEXT, email TEXT, phone TEXT, prefix TEXT,
+    tags TEXT NOT NULL DEFAULT '[]', attributes TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS contacts_email ON contacts (email)`)
   const find = db.prepare<[string, string, string], Row>(
     'SELECT * FROM chats WHERE uuid = ? AND bot_id = ? AND customer_id = ?',
   )
@@ -127,6 +176,83 @@ export function openDb(file: string) {
     websiteVisits: r.visits,
     _agentAssigned: r.agent_id,
   })
+
+  const contactByEmail = db.prepare<[string], ContactRow>(
+    'SELECT * FROM contacts WHERE email = ? ORDER BY created_at LIMIT 1',
+  )
+  const contactByPhone = db.prepare<[string], ContactRow>(
+    `SELECT * FROM contacts WHERE phone IS NOT NULL AND COALESCE(prefix, '') || phone = ?
+     ORDER BY created_at LIMIT 1`,
+  )
+  const insertContact = db.prepare(
+    `INSERT INTO contacts (id, name, email, phone, prefix, tags, attributes, created_at, updated_at)
+     VALUES (@id, @name, @email, @phone, @prefix, @tags, @attributes, @now, @now)`,
+  )
+  const updateContact = db.prepare(
+    `UPDATE contacts SET name=@name, email=@email, phone=@phone, prefix=@prefix, tags=@tags,
+     attributes=@attributes, updated_at=@now WHERE id=@id`,
+  )
+  /** Upserts one imported user; see `importUsers`. */
+  const importOne = (u: ImportedUser, now: string): boolean => {
+    const old =
+      (u.email && contactByEmail.get(u.email)) ||
+      (u.phone && contactByPhone.get(`${u.prefix ?? ''}${u.phone}`)) ||
+      undefined
+    const attributes = new Map<string, string>(
+      old
+        ? (JSON.parse(old.attributes) as { key: string; value: string }[]).map((a) => [
+            a.key,
+            a.value,
+          ])
+        : [],
+    )
+    for (const a of u.attributes) attributes.set(a.key, a.value)
+    // The same international digits split differently ("91" + "98…" or "" + "9198…")
+    // are the same phone: the stored split is kept.
+    const full = (prefix: string | null | undefined, phone: string | null | undefined) =>
+      phone ? `${prefix ?? ''}${phone}` : ''
+    const newPhone = !!u.phone && full(u.prefix, u.phone) !== full(old?.prefix, old?.phone)
+    const row = {
+      id: old?.id ?? objectId(),
+      name: u.name ?? old?.name ?? null,
+      email: u.email ?? old?.email ?? null,
+      phone: newPhone ? (u.phone ?? null) : (old?.phone ?? null),
+      prefix: newPhone ? (u.prefix ?? null) : (old?.prefix ?? null),
+      tags: JSON.stringify([
+        ...new Set([...(old ? (JSON.parse(old.tags) as string[]) : []), ...u.tags]),
+      ]),
+      attributes: JSON.stringify([...attributes].map(([key, value]) => ({ key, value }))),
+      now,
+    }
+    if (old) updateContact.run(row)
+    else insertContact.run(row)
+    return !old
+  }
+  // Website chats and imported contacts as one list of users (columns of Row, plus
+  // channel, bot_id, last_seen_at and prefix), for POST /inbox/users.
+  const users = `WITH users AS (
+    SELECT id, uuid, 'web' AS channel, bot_id, agent_id, name, email, phone, dial_code,
+      REPLACE(dial_code, '+', '') AS prefix, status, picture, tags, attributes, notes,
+      created_at, updated_at, updated_at AS last_seen_at, visits
+    FROM chats
+    UNION ALL
+    SELECT id, NULL, 'import', NULL, NULL, name, email, phone, '+' || prefix, prefix, 'OPEN', NULL,
+      tags, attributes, '[]', created_at, updated_at, NULL, 0
+    FROM contacts
+  )`
+  const toUser = (r: UserRow): UserRecord => {
+    // toRecord reads uuid only to copy it, and it is replaced below.
+    const chat = toRecord(r as Row)
+    const user: UserRecord = {
+      ...chat,
+      uuid: r.uuid,
+      lastSeenAt: r.last_seen_at,
+      channel: r.channel,
+      _botWebsite: r.bot_id,
+    }
+    if (r.channel === 'import') user.profile.userDetails.userProvidedName = r.name
+    return user
+  }
 
   return {
     /**
@@ -179,6 +305,46 @@ export function openDb(file: string) {
           .get(botId, customerId)?.n ?? 0
       )
     },
+    /**
+     * Imports users (seed 003) in one transaction. Each is matched to an imported
+     * contact by email, else by dial code + number: a match is updated (given fields
+     * replace stored ones, tags are added, attributes are merged by key), otherwise a
+     * contact is created. Website chats are not matched: they belong to one bot.
+     */
+    importUsers: db.transaction((list: ImportedUser[]) => {
+      const now = new Date().toISOString()
+      let created = 0
+      for (const u of list) if (importOne(u, now)) created++
+      return { created, updated: list.length - created }
+    }),
+    /** One page (1-based) of users matching the filters of seed 002, newest first. */
+    listUsers(filter: UsersFilter, page: number): UserRecord[] {
+      const where = usersWhere(filter)
+      return db
+        .prepare<(string | number)[], UserRow>(
+          `${users} SELECT * FROM users WHERE ${where.sql}
+           ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?`,
+        )
+        .all(...where.params, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        .map(toUser)
+    },
+    /** The saved configuration document of a bot, as JSON text, or `undefined`. */
+    getConfig: (botId: string): string | undefined =>
+      db.prepare<[string], { doc: string }>('SELECT doc FROM configs WHERE bot_id = ?').get(botId)?.doc,
+    /** Saves (replaces) a bot's configuration document (JSON text). */
+    setConfig(botId: string, doc: string): void {
+      db.prepare(
+        `INSERT INTO configs (bot_id, doc, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (bot_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at`,
+      ).run(botId, doc, new Date().toISOString())
+    },
+    /** Forgets a bot's saved document (the bot then gets its template, or none). */
+    deleteConfig(botId: string): void {
+      db.prepare('DELETE FROM configs WHERE bot_id = ?').run(botId)
+    },
+    /** Number of imported contacts (for tests). */
+    countContacts: (): number =>
+      db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM contacts').get()?.n ?? 0,
     close: () => db.close(),
   }
 }

@@ -93,7 +93,7 @@ test('reload mid-flow and after completion keeps the UUID, the single lead and t
   for (const text of [name, email]) await expect(message(page, 'visitor', text)).toBeVisible()
   // Restored as it was, not replayed: the greeting is there once, and nothing else was added.
   await expect(message(page, 'bot', TEXT.greet)).toHaveCount(1)
-  await expect(transcript(page).locator('p')).toHaveCount(6)
+  await expect(transcript(page).locator('.msg')).toHaveCount(6)
   // The flow continues where it stopped: the phone question.
   await expect(chat(page).getByRole('combobox', { name: 'Country' })).toBeVisible()
   expect(await chatsOf(request, ids.bot, ids.customer, uuid)).toHaveLength(1)
@@ -113,7 +113,7 @@ test('reload mid-flow and after completion keeps the UUID, the single lead and t
   for (const text of [name, email, '+44 7400123456', 'Something else'])
     await expect(message(page, 'visitor', text)).toBeVisible()
   await expect(message(page, 'bot', TEXT.thanks)).toHaveCount(1)
-  await expect(transcript(page).locator('p')).toHaveCount(10)
+  await expect(transcript(page).locator('.msg')).toHaveCount(10)
   // The flow has ended: nothing more is asked.
   await expect(chat(page).getByRole('textbox')).toHaveCount(0)
   await expect(chat(page).getByRole('button', { name: 'Support' })).toHaveCount(0)

@@ -32,7 +32,7 @@ test('an invalid email shows an inline error and the flow does not advance', asy
   // The input is named by the question it answers.
   const input = chat(page).getByRole('textbox', { name: TEXT.askEmail('Linus') })
   await expect(input).toHaveAttribute('aria-invalid', 'false')
-  const messages = transcript(page).locator('p')
+  const messages = transcript(page).locator('.msg')
   const before = await messages.count()
 
   await answer(page, 'linus@example') // no dot in the domain: not a lead's address

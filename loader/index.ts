@@ -20,6 +20,8 @@ import { createVisitor, SESSION_KEY } from './visitor'
 
 /** URL of the widget entry chunk relative to this script, injected at build time from the widget build's manifest. */
 declare const __WIDGET_ENTRY__: string
+/** URL of the settings chunk (`widget/config/settings.ts`) relative to this script, from the settings build's manifest. */
+declare const __SETTINGS_ENTRY__: string
 
 const DEFAULT_API = 'https://api.v7.express-chat.ai'
 
@@ -52,8 +54,12 @@ function boot(w: Window, tag: HTMLScriptElement): void {
     token: data.token || '',
     mode,
     locale: data.locale,
-    nonce: tag.nonce || undefined,
   }
+  // The bot configuration document (our extension, README): `data-config-url`, by
+  // default on the API origin; "none" runs the built-in flow without a request.
+  const configUrl =
+    data.configUrl !== 'none' &&
+    new URL(data.configUrl || `${config.apiUrl}/widget/${ids.botId}/config.json`, location.href).href
   const visitor = createVisitor()
   const queue: QueuedCall[] = previous?.q ? [...previous.q] : []
   let widget: MountedWidget | undefined
@@ -62,25 +68,19 @@ function boot(w: Window, tag: HTMLScriptElement): void {
   const host = document.createElement('div')
   host.setAttribute('data-reekolect', mode)
   const root = host.attachShadow({ mode: 'open' })
+  // Constructable stylesheets: allowed by a strict `style-src` without a nonce
+  // (DESIGN.md §5). Browsers without them (before Safari 16.4, Firefox 101) cannot
+  // run the chat window either: there the loader stops with one E_LOADER line.
   const style = (css: string) => {
-    try {
-      const sheet = new CSSStyleSheet()
-      sheet.replaceSync(css)
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
-    } catch {
-      // Old engines without constructable stylesheets: a <style> carrying the tag's nonce.
-      const el = document.createElement('style')
-      if (config.nonce) el.nonce = config.nonce
-      el.textContent = css
-      root.append(el)
-    }
+    const sheet = new CSSStyleSheet()
+    sheet.replaceSync(css)
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
   }
   style(launcherCss)
 
-  let button: HTMLButtonElement | undefined
-  let badge: HTMLSpanElement | undefined
+  const near = (file: string) => new URL(file, tag.src).href
   const fetchWidget = () =>
-    (loading ||= import(/* @vite-ignore */ new URL(__WIDGET_ENTRY__, tag.src).href).then(
+    (loading ||= import(/* @vite-ignore */ near(__WIDGET_ENTRY__)).then(
       (m: { mount: Mount }) => m.mount,
     ))
   const start = (call?: QueuedCall) => {
@@ -97,41 +97,45 @@ function boot(w: Window, tag: HTMLScriptElement): void {
     )
   }
   // A host that replaces document.body (some SPA frameworks) takes our element with it: put it back.
-  const observer = new MutationObserver(
-    () => host.isConnected || document.documentElement.append(host),
-  )
+  const html = document.documentElement
+  const observer = new MutationObserver(() => host.isConnected || html.append(host))
+  const apply = (outcome: unknown) =>
+    import(/* @vite-ignore */ near(__SETTINGS_ENTRY__)).then(
+      (m: typeof import('../widget/config/settings')) =>
+        m.applySettings({ root, open: () => api('open') }, outcome, configUrl as string),
+    )
+  // Started now, in parallel with the page; 204 means "no document". The settings
+  // chunk (only loaded when there is an answer to read) validates and applies it.
+  const settings: HostBridge['config'] = configUrl
+    ? fetch(configUrl, { signal: AbortSignal.timeout(4000) }).then(
+        (r) => (r.status - 204 ? apply(r) : undefined),
+        apply,
+      )
+    : Promise.resolve(undefined)
   const bridge: HostBridge = {
+    config: settings,
     root,
     uuid: visitor.get,
     newVisitor: visitor.reset,
     observer,
     style,
-    launcher(open, unread, label) {
-      if (!button || !badge) return
-      const was = button.getAttribute('aria-expanded') === 'true'
-      button.setAttribute('aria-expanded', String(open))
-      button.setAttribute('aria-label', label)
-      badge.textContent = unread > 0 && !open ? String(Math.min(unread, 99)) : ''
-      // Focus returns to the launcher when the chat closes with focus inside it (WCAG 2.4.3).
-      if (was && !open && root.activeElement) button.focus()
-    },
   }
 
   if (mode === 'launcher') {
-    button = document.createElement('button')
-    button.type = 'button'
+    const button = document.createElement('button')
+    // No type="button" needed: a button in a shadow root has no form to submit.
     button.className = 'launcher'
     button.setAttribute('aria-label', 'Open chat')
     button.setAttribute('aria-expanded', 'false')
-    badge = document.createElement('span')
+    const badge = document.createElement('span')
     badge.className = 'badge'
     badge.setAttribute('aria-hidden', 'true')
     const glyph = document.createElement('span')
     glyph.className = 'i' // a speech bubble, or a cross while open: drawn in CSS, no SVG bytes
     button.append(glyph, badge)
-    // Intent (pointer over, focus) fetches the chunk; the click mounts it.
-    button.addEventListener('pointerenter', fetchWidget, { once: true })
-    button.addEventListener('focus', fetchWidget, { once: true })
+    // Intent (pointer over, focus) fetches the chunk (once: fetchWidget memoises); the click mounts it.
+    button.addEventListener('pointerenter', fetchWidget)
+    button.addEventListener('focus', fetchWidget)
     button.addEventListener('click', () => (widget ? widget.dispatch('toggle') : start(['open'])))
     root.append(button)
   }
@@ -152,15 +156,17 @@ function boot(w: Window, tag: HTMLScriptElement): void {
     /* storage faults are reported by the visitor store */
   }
   const attach = () => {
-    ;(document.body ?? document.documentElement).append(host)
+    ;(document.body ?? html).append(host)
     if (session === '1') start(['open'])
     else if (session || mode === 'page' || queue.length) start()
-    observer.observe(document.documentElement, { childList: true })
+    observer.observe(html, { childList: true })
   }
   // The launcher is drawn in its own task when the page is idle (within 1 s), so
-  // the loader never lengthens the host's parsing or load tasks (no long task).
-  // `window.Reekolect` above is ready at once.
-  const later = () => (self.requestIdleCallback ?? setTimeout)(attach, { timeout: 1000 })
+  // the loader never lengthens the host's parsing or load tasks (no long task),
+  // and once the bot's settings are applied (the fetch gives up after 4 s), so it
+  // never moves or flashes a default colour. `window.Reekolect` is ready at once.
+  const later = () =>
+    (self.requestIdleCallback ?? setTimeout)(() => settings.then(attach, attach), { timeout: 1000 })
   if (document.body) later()
   else document.addEventListener('DOMContentLoaded', later, { once: true })
 }

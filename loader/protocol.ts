@@ -4,6 +4,8 @@
  * it with `import type`, so it costs zero bytes at run time (DESIGN.md §4.4).
  */
 
+import type { LoadedConfig } from '../widget/config/settings'
+
 /** Options read from the host's `<script>` tag by the loader. */
 export interface WidgetConfig {
   /** Bot id: first value of the tag text `BotId,CustomerId` (seed 001, "For Chatbot Script"). */
@@ -18,8 +20,6 @@ export interface WidgetConfig {
   mode: 'launcher' | 'page'
   /** BCP 47 locale from `data-locale`; `undefined` means the browser's. */
   locale?: string | undefined
-  /** Nonce copied from the loader's own tag, for the `<style>` fallback under strict CSP. */
-  nonce?: string | undefined
 }
 
 /** Commands of `window.Reekolect(command, ...args)`; see {@link Commands}. */
@@ -95,7 +95,18 @@ export type QueuedCall = [command: string, ...args: unknown[]]
 
 /** What the loader hands the widget when it mounts it. */
 export interface HostBridge {
-  /** Shadow root (open) of the widget's single host element; the widget renders here. */
+  /**
+   * The bot configuration document, fetched at page load from `data-config-url`
+   * (default `{apiUrl}/widget/{botId}/config.json`), validated and applied by the
+   * settings chunk. `undefined` when there is none (204, "none") or it is unusable
+   * (one `E_CONFIG` line): the widget then runs the built-in flow.
+   */
+  config: Promise<LoadedConfig | undefined>
+  /**
+   * Shadow root (open) of the widget's single host element; the widget renders
+   * here. In launcher mode it holds the loader's `button.launcher` (with a
+   * `span.badge`), whose state the widget keeps up to date.
+   */
   root: ShadowRoot
   /** The visitor's UUID (v4), created on first call and kept in `sessionStorage` by the loader. */
   uuid(): string
@@ -103,12 +114,7 @@ export interface HostBridge {
   newVisitor(): string
   /** Watches for the host replacing `document.body`; `shutdown` disconnects it. */
   observer: MutationObserver
-  /**
-   * Tells the loader's launcher the chat is open (`aria-expanded`), how many bot
-   * messages are unread (badge), and its accessible name in the visitor's language.
-   */
-  launcher(open: boolean, unread: number, label: string): void
-  /** Styles the shadow root with `css`: a constructable stylesheet, or a `<style nonce>` fallback. */
+  /** Styles the shadow root with `css` (a constructable stylesheet: no nonce needed under strict CSP). */
   style(css: string): void
 }
 

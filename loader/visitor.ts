@@ -51,19 +51,16 @@ export function createVisitor(storage: () => SessionLike = () => sessionStorage)
       report('W_STORAGE', 'no sessionStorage', 'the visitor id lasts for this page only')
     }
   }
-  return {
+  const visitor = {
     get(): string {
-      if (id) return id
-      try {
-        id = storage().getItem(UUID_KEY) || undefined
-      } catch {
-        /* fall through to a new id kept in memory */
-      }
       if (!id) {
-        id = newUuid()
-        save(id)
+        try {
+          id = storage().getItem(UUID_KEY) || undefined
+        } catch {
+          /* fall through to a new id kept in memory */
+        }
       }
-      return id
+      return id || visitor.reset()
     },
     reset(): string {
       id = newUuid()
@@ -71,4 +68,5 @@ export function createVisitor(storage: () => SessionLike = () => sessionStorage)
       return id
     },
   }
+  return visitor
 }

@@ -8,22 +8,32 @@ import type { HostBridge, Mount, MountedWidget, WidgetConfig } from '../loader/p
 import { SESSION_KEY } from '../loader/visitor'
 import { createActions } from './core/actions'
 import { createLeadSender } from './core/api'
-import { createEmitter } from './core/events'
-import { builtinFlow } from './core/flow'
-import {
-  dirOf,
-  LANGUAGES,
-  languageOf,
-  loadCatalogue,
-  type Translate,
-  translator,
-} from './core/i18n'
+import type { LoadedConfig } from './config/settings'
+import { builtinFlow, graph } from './core/flow'
+import { type Catalogue, dirOf, loadCatalogue, type Translate, translator } from './core/i18n'
 import { report } from './core/log'
-import { createOutbox } from './core/outbox'
+import { createOutbox, type OutboxEvents } from './core/outbox'
 import { createState } from './core/state'
 import { createKv } from './core/storage'
-import { ChatWindow } from './ui/ChatWindow'
+import type { Rich } from './rich'
+import { ChatWindow, type ChatWindowProps } from './ui/ChatWindow'
 import css from './ui/chat.css?inline'
+
+/**
+ * Shows the chat's state on the loader's launcher: `aria-expanded`, its accessible
+ * name in the visitor's language, and the unread count (capped at 99) on its badge.
+ * Focus returns to it when the chat closes with focus inside (WCAG 2.4.3).
+ */
+function launcher(root: ShadowRoot, open: boolean, unread: number, label: string): void {
+  const button = root.querySelector('.launcher')
+  const badge = button?.querySelector('.badge')
+  if (!button || !badge) return
+  const was = button.getAttribute('aria-expanded') === 'true'
+  button.setAttribute('aria-expanded', String(open))
+  button.setAttribute('aria-label', label)
+  badge.textContent = unread > 0 && !open ? String(Math.min(unread, 99)) : ''
+  if (was && !open && root.activeElement) (button as HTMLElement).focus()
+}
 
 /** Guesses the dial-code country from the locale's region (`en-GB` → `GB`), no network. */
 function regionOf(locale: string): string {
@@ -37,8 +47,9 @@ function regionOf(locale: string): string {
 /**
  * Mounts the chat window into the loader's shadow root.
  *
- * English mounts synchronously. Other languages first load their catalogue chunk;
- * commands dispatched meanwhile are kept and run in order once mounted.
+ * It first waits for the bot's configuration document (fetched by the loader at
+ * page load) and, where needed, the visitor's catalogue and the configured-bot
+ * chunk; commands dispatched meanwhile are kept and run in order once mounted.
  *
  * @param host what the loader provides (shadow root, visitor UUID, launcher state, styling).
  * @param config the options read from the script tag; `config.locale`, else the
@@ -46,16 +57,12 @@ function regionOf(locale: string): string {
  * @returns `dispatch` for host commands and `unmount`, which removes everything it added.
  */
 export const mount: Mount = (host: HostBridge, config: WidgetConfig): MountedWidget => {
-  const locale = config.locale || navigator.language || 'en'
-  if (!LANGUAGES.includes(languageOf(locale)) || languageOf(locale) === 'en') {
-    return start(host, config, locale, translator())
-  }
   let widget: MountedWidget | undefined
   let stopped = false
   const early: [string, unknown[]][] = []
-  void loadCatalogue(locale).then((cat) => {
+  void prepare(host, config).then((ready) => {
     if (stopped) return
-    widget = start(host, config, locale, translator(cat))
+    widget = start(host, config, ready)
     for (const [command, args] of early.splice(0)) widget.dispatch(command, ...args)
   })
   return {
@@ -68,26 +75,56 @@ export const mount: Mount = (host: HostBridge, config: WidgetConfig): MountedWid
   }
 }
 
-function start(
-  host: HostBridge,
-  config: WidgetConfig,
-  locale: string,
-  t: Translate,
-): MountedWidget {
+/** What {@link start} needs that may take a request: the bot's document, its chunk, the catalogue. */
+interface Ready {
+  locale: string
+  t: Translate
+  loaded: LoadedConfig | undefined
+  rich: Rich | undefined
+}
+
+/**
+ * The translator of `locale`: its catalogue chunk (none for English), under a
+ * configured bot's strings, under the document's window texts.
+ */
+const translate = async (locale: string, rich?: Rich) =>
+  translator({ ...rich?.strings(locale), ...(await loadCatalogue(locale)), ...rich?.texts } as Catalogue)
+
+/**
+ * Waits for the configuration document the loader fetched (already settled when
+ * the visitor clicks), loads the configured-bot chunk for a configured bot, then
+ * the visitor's catalogue. English with the built-in flow needs no request at all.
+ * Any failure degrades: English, built-in flow.
+ */
+async function prepare(host: HostBridge, config: WidgetConfig): Promise<Ready> {
+  const loaded = await host.config.catch(() => undefined)
+  const ids = () => ({ uuid: host.uuid(), botId: config.botId, customerId: config.customerId })
+  const rich =
+    loaded &&
+    (await import('./rich').then(
+      (m) => m.createRich(loaded.config, ids),
+      () => report('E_LOAD', 'the configured-bot chunk could not load', 'serve assets/ next to Reekolect.js'),
+    ))
+  const locale = config.locale || rich?.language || navigator.language || 'en'
+  return { locale, t: await translate(locale, rich || undefined), loaded, rich: rich || undefined }
+}
+
+function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWidget {
+  const { locale, t, loaded, rich } = ready
   const state = createState()
   const kv = createKv()
-  const events = createEmitter()
   const waiting = signal(false)
-  const outbox = createOutbox(kv, createLeadSender(config), {
-    synced: (p) => events.emit('lead:synced', { uuid: p.uuid }),
-    error: (code, status) => events.emit('lead:error', { code, status }),
+  // `synced`/`error` are filled in by the commands chunk, which owns host events.
+  const relay: OutboxEvents = {
     pending: (w) => {
       waiting.value = w
     },
-  })
+  }
+  const outbox = createOutbox(kv, createLeadSender(config), relay)
   const ids = () => ({ uuid: host.uuid(), botId: config.botId, customerId: config.customerId })
   const actions = createActions(state, {
-    flow: builtinFlow(t),
+    graph: rich?.graph ?? graph([builtinFlow(t)]),
+    ext: rich?.ext,
     kv,
     ids,
     sync: outbox.put,
@@ -95,31 +132,33 @@ function start(
   })
 
   host.style(css)
+  if (rich) host.style(rich.css)
   const container = document.createElement('div')
   host.root.append(container)
-  render(
-    h(ChatWindow, {
-      state,
-      actions,
-      t,
-      locale,
-      dir: dirOf(locale),
-      country: regionOf(locale),
-      mode: config.mode,
-    }),
-    container,
-  )
-  // State → launcher and host events. Each effect first runs at mount; events start after it.
-  let mounted = false
-  let lastId = 0
+  let props: ChatWindowProps = {
+    state,
+    actions,
+    t,
+    locale,
+    dir: dirOf(locale),
+    country: rich?.country ?? regionOf(locale),
+    mode: config.mode,
+    rich: rich?.ui,
+  }
+  const label = signal(t)
+  const draw = (change: Partial<ChatWindowProps>) => {
+    props = { ...props, ...change }
+    label.value = props.t
+    render(h(ChatWindow, props), container)
+  }
+  draw({})
+  // State → launcher and session. Host events live in the commands chunk: no one
+  // can listen before `Reekolect('on')` loads it.
   const effects = [
     effect(() => {
       const open = state.open.value
-      host.launcher(open, state.unread.value, t(open ? 'close' : 'open'))
-    }),
-    effect(() => {
-      const open = state.open.value
-      if (mounted) events.emit(open ? 'open' : 'close', undefined)
+      const unread = rich?.badge === false ? 0 : state.unread.value
+      launcher(host.root, open, unread, label.value(open ? 'close' : 'open'))
     }),
     // Tells the loader of the next page in this tab to reopen the chat, or to load
     // it closed to deliver a waiting lead (loader/visitor.ts SESSION_KEY).
@@ -131,21 +170,6 @@ function start(
       } catch {
         /* without sessionStorage the next page simply starts closed */
       }
-    }),
-    effect(() => {
-      const count = state.unread.value
-      if (mounted) events.emit('unread', { count })
-    }),
-    effect(() => {
-      for (const m of state.messages.value) {
-        if (m.id <= lastId) continue
-        if (mounted) events.emit('message', { from: m.from, text: m.text, at: m.at })
-        lastId = m.id
-      }
-    }),
-    effect(() => {
-      const ended = !state.ask.value && state.messages.value.length > 0
-      if (mounted && ended) events.emit('flow:end', undefined)
     }),
   ]
 
@@ -164,9 +188,12 @@ function start(
   void outbox.flush()
   if (config.mode === 'page') actions.open()
 
+  const stopAlerts = rich?.alerts(state)
+  let stopEvents: (() => void) | undefined
   const unmount = () => {
+    stopAlerts?.()
+    stopEvents?.()
     for (const stop of effects) stop()
-    events.clear()
     outbox.dispose()
     for (const [target, type, fn] of listeners) target.removeEventListener(type, fn)
     render(null, container)
@@ -183,12 +210,17 @@ function start(
   let table: Promise<Record<string, (...args: unknown[]) => void>> | undefined
   let chain: Promise<unknown> = Promise.resolve()
   const lazy = () =>
-    (table ||= import('./core/commands').then(
-      (m): Record<string, (...args: unknown[]) => void> => ({
-        ...basic,
-        ...m.createCommands({
+    (table ||= import('./core/commands').then((m): Record<string, (...args: unknown[]) => void> => {
+      const c = m.createCommands({
           actions,
-          events,
+          state,
+          relay,
+          uuid: host.uuid,
+          async setLocale(next: string) {
+            const nt = await translate(next, rich)
+            if (!rich) actions.setGraph(graph([builtinFlow(nt)]))
+            draw({ t: nt, locale: next, dir: dirOf(next) })
+          },
           reset() {
             const previous = host.uuid()
             host.newVisitor()
@@ -196,15 +228,15 @@ function start(
           },
           shutdown() {
             unmount()
+            loaded?.dispose()
             host.observer.disconnect()
             host.root.host.remove()
             delete window.Reekolect
           },
-        }),
-      }),
-    ))
-  mounted = true
-  events.emit('ready', { uuid: host.uuid() })
+        })
+      stopEvents = c.dispose
+      return { ...basic, ...c.commands }
+    }))
   const unknown = (command: unknown) =>
     report(
       'E_COMMAND',

@@ -18,5 +18,8 @@ tag.dataset.token = query.get('token') ?? 'demo-token'
 tag.defer = true
 const locale = query.get('locale')
 if (locale) tag.dataset.locale = locale
+// ?config=<url>: the bot configuration document to use (data-config-url).
+const config = query.get('config')
+if (config) tag.dataset.configUrl = config
 tag.textContent = `${query.get('bot') ?? ''},${query.get('customer') ?? ''}`
 document.body.append(tag)

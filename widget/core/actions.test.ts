@@ -1,9 +1,12 @@
+import { effect } from '@preact/signals-core'
 import { describe, expect, it, vi } from 'vitest'
-import { type ActionDeps, createActions } from './actions'
-import { type AskNode, builtinFlow, type Flow } from './flow'
+import { parseConfig } from '../config/schema'
+import { createRich } from '../rich'
+import { type ActionDeps, type ActionExtension, createActions, type SavedChat } from './actions'
+import { type AskNode, builtinFlow, type Flow, type Graph, graph } from './flow'
 import { translator } from './i18n'
-import type { LeadPayload } from './lead'
-import { createState, MAX_MESSAGES } from './state'
+import { emptyLead, type LeadPayload } from './lead'
+import { createState, MAX_MESSAGES, MAX_SAVED, type State } from './state'
 import { type Kv, memoryKv } from './storage'
 
 const t = translator()
@@ -16,7 +19,22 @@ const fakePhone = vi.fn(async (raw: string, country: string) =>
     : undefined,
 )
 
-function setup(opts: { kv?: Kv; flow?: Flow; uuid?: string } = {}) {
+/** The input kind of the waiting question; `undefined` when none waits or it is not a question. */
+const input = (state: State) => {
+  const node = state.ask.value
+  return node?.type === 'ask' ? node.input : undefined
+}
+
+/** The waiting question; fails the test when something else waits. */
+const asked = (state: State): AskNode => {
+  const node = state.ask.value
+  if (node?.type !== 'ask') throw new Error(`expected a question, got ${node?.type}`)
+  return node
+}
+
+function setup(
+  opts: { kv?: Kv; flow?: Flow; uuid?: string; graph?: Graph; ext?: ActionExtension } = {},
+) {
   const state = createState()
   const payloads: LeadPayload[] = []
   const sync = vi.fn(async (p: LeadPayload) => {
@@ -24,7 +42,8 @@ function setup(opts: { kv?: Kv; flow?: Flow; uuid?: string } = {}) {
   })
   const kv = opts.kv ?? memoryKv()
   const deps: ActionDeps = {
-    flow: opts.flow ?? builtinFlow(t),
+    graph: opts.graph ?? graph([opts.flow ?? builtinFlow(t)]),
+    ext: opts.ext,
     kv,
     ids: () => ({ ...ids, uuid: opts.uuid ?? ids.uuid }),
     sync,
@@ -42,7 +61,7 @@ describe('start', () => {
     const { state, actions, payloads, texts } = setup()
     await actions.start()
     expect(texts()).toEqual([`bot: ${t('greet')}`, `bot: ${t('askName')}`])
-    expect(state.ask.value?.input).toBe('name')
+    expect(input(state)).toBe('name')
     expect(payloads).toEqual([ids])
   })
 
@@ -64,13 +83,13 @@ describe('submit', () => {
     const syncs = sync.mock.calls.length
     expect(await actions.submit('ada@localhost')).toBe(false)
     expect(state.error.value).toEqual({ key: 'errEmail' })
-    expect(state.ask.value?.input).toBe('email')
+    expect(input(state)).toBe('email')
     expect(state.messages.value).toHaveLength(before)
     expect(sync).toHaveBeenCalledTimes(syncs)
     // Correcting it clears the error and moves on.
     expect(await actions.submit('ada@example.com')).toBe(true)
     expect(state.error.value).toBeUndefined()
-    expect(state.ask.value?.input).toBe('phone')
+    expect(input(state)).toBe('phone')
   })
 
   it('passes the maximum length with a too-long error', async () => {
@@ -89,9 +108,9 @@ describe('submit', () => {
     await actions.submit('Ada@Example.com')
     expect(await actions.submit('07400 123456', 'GB')).toBe(true)
     expect(fakePhone).toHaveBeenLastCalledWith('07400 123456', 'GB')
-    const topic = state.ask.value
-    expect(topic?.input).toBe('choice')
-    const support = topic!.options!.find((o) => o.label === t('topicSupport'))!
+    const topic = asked(state)
+    expect(topic.input).toBe('choice')
+    const support = topic.options!.find((o) => o.label === t('topicSupport'))!
     actions.choose(support)
 
     expect(payloads).toEqual([
@@ -128,7 +147,7 @@ describe('submit', () => {
     await actions.submit('ada@example.com')
     expect(await actions.submit('07400 123456', 'US')).toBe(false)
     expect(state.error.value).toEqual({ key: 'errPhone' })
-    expect(state.ask.value?.input).toBe('phone')
+    expect(input(state)).toBe('phone')
   })
 
   it('ignores a second submit while the first is being validated', async () => {
@@ -172,7 +191,7 @@ describe('choose', () => {
     await actions.submit('Ada')
     await actions.submit('ada@example.com')
     await actions.submit('07400123456', 'GB')
-    const sales = state.ask.value!.options![0]!
+    const sales = asked(state).options![0]!
     actions.choose(sales)
     expect(state.lead.value.tags).toEqual([sales.label])
     expect(payloads[payloads.length - 1]?.tags).toEqual([sales.label])
@@ -182,7 +201,7 @@ describe('choose', () => {
     const { state, actions, sync } = setup()
     await actions.start()
     actions.choose({ label: 'Injected' })
-    expect(state.ask.value?.input).toBe('name')
+    expect(input(state)).toBe('name')
     expect(state.lead.value.tags).toEqual([])
     expect(sync).toHaveBeenCalledTimes(1)
   })
@@ -200,7 +219,7 @@ describe('reload', () => {
     await second.actions.start()
     expect(second.state.messages.value).toEqual(first.state.messages.value)
     expect(second.state.ask.value?.id).toBe(first.state.ask.value?.id)
-    expect(second.state.ask.value?.input).toBe('phone')
+    expect(input(second.state)).toBe('phone')
     expect(second.state.lead.value).toEqual(first.state.lead.value)
     // Nothing new to say and nothing new to sync.
     expect(second.sync).not.toHaveBeenCalled()
@@ -211,7 +230,7 @@ describe('reload', () => {
       email: 'ada@example.com',
       phone: '7400123456',
     })
-    expect(second.state.ask.value?.input).toBe('choice')
+    expect(input(second.state)).toBe('choice')
   })
 
   it('keeps visitors apart: another UUID starts a fresh chat', async () => {
@@ -222,7 +241,7 @@ describe('reload', () => {
     const other = setup({ kv, uuid: '00000000-0000-4000-8000-000000000000' })
     await other.actions.start()
     expect(other.state.lead.value.name).toBeUndefined()
-    expect(other.state.ask.value?.input).toBe('name')
+    expect(input(other.state)).toBe('name')
     expect(other.sync).toHaveBeenCalledTimes(1)
   })
 })
@@ -247,7 +266,7 @@ describe('open, close and unread', () => {
   it('starts the flow on first open', async () => {
     const { state, actions, sync } = setup()
     actions.open()
-    await vi.waitFor(() => expect(state.ask.value?.input).toBe('name'))
+    await vi.waitFor(() => expect(input(state)).toBe('name'))
     expect(state.unread.value).toBe(0)
     expect(sync).toHaveBeenCalledTimes(1)
   })
@@ -280,11 +299,12 @@ describe('transcript bound', () => {
     const ids = list.map((m) => m.id)
     expect(new Set(ids).size).toBe(ids.length)
     expect([...ids].sort((a, b) => a - b)).toEqual(ids)
-    // What is persisted is bounded too.
+    // What is persisted is bounded too, tighter: the newest MAX_SAVED messages.
     const reloaded = setup({ flow, kv })
     await reloaded.actions.start()
-    expect(reloaded.state.messages.value).toHaveLength(MAX_MESSAGES)
-    expect((reloaded.state.ask.value as AskNode).id).toBe('q')
+    expect(reloaded.state.messages.value).toHaveLength(MAX_SAVED)
+    expect(reloaded.state.messages.value).toEqual(list.slice(-MAX_SAVED))
+    expect(asked(reloaded.state).id).toBe('q')
   })
 
   it('caps a saved transcript longer than MAX_MESSAGES when it is restored', async () => {
@@ -306,5 +326,382 @@ describe('transcript bound', () => {
     await actions.start()
     expect(state.messages.value).toHaveLength(MAX_MESSAGES)
     expect(state.messages.value[0]?.text).toBe('m6')
+  })
+})
+
+describe('configured bot', () => {
+  /** A bot with every kind of step a lead goes through: questions, a branch, a webhook, quick replies, a menu. */
+  const doc = {
+    version: 1,
+    flows: [
+      {
+        id: 'main',
+        name: 'Start over',
+        nodes: [
+          { id: 'hello', type: 'message', text: 'Hi! I am Robo.' },
+          { id: 'name', type: 'ask', input: 'name', text: 'Your name?' },
+          { id: 'email', type: 'ask', input: 'email', text: 'Email, {name}?' },
+          {
+            id: 'company',
+            type: 'ask',
+            input: 'text',
+            text: 'Company?',
+            attribute: 'company',
+            skip: true,
+          },
+          { id: 'size', type: 'ask', input: 'number', text: 'Team size?', attribute: 'size' },
+          {
+            id: 'route',
+            type: 'branch',
+            rules: [{ if: [{ field: 'attributes.size', op: 'gt', value: 50 }], next: 'big' }],
+            else: 'small',
+          },
+          { id: 'big', type: 'tag', add: ['enterprise'], next: 'hook' },
+          { id: 'small', type: 'tag', add: ['smb'], next: 'plan' },
+          {
+            id: 'hook',
+            type: 'webhook',
+            url: 'https://hooks.example.com/score',
+            map: { score: 'score' },
+            onError: 'plan',
+          },
+          { id: 'scored', type: 'status', status: 'INPROGRESS' },
+          {
+            id: 'plan',
+            type: 'quick',
+            text: 'Which plan?',
+            attribute: 'plan',
+            options: [
+              { label: 'Pro', value: 'pro' },
+              { label: 'Talk to sales', flow: 'sales' },
+            ],
+          },
+          {
+            id: 'note',
+            type: 'note',
+            title: 'Plan',
+            description: '{name} chose {attributes.plan}',
+          },
+          { id: 'bye', type: 'end', text: 'Thanks {name}!' },
+        ],
+      },
+      {
+        id: 'sales',
+        name: 'Sales',
+        nodes: [
+          { id: 'sales-hi', type: 'message', text: 'Sales here.' },
+          { id: 'menu', type: 'menu', text: 'Anything else?' },
+        ],
+      },
+    ],
+    settings: { general: { language: 'en', welcome: 'Welcome to Acme!' } },
+  }
+
+  const json = (body: unknown, status = 200) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+  /** The actions of the configured bot, `fetch` answering its webhook. */
+  function configured(
+    fetchImpl: (req: Request) => Promise<Response> = async () => json({ score: 87 }),
+    kv = memoryKv(),
+  ) {
+    const parsed = parseConfig(doc)
+    if ('issues' in parsed) throw new Error(JSON.stringify(parsed.issues))
+    const bodies: unknown[] = []
+    const fetchMock = vi.fn(async (req: Request) => {
+      bodies.push(await req.clone().json())
+      return fetchImpl(req)
+    })
+    const rich = createRich(parsed.config, () => ids, fetchMock as unknown as typeof fetch)
+    return { ...setup({ kv, graph: rich.graph, ext: rich.ext }), fetchMock, bodies }
+  }
+
+  /** Answers up to the team size. */
+  async function upToSize(c: ReturnType<typeof configured>, size: string) {
+    await c.actions.start()
+    expect(await c.actions.submit('Ada')).toBe(true)
+    expect(await c.actions.submit('ada@acme.io')).toBe(true)
+    expect(await c.actions.submit('Acme')).toBe(true)
+    expect(await c.actions.submit(size)).toBe(true)
+  }
+
+  it('runs a large team through the branch, the webhook and a quick reply to a full lead', async () => {
+    const c = configured()
+    await upToSize(c, '120')
+    await vi.waitFor(() => expect(c.state.ask.value?.id).toBe('plan'))
+    const pro = c.actions.choices().find((o) => o.label === 'Pro')!
+    c.actions.choose(pro)
+
+    expect(c.bot()).toEqual([
+      'Welcome to Acme!',
+      'Hi! I am Robo.',
+      'Your name?',
+      'Email, Ada?',
+      'Company?',
+      'Team size?',
+      'Which plan?',
+      'Thanks Ada!',
+    ])
+    expect(c.state.messages.value.filter((m) => m.from === 'visitor').map((m) => m.text)).toEqual([
+      'Ada',
+      'ada@acme.io',
+      'Acme',
+      '120',
+      'Pro',
+    ])
+    expect(c.state.ask.value).toBeUndefined()
+    expect(c.payloads.at(-1)).toEqual({
+      ...ids,
+      name: 'Ada',
+      email: 'ada@acme.io',
+      status: 'INPROGRESS',
+      tags: ['enterprise'],
+      attributes: [
+        { key: 'company', value: 'Acme' },
+        { key: 'size', value: '120' },
+        { key: 'score', value: '87' },
+        { key: 'plan', value: 'pro' },
+      ],
+      notes: [{ title: 'Plan', description: 'Ada chose pro' }],
+    })
+    // The webhook got the lead as it was when the flow reached it.
+    expect(c.fetchMock).toHaveBeenCalledTimes(1)
+    expect(c.bodies).toEqual([
+      {
+        ...ids,
+        lead: {
+          ...ids,
+          name: 'Ada',
+          email: 'ada@acme.io',
+          tags: ['enterprise'],
+          attributes: [
+            { key: 'company', value: 'Acme' },
+            { key: 'size', value: '120' },
+          ],
+        },
+      },
+    ])
+  })
+
+  it('sends a small team past the webhook, and continues when the webhook fails', async () => {
+    const small = configured()
+    await upToSize(small, '5')
+    expect(small.state.ask.value?.id).toBe('plan')
+    expect(small.state.lead.value.tags).toEqual(['smb'])
+    expect(small.fetchMock).not.toHaveBeenCalled()
+
+    const failing = configured(async () => json({ error: 'down' }, 500))
+    await upToSize(failing, '500')
+    await vi.waitFor(() => expect(failing.state.ask.value?.id).toBe('plan'))
+    // onError skipped the status step, and nothing was mapped.
+    expect(failing.state.lead.value.status).toBeUndefined()
+    expect(failing.state.lead.value.attributes.map((a) => a.key)).toEqual(['company', 'size'])
+    expect(failing.state.busy.value).toBe(false)
+  })
+
+  it('stores nothing for a skipped question, and says so in the transcript', async () => {
+    const c = configured()
+    await c.actions.start()
+    await c.actions.submit('Ada')
+    await c.actions.submit('ada@acme.io')
+    expect(c.state.ask.value?.id).toBe('company')
+    c.actions.answer({ text: 'Skipped', value: '', skipped: true })
+    expect(c.state.ask.value?.id).toBe('size')
+    expect(c.state.lead.value.attributes).toEqual([])
+    expect(c.texts().slice(-2)).toEqual(['visitor: Skipped', 'bot: Team size?'])
+  })
+
+  it('refuses an answer the configured checks refuse, with the error shown', async () => {
+    const c = configured()
+    await c.actions.start()
+    await c.actions.submit('Ada')
+    // Email typo: refused once with a suggestion.
+    expect(await c.actions.submit('ada@gmial.com')).toBe(false)
+    expect(c.state.error.value).toEqual({
+      key: 'emailSuggest',
+      vars: { email: 'ada@gmail.com' },
+      suggest: 'ada@gmail.com',
+    })
+    expect(await c.actions.submit('ada@gmail.com')).toBe(true)
+    await c.actions.submit('Acme')
+    expect(await c.actions.submit('a dozen')).toBe(false)
+    expect(c.state.error.value?.key).toBe('errNumber')
+    expect(c.state.ask.value?.id).toBe('size')
+  })
+
+  it('offers quick replies and menu buttons, and follows a reply into another flow', async () => {
+    const c = configured()
+    await upToSize(c, '5')
+    expect(c.actions.choices().map((o) => o.label)).toEqual(['Pro', 'Talk to sales'])
+    c.actions.choose(c.actions.choices()[1]!)
+    expect(c.bot().slice(-2)).toEqual(['Sales here.', 'Anything else?'])
+    expect(c.state.ask.value?.id).toBe('menu')
+    // The menu lists the other flows by name.
+    const menu = c.actions.choices()
+    expect(menu.map((o) => o.label)).toEqual(['Start over'])
+    c.actions.choose(menu[0]!)
+    expect(c.bot().slice(-2)).toEqual(['Hi! I am Robo.', 'Your name?'])
+  })
+
+  it('answers reply buttons with typed text (sendMessage) and refuses text that is none of them', async () => {
+    const c = configured()
+    await upToSize(c, '5')
+    expect(await c.actions.submit('nonsense')).toBe(false)
+    expect(c.state.error.value?.key).toBe('choose')
+    expect(await c.actions.submit('  pro ')).toBe(true)
+    expect(c.state.lead.value.attributes).toContainEqual({ key: 'plan', value: 'pro' })
+  })
+
+  it('resumes a saved chat at the same waiting node with the transcript', async () => {
+    const kv = memoryKv()
+    const first = configured(undefined, kv)
+    await first.actions.start()
+    await first.actions.submit('Ada')
+
+    const second = configured(undefined, kv)
+    expect(await second.actions.start()).toBe(false)
+    expect(second.state.messages.value).toEqual(first.state.messages.value)
+    expect(second.state.ask.value).toBe(second.actions.graph().node.get('email'))
+    expect(second.state.lead.value.name).toBe('Ada')
+    expect(second.sync).not.toHaveBeenCalled()
+    expect(await second.actions.submit('ada@acme.io')).toBe(true)
+    expect(second.state.ask.value?.id).toBe('company')
+  })
+
+  it('runs a webhook again when the chat was saved while calling it', async () => {
+    const kv = memoryKv()
+    let fail: (r: Response) => void = () => {}
+    const first = configured(() => new Promise<Response>((r) => (fail = r)), kv)
+    await upToSize(first, '120')
+    expect(first.state.ask.value).toBeUndefined()
+    await vi.waitFor(async () =>
+      expect((await kv.get<SavedChat>(`chat:${ids.uuid}`))?.ask).toBe('hook'),
+    )
+
+    // The page reloads before the call returned.
+    const second = configured(async () => json({ score: 99 }), kv)
+    expect(await second.actions.start()).toBe(false)
+    await vi.waitFor(() => expect(second.state.ask.value?.id).toBe('plan'))
+    expect(second.fetchMock).toHaveBeenCalledTimes(1)
+    expect(second.state.lead.value.attributes).toContainEqual({ key: 'score', value: '99' })
+    expect(second.state.lead.value.status).toBe('INPROGRESS')
+    expect(second.bot().at(-1)).toBe('Which plan?')
+    fail(json({}, 500))
+  })
+
+  it('keeps the chat busy from an answer leading to a webhook until the call answers', async () => {
+    const parsed = parseConfig({
+      version: 1,
+      flows: [
+        {
+          id: 'main',
+          nodes: [
+            { id: 'name', type: 'ask', input: 'name', text: 'Your name?' },
+            {
+              id: 'hook',
+              type: 'webhook',
+              url: 'https://hooks.example.com/score',
+              map: { score: 'score' },
+            },
+            { id: 'bye', type: 'end', text: 'Thanks {name}, score {attributes.score}' },
+          ],
+        },
+      ],
+      settings: { general: { language: 'en' } },
+    })
+    if ('issues' in parsed) throw new Error(JSON.stringify(parsed.issues))
+    let respond: (r: Response) => void = () => {}
+    const fetchMock = vi.fn(() => new Promise<Response>((r) => (respond = r)))
+    const rich = createRich(parsed.config, () => ids, fetchMock as unknown as typeof fetch)
+    const c = setup({ graph: rich.graph, ext: rich.ext })
+    await c.actions.start()
+    // Every (waiting node, busy) state the chat goes through; "-": none waits.
+    const states: string[] = []
+    const stop = effect(() => {
+      states.push(`${c.state.ask.value?.id ?? '-'} busy=${c.state.busy.value}`)
+    })
+
+    expect(await c.actions.submit('Ada')).toBe(true)
+    expect(c.state.ask.value).toBeUndefined()
+    expect(c.state.busy.value).toBe(true)
+    await vi.waitFor(() => expect(fetchMock).toHaveBeenCalledOnce())
+    await new Promise((r) => setTimeout(r, 20))
+    // Still pending: still busy, nothing more said, and never "ended" (no question, not busy).
+    expect(c.state.busy.value).toBe(true)
+    expect(c.bot().at(-1)).toBe('Your name?')
+    expect(states).toEqual(['name busy=false', 'name busy=true', '- busy=true'])
+
+    respond(json({ score: 87 }))
+    await vi.waitFor(() => expect(c.bot().at(-1)).toBe('Thanks Ada, score 87'))
+    expect(c.state.busy.value).toBe(false)
+    expect(c.state.ask.value).toBeUndefined()
+    expect(states).toEqual(['name busy=false', 'name busy=true', '- busy=true', '- busy=false'])
+    stop()
+  })
+
+  it('go continues at a node after the visitor message, leaving the waiting question', async () => {
+    const c = configured()
+    await c.actions.start()
+    expect(c.state.ask.value?.id).toBe('name')
+    c.actions.go('sales-hi', 'I want to talk to sales')
+    expect(c.texts().slice(-3)).toEqual([
+      'visitor: I want to talk to sales',
+      'bot: Sales here.',
+      'bot: Anything else?',
+    ])
+    expect(c.state.ask.value?.id).toBe('menu')
+  })
+
+  it('go without a node only adds the visitor message', async () => {
+    const c = configured()
+    await upToSize(c, '5')
+    c.actions.choose(c.actions.choices()[0]!)
+    expect(c.state.ask.value).toBeUndefined()
+    const before = c.state.messages.value.length
+    c.actions.go(undefined, 'One more thing')
+    expect(c.state.messages.value).toHaveLength(before + 1)
+    expect(c.texts().at(-1)).toBe('visitor: One more thing')
+  })
+
+  it('start(at) starts a fresh chat at that node, and says so', async () => {
+    const c = configured()
+    expect(await c.actions.start('sales-hi')).toBe(true)
+    // Neither the welcome nor the start flow: the chosen flow at once.
+    expect(c.bot()).toEqual(['Sales here.', 'Anything else?'])
+    expect(c.payloads).toEqual([ids])
+    // Runs once: a second call returns the same result and says nothing more.
+    expect(await c.actions.start('hello')).toBe(true)
+    expect(c.bot()).toHaveLength(2)
+  })
+
+  it('start(at) does not restart a saved chat', async () => {
+    const kv = memoryKv()
+    const first = configured(undefined, kv)
+    await first.actions.start()
+    const second = configured(undefined, kv)
+    expect(await second.actions.start('sales-hi')).toBe(false)
+    expect(second.state.ask.value?.id).toBe('name')
+    expect(second.bot()).not.toContain('Sales here.')
+  })
+})
+
+describe('persisted transcript', () => {
+  it(`saves the newest MAX_SAVED (${MAX_SAVED}) messages while memory keeps up to MAX_MESSAGES`, async () => {
+    const flow: Flow = {
+      id: 'loop',
+      nodes: [{ id: 'q', type: 'ask', input: 'text', text: 'More?', next: 'q' }],
+    }
+    const kv = memoryKv()
+    const { state, actions } = setup({ flow, kv })
+    await actions.start()
+    for (let i = 1; i <= 150; i++) await actions.submit(`answer ${i}`)
+    const list = state.messages.value
+    expect(list).toHaveLength(301)
+    expect(MAX_MESSAGES).toBeGreaterThan(301)
+    const saved = await kv.get<SavedChat>(`chat:${ids.uuid}`)
+    expect(saved?.messages).toHaveLength(MAX_SAVED)
+    expect(saved?.messages).toEqual(list.slice(-MAX_SAVED))
+    expect(saved?.ask).toBe('q')
+    expect(saved?.lead).toEqual(emptyLead())
   })
 })

@@ -4,15 +4,40 @@
  * and hand lead snapshots to the outbox. I/O errors never reach the UI.
  */
 import { batch } from '@preact/signals-core'
-import { type Answer, type AskNode, applyAnswer, type Choice, type Flow, walk } from './flow'
+import {
+  type Answer,
+  type AskNode,
+  type Choice,
+  coreEngine,
+  type Engine,
+  type Graph,
+  type Say,
+  type WaitNode,
+  type WebhookNode,
+} from './flow'
 import { emptyLead, type Lead, type LeadIds, leadPayload, toJson } from './lead'
-import { MAX_MESSAGES, type Message, type State } from './state'
+import { MAX_MESSAGES, MAX_SAVED, type Message, type State } from './state'
 import type { Kv } from './storage'
-import { check } from './validate'
+import { type Checked, check } from './validate'
+
+/**
+ * What a configured bot adds to the core (`widget/rich/`): the node types the core
+ * does not run, answer checks for the inputs it does not know (number, date,
+ * multiple choice, rating) and email extras, and external API calls.
+ */
+export interface ActionExtension extends Engine {
+  /** Checks an answer; `undefined` leaves it to the core's {@link check}. */
+  check(node: WaitNode, raw: string): Promise<Checked> | undefined
+  /** Runs a webhook node; resolves with the new lead and where to continue. Never rejects. */
+  call(node: WebhookNode, lead: Lead): Promise<{ lead: Lead; next: string | undefined }>
+}
 
 /** What the actions need from the outside world. */
 export interface ActionDeps {
-  flow: Flow
+  /** The bot's flows: the built-in flow, or those of its configuration document. */
+  graph: Graph
+  /** A configured bot's engine; default {@link coreEngine}. */
+  ext?: ActionExtension | undefined
   kv: Kv
   /** The three ids of the lead; `uuid` is read on each call (it changes on reset). */
   ids(): LeadIds
@@ -27,7 +52,9 @@ export interface ActionDeps {
 /** The conversation as persisted per visitor UUID, key `chat:<uuid>`. */
 export interface SavedChat {
   v: 1
+  /** The newest {@link MAX_SAVED} messages. */
   messages: Message[]
+  /** Id of the node the chat resumes at: the waiting node, or a webhook call in flight. */
   ask?: string
   lead: Lead
   open: boolean
@@ -37,25 +64,29 @@ export interface SavedChat {
 export function createActions(state: State, deps: ActionDeps) {
   const now = deps.now ?? Date.now
   const key = () => `chat:${deps.ids().uuid}`
-  let started = false
+  let g = deps.graph
+  const engine: Engine = deps.ext ?? coreEngine
+  let starting: Promise<boolean> | undefined
   let synced = ''
+  /** The webhook node being called, if any (persisted as the resume point). */
+  let calling: WebhookNode | undefined
 
   const save = () => {
     const saved: SavedChat = {
       v: 1,
-      messages: state.messages.value,
-      ask: state.ask.value?.id,
+      messages: state.messages.value.slice(-MAX_SAVED),
+      ask: (state.ask.value ?? calling)?.id,
       lead: state.lead.value,
       open: state.open.value,
     }
     return deps.kv.set(key(), saved)
   }
 
-  const push = (from: Message['from'], texts: string[]) => {
-    if (!texts.length) return
+  const push = (from: Message['from'], says: Say[]) => {
+    if (!says.length) return
     const list = state.messages.value
     let id = list[list.length - 1]?.id ?? 0
-    const added = texts.map((text) => ({ id: ++id, from, text, at: now() }))
+    const added = says.map((s) => ({ id: ++id, from, at: now(), ...s }))
     state.messages.value = [...list, ...added].slice(-MAX_MESSAGES)
     if (from === 'bot' && !state.open.value) state.unread.value += added.length
   }
@@ -70,19 +101,31 @@ export function createActions(state: State, deps: ActionDeps) {
   }
 
   const run = (id: string | undefined) => {
-    const step = walk(deps.flow, id, state.lead.value)
+    const step = engine.walk(g, id, state.lead.value)
     batch(() => {
       push('bot', step.say)
       state.lead.value = step.lead
       state.ask.value = step.ask
     })
+    if (step.call) void callOut(step.call)
   }
 
-  const answer = (node: AskNode, a: Answer) => {
-    const { lead, next } = applyAnswer(deps.flow, node, a, state.lead.value)
+  /** Runs a webhook node, then walks on from its outcome (success or failure branch). */
+  const callOut = async (node: WebhookNode) => {
+    calling = node
+    state.busy.value = true
+    const r = await deps.ext?.call(node, state.lead.value)
+    state.busy.value = false
+    if (calling !== node || !r) return
+    state.lead.value = r.lead
+    actions.go(r.next)
+  }
+
+  const answer = (node: WaitNode, a: Answer) => {
+    const { lead, next } = engine.applyAnswer(g, node, a, state.lead.value)
     batch(() => {
       state.error.value = undefined
-      push('visitor', [a.text])
+      push('visitor', [{ text: a.text }])
       state.lead.value = lead
       run(next)
     })
@@ -92,28 +135,31 @@ export function createActions(state: State, deps: ActionDeps) {
 
   const actions = {
     /**
-     * Restores the visitor's saved conversation, or starts the chat flow and
-     * creates the chat on the platform (an ids-only PUT: a non-lead chat).
-     * Runs once; later calls do nothing.
+     * Restores the visitor's saved conversation, or starts the chat flow (at node
+     * `at`, default the start flow) and creates the chat on the platform (an
+     * ids-only PUT: a non-lead chat). Runs once; later calls return the same promise.
+     * @returns whether this call started a fresh chat at `at`.
      */
-    async start(): Promise<void> {
-      if (started) return
-      started = true
-      const saved = await deps.kv.get<SavedChat>(key())
-      if (saved?.v === 1) {
-        batch(() => {
-          state.messages.value = saved.messages.slice(-MAX_MESSAGES)
-          state.lead.value = saved.lead
-          state.ask.value = deps.flow.nodes.find(
-            (n): n is AskNode => n.id === saved.ask && n.type === 'ask',
-          )
-        })
-        synced = toJson(leadPayload(deps.ids(), saved.lead))
-        return
-      }
-      run(deps.flow.nodes[0]?.id)
-      sync(true)
-      await save()
+    start(at?: string): Promise<boolean> {
+      return (starting ||= (async () => {
+        const saved = await deps.kv.get<SavedChat>(key())
+        if (saved?.v === 1) {
+          const node = saved.ask ? g.node.get(saved.ask) : undefined
+          batch(() => {
+            state.messages.value = saved.messages.slice(-MAX_MESSAGES)
+            state.lead.value = saved.lead
+            state.ask.value = node?.type === 'webhook' ? undefined : (node as WaitNode | undefined)
+          })
+          synced = toJson(leadPayload(deps.ids(), saved.lead))
+          // A call cut short by the reload runs again (webhooks must be idempotent: README).
+          if (node?.type === 'webhook') void callOut(node)
+          return false
+        }
+        run(at ?? g.start)
+        sync(true)
+        await save()
+        return !!at
+      })())
     },
     /** Opens the chat window, clears the unread count, starts the flow on first open. */
     open() {
@@ -143,17 +189,35 @@ export function createActions(state: State, deps: ActionDeps) {
       if (!node || state.busy.value) return false
       state.busy.value = true
       try {
-        const r = await check(node, raw, (text) => deps.phone(text, country))
+        const r = await (deps.ext?.check(node, raw) ??
+          check(node as AskNode, raw, (text) => deps.phone(text, country)))
         if (state.ask.value !== node) return false
         if (!r.ok) {
-          state.error.value = { key: r.error, ...(r.vars ? { vars: r.vars } : {}) }
+          const { error: key, vars, suggest } = r
+          state.error.value = { key, ...(vars ? { vars } : {}), ...(suggest ? { suggest } : {}) }
           return false
         }
         answer(node, r.answer)
         return true
       } finally {
-        state.busy.value = false
+        // A webhook call started by this answer keeps the chat busy until it answers.
+        if (!calling) state.busy.value = false
       }
+    },
+    /**
+     * Leaves any waiting question and continues the flow at node `id` (nothing
+     * more is said for `undefined`), after adding `said` as the visitor's message
+     * when given. Used by `startFlow` and `sendMessage` (commands chunk).
+     */
+    go(id: string | undefined, said?: string) {
+      calling = undefined
+      batch(() => {
+        state.error.value = undefined
+        if (said) push('visitor', [{ text: said }])
+        run(id)
+      })
+      sync()
+      void save()
     },
     /** Changes the lead outside the flow (the host's `identify`, `addTags`…), then syncs and saves. */
     update(change: (lead: Lead) => Lead) {
@@ -175,15 +239,35 @@ export function createActions(state: State, deps: ActionDeps) {
         state.error.value = undefined
         state.unread.value = 0
       })
-      started = false
+      calling = undefined
+      starting = undefined
       synced = ''
       if (state.open.value) await actions.start()
     },
-    /** Answers the waiting choice question with one of its options. */
+    /** The bot's flows, indexed. */
+    graph: () => g,
+    /**
+     * Replaces the flows (the built-in flow in another language: `setLocale`); the
+     * waiting question becomes the node of the same id in the new flows.
+     */
+    setGraph(next: Graph) {
+      g = next
+      const at = state.ask.value && g.node.get(state.ask.value.id)
+      state.ask.value = at as WaitNode | undefined
+    },
+    /** The reply buttons of the waiting node ({@link Engine.choices}); empty when none waits. */
+    choices: (): Choice[] => (state.ask.value ? engine.choices(g, state.ask.value) : []),
+    /** Answers the waiting node with one of its reply buttons ({@link Engine.choices}). */
     choose(choice: Choice) {
       const node = state.ask.value
-      if (!node?.options?.includes(choice)) return
-      answer(node, { text: choice.label, value: choice.value ?? choice.label, choice })
+      // Matched by label: a menu's buttons are built anew on each call.
+      const c = node && engine.choices(g, node).find((o) => o.label === choice.label)
+      if (c) answer(node, { text: c.label, value: c.value ?? c.label, choice: c })
+    },
+    /** Answers the waiting node with a prepared answer (skip, multiple choice, rating: `widget/rich/`). */
+    answer(a: Answer) {
+      const node = state.ask.value
+      if (node) answer(node, a)
     },
   }
   return actions

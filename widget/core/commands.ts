@@ -3,12 +3,15 @@
  * arguments: a bad call logs one `[Reekolect] E_ARGS` line and changes nothing.
  * Types: `Commands` in loader/protocol.ts.
  */
+import { effect } from '@preact/signals-core'
 import type { Identity } from '../../loader/protocol'
 import type { Actions } from './actions'
-import type { Emitter } from './events'
+import { createEmitter } from './events'
 import { type Lead, withAttribute, withTags } from './lead'
 import { report } from './log'
-import { isEmail } from './validate'
+import type { OutboxEvents } from './outbox'
+import type { State } from './state'
+import { isEmail, MAX_LENGTH } from './validate'
 
 const isStr = (v: unknown): v is string => typeof v === 'string'
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr)
@@ -33,22 +36,71 @@ function pairs(v: Identity['attributes'] | unknown): [string, string][] | undefi
 /** What the commands need besides state and actions. */
 export interface CommandDeps {
   actions: Actions
-  events: Emitter
+  state: State
+  /** The outbox's event hooks: `synced` and `error` are set here. */
+  relay: OutboxEvents
+  /** The visitor's UUID (changes on reset). */
+  uuid(): string
+  /** Switches the chat window's language (catalogue, and the built-in flow's questions). */
+  setLocale(locale: string): Promise<void>
   /** Starts a new visitor (new UUID), resets the conversation. */
   reset(): void
   /** Tears the widget down. */
   shutdown(): void
 }
 
-/** Builds the command table: name → handler taking the raw, unchecked arguments. */
-export function createCommands({ actions, events, reset, shutdown }: CommandDeps) {
+/**
+ * Builds the command table (name → handler taking the raw, unchecked arguments) and
+ * starts the host events: `ready` (sticky) at once, then `open`, `close`, `unread`,
+ * `message`, `flow:end`, `lead:synced`, `lead:error` as they happen. `dispose`
+ * stops the events and drops every listener.
+ */
+export function createCommands({ actions, state, relay, uuid, setLocale, reset, shutdown }: CommandDeps) {
+  const events = createEmitter()
+  relay.synced = (p) => events.emit('lead:synced', { uuid: p.uuid })
+  relay.error = (code, status) => events.emit('lead:error', { code, status })
+  // Each effect's first run only records the current state: events are changes.
+  let live = false
+  let ended = !state.ask.peek() && state.messages.peek().length > 0
+  let lastId = state.messages.peek().at(-1)?.id ?? 0
+  const effects = [
+    effect(() => {
+      const open = state.open.value
+      if (live) events.emit(open ? 'open' : 'close', undefined)
+    }),
+    effect(() => {
+      const count = state.unread.value
+      if (live) events.emit('unread', { count })
+    }),
+    effect(() => {
+      for (const m of state.messages.value) {
+        if (m.id <= lastId) continue
+        events.emit('message', { from: m.from, text: m.text, at: m.at })
+        lastId = m.id
+      }
+    }),
+    effect(() => {
+      const now = !state.ask.value && !state.busy.value && state.messages.value.length > 0
+      // Once per end: later messages (sendMessage after the end) do not end it again.
+      if (live && now && !ended) events.emit('flow:end', undefined)
+      ended = now
+    }),
+  ]
+  live = true
+  events.emit('ready', { uuid: uuid() })
+  const dispose = () => {
+    for (const stop of effects) stop()
+    events.clear()
+    relay.synced = relay.error = undefined
+  }
+
   const bad = (command: string, expected: string) => {
     report('E_ARGS', `Reekolect('${command}') got bad arguments`, `pass ${expected}`)
   }
   const lead = (command: string, ok: boolean, expected: string, change: (l: Lead) => Lead) =>
     ok ? actions.update(change) : bad(command, expected)
 
-  return {
+  const commands = {
     open: () => actions.open(),
     close: () => actions.close(),
     toggle: () => actions.toggle(),
@@ -103,7 +155,34 @@ export function createCommands({ actions, events, reset, shutdown }: CommandDeps
       if (isStr(event) && typeof fn === 'function') events.off(event, fn as () => void)
       else bad('off', 'an event name and a function')
     },
+    startFlow(id?: unknown) {
+      const first = isStr(id) ? actions.graph().flows.find((f) => f.id === id)?.nodes[0] : undefined
+      if (!first) return bad('startFlow', 'the id of a flow of the bot configuration document')
+      // A fresh chat starts right there; a going one jumps to it.
+      void actions.start(first.id).then((fresh) => fresh || actions.go(first.id))
+      actions.open()
+    },
+    sendMessage(text?: unknown) {
+      if (!isStr(text) || !text.trim() || text.length > MAX_LENGTH.text)
+        return bad('sendMessage', `a non-empty string of at most ${MAX_LENGTH.text} characters`)
+      // The chat starts first (or is restored), so the text answers its question.
+      void actions.start().then(() => {
+        if (state.ask.value) void actions.submit(text)
+        else actions.go(undefined, text)
+      })
+    },
+    setLocale(locale?: unknown) {
+      let ok = false
+      try {
+        ok = isStr(locale) && !!new Intl.Locale(locale)
+      } catch {
+        /* not a BCP 47 tag */
+      }
+      if (ok) void setLocale(locale as string)
+      else bad('setLocale', 'a BCP 47 language tag such as "fr" or "pt-BR"')
+    },
     reset: () => reset(),
     shutdown: () => shutdown(),
   } satisfies Record<string, (...args: unknown[]) => void>
+  return { commands, dispose }
 }

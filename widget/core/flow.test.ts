@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest'
-import { type Answer, type AskNode, applyAnswer, builtinFlow, type Flow, fill, walk } from './flow'
+import {
+  type Answer,
+  type AskNode,
+  applyAnswer,
+  builtinFlow,
+  coreEngine,
+  type Flow,
+  fill,
+  graph,
+  type Step,
+  walk,
+} from './flow'
 import { translator } from './i18n'
 import { emptyLead, type Lead } from './lead'
 import { check } from './validate'
 
 const lead = (over: Partial<Lead> = {}): Lead => ({ ...emptyLead(), ...over })
 const ask = (flow: Flow, id: string) => flow.nodes.find((n) => n.id === id) as AskNode
+/** The texts the bot said in a step. */
+const texts = (step: Step) => step.say.map((s) => s.text)
 const answer = (value: string, extra: Partial<Answer> = {}): Answer => ({
   text: value,
   value,
@@ -29,6 +42,36 @@ describe('fill', () => {
   })
 })
 
+describe('graph', () => {
+  const flows: Flow[] = [
+    {
+      id: 'one',
+      nodes: [
+        { id: 'a', type: 'message', text: 'A' },
+        { id: 'b', type: 'end' },
+      ],
+    },
+    { id: 'two', nodes: [{ id: 'c', type: 'message', text: 'C' }] },
+  ]
+
+  it('indexes every node of every flow by id, and what follows it in its own flow', () => {
+    const g = graph(flows)
+    expect([...g.node.keys()]).toEqual(['a', 'b', 'c'])
+    expect(g.node.get('c')).toBe(flows[1]!.nodes[0])
+    expect(g.after.get('a')).toBe('b')
+    // The last node of a flow is not followed by the first node of the next flow.
+    expect(g.after.has('b')).toBe(false)
+    expect(g.after.has('c')).toBe(false)
+  })
+
+  it('starts at the first node of the start flow, by default the first flow', () => {
+    expect(graph(flows).start).toBe('a')
+    expect(graph(flows, 'two').start).toBe('c')
+    expect(graph(flows, 'missing').start).toBe('a')
+    expect(graph([]).start).toBeUndefined()
+  })
+})
+
 describe('walk', () => {
   const flow: Flow = {
     id: 'f',
@@ -42,8 +85,13 @@ describe('walk', () => {
   }
 
   it('says messages, applies tags and stops at the first question', () => {
-    const step = walk(flow, 'hello', lead({ name: 'Ada', tags: ['old'] }))
-    expect(step.say).toEqual(['Hello Ada', 'One question:', 'Why, Ada?'])
+    const step = walk(graph([flow]), 'hello', lead({ name: 'Ada', tags: ['old'] }))
+    // Plain text only: the core never adds a rich part.
+    expect(step.say).toEqual([
+      { text: 'Hello Ada' },
+      { text: 'One question:' },
+      { text: 'Why, Ada?' },
+    ])
     expect(step.ask?.id).toBe('q')
     expect(step.lead.tags).toEqual(['web'])
   })
@@ -57,8 +105,8 @@ describe('walk', () => {
         { id: 'c', type: 'message', text: 'C' },
       ],
     }
-    const step = walk(f, 'a', lead())
-    expect(step.say).toEqual(['A', 'C'])
+    const step = walk(graph([f]), 'a', lead())
+    expect(texts(step)).toEqual(['A', 'C'])
     expect(step.ask).toBeUndefined()
   })
 
@@ -73,8 +121,8 @@ describe('walk', () => {
       ],
     }
     const ends = (id: string | undefined, say: string[]) => {
-      const step = walk(f, id, lead())
-      expect(step.say).toEqual(say)
+      const step = walk(graph([f]), id, lead())
+      expect(texts(step)).toEqual(say)
       expect(step.ask).toBeUndefined()
     }
     ends('a', ['A'])
@@ -91,7 +139,7 @@ describe('walk', () => {
         { id: 'b', type: 'tag', add: ['x'], next: 'a' },
       ],
     }
-    const step = walk(f, 'a', lead())
+    const step = walk(graph([f]), 'a', lead())
     expect(step.ask).toBeUndefined()
     expect(step.say.length).toBeGreaterThan(0)
     expect(step.say.length).toBeLessThanOrEqual(1000)
@@ -100,8 +148,25 @@ describe('walk', () => {
 
   it('does not change the lead it was given', () => {
     const l = lead({ tags: ['old'] })
-    walk(flow, 'hello', l)
+    walk(graph([flow]), 'hello', l)
     expect(l.tags).toEqual(['old'])
+  })
+})
+
+describe('walk: node types of configured bots', () => {
+  it('ends at a node type only the configured-bot engine runs', () => {
+    const f: Flow = {
+      id: 'f',
+      nodes: [
+        { id: 'a', type: 'message', text: 'A' },
+        { id: 'img', type: 'image', src: 'https://example.com/a.png', alt: 'A picture' },
+        { id: 'b', type: 'message', text: 'B' },
+      ],
+    }
+    const step = walk(graph([f]), 'a', lead())
+    expect(texts(step)).toEqual(['A'])
+    expect(step.ask).toBeUndefined()
+    expect(step.call).toBeUndefined()
   })
 })
 
@@ -132,26 +197,31 @@ describe('applyAnswer', () => {
   }
 
   it('stores a name answer as the lead name and moves to the next node', () => {
-    const r = applyAnswer(flow, ask(flow, 'name'), answer('Ada'), lead())
+    const r = applyAnswer(graph([flow]), ask(flow, 'name'), answer('Ada'), lead())
     expect(r.lead.name).toBe('Ada')
     expect(r.next).toBe('email')
   })
 
   it('stores an email answer as the lead email', () => {
-    const r = applyAnswer(flow, ask(flow, 'email'), answer('ada@example.com'), lead())
+    const r = applyAnswer(graph([flow]), ask(flow, 'email'), answer('ada@example.com'), lead())
     expect(r.lead.email).toBe('ada@example.com')
     expect(r.next).toBe('phone')
   })
 
   it('stores a phone answer as national digits plus dial code, and follows next', () => {
     const a = answer('+447400123456', { phone: { phone: '7400123456', dialCode: '+44' } })
-    const r = applyAnswer(flow, ask(flow, 'phone'), a, lead({ name: 'Ada' }))
+    const r = applyAnswer(graph([flow]), ask(flow, 'phone'), a, lead({ name: 'Ada' }))
     expect(r.lead).toMatchObject({ name: 'Ada', phone: '7400123456', dialCode: '+44' })
     expect(r.next).toBe('text')
   })
 
   it('stores a text answer only where the node says (attribute)', () => {
-    const r = applyAnswer(flow, ask(flow, 'text'), answer('Acme Ltd'), lead({ name: 'Ada' }))
+    const r = applyAnswer(
+      graph([flow]),
+      ask(flow, 'text'),
+      answer('Acme Ltd'),
+      lead({ name: 'Ada' }),
+    )
     expect(r.lead.attributes).toEqual([{ key: 'company', value: 'Acme Ltd' }])
     expect(r.lead.name).toBe('Ada')
     expect(r.lead.tags).toEqual([])
@@ -161,7 +231,12 @@ describe('applyAnswer', () => {
   it('tags and attributes a choice by its value and continues with the following node', () => {
     const node = ask(flow, 'plan')
     const choice = node.options![0]!
-    const r = applyAnswer(flow, node, answer('free', { text: choice.label, choice }), lead())
+    const r = applyAnswer(
+      graph([flow]),
+      node,
+      answer('free', { text: choice.label, choice }),
+      lead(),
+    )
     expect(r.lead.tags).toEqual(['free'])
     expect(r.lead.attributes).toEqual([{ key: 'plan', value: 'free' }])
     expect(r.next).toBe('bye')
@@ -170,15 +245,20 @@ describe('applyAnswer', () => {
   it("jumps to a choice's own next node", () => {
     const node = ask(flow, 'plan')
     const choice = node.options![1]!
-    const r = applyAnswer(flow, node, answer('sales', { text: choice.label, choice }), lead())
+    const r = applyAnswer(
+      graph([flow]),
+      node,
+      answer('sales', { text: choice.label, choice }),
+      lead(),
+    )
     expect(r.next).toBe('sales')
-    expect(walk(flow, r.next, r.lead).say).toEqual(['A salesperson will call'])
+    expect(texts(walk(graph([flow]), r.next, r.lead))).toEqual(['A salesperson will call'])
   })
 
   it('replaces an earlier answer to the same attribute', () => {
     const node = ask(flow, 'text')
-    const first = applyAnswer(flow, node, answer('Acme'), lead()).lead
-    const second = applyAnswer(flow, node, answer('Globex'), first).lead
+    const first = applyAnswer(graph([flow]), node, answer('Acme'), lead()).lead
+    const second = applyAnswer(graph([flow]), node, answer('Globex'), first).lead
     expect(second.attributes).toEqual([{ key: 'company', value: 'Globex' }])
   })
 })
@@ -187,18 +267,19 @@ describe('builtinFlow', () => {
   it('captures name, email, phone and one topic tag, then thanks and ends', async () => {
     const t = translator()
     const flow = builtinFlow(t)
-    let step = walk(flow, flow.nodes[0]!.id, emptyLead())
-    const said: string[] = [...step.say]
+    const g = graph([flow])
+    let step = walk(g, g.start, emptyLead())
+    const said: string[] = texts(step)
     const phone = async () => ({ phone: '7400123456', dialCode: '+44' })
     const answers = ['  Ada   Lovelace ', 'Ada@Example.COM', '07400 123456', 'support']
     for (const raw of answers) {
       const node = step.ask
-      expect(node, `a question waits before "${raw}"`).toBeDefined()
-      const r = await check(node!, raw, phone)
+      if (node?.type !== 'ask') throw new Error(`no question waits before "${raw}"`)
+      const r = await check(node, raw, phone)
       if (!r.ok) throw new Error(`"${raw}" rejected: ${r.error}`)
-      const applied = applyAnswer(flow, node!, r.answer, step.lead)
-      step = walk(flow, applied.next, applied.lead)
-      said.push(...step.say)
+      const applied = applyAnswer(g, node, r.answer, step.lead)
+      step = walk(g, applied.next, applied.lead)
+      said.push(...texts(step))
     }
     expect(step.ask).toBeUndefined()
     expect(step.lead).toEqual({
@@ -225,5 +306,23 @@ describe('builtinFlow', () => {
     const topic = flow.nodes.find((n): n is AskNode => n.type === 'ask' && n.input === 'choice')
     expect(topic?.tag).toBe(true)
     expect(topic?.options?.length).toBeGreaterThanOrEqual(2)
+  })
+})
+
+describe('coreEngine', () => {
+  it('offers the options of a choice question as buttons, and none for typed answers', () => {
+    const flow = builtinFlow(translator())
+    const g = graph([flow])
+    const topic = ask(flow, 'topic')
+    expect(coreEngine.choices(g, topic)).toEqual(topic.options)
+    expect(coreEngine.choices(g, ask(flow, 'name'))).toEqual([])
+  })
+
+  it('walks and applies answers like walk and applyAnswer', () => {
+    const flow = builtinFlow(translator())
+    const g = graph([flow])
+    expect(coreEngine.walk(g, g.start, lead())).toEqual(walk(g, g.start, lead()))
+    const r = coreEngine.applyAnswer(g, ask(flow, 'name'), answer('Ada'), lead())
+    expect(r).toEqual({ lead: lead({ name: 'Ada' }), next: 'email' })
   })
 })

@@ -1,136 +1,359 @@
 /**
- * The chat-flow engine: pure functions over a {@link Flow} and a {@link Lead}.
+ * The chat-flow engine: pure functions over a {@link Graph} and a {@link Lead}.
  * Component names follow the platform's chat-flow editor (seed 000, "Components
- * In Chatflow": Send Information, Request Information, Trigger Actions).
+ * In Chatflow": Send Information, Request Information, Trigger Actions; "Creating
+ * Multiple Flows"). This core knows the node types of the built-in flow
+ * (`message`, `ask`, `tag`, `end`); every other node type is run by the
+ * {@link Extension} of the configured-bot chunk (`widget/rich/`), so a bot without
+ * a configuration document never downloads it.
  */
 import type { Translate } from './i18n'
-import { type Lead, withAttribute, withTags } from './lead'
+import { type Lead, type Status, withAttribute, withTags } from './lead'
 
-/** What a Request Information node asks for. `name`, `email`, `phone` fill the lead fields of the same name. */
-export type InputKind = 'name' | 'email' | 'phone' | 'text' | 'choice'
+/**
+ * What a Request Information node asks for. `name`, `email`, `phone` fill the lead
+ * fields of the same name; the others become attributes when the node has one.
+ * `number` (bounded by `min`/`max`), `date` (ISO `YYYY-MM-DD`, bounded by
+ * `min`/`max` dates), `choice` (one option), `multi` (several options, at least
+ * `min`, at most `max`), `rating` (1–5 stars).
+ */
+export type InputKind =
+  | 'name'
+  | 'email'
+  | 'phone'
+  | 'text'
+  | 'choice'
+  | 'number'
+  | 'date'
+  | 'multi'
+  | 'rating'
 
-/** A quick-reply choice. `value` defaults to `label`; `next` overrides the node's next node. */
+/**
+ * A reply button: of a choice question, quick replies, a card or a menu.
+ * `value` defaults to `label`. `next` (a node id) or `flow` (a flow id, started
+ * from its first node) overrides where the chat continues.
+ */
 export interface Choice {
   label: string
   value?: string
   next?: string
+  flow?: string
 }
 
-/** Send Information: the bot says `text`. `{name}`/`{email}` are filled from the lead. */
-export interface MessageNode {
+/** A card of a {@link CardsNode}. `image` is an https URL; buttons open `url` or reply like a {@link Choice}. */
+export interface Card {
+  title: string
+  text?: string
+  image?: string
+  alt?: string
+  buttons?: (Choice & { url?: string })[]
+}
+
+/** A condition on the lead: `field` is `name`, `email`, `phone`, `dialCode`, `status`, `tags` or `attributes.<key>`. */
+export interface Condition {
+  field: string
+  op: 'equals' | 'notEquals' | 'contains' | 'exists' | 'empty' | 'gt' | 'lt' | 'matches'
+  value?: string | number
+}
+
+interface Base {
+  /** Unique in the whole bot (all flows). */
   id: string
+  /** The node that follows; default: the next node of the same flow. */
+  next?: string
+}
+
+/** Send Information, text: `**bold**`, `*italic*`, `[label](https://…)`; `{name}`, `{attributes.key}` filled from the lead. */
+export interface MessageNode extends Base {
   type: 'message'
   text: string
-  next?: string
+}
+/** Send Information, image: an https URL with alternative text (required: WCAG 1.1.1). */
+export interface ImageNode extends Base {
+  type: 'image'
+  src: string
+  alt: string
+}
+/** Send Information, link button: `text` (optional) then a button opening `url` in a new tab. */
+export interface LinkNode extends Base {
+  type: 'link'
+  text?: string
+  label: string
+  url: string
+}
+/** Send Information, quick replies: buttons that branch; the answer is not stored unless `attribute`/`tag` say so. */
+export interface QuickNode extends Base {
+  type: 'quick'
+  text: string
+  options: Choice[]
+  attribute?: string
+  tag?: boolean
+}
+/** Send Information, cards carousel. Waits for a reply when a card has a reply button. */
+export interface CardsNode extends Base {
+  type: 'cards'
+  text?: string
+  cards: Card[]
+  /** Stores the chosen reply button's value as this attribute. */
+  attribute?: string
+  tag?: boolean
+}
+/** A main menu: one button per listed flow (default: every other flow), named by the flow's `name`. */
+export interface MenuNode extends Base {
+  type: 'menu'
+  text: string
+  flows?: string[]
 }
 
 /**
  * Request Information: the bot asks `text` and waits. `attribute` stores the answer
- * as a lead attribute; `tag: true` adds the answer (a choice's value) as a tag.
+ * as a lead attribute; `tag: true` adds the answer (each chosen value) as a tag;
+ * `skip: true` offers a "Skip" button.
  */
-export interface AskNode {
-  id: string
+export interface AskNode extends Base {
   type: 'ask'
   input: InputKind
   text: string
   options?: Choice[]
   attribute?: string
   tag?: boolean
-  next?: string
+  skip?: boolean
+  /** `number`: lowest value; `date`: earliest `YYYY-MM-DD`; `multi`: fewest options. */
+  min?: number | string
+  /** `number`: highest value; `date`: latest `YYYY-MM-DD`; `multi`: most options. */
+  max?: number | string
+  placeholder?: string
 }
 
-/** Trigger Actions, tag: adds and removes lead tags. */
-export interface TagNode {
-  id: string
+/** Trigger Actions, tags: adds and removes lead tags. */
+export interface TagNode extends Base {
   type: 'tag'
   add?: string[]
   remove?: string[]
-  next?: string
 }
-
-/** Ends the chat flow. */
+/** Trigger Actions: sets attribute `key` to `value` (placeholders filled). */
+export interface AttributeNode extends Base {
+  type: 'attribute'
+  key: string
+  value: string
+}
+/** Trigger Actions: sets the chat status (seed 001, `status`). */
+export interface StatusNode extends Base {
+  type: 'status'
+  status: Status
+}
+/** Trigger Actions: adds a note `{title, description}` (placeholders filled) to the chat. */
+export interface NoteNode extends Base {
+  type: 'note'
+  title: string
+  description: string
+}
+/** Trigger Actions: continues at node `to`, or at the first node of flow `flow`. */
+export interface JumpNode extends Base {
+  type: 'jump'
+  to?: string
+  flow?: string
+}
+/**
+ * Branching by condition: the first rule whose conditions all hold gives the next
+ * node; otherwise `else`, otherwise the following node.
+ */
+export interface BranchNode extends Base {
+  type: 'branch'
+  rules: { if: Condition[]; next: string }[]
+  else?: string
+}
+/**
+ * Trigger Actions, call an external API: POSTs `{uuid, botId, customerId, lead}` as
+ * JSON to `url`, copies response fields to attributes (`map`: attribute key → dot
+ * path in the response), continues at `next`; on an error status, invalid JSON or
+ * after `timeout` ms (default 8000) continues at `onError` (default `next`).
+ */
+export interface WebhookNode extends Base {
+  type: 'webhook'
+  url: string
+  map?: Record<string, string>
+  timeout?: number
+  onError?: string
+}
+/**
+ * Trigger Actions, transfer to WhatsApp: a button opening
+ * `https://wa.me/<number>?text=<text>` (seed 000, "Transfer Chat to WhatsApp").
+ * `number` is international digits without "+"; `text` may use `{uuid}`.
+ */
+export interface WhatsappNode extends Base {
+  type: 'whatsapp'
+  number: string
+  text?: string
+  label?: string
+}
+/** Ends the chat flow, optionally saying `text`. */
 export interface EndNode {
   id: string
   type: 'end'
+  text?: string
 }
 
 /** One step of a chat flow. */
-export type FlowNode = MessageNode | AskNode | TagNode | EndNode
+export type FlowNode =
+  | MessageNode
+  | ImageNode
+  | LinkNode
+  | QuickNode
+  | CardsNode
+  | MenuNode
+  | AskNode
+  | TagNode
+  | AttributeNode
+  | StatusNode
+  | NoteNode
+  | JumpNode
+  | BranchNode
+  | WebhookNode
+  | WhatsappNode
+  | EndNode
 
 /** A chat flow: it starts at its first node; a node without `next` continues with the one after it. */
 export interface Flow {
   id: string
+  /** Shown on main-menu buttons. Default: the id. */
+  name?: string
   nodes: FlowNode[]
 }
 
-/** A validated answer to an {@link AskNode}. */
+/** A node waiting for the visitor: a question, quick replies, reply cards or a menu. */
+export type WaitNode = AskNode | QuickNode | CardsNode | MenuNode
+
+/**
+ * What the transcript shows besides plain text: formatted text (`md`), an image, a
+ * link button, or cards. Stored with the message, so a reload shows it again.
+ */
+export type Rich =
+  | { t: 'img'; src: string; alt: string }
+  | { t: 'link'; label: string; url: string }
+  | { t: 'cards'; cards: Card[] }
+
+/** One bot message of a {@link Step}: plain text, or text with a {@link Rich} part. */
+export interface Say {
+  text: string
+  rich?: Rich
+}
+
+/** The flows of a bot, indexed: every node by id, and where each flow starts. */
+export interface Graph {
+  flows: Flow[]
+  /** Node id → node. */
+  node: Map<string, FlowNode>
+  /** Node id → id of the following node in its flow. */
+  after: Map<string, string>
+  /** Id of the first node of the start flow. */
+  start: string | undefined
+}
+
+/** Indexes `flows` (node ids unique across flows); `start` is the start flow's id (default: the first). */
+export function graph(flows: Flow[], start?: string): Graph {
+  const node = new Map<string, FlowNode>()
+  const after = new Map<string, string>()
+  for (const f of flows) {
+    f.nodes.forEach((n, i) => {
+      node.set(n.id, n)
+      const following = f.nodes[i + 1]
+      if (following) after.set(n.id, following.id)
+    })
+  }
+  return { flows, node, after, start: (flows.find((f) => f.id === start) ?? flows[0])?.nodes[0]?.id }
+}
+
+/** A validated answer to a {@link WaitNode}. */
 export interface Answer {
   /** What the transcript shows as the visitor's message. */
   text: string
-  /** The value stored (trimmed text, normalised email, chosen value). */
+  /** The value stored (trimmed text, normalised email, chosen values joined by ", "). */
   value: string
   /** For phone questions: national digits and the dial code with "+". */
   phone?: { phone: string; dialCode: string }
-  /** For choice questions: the chosen option. */
+  /** For choice-like nodes: the chosen option. */
   choice?: Choice
+  /** For multiple choice: the chosen values (each becomes a tag when the node has `tag`). */
+  values?: string[]
+  /** The visitor pressed "Skip": nothing is stored. */
+  skipped?: boolean
 }
 
-/** Where {@link walk} stopped: what the bot said, the updated lead, and the question now waiting (none at the end). */
+/** Where {@link walk} stopped: what the bot said, the updated lead, and what waits (nothing at the end). */
 export interface Step {
-  say: string[]
+  say: Say[]
   lead: Lead
-  ask?: AskNode
+  /** The node waiting for the visitor. */
+  ask?: WaitNode
+  /** A webhook node to call; the caller runs it and walks on from its outcome. */
+  call?: WebhookNode
+}
+
+/**
+ * A chat-flow engine: how the actions walk the flows, apply answers and list reply
+ * buttons. {@link coreEngine} runs the built-in flow's node types; a configured
+ * bot's chunk (`widget/rich/`) brings one for every node type.
+ */
+export interface Engine {
+  walk(g: Graph, id: string | undefined, lead: Lead): Step
+  applyAnswer(g: Graph, node: WaitNode, answer: Answer, lead: Lead): { lead: Lead; next: string | undefined }
+  /** The reply buttons of a waiting node; empty for nodes answered by typing. */
+  choices(g: Graph, node: WaitNode): Choice[]
 }
 
 /** Most nodes one walk visits: a guard against `next` cycles without questions. */
 const MAX_STEPS = 200
 
-/** The id of the node after `node`: `override`, else `node.next`, else the following node. */
-export function nextId(flow: Flow, node: FlowNode, override?: string): string | undefined {
-  if (override) return override
-  if ('next' in node && node.next) return node.next
-  const i = flow.nodes.indexOf(node)
-  return flow.nodes[i + 1]?.id
+/** The id of the node after `node`: `override`, else `node.next`, else the following node of its flow. */
+export function nextId(g: Graph, node: FlowNode, override?: string): string | undefined {
+  return override || ('next' in node && node.next) || g.after.get(node.id)
 }
 
 /** Fills `{name}`, `{email}`, `{phone}` in bot text from the lead (missing fields become empty). */
 export function fill(text: string, lead: Lead): string {
-  return text.replace(
-    /\{(name|email|phone)\}/g,
-    (_, k: 'name' | 'email' | 'phone') => lead[k] ?? '',
-  )
+  return text.replace(/\{(name|email|phone)\}/g, (_, k: 'name' | 'email' | 'phone') => lead[k] ?? '')
 }
 
 /**
- * Runs the flow from node `id` through Send Information and Trigger Actions nodes
- * until a question waits or the flow ends. Unknown ids end the flow.
+ * Runs the flow from node `id` through `message` and `tag` nodes until a question
+ * waits or the flow ends. Unknown ids and node types end the flow (the built-in
+ * flow has none; configured bots use the engine of `widget/rich/`).
  */
-export function walk(flow: Flow, id: string | undefined, lead: Lead): Step {
-  const say: string[] = []
+export function walk(g: Graph, id: string | undefined, lead: Lead): Step {
+  const say: Say[] = []
   for (let i = 0; id && i < MAX_STEPS; i++) {
-    const node = flow.nodes.find((n) => n.id === id)
-    if (!node || node.type === 'end') break
-    if (node.type === 'ask') return { say: [...say, fill(node.text, lead)], lead, ask: node }
-    if (node.type === 'message') say.push(fill(node.text, lead))
-    else lead = withTags(lead, node.add, node.remove)
-    id = nextId(flow, node)
+    const node = g.node.get(id)
+    if (node?.type === 'ask') return { say: [...say, { text: fill(node.text, lead) }], lead, ask: node }
+    if (node?.type === 'message') say.push({ text: fill(node.text, lead) })
+    else if (node?.type === 'tag') lead = withTags(lead, node.add, node.remove)
+    else break
+    id = nextId(g, node)
   }
   return { say, lead }
 }
 
-/** Applies a validated answer to the lead and says which node comes next. */
+/** Applies a validated answer to the lead and says which node comes next (a choice's `next` first). */
 export function applyAnswer(
-  flow: Flow,
-  node: AskNode,
+  g: Graph,
+  node: WaitNode,
   answer: Answer,
   lead: Lead,
 ): { lead: Lead; next: string | undefined } {
-  if (node.input === 'name') lead = { ...lead, name: answer.value }
-  else if (node.input === 'email') lead = { ...lead, email: answer.value }
-  else if (node.input === 'phone' && answer.phone) lead = { ...lead, ...answer.phone }
-  if (node.attribute) lead = withAttribute(lead, node.attribute, answer.value)
-  if (node.tag) lead = withTags(lead, [answer.value])
-  return { lead, next: nextId(flow, node, answer.choice?.next) }
+  const input = node.type === 'ask' ? node.input : ''
+  if (input === 'name') lead = { ...lead, name: answer.value }
+  else if (input === 'email') lead = { ...lead, email: answer.value }
+  else if (input === 'phone' && answer.phone) lead = { ...lead, ...answer.phone }
+  if ('attribute' in node && node.attribute) lead = withAttribute(lead, node.attribute, answer.value)
+  if ('tag' in node && node.tag) lead = withTags(lead, answer.values ?? [answer.value])
+  return { lead, next: nextId(g, node, answer.choice?.next) }
+}
+
+/** The engine of the built-in flow's node types. */
+export const coreEngine: Engine = {
+  walk,
+  applyAnswer,
+  choices: (_, node) => (node.type === 'ask' && node.options) || [],
 }
 
 /**

@@ -74,9 +74,11 @@ export async function loadCatalogue(locale: string): Promise<Catalogue | undefin
  * The translator for a catalogue (English when `undefined`; missing keys fall back
  * to English). `t(key, {name: 'Ada'})` fills `{name}` placeholders.
  */
-export function translator(cat?: Partial<Catalogue>) {
-  return (key: MessageKey, vars: Record<string, string | number> = {}): string =>
-    (cat?.[key] ?? en[key]).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''))
+export function translator(cat?: Partial<Catalogue> & Record<string, string>) {
+  return (key: MessageKey | (string & {}), vars: Record<string, string | number> = {}): string =>
+    (cat?.[key] ?? en[key as MessageKey] ?? key).replace(/\{(\w+)\}/g, (_, k: string) =>
+      String(vars[k] ?? ''),
+    )
 }
 
 /** `t` as returned by {@link translator}. */

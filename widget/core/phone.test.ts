@@ -51,6 +51,23 @@ describe('parsePhone', () => {
     },
   )
 
+  // German numbers vary in length, so a shorter one may be valid too.
+  it.each(COUNTRIES.filter((c) => c !== 'DE'))(
+    'rejects a %s number two digits short, national or international',
+    (country) => {
+      const { expected } = example(country)
+      const short = expected.phone.slice(0, -2)
+      expect(parsePhone(short, country)).toBeUndefined()
+      expect(parsePhone(`${expected.dialCode}${short}`, country)).toBeUndefined()
+      expect(parsePhone(`${expected.dialCode} ${short}`, wrongCountry(country))).toBeUndefined()
+    },
+  )
+
+  it('rejects a German number far too short', () => {
+    expect(parsePhone('+49 151', 'DE')).toBeUndefined()
+    expect(parsePhone('0151', 'DE')).toBeUndefined()
+  })
+
   it('reads a 00 international prefix like +', () => {
     const { e164, expected } = example('GB')
     expect(parsePhone(e164.replace('+', '00'), 'US')).toEqual(expected)

@@ -3,7 +3,7 @@
  * singleton: DESIGN.md §4.5). The UI reads it; only actions.ts writes it.
  */
 import { signal } from '@preact/signals-core'
-import type { AskNode } from './flow'
+import type { Rich, WaitNode } from './flow'
 import type { MessageKey } from './i18n'
 import { emptyLead, type Lead } from './lead'
 
@@ -13,10 +13,15 @@ export interface Message {
   from: 'bot' | 'visitor'
   text: string
   at: number
+  /** An image, link button or cards shown with the text (configured bots). */
+  rich?: Rich
 }
 
-/** Most transcript entries kept (and persisted); older ones are dropped first. */
+/** Most transcript entries kept in memory; older ones are dropped first. */
 export const MAX_MESSAGES = 1000
+
+/** Most transcript entries persisted per visitor (the newest ones). */
+export const MAX_SAVED = 200
 
 /** Creates a fresh state: closed, empty transcript, empty lead. */
 export function createState() {
@@ -25,10 +30,15 @@ export function createState() {
     open: signal(false),
     /** The transcript, oldest first, at most {@link MAX_MESSAGES}. */
     messages: signal<Message[]>([]),
-    /** The question waiting for the visitor; `undefined` when the flow has ended. */
-    ask: signal<AskNode | undefined>(undefined),
-    /** The inline validation error of the composer, as a catalogue key and variables. */
-    error: signal<{ key: MessageKey; vars?: Record<string, number> } | undefined>(undefined),
+    /** The node waiting for the visitor; `undefined` when the flow has ended or a call runs. */
+    ask: signal<WaitNode | undefined>(undefined),
+    /**
+     * The inline error of the composer, as a catalogue key and variables. `suggest`:
+     * an email correction the visitor can accept with one click.
+     */
+    error: signal<
+      { key: MessageKey | string; vars?: Record<string, string | number>; suggest?: string } | undefined
+    >(undefined),
     /** True while an answer is being validated (e.g. the phone chunk is loading). */
     busy: signal(false),
     /** The lead as captured so far. */

@@ -6,7 +6,17 @@ import type { Answer, AskNode } from './flow'
 import type { MessageKey } from './i18n'
 
 /** Longest accepted answer per input kind, in characters (UTF-16 code units). Documented in the README. */
-export const MAX_LENGTH = { name: 100, email: 254, phone: 32, text: 1000, choice: 200 } as const
+export const MAX_LENGTH = {
+  name: 100,
+  email: 254,
+  phone: 32,
+  text: 1000,
+  choice: 200,
+  number: 32,
+  date: 10,
+  multi: 2000,
+  rating: 1,
+} as const
 
 /**
  * Email format of the WHATWG HTML spec (`input type=email`,
@@ -19,7 +29,14 @@ const EMAIL =
 /** Result of {@link check}: the answer, or the catalogue key of the error and its variables. */
 export type Checked =
   | { ok: true; answer: Answer }
-  | { ok: false; error: MessageKey; vars?: Record<string, number> }
+  | {
+      ok: false
+      /** A catalogue key (core or configured-bot strings). */
+      error: MessageKey | (string & {})
+      vars?: Record<string, string | number>
+      /** A corrected email the visitor can accept ("did you mean …?"). */
+      suggest?: string
+    }
 
 /** Whether `s` is a valid email address (see {@link EMAIL}). */
 export const isEmail = (s: string): boolean => EMAIL.test(s)

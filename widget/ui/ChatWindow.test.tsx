@@ -2,20 +2,26 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createActions } from '../core/actions'
-import { builtinFlow } from '../core/flow'
+import { builtinFlow, graph } from '../core/flow'
 import { translator } from '../core/i18n'
 import type { LeadPayload } from '../core/lead'
-import { createState } from '../core/state'
+import { createState, type State } from '../core/state'
 import { memoryKv } from '../core/storage'
 import { ChatWindow } from './ChatWindow'
 
 const t = translator()
 
+/** The input kind of the waiting question. */
+const input = (state: State) => {
+  const node = state.ask.value
+  return node?.type === 'ask' ? node.input : undefined
+}
+
 function setup(mode: 'launcher' | 'page' = 'launcher') {
   const state = createState()
   const payloads: LeadPayload[] = []
   const actions = createActions(state, {
-    flow: builtinFlow(t),
+    graph: graph([builtinFlow(t)]),
     kv: memoryKv(),
     ids: () => ({ uuid: '7e88d192-9b20-4035-9b68-d4ac3d58a34f', botId: 'b', customerId: 'c' }),
     sync: async (p) => {
@@ -81,7 +87,7 @@ describe('ChatWindow', () => {
     await act(() => actions.open())
     await screen.findByRole('textbox', { name: t('askName') })
     await answer('Ada')
-    await waitFor(() => expect(state.ask.value?.input).toBe('email'))
+    await waitFor(() => expect(input(state)).toBe('email'))
     const email = screen.getByRole('textbox')
     expect(email.getAttribute('type')).toBe('email')
     expect(email.getAttribute('aria-invalid')).toBe('false')
@@ -93,11 +99,11 @@ describe('ChatWindow', () => {
     const error = document.getElementById(describedBy!)
     expect(error?.textContent).toBe(t('errEmail'))
     // Still the same question, the typed text kept for correction.
-    expect(state.ask.value?.input).toBe('email')
+    expect(input(state)).toBe('email')
     expect((email as HTMLInputElement).value).toBe('ada@localhost')
 
     await answer('ada@example.com')
-    await waitFor(() => expect(state.ask.value?.input).toBe('phone'))
+    await waitFor(() => expect(input(state)).toBe('phone'))
     const phone = screen.getByRole('textbox', { name: t('askPhone') })
     expect(phone.getAttribute('aria-invalid')).toBe('false')
     expect(phone.hasAttribute('aria-describedby')).toBe(false)
@@ -121,7 +127,7 @@ describe('ChatWindow', () => {
     await screen.findByRole('textbox')
     await answer('Ada')
     await answer('ada@example.com')
-    await waitFor(() => expect(state.ask.value?.input).toBe('phone'))
+    await waitFor(() => expect(input(state)).toBe('phone'))
     await answer('07400 123456')
     const group = await screen.findByRole('group', { name: t('askTopic') })
     expect(group.tagName).toBe('FIELDSET')

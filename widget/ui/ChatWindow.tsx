@@ -3,6 +3,7 @@ import { useRef } from 'preact/hooks'
 import type { Actions } from '../core/actions'
 import type { Translate } from '../core/i18n'
 import type { State } from '../core/state'
+import type { RichUi } from '../rich'
 import { Composer } from './Composer'
 import { Transcript } from './Transcript'
 import { usePhoneLayout } from './usePhoneLayout'
@@ -20,16 +21,19 @@ export interface ChatWindowProps {
   country: string
   /** `page`: full page, no close button (the landing page). */
   mode: 'launcher' | 'page'
+  /** The configured-bot parts (`widget/rich/`), when the bot has a configuration document. */
+  rich?: RichUi | undefined
 }
 
 /**
  * The chat window: a labelled, non-modal dialog with a header, the transcript and
  * the composer. Escape closes it (launcher mode). Renders nothing while closed.
  */
-export function ChatWindow({ state, actions, t, locale, dir, country, mode }: ChatWindowProps) {
+export function ChatWindow({ state, actions, t, locale, dir, country, mode, rich }: ChatWindowProps) {
   const ref = useRef<HTMLElement>(null)
   const open = state.open.value
-  usePhoneLayout(ref, open && mode === 'launcher')
+  const full = !rich || rich.full
+  usePhoneLayout(ref, open && mode === 'launcher' && full)
   if (!open) return null
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && mode === 'launcher') actions.close()
@@ -37,7 +41,7 @@ export function ChatWindow({ state, actions, t, locale, dir, country, mode }: Ch
   return (
     <section
       ref={ref}
-      class={mode === 'page' ? 'win page' : 'win float'}
+      class={mode === 'page' ? 'win page' : full ? 'win float full' : 'win float'}
       role="dialog"
       aria-modal="false"
       aria-labelledby="rk-title"
@@ -46,10 +50,12 @@ export function ChatWindow({ state, actions, t, locale, dir, country, mode }: Ch
       onKeyDown={onKeyDown}
     >
       <header class="head">
-        <div>
+        {rich && <rich.Avatar />}
+        <div class="ttl">
           <h2 id="rk-title">{t('title')}</h2>
           <p class="sub">{t('subtitle')}</p>
         </div>
+        {rich && <rich.Whatsapp t={t} />}
         {mode === 'launcher' && (
           <button type="button" class="x" aria-label={t('close')} onClick={actions.close}>
             <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -58,8 +64,9 @@ export function ChatWindow({ state, actions, t, locale, dir, country, mode }: Ch
           </button>
         )}
       </header>
-      <Transcript messages={state.messages} ended={!state.ask.value} t={t} />
-      <Composer state={state} actions={actions} t={t} locale={locale} country={country} />
+      <Transcript messages={state.messages} ended={!state.ask.value} t={t} rich={rich} />
+      <Composer state={state} actions={actions} t={t} locale={locale} country={country} rich={rich} />
+      {rich && <rich.Foot state={state} actions={actions} t={t} />}
     </section>
   )
 }

@@ -4,15 +4,16 @@ import { type AskNode, fill } from '../core/flow'
 import type { Translate } from '../core/i18n'
 import type { State } from '../core/state'
 import { MAX_LENGTH } from '../core/validate'
+import type { RichUi } from '../rich'
 import { PhoneCountry } from './PhoneCountry'
 
 /** Input attributes per question kind: the right keyboard and autofill on phones. */
-const INPUT: Record<AskNode['input'], Record<string, string>> = {
+const INPUT: Partial<Record<AskNode['input'], Record<string, string>>> = {
   name: { type: 'text', autocomplete: 'name' },
   email: { type: 'email', inputmode: 'email', autocomplete: 'email' },
   phone: { type: 'tel', inputmode: 'tel', autocomplete: 'tel-national' },
-  text: { type: 'text', autocomplete: 'off' },
-  choice: { type: 'text', autocomplete: 'off' },
+  number: { type: 'text', inputmode: 'decimal', autocomplete: 'off' },
+  date: { type: 'date' },
 }
 
 /**
@@ -26,16 +27,19 @@ export function Composer({
   t,
   locale,
   country: initialCountry,
+  rich,
 }: {
   state: State
   actions: Actions
   t: Translate
   locale: string
   country: string
+  rich?: RichUi | undefined
 }) {
   const ask = state.ask.value
   // Labels read the question as the transcript shows it, placeholders filled.
-  const question = ask ? fill(ask.text, state.lead.value) : ''
+  const question = ask ? fill(ask.text ?? '', state.lead.value) : ''
+  const options = actions.choices()
   const error = state.error.value
   const [text, setText] = useState('')
   const [country, setCountry] = useState(initialCountry)
@@ -43,16 +47,15 @@ export function Composer({
   const group = useRef<HTMLFieldSetElement>(null)
 
   useEffect(() => {
-    if (ask?.input === 'choice') group.current?.querySelector('button')?.focus()
-    else input.current?.focus()
+    ;(input.current ?? group.current?.querySelector('button'))?.focus()
   }, [ask])
 
   if (!ask) return null
-  if (ask.input === 'choice') {
+  if (options.length) {
     return (
       <fieldset class="choices" ref={group}>
         <legend class="sr">{question}</legend>
-        {ask.options?.map((o) => (
+        {options.map((o) => (
           <button type="button" class="choice" key={o.label} onClick={() => actions.choose(o)}>
             {o.label}
           </button>
@@ -60,6 +63,9 @@ export function Composer({
       </fieldset>
     )
   }
+  if (ask.type !== 'ask') return null
+  if (rich && (ask.input === 'multi' || ask.input === 'rating'))
+    return <rich.RichInput node={ask} actions={actions} t={t} question={question} />
   const submit = async (e: Event) => {
     e.preventDefault()
     if (await actions.submit(text, country)) setText('')
@@ -74,11 +80,11 @@ export function Composer({
           ref={input}
           id="rk-input"
           class="input"
-          {...INPUT[ask.input]}
+          {...(INPUT[ask.input] ?? { type: 'text', autocomplete: 'off' })}
           enterkeyhint="send"
           maxLength={MAX_LENGTH[ask.input] * 2}
           value={text}
-          placeholder={t('placeholder')}
+          placeholder={ask.placeholder ?? t('placeholder')}
           aria-label={question}
           aria-invalid={error ? 'true' : 'false'}
           aria-describedby={error ? 'rk-err' : undefined}

@@ -2,6 +2,7 @@ import type { ReadonlySignal } from '@preact/signals'
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
 import type { Translate } from '../core/i18n'
 import type { Message } from '../core/state'
+import type { RichUi } from '../rich'
 
 /**
  * The transcript: a polite live region with role `log`, so screen readers
@@ -12,11 +13,14 @@ export function Transcript({
   messages,
   ended,
   t,
+  rich,
 }: {
   messages: ReadonlySignal<Message[]>
   /** True when no question waits: focus moves here, so Escape and scrolling keep working. */
   ended: boolean
   t: Translate
+  /** Configured bots: bot messages are formatted and may carry images, links, cards. */
+  rich?: RichUi | undefined
 }) {
   const ref = useRef<HTMLDivElement>(null)
   const list = messages.value
@@ -33,10 +37,10 @@ export function Transcript({
     // biome-ignore lint/a11y/noNoninteractiveTabindex: see above; axe rule scrollable-region-focusable
     <div class="log" role="log" aria-live="polite" aria-label={t('title')} ref={ref} tabIndex={0}>
       {list.map((m) => (
-        <p key={m.id} class={`msg ${m.from}`}>
+        <div key={m.id} class={`msg ${m.from}`}>
           <span class="sr">{m.from === 'bot' ? t('bot') : t('you')}: </span>
-          {m.text}
-        </p>
+          {rich && m.from === 'bot' ? <rich.RichBody m={m} t={t} /> : m.text}
+        </div>
       ))}
     </div>
   )

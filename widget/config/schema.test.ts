@@ -1,0 +1,633 @@
+import { describe, expect, it } from 'vitest'
+import type { FlowNode } from '../core/flow'
+import { type BotConfig, type ConfigIssue, parseConfig } from './schema'
+
+/** A document using every node type and every settings group, with non-default values. */
+const full = () => ({
+  $schema: 'https://example.com/bot-config.schema.json',
+  version: 1,
+  start: 'main',
+  flows: [
+    {
+      id: 'main',
+      name: 'Main menu',
+      nodes: [
+        { id: 'hello', type: 'message', text: 'Hi **{name}**!' },
+        { id: 'pic', type: 'image', src: 'https://cdn.example.com/team.png', alt: 'Our team' },
+        {
+          id: 'docs',
+          type: 'link',
+          text: 'Read the docs',
+          label: 'Docs',
+          url: 'https://example.com',
+        },
+        {
+          id: 'mood',
+          type: 'quick',
+          text: 'How are you?',
+          options: [
+            { label: 'Good', value: 'good' },
+            { label: 'Sales', flow: 'sales' },
+          ],
+          attribute: 'mood',
+          tag: true,
+        },
+        {
+          id: 'plans',
+          type: 'cards',
+          text: 'Our plans',
+          cards: [
+            {
+              title: 'Pro',
+              text: 'For teams',
+              image: 'https://cdn.example.com/pro.png',
+              alt: 'Pro plan',
+              buttons: [
+                { label: 'Pricing', url: 'https://example.com/pricing' },
+                { label: 'Choose Pro', value: 'pro', next: 'company' },
+              ],
+            },
+          ],
+        },
+        { id: 'menu', type: 'menu', text: 'Anything else?', flows: ['sales'] },
+        {
+          id: 'company',
+          type: 'ask',
+          input: 'text',
+          text: 'Company?',
+          attribute: 'company',
+          skip: true,
+          placeholder: 'Acme Ltd',
+        },
+        { id: 'size', type: 'ask', input: 'number', text: 'Team size?', min: 1, max: 5000 },
+        {
+          id: 'when',
+          type: 'ask',
+          input: 'date',
+          text: 'When?',
+          min: '2024-01-01',
+          max: '2030-12-31',
+        },
+        {
+          id: 'topics',
+          type: 'ask',
+          input: 'multi',
+          text: 'Topics?',
+          options: [{ label: 'A' }, { label: 'B' }],
+          tag: true,
+          min: 1,
+          max: 2,
+        },
+        { id: 'stars', type: 'ask', input: 'rating', text: 'Rate us' },
+        { id: 'tags', type: 'tag', add: ['web'], remove: ['cold'] },
+        { id: 'attr', type: 'attribute', key: 'source', value: '{attributes.company}' },
+        { id: 'status', type: 'status', status: 'INPROGRESS' },
+        { id: 'note', type: 'note', title: 'Lead', description: '{name} wants a demo' },
+        {
+          id: 'route',
+          type: 'branch',
+          rules: [{ if: [{ field: 'attributes.size', op: 'gt', value: 100 }], next: 'hook' }],
+          else: 'wa',
+        },
+        {
+          id: 'hook',
+          type: 'webhook',
+          url: 'https://hooks.example.com/lead',
+          map: { plan: 'data.plan' },
+          timeout: 5000,
+          onError: 'wa',
+        },
+        { id: 'wa', type: 'whatsapp', number: '447400123456', text: 'Ref {uuid}', label: 'Chat' },
+        { id: 'go', type: 'jump', flow: 'sales' },
+      ],
+    },
+    {
+      id: 'sales',
+      nodes: [
+        { id: 'sales-hi', type: 'message', text: 'Sales here.' },
+        { id: 'back', type: 'jump', to: 'bye' },
+        { id: 'bye', type: 'end', text: 'Bye!' },
+      ],
+    },
+  ],
+  settings: {
+    design: {
+      primaryColor: '#ffcc00',
+      botName: 'Robo',
+      avatar: 'https://cdn.example.com/robo.png',
+      launcherIcon: 'help',
+      position: 'left',
+      offsetX: 8,
+      offsetY: 16,
+      zIndex: 1000,
+    },
+    general: { language: 'pt-BR', welcome: 'Welcome!' },
+    alerts: { badge: false, sound: true, tabTitle: false },
+    triggers: {
+      afterSeconds: 30,
+      scrollPercent: 50,
+      exitIntent: true,
+      include: ['/pricing*'],
+      exclude: ['/admin/*'],
+      oncePerSession: false,
+    },
+    access: { showOn: ['/*'], hideOn: ['/checkout'], hideOnMobile: true },
+    window: {
+      title: 'Talk to us',
+      subtitle: 'Fast replies',
+      placeholder: 'Write here',
+      width: 420,
+      height: 700,
+      fullScreenOnMobile: false,
+      branding: false,
+    },
+    whatsapp: { number: '5511987654321', text: 'Hello {uuid}', button: true },
+    email: { suggest: false, businessOnly: true },
+    phone: { defaultCountry: 'BR' },
+  },
+})
+
+/** A valid minimal document: one flow, one message. */
+const minimal = () => ({
+  version: 1,
+  flows: [{ id: 'main', nodes: [{ id: 'a', type: 'message', text: 'Hi' }] }],
+})
+
+/** A minimal document whose only flow has `nodes`. */
+const withNodes = (...nodes: unknown[]) => ({ version: 1, flows: [{ id: 'main', nodes }] })
+
+/** The message of a malformed node or flow id. */
+const idMessage = 'must be 1–64 letters, digits, "_" or "-", starting with a letter or digit'
+
+const valid = (doc: unknown): BotConfig => {
+  const r = parseConfig(doc)
+  if ('issues' in r) throw new Error(`unexpected issues: ${JSON.stringify(r.issues)}`)
+  return r.config
+}
+
+const issues = (doc: unknown): ConfigIssue[] => {
+  const r = parseConfig(doc)
+  if (!('issues' in r)) throw new Error('the document was accepted')
+  return r.issues
+}
+
+describe('parseConfig: valid documents', () => {
+  it('accepts a document with every node type and every settings group, keeping its values', () => {
+    const doc = full()
+    const config = valid(doc)
+    const types = new Set(config.flows.flatMap((f) => f.nodes.map((n) => n.type)))
+    const every: FlowNode['type'][] = [
+      'message',
+      'image',
+      'link',
+      'quick',
+      'cards',
+      'menu',
+      'ask',
+      'tag',
+      'attribute',
+      'status',
+      'note',
+      'jump',
+      'branch',
+      'webhook',
+      'whatsapp',
+      'end',
+    ]
+    expect([...types].sort()).toEqual([...every].sort())
+    // Nothing given is dropped or changed.
+    expect(config).toEqual(doc)
+  })
+
+  it('fills every settings default for a document without settings', () => {
+    const { settings } = valid(minimal())
+    expect(settings.design).toEqual({
+      primaryColor: '#4338ca',
+      launcherIcon: 'bubble',
+      position: 'right',
+      offsetX: 20,
+      offsetY: 20,
+      zIndex: 2147483000,
+    })
+    expect(settings.alerts).toEqual({ badge: true, sound: false, tabTitle: true })
+    expect(settings.triggers).toEqual({
+      exitIntent: false,
+      include: [],
+      exclude: [],
+      oncePerSession: true,
+    })
+    expect(settings.access).toEqual({ showOn: [], hideOn: [], hideOnMobile: false })
+    expect(settings.window).toMatchObject({
+      width: 380,
+      height: 600,
+      fullScreenOnMobile: true,
+      branding: true,
+    })
+    expect(settings.whatsapp).toEqual({ text: 'Hi! My chat reference is {uuid}', button: false })
+    expect(settings.email).toEqual({ suggest: true, businessOnly: false })
+    expect(settings.general).toEqual({})
+    expect(settings.phone).toEqual({})
+  })
+
+  it('fills the defaults of a partly given settings group, keeping what was given', () => {
+    const { settings } = valid({ ...minimal(), settings: { design: { position: 'left' } } })
+    expect(settings.design.position).toBe('left')
+    expect(settings.design.primaryColor).toBe('#4338ca')
+    expect(settings.design.offsetX).toBe(20)
+  })
+
+  it('accepts a 3-digit colour, and http URLs for links, card buttons and webhooks', () => {
+    const doc = {
+      ...withNodes(
+        { id: 'l', type: 'link', label: 'Go', url: 'http://example.com/docs' },
+        {
+          id: 'c',
+          type: 'cards',
+          cards: [{ title: 'T', buttons: [{ label: 'B', url: 'http://example.com/b' }] }],
+        },
+        { id: 'w', type: 'webhook', url: 'http://hooks.example.com/lead' },
+      ),
+      settings: { design: { primaryColor: '#fc0' } },
+    }
+    const config = valid(doc)
+    expect(config.settings.design.primaryColor).toBe('#fc0')
+    expect(config.flows[0]?.nodes).toEqual(doc.flows[0]?.nodes)
+  })
+
+  it('accepts ids of 1 to 64 characters starting with a letter or digit, then "_" and "-"', () => {
+    const long = `a${'_'.repeat(63)}`
+    const config = valid({
+      version: 1,
+      flows: [
+        {
+          id: '9to5',
+          nodes: [
+            { id: 'x', type: 'message', text: 'Hi', next: 'A-b_c' },
+            { id: 'A-b_c', type: 'message', text: 'Hi', next: long },
+            { id: long, type: 'end' },
+          ],
+        },
+      ],
+    })
+    expect(config.flows[0]?.nodes.map((n) => n.id)).toEqual(['x', 'A-b_c', long])
+  })
+})
+
+describe('parseConfig: errors with paths', () => {
+  it('rejects a value of the wrong type at its exact path', () => {
+    const r = issues(withNodes({ id: 'a', type: 'message', text: 5 }))
+    expect(r).toEqual([{ path: 'flows.0.nodes.0.text', message: expect.stringMatching(/string/) }])
+    expect(r[0]?.message).toMatch(/5/)
+  })
+
+  it('rejects a wrong settings type at its path', () => {
+    const r = issues({ ...minimal(), settings: { alerts: { badge: 'yes' } } })
+    expect(r).toEqual([
+      { path: 'settings.alerts.badge', message: expect.stringMatching(/boolean/) },
+    ])
+  })
+
+  it('rejects an unknown key of a node, naming the key', () => {
+    const r = issues(withNodes({ id: 'a', type: 'message', text: 'Hi', colour: 'red' }))
+    expect(r).toEqual([
+      { path: 'flows.0.nodes.0.colour', message: expect.stringMatching(/colour/) },
+    ])
+  })
+
+  it('rejects an unknown key of a settings group and of the document', () => {
+    expect(issues({ ...minimal(), settings: { design: { color: '#fff' } } })).toEqual([
+      { path: 'settings.design.color', message: expect.stringMatching(/color/) },
+    ])
+    expect(issues({ ...minimal(), setting: {} })).toEqual([
+      { path: 'setting', message: expect.stringMatching(/setting/) },
+    ])
+  })
+
+  it('rejects an unknown node type, listing the known ones', () => {
+    const [issue] = issues(withNodes({ id: 'a', type: 'video' }))
+    expect(issue?.path).toBe('flows.0.nodes.0.type')
+    expect(issue?.message).toMatch(/video/)
+    expect(issue?.message).toMatch(/message/)
+  })
+
+  it.each([
+    ['javascript:', 'javascript:alert(1)'],
+    ['data:', 'data:image/png;base64,AAAA'],
+    ['ftp:', 'ftp://example.com/a.png'],
+    ['http:', 'http://example.com/a.png'],
+  ])('rejects an image URL with the %s scheme', (_, src) => {
+    expect(issues(withNodes({ id: 'a', type: 'image', src, alt: 'A' }))).toEqual([
+      { path: 'flows.0.nodes.0.src', message: 'must be an https URL' },
+    ])
+  })
+
+  it('rejects an http image (mixed content on https pages) at its exact path, wherever it is', () => {
+    const message = 'must be an https URL'
+    const doc = {
+      ...withNodes(
+        { id: 'img', type: 'image', src: 'http://cdn.example.com/a.png', alt: 'A' },
+        {
+          id: 'c',
+          type: 'cards',
+          cards: [
+            { title: 'Fine', image: 'https://cdn.example.com/ok.png' },
+            { title: 'Mixed', image: 'http://cdn.example.com/c.png' },
+          ],
+        },
+      ),
+      settings: {
+        design: {
+          avatar: 'http://cdn.example.com/robo.png',
+          launcherIcon: 'http://cdn.example.com/icon.png',
+        },
+      },
+    }
+    expect(issues(doc)).toEqual([
+      { path: 'flows.0.nodes.0.src', message },
+      { path: 'flows.0.nodes.1.cards.1.image', message },
+      { path: 'settings.design.avatar', message },
+      { path: 'settings.design.launcherIcon', message },
+    ])
+    // The same images over https are accepted.
+    const https = JSON.parse(JSON.stringify(doc).replaceAll('http://', 'https://'))
+    expect(valid(https).settings.design.launcherIcon).toBe('https://cdn.example.com/icon.png')
+  })
+
+  it('rejects unsafe URLs in links, cards, webhooks and settings, each at its path', () => {
+    const doc = {
+      ...withNodes(
+        { id: 'l', type: 'link', label: 'Go', url: 'javascript:alert(1)' },
+        {
+          id: 'c',
+          type: 'cards',
+          cards: [{ title: 'T', buttons: [{ label: 'B', url: 'javascript:void(0)' }] }],
+        },
+        { id: 'w', type: 'webhook', url: 'file:///etc/passwd' },
+      ),
+      settings: { design: { avatar: 'javascript:alert(1)' } },
+    }
+    const paths = issues(doc).map((i) => i.path)
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'flows.0.nodes.0.url',
+        'flows.0.nodes.1.cards.0.buttons.0.url',
+        'flows.0.nodes.2.url',
+        'settings.design.avatar',
+      ]),
+    )
+  })
+
+  it('rejects text that is not a URL at all', () => {
+    expect(issues(withNodes({ id: 'a', type: 'image', src: 'team.png', alt: 'A' }))).toContainEqual(
+      { path: 'flows.0.nodes.0.src', message: 'must be a URL' },
+    )
+  })
+
+  it.each(['red', '#12345', '#ggg', 'rgb(0,0,0)', '4338ca'])('rejects the colour %s', (colour) => {
+    expect(issues({ ...minimal(), settings: { design: { primaryColor: colour } } })).toEqual([
+      { path: 'settings.design.primaryColor', message: 'must be a #rrggbb colour' },
+    ])
+  })
+
+  it('rejects a missing required field, naming it', () => {
+    expect(issues(withNodes({ id: 'a', type: 'image', src: 'https://example.com/a.png' }))).toEqual(
+      [{ path: 'flows.0.nodes.0.alt', message: expect.stringMatching(/alt/) }],
+    )
+    expect(issues({ flows: minimal().flows })).toEqual([
+      { path: 'version', message: expect.stringMatching(/version/) },
+    ])
+  })
+
+  it('rejects an unsupported version and a document without flows', () => {
+    const r = issues({ version: 2, flows: [] })
+    expect(r.map((i) => i.path)).toEqual(['version', 'flows'])
+  })
+
+  it('rejects something that is not a document at the root', () => {
+    for (const doc of ['hello', null, 42]) {
+      const r = issues(doc)
+      expect(r).toHaveLength(1)
+      expect(r[0]?.path).toBe('')
+      expect(r[0]?.message).toMatch(/Object/)
+    }
+  })
+
+  it('rejects malformed ids, empty texts, bad bounds and out-of-range numbers', () => {
+    const doc = {
+      version: 1,
+      flows: [
+        {
+          id: 'bad id!',
+          nodes: [
+            { id: 'a', type: 'message', text: '' },
+            { id: 'b', type: 'ask', input: 'date', text: 'When?', min: '2024-13-01' },
+            { id: 'c', type: 'webhook', url: 'https://example.com', timeout: 50 },
+          ],
+        },
+      ],
+    }
+    expect(issues(doc)).toEqual([
+      { path: 'flows.0.id', message: idMessage },
+      { path: 'flows.0.nodes.0.text', message: 'must not be empty' },
+      { path: 'flows.0.nodes.1.min', message: 'must be a YYYY-MM-DD date' },
+      { path: 'flows.0.nodes.2.timeout', message: expect.stringMatching(/100/) },
+    ])
+  })
+
+  it.each([
+    ['"_" (reserved: _welcome is the welcome message)', '_welcome'],
+    ['"-"', '-intro'],
+  ])('rejects a node id and a flow id starting with %s', (_, bad) => {
+    expect(issues(withNodes({ id: bad, type: 'message', text: 'Hi' }))).toEqual([
+      { path: 'flows.0.nodes.0.id', message: idMessage },
+    ])
+    expect(
+      issues({ version: 1, flows: [{ id: bad, nodes: [{ id: 'a', type: 'message', text: 'Hi' }] }] }),
+    ).toEqual([{ path: 'flows.0.id', message: idMessage }])
+  })
+
+  it('rejects an empty id and one over 64 characters', () => {
+    for (const bad of ['', `a${'b'.repeat(64)}`]) {
+      expect(issues(withNodes({ id: bad, type: 'message', text: 'Hi' }))).toEqual([
+        { path: 'flows.0.nodes.0.id', message: idMessage },
+      ])
+    }
+  })
+
+  it('rejects a WhatsApp number written with "+", in the settings and in a node', () => {
+    const message = 'must be 6–15 digits, international, without "+"'
+    expect(issues({ ...minimal(), settings: { whatsapp: { number: '+447400123456' } } })).toEqual([
+      { path: 'settings.whatsapp.number', message },
+    ])
+    expect(issues(withNodes({ id: 'w', type: 'whatsapp', number: '+447400123456' }))).toEqual([
+      { path: 'flows.0.nodes.0.number', message },
+    ])
+  })
+
+  it('reports every problem of a document, not only the first', () => {
+    const r = issues({
+      version: 1,
+      flows: [{ id: 'main', nodes: [{ id: 'a', type: 'message', text: 5 }] }],
+      settings: { design: { primaryColor: 'red' } },
+    })
+    expect(r.map((i) => i.path)).toEqual(['flows.0.nodes.0.text', 'settings.design.primaryColor'])
+  })
+})
+
+describe('parseConfig: references', () => {
+  const two = (main: unknown[], other: unknown[] = [{ id: 'o1', type: 'message', text: 'O' }]) => ({
+    version: 1,
+    flows: [
+      { id: 'main', nodes: main },
+      { id: 'other', nodes: other },
+    ],
+  })
+
+  it('accepts references to nodes of other flows and to flows', () => {
+    valid(
+      two([
+        { id: 'a', type: 'message', text: 'A', next: 'o1' },
+        { id: 'b', type: 'jump', flow: 'other' },
+      ]),
+    )
+  })
+
+  it('rejects an unknown next', () => {
+    expect(issues(two([{ id: 'a', type: 'message', text: 'A', next: 'nowhere' }]))).toEqual([
+      { path: 'flows.0.nodes.0.next', message: 'unknown node "nowhere"' },
+    ])
+  })
+
+  it('rejects an unknown start flow', () => {
+    expect(issues({ ...minimal(), start: 'sales' })).toEqual([
+      { path: 'start', message: 'unknown flow "sales"' },
+    ])
+  })
+
+  it('rejects unknown jump targets: to a node and to a flow', () => {
+    expect(issues(two([{ id: 'j', type: 'jump', to: 'nowhere' }]))).toEqual([
+      { path: 'flows.0.nodes.0.to', message: 'unknown node "nowhere"' },
+    ])
+    expect(issues(two([{ id: 'j', type: 'jump', flow: 'nowhere' }]))).toEqual([
+      { path: 'flows.0.nodes.0.flow', message: 'unknown flow "nowhere"' },
+    ])
+  })
+
+  it('rejects a jump with both "to" and "flow", and one with neither', () => {
+    const message = 'a jump needs exactly one of "to" and "flow"'
+    expect(issues(two([{ id: 'j', type: 'jump', to: 'o1', flow: 'other' }]))).toEqual([
+      { path: 'flows.0.nodes.0', message },
+    ])
+    expect(
+      issues(
+        two([
+          { id: 'a', type: 'message', text: 'A' },
+          { id: 'j', type: 'jump' },
+        ]),
+      ),
+    ).toEqual([{ path: 'flows.0.nodes.1', message }])
+  })
+
+  it('rejects unknown next and flow of reply options, quick replies and card buttons', () => {
+    const r = issues(
+      two([
+        {
+          id: 'q',
+          type: 'ask',
+          input: 'choice',
+          text: 'Q?',
+          options: [{ label: 'x', next: 'nope' }],
+        },
+        { id: 'qr', type: 'quick', text: 'QR', options: [{ label: 'y', flow: 'nope' }] },
+        {
+          id: 'c',
+          type: 'cards',
+          cards: [{ title: 'T' }, { title: 'U', buttons: [{ label: 'z', next: 'gone' }] }],
+        },
+      ]),
+    )
+    expect(r).toEqual([
+      { path: 'flows.0.nodes.0.options.0.next', message: 'unknown node "nope"' },
+      { path: 'flows.0.nodes.1.options.0.flow', message: 'unknown flow "nope"' },
+      { path: 'flows.0.nodes.2.cards.1.buttons.0.next', message: 'unknown node "gone"' },
+    ])
+  })
+
+  it('rejects unknown branch targets: a rule and else', () => {
+    const r = issues(
+      two([
+        {
+          id: 'b',
+          type: 'branch',
+          rules: [
+            { if: [{ field: 'name', op: 'exists' }], next: 'o1' },
+            { if: [{ field: 'tags', op: 'contains', value: 'vip' }], next: 'vip' },
+          ],
+          else: 'elsewhere',
+        },
+      ]),
+    )
+    expect(r).toEqual([
+      { path: 'flows.0.nodes.0.rules.1.next', message: 'unknown node "vip"' },
+      { path: 'flows.0.nodes.0.else', message: 'unknown node "elsewhere"' },
+    ])
+  })
+
+  it('rejects an unknown onError of a webhook and an unknown menu flow', () => {
+    const r = issues(
+      two([
+        { id: 'w', type: 'webhook', url: 'https://example.com/hook', onError: 'oops' },
+        { id: 'm', type: 'menu', text: 'Menu', flows: ['other', 'missing'] },
+      ]),
+    )
+    expect(r).toEqual([
+      { path: 'flows.0.nodes.0.onError', message: 'unknown node "oops"' },
+      { path: 'flows.0.nodes.1.flows.1', message: 'unknown flow "missing"' },
+    ])
+  })
+
+  it('rejects a condition on something that is not a lead field', () => {
+    const r = issues(
+      two([
+        {
+          id: 'b',
+          type: 'branch',
+          rules: [{ if: [{ field: 'password', op: 'exists' }], next: 'o1' }],
+        },
+      ]),
+    )
+    expect(r).toEqual([
+      {
+        path: 'flows.0.nodes.0.rules.0.if.0.field',
+        message: 'must be a lead field or attributes.<key>',
+      },
+    ])
+  })
+
+  it('rejects a node id used twice, across flows, at the second use', () => {
+    expect(
+      issues(two([{ id: 'a', type: 'message', text: 'A' }], [{ id: 'a', type: 'end' }])),
+    ).toEqual([{ path: 'flows.1.nodes.0.id', message: 'duplicate node id "a"' }])
+    expect(
+      issues(
+        two([
+          { id: 'a', type: 'message', text: 'A' },
+          { id: 'a', type: 'message', text: 'again' },
+        ]),
+      ),
+    ).toEqual([{ path: 'flows.0.nodes.1.id', message: 'duplicate node id "a"' }])
+  })
+
+  it.each(['choice', 'multi'])('rejects a %s question without options', (input) => {
+    expect(issues(withNodes({ id: 'q', type: 'ask', input, text: 'Which?' }))).toEqual([
+      { path: 'flows.0.nodes.0.options', message: `a ${input} question needs options` },
+    ])
+  })
+
+  it('rejects a choice question with an empty options list', () => {
+    const [issue] = issues(
+      withNodes({ id: 'q', type: 'ask', input: 'choice', text: 'Q', options: [] }),
+    )
+    expect(issue?.path).toBe('flows.0.nodes.0.options')
+  })
+})

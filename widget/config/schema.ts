@@ -1,0 +1,313 @@
+/**
+ * The bot configuration document: our extension (the seeds document the bot
+ * settings and chat-flow components as screens of the platform's editor, not a
+ * file format). One versioned JSON document holds a bot's settings and flows; this
+ * valibot schema is the single source of truth: the widget validates with it, the
+ * demo server validates the playground's edits with it, and
+ * `schema/bot-config.schema.json` is generated from it (`npm run schema`).
+ *
+ * Settings follow seed 000, "Website Bot settings": Design, General, Alerts,
+ * Triggers, User Access, Chat Window, Transfer Chat to WhatsApp, Email Validation.
+ * Node types follow "Components In Chatflow" (see `widget/core/flow.ts`).
+ */
+import * as v from 'valibot'
+import type { FlowNode } from '../core/flow'
+import { STATUSES } from '../core/lead'
+
+const id = v.pipe(
+  v.string(),
+  v.regex(/^[a-zA-Z0-9][\w-]{0,63}$/, 'must be 1–64 letters, digits, "_" or "-", starting with a letter or digit'),
+)
+const text = (max = 2000) => v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(max))
+const https = v.pipe(v.string(), v.url('must be a URL'), v.regex(/^https?:/, 'must be an http(s) URL'))
+/** Images load inside the host page: https only, or browsers block them as mixed content. */
+const image = v.pipe(v.string(), v.url('must be a URL'), v.regex(/^https:/, 'must be an https URL'))
+const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
+const patterns = v.optional(v.array(v.pipe(v.string(), v.maxLength(200))), [])
+const node = <K extends string, T extends v.ObjectEntries>(type: K, entries: T) =>
+  v.strictObject({ id, type: v.literal(type), next: v.optional(id), ...entries })
+
+const choice = v.strictObject({
+  label: text(80),
+  value: v.optional(text(200)),
+  next: v.optional(id),
+  flow: v.optional(id),
+})
+const condition = v.strictObject({
+  field: v.pipe(v.string(), v.regex(/^(name|email|phone|dialCode|status|tags|attributes\..+)$/, 'must be a lead field or attributes.<key>')),
+  op: v.picklist(['equals', 'notEquals', 'contains', 'exists', 'empty', 'gt', 'lt', 'matches']),
+  value: v.optional(v.union([v.string(), v.number()])),
+})
+const bound = v.optional(v.union([v.number(), v.pipe(v.string(), v.isoDate('must be a YYYY-MM-DD date'))]))
+
+/** Every chat-flow node type, told apart by `type`. */
+const flowNode = v.variant('type', [
+  node('message', { text: text() }),
+  node('image', { src: image, alt: text(300) }),
+  node('link', { text: v.optional(text()), label: text(80), url: https }),
+  node('quick', {
+    text: text(),
+    options: v.pipe(v.array(choice), v.minLength(1), v.maxLength(12)),
+    attribute: v.optional(id),
+    tag: v.optional(v.boolean()),
+  }),
+  node('cards', {
+    text: v.optional(text()),
+    attribute: v.optional(id),
+    tag: v.optional(v.boolean()),
+    cards: v.pipe(
+      v.array(
+        v.strictObject({
+          title: text(120),
+          text: v.optional(text(500)),
+          image: v.optional(image),
+          alt: v.optional(text(300)),
+          buttons: v.optional(
+            v.pipe(v.array(v.strictObject({ ...choice.entries, url: v.optional(https) })), v.maxLength(3)),
+          ),
+        }),
+      ),
+      v.minLength(1),
+      v.maxLength(10),
+    ),
+  }),
+  node('menu', { text: text(), flows: v.optional(v.array(id)) }),
+  node('ask', {
+    input: v.picklist(['name', 'email', 'phone', 'text', 'choice', 'number', 'date', 'multi', 'rating']),
+    text: text(),
+    options: v.optional(v.pipe(v.array(choice), v.minLength(1), v.maxLength(20))),
+    attribute: v.optional(id),
+    tag: v.optional(v.boolean()),
+    skip: v.optional(v.boolean()),
+    min: bound,
+    max: bound,
+    placeholder: v.optional(text(100)),
+  }),
+  node('tag', { add: v.optional(v.array(text(100))), remove: v.optional(v.array(text(100))) }),
+  node('attribute', { key: id, value: v.pipe(v.string(), v.maxLength(1000)) }),
+  node('status', { status: v.picklist(STATUSES) }),
+  node('note', { title: text(200), description: text() }),
+  node('jump', { to: v.optional(id), flow: v.optional(id) }),
+  node('branch', {
+    rules: v.array(v.strictObject({ if: v.pipe(v.array(condition), v.minLength(1)), next: id })),
+    else: v.optional(id),
+  }),
+  node('webhook', {
+    url: https,
+    map: v.optional(v.record(id, v.pipe(v.string(), v.maxLength(200)))),
+    timeout: v.optional(int(100, 30000)),
+    onError: v.optional(id),
+  }),
+  node('whatsapp', {
+    number: v.pipe(v.string(), v.regex(/^\d{6,15}$/, 'must be 6–15 digits, international, without "+"')),
+    text: v.optional(text(500)),
+    label: v.optional(text(80)),
+  }),
+  v.strictObject({ id, type: v.literal('end'), text: v.optional(text()) }),
+])
+
+const flow = v.strictObject({
+  id,
+  name: v.optional(text(80)),
+  nodes: v.pipe(v.array(flowNode), v.minLength(1), v.maxLength(500)),
+})
+
+/** Bot settings; every field is optional and its default is given here. */
+const settings = v.strictObject({
+  /** Design: colours, names, launcher and its place on the page. */
+  design: v.optional(
+    v.strictObject({
+      /** Primary colour, `#rgb` or `#rrggbb`; text on it is black or white, whichever contrasts more. */
+      primaryColor: v.optional(v.pipe(v.string(), v.hexColor('must be a #rrggbb colour')), '#4338ca'),
+      /** Shown in the header; default: the translated "Chat with us". */
+      botName: v.optional(text(60)),
+      /** https URL of the bot's avatar, shown in the header. */
+      avatar: v.optional(image),
+      /** `bubble` (default), `help`, or an https URL of an image. */
+      launcherIcon: v.optional(v.union([v.picklist(['bubble', 'help']), image]), 'bubble'),
+      position: v.optional(v.picklist(['right', 'left']), 'right'),
+      /** Distance from the side, px. */
+      offsetX: v.optional(int(0, 400), 20),
+      /** Distance from the bottom, px. */
+      offsetY: v.optional(int(0, 400), 20),
+      zIndex: v.optional(int(0, 2147483647), 2147483000),
+    }),
+    {},
+  ),
+  /** General: language (BCP 47; `data-locale` wins) and a welcome message said first. */
+  general: v.optional(
+    v.strictObject({
+      language: v.optional(v.pipe(v.string(), v.regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 tag'))),
+      welcome: v.optional(text()),
+    }),
+    {},
+  ),
+  /** Alerts while the chat is closed or the tab hidden. */
+  alerts: v.optional(
+    v.strictObject({
+      /** Unread count on the launcher. */
+      badge: v.optional(v.boolean(), true),
+      /** A short tone (generated, no audio file) for a bot message while closed or hidden. */
+      sound: v.optional(v.boolean(), false),
+      /** "(1) New message" in the tab title while the page is hidden. */
+      tabTitle: v.optional(v.boolean(), true),
+    }),
+    {},
+  ),
+  /** Triggers that open the chat by themselves. */
+  triggers: v.optional(
+    v.strictObject({
+      /** Open after this many seconds on the page. */
+      afterSeconds: v.optional(int(1, 3600)),
+      /** Open once the visitor scrolled this far down, percent. */
+      scrollPercent: v.optional(int(1, 100)),
+      /** Open when the pointer leaves through the top of the window (desktop only). */
+      exitIntent: v.optional(v.boolean(), false),
+      /** Only on pages whose path matches one of these patterns (`*` = any characters); empty = all pages. */
+      include: patterns,
+      /** Never on pages whose path matches one of these. */
+      exclude: patterns,
+      /** At most one automatic open per browser session (tab). */
+      oncePerSession: v.optional(v.boolean(), true),
+    }),
+    {},
+  ),
+  /** User Access: where the launcher shows. */
+  access: v.optional(
+    v.strictObject({
+      /** Show only on these path patterns; empty = everywhere. */
+      showOn: patterns,
+      /** Hide on these path patterns. */
+      hideOn: patterns,
+      /** Hide on screens narrower than 600 px. */
+      hideOnMobile: v.optional(v.boolean(), false),
+    }),
+    {},
+  ),
+  /** Chat Window. */
+  window: v.optional(
+    v.strictObject({
+      title: v.optional(text(60)),
+      subtitle: v.optional(text(120)),
+      placeholder: v.optional(text(60)),
+      /** Width, px. */
+      width: v.optional(int(300, 640), 380),
+      /** Height, px (capped by the viewport). */
+      height: v.optional(int(360, 900), 600),
+      /** Cover the whole screen below 600 px wide. */
+      fullScreenOnMobile: v.optional(v.boolean(), true),
+      /** "Powered by Reekolect" under the composer. */
+      branding: v.optional(v.boolean(), true),
+    }),
+    {},
+  ),
+  /** Transfer Chat to WhatsApp: a "Continue on WhatsApp" button in the header. */
+  whatsapp: v.optional(
+    v.strictObject({
+      number: v.optional(v.pipe(v.string(), v.regex(/^\d{6,15}$/, 'must be 6–15 digits, international, without "+"'))),
+      /** Prefilled message; `{uuid}` is the visitor's reference. */
+      text: v.optional(text(500), 'Hi! My chat reference is {uuid}'),
+      button: v.optional(v.boolean(), false),
+    }),
+    {},
+  ),
+  /** Email Validation. */
+  email: v.optional(
+    v.strictObject({
+      /** Offer "did you mean …@gmail.com?" for common misspellings. */
+      suggest: v.optional(v.boolean(), true),
+      /** Refuse free-mail domains (gmail.com, yahoo.com…). */
+      businessOnly: v.optional(v.boolean(), false),
+    }),
+    {},
+  ),
+  /** Phone: the dial-code country shown first (ISO 3166-1 alpha-2); default from the browser's language. */
+  phone: v.optional(
+    v.strictObject({ defaultCountry: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{2}$/, 'must be a country code like GB'))) }),
+    {},
+  ),
+})
+
+/** The whole document. */
+export const BotConfigSchema = v.strictObject({
+  $schema: v.optional(v.string()),
+  /** Format version; this widget reads 1. */
+  version: v.literal(1),
+  /** Id of the flow the chat starts with; default: the first. */
+  start: v.optional(id),
+  flows: v.pipe(v.array(flow), v.minLength(1), v.maxLength(50)),
+  settings: v.optional(settings, {}),
+})
+
+/** A validated configuration document, defaults filled in. */
+export type BotConfig = v.InferOutput<typeof BotConfigSchema>
+/** Bot settings with defaults filled in. */
+export type Settings = BotConfig['settings']
+
+// The schema and the engine's hand-written node types must agree.
+type Node = v.InferOutput<typeof flowNode>
+const _agree: (n: Node) => FlowNode = (n) => n
+void _agree
+
+/** One problem of a document: where (`flows.0.nodes.3.next`) and why. */
+export interface ConfigIssue {
+  path: string
+  message: string
+}
+
+/**
+ * Validates a configuration document: the schema, then references (every `next`,
+ * `to`, `flow`, `onError`, `else` and `start` names an existing node or flow; ids
+ * are unique across flows).
+ * @returns the document with defaults filled in, or every issue found (never throws).
+ */
+export function parseConfig(doc: unknown): { config: BotConfig } | { issues: ConfigIssue[] } {
+  const r = v.safeParse(BotConfigSchema, doc)
+  if (!r.success) {
+    return {
+      issues: r.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message })),
+    }
+  }
+  const config = r.output
+  const issues: ConfigIssue[] = []
+  const nodes = new Set<string>()
+  const flows = new Set(config.flows.map((f) => f.id))
+  config.flows.forEach((f, fi) =>
+    f.nodes.forEach((n, ni) => {
+      if (nodes.has(n.id)) issues.push({ path: `flows.${fi}.nodes.${ni}.id`, message: `duplicate node id "${n.id}"` })
+      nodes.add(n.id)
+    }),
+  )
+  const ref = (path: string, value: string | undefined, kind: 'node' | 'flow') => {
+    if (value !== undefined && !(kind === 'node' ? nodes : flows).has(value))
+      issues.push({ path, message: `unknown ${kind} "${value}"` })
+  }
+  ref('start', config.start, 'flow')
+  config.flows.forEach((f, fi) =>
+    f.nodes.forEach((n, ni) => {
+      const at = `flows.${fi}.nodes.${ni}`
+      if ('next' in n) ref(`${at}.next`, n.next, 'node')
+      const choices = (list: { next?: string; flow?: string }[] | undefined, path: string) =>
+        list?.forEach((c, ci) => {
+          ref(`${path}.${ci}.next`, c.next, 'node')
+          ref(`${path}.${ci}.flow`, c.flow, 'flow')
+        })
+      if (n.type === 'quick' || n.type === 'ask') choices(n.options, `${at}.options`)
+      if (n.type === 'cards') n.cards.forEach((c, ci) => choices(c.buttons, `${at}.cards.${ci}.buttons`))
+      if (n.type === 'jump') {
+        ref(`${at}.to`, n.to, 'node')
+        ref(`${at}.flow`, n.flow, 'flow')
+        if (!n.to === !n.flow) issues.push({ path: at, message: 'a jump needs exactly one of "to" and "flow"' })
+      }
+      if (n.type === 'menu') n.flows?.forEach((id, i) => ref(`${at}.flows.${i}`, id, 'flow'))
+      if (n.type === 'branch') {
+        n.rules.forEach((rule, ri) => ref(`${at}.rules.${ri}.next`, rule.next, 'node'))
+        ref(`${at}.else`, n.else, 'node')
+      }
+      if (n.type === 'webhook') ref(`${at}.onError`, n.onError, 'node')
+      if (n.type === 'ask' && (n.input === 'choice' || n.input === 'multi') && !n.options?.length)
+        issues.push({ path: `${at}.options`, message: `a ${n.input} question needs options` })
+    }),
+  )
+  return issues.length ? { issues } : { config }
+}

@@ -1,0 +1,449 @@
+// @vitest-environment happy-dom
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { parseConfig, type Settings } from './schema'
+import {
+  allowed,
+  applySettings,
+  contrast,
+  designCss,
+  type LoadedConfig,
+  luminance,
+  matches,
+  palette,
+} from './settings'
+
+const WHITE = luminance('#ffffff')
+/** The loader's launcher styles, which the Design settings override. */
+const LAUNCHER_CSS = readFileSync(join(import.meta.dirname, '../../loader/launcher.css'), 'utf8')
+const URL_ = 'https://api.example.com/widget/bot1/config.json'
+
+/** The Design settings with defaults, changed by `over`. */
+const design = (over: Partial<Settings['design']> = {}): Settings['design'] => {
+  const r = parseConfig({
+    version: 1,
+    flows: [{ id: 'f', nodes: [{ id: 'a', type: 'end' }] }],
+    settings: { design: over },
+  })
+  if ('issues' in r) throw new Error(JSON.stringify(r.issues))
+  return r.config.settings.design
+}
+
+describe('luminance and contrast', () => {
+  it('give the WCAG values for black and white', () => {
+    expect(luminance('#ffffff')).toBeCloseTo(1, 5)
+    expect(luminance('#000000')).toBe(0)
+    expect(contrast(1, 0)).toBeCloseTo(21, 5)
+    expect(contrast(0, 1)).toBeCloseTo(21, 5)
+    expect(contrast(0.5, 0.5)).toBe(1)
+  })
+
+  it('read #rgb like #rrggbb', () => {
+    expect(luminance('#fc0')).toBe(luminance('#ffcc00'))
+  })
+
+  it('match a known ratio: #767676 on white is about 4.54:1', () => {
+    expect(contrast(luminance('#767676'), WHITE)).toBeCloseTo(4.54, 2)
+  })
+})
+
+describe('palette', () => {
+  it.each(['#000000', '#4338ca', '#1e3a8a', '#b91c1c', '#064e3b'])(
+    'puts white text on the dark colour %s',
+    (c) => {
+      expect(palette(c).on).toBe('#ffffff')
+      expect(contrast(luminance(c), WHITE)).toBeGreaterThanOrEqual(4.5)
+    },
+  )
+
+  it.each(['#ffffff', '#ffcc00', '#a7f3d0', '#fde68a', '#22d3ee', '#fc0'])(
+    'puts dark text on the light colour %s',
+    (c) => {
+      const { on } = palette(c)
+      expect(on).not.toBe('#ffffff')
+      expect(contrast(luminance(c), luminance(on))).toBeGreaterThanOrEqual(4.5)
+    },
+  )
+
+  it('always picks the text colour that contrasts more', () => {
+    for (let i = 0; i < 4096; i += 37) {
+      const c = `#${i.toString(16).padStart(3, '0')}`
+      const { on } = palette(c)
+      const other = on === '#ffffff' ? '#111111' : '#ffffff'
+      expect(contrast(luminance(c), luminance(on))).toBeGreaterThanOrEqual(
+        contrast(luminance(c), luminance(other)),
+      )
+    }
+  })
+
+  it('keeps a primary colour that reads on white as ink', () => {
+    expect(palette('#4338ca').ink).toBe('#4338ca')
+    expect(palette('#000000').ink).toBe('#000000')
+  })
+
+  it.each(['#ffcc00', '#ffffff', '#a7f3d0', '#22d3ee', '#fc0'])(
+    'darkens the light colour %s into an ink that reads on white (≥ 4.5:1)',
+    (c) => {
+      const { ink } = palette(c)
+      expect(ink).toMatch(/^#[0-9a-f]{6}$/)
+      expect(contrast(luminance(ink), WHITE)).toBeGreaterThanOrEqual(4.5)
+    },
+  )
+
+  it('gives a readable ink for every colour', () => {
+    for (let i = 0; i < 4096; i += 7) {
+      const c = `#${i.toString(16).padStart(3, '0')}`
+      expect(contrast(luminance(palette(c).ink), WHITE), c).toBeGreaterThanOrEqual(4.5)
+    }
+  })
+
+  it('keeps the hue while darkening (yellow stays yellowish, not grey)', () => {
+    const ink = palette('#ffcc00').ink
+    const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(ink.slice(i, i + 2), 16)) as [
+      number,
+      number,
+      number,
+    ]
+    expect(r).toBeGreaterThan(g)
+    expect(g).toBeGreaterThan(b)
+  })
+})
+
+describe('matches and allowed', () => {
+  it.each([
+    ['/blog/post-1', '/blog/*', true],
+    ['/blog', '/blog/*', false],
+    ['/en/pricing/teams', '*pricing*', true],
+    ['/PRICING', '/pricing', true],
+    ['/checkout', '/checkout', true],
+    ['/checkout/step-2', '/checkout', false],
+    ['/axb', '/a.b', false],
+    ['/a.b', '/a.b', true],
+    ['/a+b', '/a+b', true],
+    ['/aab', '/a+b', false],
+    ['/x(1)', '/x(1)', true],
+    ['/anything/at/all', '*', true],
+  ])('%s against %s: %s', (path, pattern, expected) => {
+    expect(matches(path, pattern)).toBe(expected)
+  })
+
+  it('allows every page with empty lists', () => {
+    expect(allowed('/any', [], [])).toBe(true)
+  })
+
+  it('allows only included pages when there is an include list', () => {
+    expect(allowed('/pricing', ['/pricing', '/blog/*'], [])).toBe(true)
+    expect(allowed('/blog/a', ['/pricing', '/blog/*'], [])).toBe(true)
+    expect(allowed('/about', ['/pricing', '/blog/*'], [])).toBe(false)
+  })
+
+  it('lets exclusion win over inclusion', () => {
+    expect(allowed('/blog/secret', ['/blog/*'], ['*/secret'])).toBe(false)
+    expect(allowed('/admin', [], ['/admin'])).toBe(false)
+  })
+})
+
+/** Mounts a launcher like the loader does: host element, shadow root, launcher.css, button. */
+function launcherHost() {
+  const host = document.createElement('div')
+  host.setAttribute('data-reekolect', 'launcher')
+  document.body.append(host)
+  const root = host.attachShadow({ mode: 'open' })
+  const base = new CSSStyleSheet()
+  base.replaceSync(LAUNCHER_CSS)
+  root.adoptedStyleSheets = [base]
+  const button = document.createElement('button')
+  button.className = 'launcher'
+  const glyph = document.createElement('span')
+  glyph.className = 'i'
+  const badge = document.createElement('span')
+  badge.className = 'badge'
+  button.append(glyph, badge)
+  root.append(button)
+  const open = vi.fn()
+  const style = () => {
+    // happy-dom caches computed styles and misses `replaceSync` on an adopted sheet:
+    // adopting the same sheets again makes it recompute (browsers need no nudge).
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets]
+    return getComputedStyle(button)
+  }
+  return { host, root, button, open, style, bridge: { root, open } }
+}
+
+describe('designCss', () => {
+  /** The launcher's computed style under `css` (launcher.css first, like the loader). */
+  const styled = (css: string) => {
+    const l = launcherHost()
+    const sheet = new CSSStyleSheet()
+    sheet.replaceSync(css)
+    l.root.adoptedStyleSheets = [...l.root.adoptedStyleSheets, sheet]
+    return l
+  }
+
+  it('colours the launcher and places it from the Design settings', () => {
+    const l = styled(
+      designCss(design({ primaryColor: '#ffcc00', offsetX: 8, offsetY: 30 }), false, false),
+    )
+    const s = l.style()
+    expect(s.backgroundColor).toBe('#ffcc00')
+    expect(s.color).toBe(palette('#ffcc00').on)
+    expect(s.right).toBe('8px')
+    expect(s.bottom).toBe('30px')
+    expect(s.display).toBe('grid')
+  })
+
+  it('puts the launcher on the left', () => {
+    const s = styled(designCss(design({ position: 'left', offsetX: 12 }), false, false)).style()
+    expect(s.left).toBe('12px')
+    expect(s.right).toBe('auto')
+  })
+
+  it('keeps the launcher on the right by default', () => {
+    const s = styled(designCss(design(), false, false)).style()
+    expect(s.right).toBe('20px')
+    expect(s.left).not.toBe('20px')
+  })
+
+  it('hides the launcher where User Access says so', () => {
+    expect(styled(designCss(design(), true, false)).style().display).toBe('none')
+  })
+
+  it('hides the launcher on narrow screens only with hideOnMobile', () => {
+    const viewport = (width: number) =>
+      (
+        window as unknown as { happyDOM: { setViewport(v: { width: number }): void } }
+      ).happyDOM.setViewport({ width })
+    const mobile = styled(designCss(design(), false, true))
+    const always = styled(designCss(design(), false, false))
+    try {
+      expect(mobile.style().display).toBe('grid')
+      viewport(599)
+      expect(mobile.style().display).toBe('none')
+      expect(always.style().display).toBe('grid')
+      viewport(600)
+      expect(mobile.style().display).toBe('grid')
+    } finally {
+      viewport(1024)
+    }
+  })
+
+  it('draws a question mark for the help icon', () => {
+    const css = designCss(design({ launcherIcon: 'help' }), false, false)
+    const sheet = new CSSStyleSheet()
+    sheet.replaceSync(css)
+    const rules = [...sheet.cssRules].map((r) => r.cssText)
+    expect(rules.some((r) => r.startsWith('.i:empty::before') && r.includes('content: "?"'))).toBe(
+      true,
+    )
+    expect(designCss(design(), false, false)).not.toContain('"?"')
+  })
+})
+
+describe('applySettings', () => {
+  const doc = (settings: unknown = {}) => ({
+    version: 1,
+    flows: [{ id: 'main', nodes: [{ id: 'hi', type: 'message', text: 'Hi' }] }],
+    settings,
+  })
+  const respond = (body: unknown, status = 200) =>
+    new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+      status,
+      headers: { 'content-type': 'application/json' },
+    })
+  let errors: ReturnType<typeof vi.spyOn>
+  const loaded: LoadedConfig[] = []
+  const apply = async (host: ReturnType<typeof launcherHost>, outcome: unknown) => {
+    const r = await applySettings(host.bridge, outcome, URL_)
+    if (r) loaded.push(r)
+    return r
+  }
+
+  beforeEach(() => {
+    errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    sessionStorage.clear()
+    history.replaceState(null, '', '/')
+  })
+  afterEach(() => {
+    for (const l of loaded.splice(0)) l.dispose()
+    vi.useRealTimers()
+    errors.mockRestore()
+    document.body.replaceChildren()
+  })
+
+  /** The one console error, which must be an E_CONFIG line naming the document. */
+  const configError = () => {
+    expect(errors).toHaveBeenCalledTimes(1)
+    const line = String(errors.mock.calls[0]?.[0])
+    expect(line).toMatch(/^\[Reekolect\] E_CONFIG: /)
+    expect(line).toContain(URL_)
+    return line
+  }
+
+  it('rejects an invalid document with one E_CONFIG line giving the path, and changes nothing', async () => {
+    const l = launcherHost()
+    const before = l.style().backgroundColor
+    const r = await apply(l, respond(doc({ design: { primaryColor: 'red' } })))
+    expect(r).toBeUndefined()
+    const line = configError()
+    expect(line).toContain('settings.design.primaryColor')
+    expect(line).toContain('must be a #rrggbb colour')
+    expect(l.root.adoptedStyleSheets).toHaveLength(1)
+    expect(l.style().backgroundColor).toBe(before)
+  })
+
+  it('counts the other problems in the same line', async () => {
+    const l = launcherHost()
+    const bad = {
+      version: 1,
+      flows: [{ id: 'main', nodes: [{ id: 'a', type: 'message', text: 5, next: 'x' }] }],
+      settings: { design: { primaryColor: 'red' } },
+    }
+    expect(await apply(l, respond(bad))).toBeUndefined()
+    const line = configError()
+    expect(line).toContain('flows.0.nodes.0.text')
+    expect(line).toContain('(and 1 more)')
+  })
+
+  it('reports a document that answered with an error status', async () => {
+    const l = launcherHost()
+    expect(await apply(l, respond(doc(), 404))).toBeUndefined()
+    expect(configError()).toContain('404')
+    expect(l.root.adoptedStyleSheets).toHaveLength(1)
+  })
+
+  it('reports a document that could not be fetched', async () => {
+    const l = launcherHost()
+    expect(await apply(l, new TypeError('Failed to fetch'))).toBeUndefined()
+    expect(configError()).toContain('Failed to fetch')
+    expect(l.root.adoptedStyleSheets).toHaveLength(1)
+  })
+
+  it('reports a document that is not JSON', async () => {
+    const l = launcherHost()
+    expect(await apply(l, respond('<html>not json</html>'))).toBeUndefined()
+    expect(configError()).toContain('not JSON')
+  })
+
+  it('applies a valid document: colours and places the launcher, returns the config', async () => {
+    const l = launcherHost()
+    const r = await apply(
+      l,
+      respond(doc({ design: { primaryColor: '#0f766e', position: 'left', offsetX: 40 } })),
+    )
+    expect(errors).not.toHaveBeenCalled()
+    expect(r?.config.flows[0]?.id).toBe('main')
+    expect(r?.config.settings.design.primaryColor).toBe('#0f766e')
+    expect(l.root.adoptedStyleSheets).toHaveLength(2)
+    expect(l.style().backgroundColor).toBe('#0f766e')
+    expect(l.style().left).toBe('40px')
+  })
+
+  it('shows an image launcher icon, removed again on dispose', async () => {
+    const l = launcherHost()
+    const icon = 'https://cdn.example.com/icon.png'
+    const r = await apply(l, respond(doc({ design: { launcherIcon: icon } })))
+    const img = l.button.querySelector('img')
+    expect(img?.getAttribute('src')).toBe(icon)
+    expect(img?.getAttribute('alt')).toBe('')
+    r?.dispose()
+    expect(l.button.querySelector('img')).toBeNull()
+  })
+
+  it('dispose removes the stylesheet', async () => {
+    const l = launcherHost()
+    const r = await apply(l, respond(doc({ design: { primaryColor: '#0f766e' } })))
+    r?.dispose()
+    expect(l.root.adoptedStyleSheets).toHaveLength(1)
+    expect(l.style().backgroundColor).toBe('#4338ca')
+  })
+
+  it('hides the launcher on a hideOn page, and shows it again after a route change', async () => {
+    history.replaceState(null, '', '/checkout/pay')
+    const l = launcherHost()
+    await apply(l, respond(doc({ access: { hideOn: ['/checkout/*'] } })))
+    expect(l.style().display).toBe('none')
+    history.pushState(null, '', '/products')
+    expect(l.style().display).toBe('grid')
+    history.pushState(null, '', '/checkout/done')
+    expect(l.style().display).toBe('none')
+  })
+
+  it('shows the launcher only on showOn pages', async () => {
+    history.replaceState(null, '', '/about')
+    const l = launcherHost()
+    await apply(l, respond(doc({ access: { showOn: ['/pricing*'] } })))
+    expect(l.style().display).toBe('none')
+    history.pushState(null, '', '/pricing')
+    expect(l.style().display).toBe('grid')
+  })
+
+  it('stops following route changes on dispose', async () => {
+    const original = history.pushState
+    const l = launcherHost()
+    const r = await apply(l, respond(doc({ access: { hideOn: ['/secret'] } })))
+    r?.dispose()
+    expect(history.pushState).toBe(original)
+    history.pushState(null, '', '/secret')
+    expect(l.style().display).toBe('grid')
+  })
+
+  it('opens the chat once after afterSeconds', async () => {
+    vi.useFakeTimers()
+    const l = launcherHost()
+    await apply(l, respond(doc({ triggers: { afterSeconds: 5 } })))
+    vi.advanceTimersByTime(4999)
+    expect(l.open).not.toHaveBeenCalled()
+    vi.advanceTimersByTime(1)
+    expect(l.open).toHaveBeenCalledTimes(1)
+    vi.advanceTimersByTime(60_000)
+    expect(l.open).toHaveBeenCalledTimes(1)
+  })
+
+  it('does not open again on the next page of the same session', async () => {
+    vi.useFakeTimers()
+    const first = launcherHost()
+    const a = await apply(first, respond(doc({ triggers: { afterSeconds: 5 } })))
+    vi.advanceTimersByTime(5000)
+    expect(first.open).toHaveBeenCalledTimes(1)
+    a?.dispose()
+    // The next page in this tab: sessionStorage is kept.
+    const next = launcherHost()
+    await apply(next, respond(doc({ triggers: { afterSeconds: 5 } })))
+    vi.advanceTimersByTime(60_000)
+    expect(next.open).not.toHaveBeenCalled()
+  })
+
+  it('opens on every page when oncePerSession is off', async () => {
+    vi.useFakeTimers()
+    const settings = { triggers: { afterSeconds: 2, oncePerSession: false } }
+    const first = launcherHost()
+    const a = await apply(first, respond(doc(settings)))
+    vi.advanceTimersByTime(2000)
+    a?.dispose()
+    const next = launcherHost()
+    await apply(next, respond(doc(settings)))
+    vi.advanceTimersByTime(2000)
+    expect(first.open).toHaveBeenCalledTimes(1)
+    expect(next.open).toHaveBeenCalledTimes(1)
+  })
+
+  it('does not open on an excluded page', async () => {
+    vi.useFakeTimers()
+    history.replaceState(null, '', '/admin/users')
+    const l = launcherHost()
+    await apply(l, respond(doc({ triggers: { afterSeconds: 1, exclude: ['/admin/*'] } })))
+    vi.advanceTimersByTime(10_000)
+    expect(l.open).not.toHaveBeenCalled()
+  })
+
+  it('dispose stops a pending timer', async () => {
+    vi.useFakeTimers()
+    const l = launcherHost()
+    const r = await apply(l, respond(doc({ triggers: { afterSeconds: 5 } })))
+    vi.advanceTimersByTime(4000)
+    r?.dispose()
+    vi.advanceTimersByTime(60_000)
+    expect(l.open).not.toHaveBeenCalled()
+  })
+})

@@ -1,0 +1,215 @@
+/**
+ * The settings chunk: imported by the loader at page load only when the bot's
+ * configuration document URL answered (not for `204 No Content`, not with
+ * `data-config-url="none"`). It validates the document, reports a precise
+ * problem once, and applies what must act before the visitor opens the chat:
+ * Design (launcher colours with automatic contrast, position, z-index, icon), User
+ * Access (where the launcher shows) and Triggers (auto-open), re-evaluated on
+ * single-page-app route changes without polling.
+ */
+import type { HostBridge } from '../../loader/protocol'
+import { report } from '../core/log'
+import { type BotConfig, parseConfig, type Settings } from './schema'
+
+/** A validated document and the function that removes every listener, timer and sheet it added. */
+export interface LoadedConfig {
+  config: BotConfig
+  dispose(): void
+}
+
+/** What the settings need from the loader. */
+export type SettingsHost = Pick<HostBridge, 'root'> & {
+  /** Opens the chat (the loader's `open` command; loads the widget). */
+  open(): void
+}
+
+/** Relative luminance of `#rrggbb` (WCAG 2.2, "relative luminance"). */
+export function luminance(hex: string): number {
+  const full = hex.length === 4 ? hex.replace(/\w/g, (c) => c + c) : hex
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = Number.parseInt(full.slice(i, i + 2), 16) / 255
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+  }) as [number, number, number]
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b
+}
+
+/** Contrast ratio of two luminances (1–21). */
+export const contrast = (a: number, b: number): number => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)
+
+/**
+ * Colours derived from the primary colour: `on` is the text colour on it (white or
+ * near-black, whichever contrasts more), `ink` is the primary colour itself when it
+ * reads on white (≥ 4.5:1), else darkened until it does, for outlined buttons.
+ */
+export function palette(primary: string): { on: string; ink: string } {
+  const l = luminance(primary)
+  const on = contrast(l, 1) >= contrast(l, luminance('#111111')) ? '#ffffff' : '#111111'
+  let ink = primary.length === 4 ? primary.replace(/\w/g, (c) => c + c) : primary
+  for (let i = 0; i < 20 && contrast(luminance(ink), 1) < 4.5; i++) {
+    ink = `#${[1, 3, 5]
+      .map((j) => Math.round(Number.parseInt(ink.slice(j, j + 2), 16) * 0.85).toString(16).padStart(2, '0'))
+      .join('')}`
+  }
+  return { on, ink }
+}
+
+/** Whether `path` matches a pattern where `*` stands for any characters (`/blog/*`, `*pricing*`). */
+export function matches(path: string, pattern: string): boolean {
+  const re = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')
+  return new RegExp(`^${re}$`, 'i').test(path)
+}
+
+/** Whether a page passes include/exclude lists (empty include = every page). */
+export function allowed(path: string, include: string[], exclude: string[]): boolean {
+  return (!include.length || include.some((p) => matches(path, p))) && !exclude.some((p) => matches(path, p))
+}
+
+/** The stylesheet text of the Design settings (and the launcher hidden by User Access). */
+export function designCss(d: Settings['design'], hidden: boolean, hideOnMobile: boolean): string {
+  const { on, ink } = palette(d.primaryColor)
+  // :host([data-reekolect]) outranks the chat window's own :host defaults.
+  let css = `:host([data-reekolect]){--rk-primary:${d.primaryColor};--rk-on-primary:${on};--rk-ink:${ink};--rk-x:${d.offsetX}px;--rk-y:${d.offsetY}px;--rk-z:${d.zIndex}}`
+  if (d.position === 'left') css += '.launcher,.win.float{left:var(--rk-x);right:auto}'
+  if (d.launcherIcon === 'help')
+    css +=
+      '.i{background:none;width:auto;height:auto;font:700 28px/1 system-ui,sans-serif}.i::after{display:none}.i:empty::before{content:"?"}[aria-expanded="true"] .i::before{content:""}'
+  else if (d.launcherIcon !== 'bubble')
+    css += '.i{display:none}.launcher img{width:36px;height:36px;border-radius:50%;object-fit:cover}[aria-expanded="true"] img{display:none}[aria-expanded="true"] .i{display:block}'
+  if (hidden) css += '.launcher{display:none}'
+  if (hideOnMobile) css += '@media (max-width:599px){.launcher{display:none}}'
+  return css
+}
+
+/** Session key set when a trigger opened the chat (at most once per session). */
+const FIRED = 'reekolect:auto'
+
+/**
+ * Reads the loader's fetch outcome (a `Response`, or the network error), validates
+ * the document and applies the settings.
+ * @param outcome what `fetch(url)` gave: a `Response` (any status but 204) or an error.
+ * @param url the document's URL, for the console line.
+ * @returns the validated document and its `dispose`, or `undefined` when there is
+ *   none usable (one `[Reekolect] E_CONFIG` line says why; the widget then runs
+ *   the built-in lead-capture flow).
+ */
+export async function applySettings(host: SettingsHost, outcome: unknown, url: string): Promise<LoadedConfig | undefined> {
+  const fail = (what: string) => {
+    report('E_CONFIG', `${what}; using the built-in lead-capture flow`, `fix the bot configuration document at ${url} (README, "Bot configuration document")`)
+    return undefined
+  }
+  if (!(outcome instanceof Response)) return fail(`the configuration document could not be fetched (${String(outcome)})`)
+  if (!outcome.ok) return fail(`the configuration document answered ${outcome.status}`)
+  let doc: unknown
+  try {
+    doc = await outcome.json()
+  } catch {
+    return fail('the configuration document is not JSON')
+  }
+  const parsed = parseConfig(doc)
+  if ('issues' in parsed) {
+    const [first] = parsed.issues
+    const more = parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more)` : ''
+    return fail(`the configuration document is invalid at ${first?.path || '(root)'}: ${first?.message}${more}`)
+  }
+  const config = parsed.config
+  const s = config.settings
+  const sheet = new CSSStyleSheet()
+  host.root.adoptedStyleSheets = [...host.root.adoptedStyleSheets, sheet]
+  const button = host.root.querySelector('.launcher')
+  let img: HTMLImageElement | undefined
+  if (button && !['bubble', 'help'].includes(s.design.launcherIcon)) {
+    img = document.createElement('img')
+    img.src = s.design.launcherIcon
+    img.alt = ''
+    button.prepend(img)
+  }
+
+  const cleanups: (() => void)[] = []
+  const listen = (target: EventTarget, type: string, fn: (e: Event) => void, opts?: AddEventListenerOptions) => {
+    target.addEventListener(type, fn, opts)
+    cleanups.push(() => target.removeEventListener(type, fn, opts))
+  }
+  let pageCleanup: (() => void)[] = []
+  const t = s.triggers
+  const fired = () => {
+    try {
+      return t.oncePerSession && sessionStorage.getItem(FIRED) === '1'
+    } catch {
+      return false
+    }
+  }
+  const fire = () => {
+    if (fired()) return
+    try {
+      if (t.oncePerSession) sessionStorage.setItem(FIRED, '1')
+    } catch {
+      /* without sessionStorage a trigger may fire again on the next page */
+    }
+    for (const c of pageCleanup.splice(0)) c()
+    host.open()
+  }
+
+  /** Applies User Access and arms the Triggers for the current page; runs again on each route change. */
+  const page = () => {
+    for (const c of pageCleanup.splice(0)) c()
+    const path = location.pathname
+    const a = s.access
+    sheet.replaceSync(designCss(s.design, !allowed(path, a.showOn, a.hideOn), a.hideOnMobile))
+    if (fired() || !allowed(path, t.include, t.exclude)) return
+    const local = (target: EventTarget, type: string, fn: (e: Event) => void) => {
+      target.addEventListener(type, fn, { passive: true })
+      pageCleanup.push(() => target.removeEventListener(type, fn))
+    }
+    if (t.afterSeconds) {
+      const timer = setTimeout(fire, t.afterSeconds * 1000)
+      pageCleanup.push(() => clearTimeout(timer))
+    }
+    if (t.scrollPercent) {
+      const percent = t.scrollPercent
+      local(window, 'scroll', () => {
+        const el = document.documentElement
+        const max = el.scrollHeight - innerHeight
+        if (max > 0 && (scrollY / max) * 100 >= percent) fire()
+      })
+    }
+    // Exit intent: the pointer leaves through the top edge; desktops only (no hover on touch).
+    if (t.exitIntent && matchMedia('(hover: hover) and (pointer: fine)').matches) {
+      local(document, 'mouseout', (e) => {
+        const m = e as MouseEvent
+        if (!m.relatedTarget && m.clientY <= 0) fire()
+      })
+    }
+  }
+  page()
+
+  // Route changes of single-page apps: the Navigation API where it exists, else
+  // history.pushState/replaceState wrapped (restored on dispose) and popstate.
+  const nav = (window as { navigation?: EventTarget }).navigation
+  if (nav) listen(nav, 'currententrychange', page)
+  else {
+    const h = history
+    const { pushState, replaceState } = h
+    h.pushState = function (...args) {
+      pushState.apply(this, args)
+      page()
+    }
+    h.replaceState = function (...args) {
+      replaceState.apply(this, args)
+      page()
+    }
+    cleanups.push(() => {
+      h.pushState = pushState
+      h.replaceState = replaceState
+    })
+    listen(window, 'popstate', page)
+  }
+
+  return {
+    config,
+    dispose() {
+      for (const c of [...pageCleanup.splice(0), ...cleanups.splice(0)]) c()
+      img?.remove()
+      host.root.adoptedStyleSheets = host.root.adoptedStyleSheets.filter((x) => x !== sheet)
+    },
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The configured-bot chunk: imported by the chat window only when the bot has a
+ * valid configuration document, so the built-in flow never downloads it. It turns
+ * the document into the engine extension, answer checks, strings, styles and UI
+ * parts the core accepts.
+ */
+import { effect } from '@preact/signals-core'
+import type { ActionExtension } from '../core/actions'
+import { graph, type Graph } from '../core/flow'
+import { emptyLead, type LeadIds } from '../core/lead'
+import type { State } from '../core/state'
+import type { Checked } from '../core/validate'
+import type { BotConfig } from '../config/schema'
+import { createCheck } from './check'
+import { createEngine, whatsappUrl } from './engine'
+import css from './rich.css?inline'
+import { richStrings } from './strings'
+
+export { richStrings }
+import * as ui from './ui'
+
+/** The UI parts a configured bot adds to the chat window. */
+export type RichUi = Pick<typeof ui, 'RichBody' | 'RichInput'> &
+  ReturnType<typeof ui.parts> & {
+    /** Cover the screen below 480 px. */
+    full: boolean
+  }
+
+/** Everything the chat window takes from a configuration document. */
+export interface Rich {
+  graph: Graph
+  ext: ActionExtension
+  /** The configured-bot strings in `locale`'s language. */
+  strings(locale: string): Record<string, string>
+  /** General settings: the bot's language, when set. */
+  language?: string | undefined
+  /** Phone settings: the default dial-code country. */
+  country?: string | undefined
+  /** Alerts settings: the unread badge on the launcher. */
+  badge: boolean
+  /** The document's window title, subtitle and placeholder: they win over every catalogue. */
+  texts: Record<string, string>
+  ui: RichUi
+  css: string
+  /**
+   * Starts the Alerts settings: the tab title shows "(n) New message" while the
+   * page is hidden, and a short generated tone plays for a bot message while the
+   * chat is closed or hidden. Returns the function that stops them.
+   */
+  alerts(state: State): () => void
+}
+
+/** Builds the configured-bot parts from a validated document. */
+export function createRich(config: BotConfig, ids: () => LeadIds, fetchImpl?: typeof fetch): Rich {
+  const s = config.settings
+  const w = s.window
+  const texts: Record<string, string> = {}
+  const title = w.title ?? s.design.botName
+  if (title) texts.title = title
+  if (w.subtitle) texts.subtitle = w.subtitle
+  if (w.placeholder) texts.placeholder = w.placeholder
+  // The welcome message (General settings) is said before the start flow's first node.
+  const g = graph(config.flows, config.start)
+  if (s.general.welcome && g.start) {
+    const welcome = { id: '_welcome', type: 'message' as const, text: s.general.welcome, next: g.start }
+    g.node.set(welcome.id, welcome)
+    g.start = welcome.id
+  }
+  const engine = createEngine({ graph: g, ids, whatsappLabel: richStrings(s.general.language ?? navigator.language).whatsapp, ...(fetchImpl ? { fetch: fetchImpl } : {}) })
+  const check = createCheck(s.email)
+  const wa = s.whatsapp
+  return {
+    graph: g,
+    ext: {
+      ...engine,
+      check: (node, raw) => {
+        if (node.type === 'ask') {
+          const r = check(node, raw)
+          return r && Promise.resolve(r)
+        }
+        // Typed text for reply buttons (sendMessage): the button whose label matches.
+        const text = raw.trim().toLowerCase()
+        const c = engine.choices(g, node).find((o) => o.label.toLowerCase() === text)
+        return Promise.resolve<Checked>(
+          c ? { ok: true, answer: { text: c.label, value: c.value ?? c.label, choice: c } } : { ok: false, error: 'choose' },
+        )
+      },
+    },
+    strings: richStrings,
+    language: s.general.language,
+    country: s.phone.defaultCountry,
+    badge: s.alerts.badge,
+    texts,
+    css,
+    ui: {
+      RichBody: ui.RichBody,
+      RichInput: ui.RichInput,
+      ...ui.parts({
+        avatar: s.design.avatar,
+        whatsapp: wa.button && wa.number ? () => whatsappUrl(wa.number as string, wa.text, ids().uuid, emptyLead()) : undefined,
+        branding: w.branding,
+      }),
+      full: w.fullScreenOnMobile,
+    },
+    alerts(state) {
+      const a = s.alerts
+      const original = document.title
+      let seen = state.messages.value.length ? (state.messages.value.at(-1)?.id ?? 0) : 0
+      let hiddenCount = 0
+      const restore = () => {
+        if (document.visibilityState === 'visible' && hiddenCount) {
+          hiddenCount = 0
+          document.title = original
+        }
+      }
+      document.addEventListener('visibilitychange', restore)
+      const stop = effect(() => {
+        const list = state.messages.value
+        const fresh = list.filter((m) => m.id > seen && m.from === 'bot')
+        seen = list.at(-1)?.id ?? seen
+        if (!fresh.length) return
+        const hidden = document.visibilityState === 'hidden'
+        if (a.tabTitle && hidden) {
+          hiddenCount += fresh.length
+          document.title = `(${hiddenCount}) ${richStrings(document.documentElement.lang || navigator.language).newMessage} — ${original}`
+        }
+        if (a.sound && (hidden || !state.open.peek())) beep()
+      })
+      return () => {
+        stop()
+        document.removeEventListener('visibilitychange', restore)
+        if (hiddenCount) document.title = original
+      }
+    },
+  }
+}
+
+let audio: AudioContext | undefined
+/** A 180 ms, 880 Hz tone generated with Web Audio: no audio file to download. Silent where audio is blocked. */
+function beep(): void {
+  try {
+    audio ||= new AudioContext()
+    const osc = audio.createOscillator()
+    const gain = audio.createGain()
+    osc.frequency.value = 880
+    gain.gain.setValueAtTime(0.08, audio.currentTime)
+    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.18)
+    osc.connect(gain).connect(audio.destination)
+    osc.start()
+    osc.stop(audio.currentTime + 0.2)
+  } catch {
+    /* autoplay policy or no Web Audio: alerts stay visual */
+  }
+}
