@@ -13,6 +13,7 @@ export default defineConfig({
       'npm/**/*.test.ts',
       'widget/**/*.test.{ts,tsx}',
       'demo/**/*.test.ts',
+      'scripts/**/*.test.ts',
       'e2e/**/*.unit.test.ts',
     ],
     environment: 'node',

@@ -6,9 +6,9 @@ import { effect, signal } from '@preact/signals-core'
 import { h, render } from 'preact'
 import type { HostBridge, Mount, MountedWidget, WidgetConfig } from '../loader/protocol'
 import { SESSION_KEY } from '../loader/visitor'
+import type { LoadedConfig } from './config/settings'
 import { createActions } from './core/actions'
 import { createLeadSender } from './core/api'
-import type { LoadedConfig } from './config/settings'
 import { builtinFlow, graph } from './core/flow'
 import { type Catalogue, dirOf, loadCatalogue, type Translate, translator } from './core/i18n'
 import { report } from './core/log'
@@ -88,7 +88,11 @@ interface Ready {
  * configured bot's strings, under the document's window texts.
  */
 const translate = async (locale: string, rich?: Rich) =>
-  translator({ ...rich?.strings(locale), ...(await loadCatalogue(locale)), ...rich?.texts } as Catalogue)
+  translator({
+    ...rich?.strings(locale),
+    ...(await loadCatalogue(locale)),
+    ...rich?.texts,
+  } as Catalogue)
 
 /**
  * Waits for the configuration document the loader fetched (already settled when
@@ -103,7 +107,12 @@ async function prepare(host: HostBridge, config: WidgetConfig): Promise<Ready> {
     loaded &&
     (await import('./rich').then(
       (m) => m.createRich(loaded.config, ids),
-      () => report('E_LOAD', 'the configured-bot chunk could not load', 'serve assets/ next to Reekolect.js'),
+      () =>
+        report(
+          'E_LOAD',
+          'the configured-bot chunk could not load',
+          'serve assets/ next to Reekolect.js',
+        ),
     ))
   const locale = config.locale || rich?.language || navigator.language || 'en'
   return { locale, t: await translate(locale, rich || undefined), loaded, rich: rich || undefined }
@@ -212,28 +221,28 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
   const lazy = () =>
     (table ||= import('./core/commands').then((m): Record<string, (...args: unknown[]) => void> => {
       const c = m.createCommands({
-          actions,
-          state,
-          relay,
-          uuid: host.uuid,
-          async setLocale(next: string) {
-            const nt = await translate(next, rich)
-            if (!rich) actions.setGraph(graph([builtinFlow(nt)]))
-            draw({ t: nt, locale: next, dir: dirOf(next) })
-          },
-          reset() {
-            const previous = host.uuid()
-            host.newVisitor()
-            void actions.reset(previous)
-          },
-          shutdown() {
-            unmount()
-            loaded?.dispose()
-            host.observer.disconnect()
-            host.root.host.remove()
-            delete window.Reekolect
-          },
-        })
+        actions,
+        state,
+        relay,
+        uuid: host.uuid,
+        async setLocale(next: string) {
+          const nt = await translate(next, rich)
+          if (!rich) actions.setGraph(graph([builtinFlow(nt)]))
+          draw({ t: nt, locale: next, dir: dirOf(next) })
+        },
+        reset() {
+          const previous = host.uuid()
+          host.newVisitor()
+          void actions.reset(previous)
+        },
+        shutdown() {
+          unmount()
+          loaded?.dispose()
+          host.observer.disconnect()
+          host.root.host.remove()
+          delete window.Reekolect
+        },
+      })
       stopEvents = c.dispose
       return { ...basic, ...c.commands }
     }))

@@ -442,7 +442,10 @@ describe('parseConfig: errors with paths', () => {
       { path: 'flows.0.nodes.0.id', message: idMessage },
     ])
     expect(
-      issues({ version: 1, flows: [{ id: bad, nodes: [{ id: 'a', type: 'message', text: 'Hi' }] }] }),
+      issues({
+        version: 1,
+        flows: [{ id: bad, nodes: [{ id: 'a', type: 'message', text: 'Hi' }] }],
+      }),
     ).toEqual([{ path: 'flows.0.id', message: idMessage }])
   })
 

@@ -16,13 +16,22 @@ import { STATUSES } from '../core/lead'
 
 const id = v.pipe(
   v.string(),
-  v.regex(/^[a-zA-Z0-9][\w-]{0,63}$/, 'must be 1–64 letters, digits, "_" or "-", starting with a letter or digit'),
+  v.regex(
+    /^[a-zA-Z0-9][\w-]{0,63}$/,
+    'must be 1–64 letters, digits, "_" or "-", starting with a letter or digit',
+  ),
 )
-const text = (max = 2000) => v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(max))
-const https = v.pipe(v.string(), v.url('must be a URL'), v.regex(/^https?:/, 'must be an http(s) URL'))
+const text = (max = 2000) =>
+  v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(max))
+const https = v.pipe(
+  v.string(),
+  v.url('must be a URL'),
+  v.regex(/^https?:/, 'must be an http(s) URL'),
+)
 /** Images load inside the host page: https only, or browsers block them as mixed content. */
 const image = v.pipe(v.string(), v.url('must be a URL'), v.regex(/^https:/, 'must be an https URL'))
-const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
+const int = (min: number, max: number) =>
+  v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
 const patterns = v.optional(v.array(v.pipe(v.string(), v.maxLength(200))), [])
 const node = <K extends string, T extends v.ObjectEntries>(type: K, entries: T) =>
   v.strictObject({ id, type: v.literal(type), next: v.optional(id), ...entries })
@@ -34,11 +43,19 @@ const choice = v.strictObject({
   flow: v.optional(id),
 })
 const condition = v.strictObject({
-  field: v.pipe(v.string(), v.regex(/^(name|email|phone|dialCode|status|tags|attributes\..+)$/, 'must be a lead field or attributes.<key>')),
+  field: v.pipe(
+    v.string(),
+    v.regex(
+      /^(name|email|phone|dialCode|status|tags|attributes\..+)$/,
+      'must be a lead field or attributes.<key>',
+    ),
+  ),
   op: v.picklist(['equals', 'notEquals', 'contains', 'exists', 'empty', 'gt', 'lt', 'matches']),
   value: v.optional(v.union([v.string(), v.number()])),
 })
-const bound = v.optional(v.union([v.number(), v.pipe(v.string(), v.isoDate('must be a YYYY-MM-DD date'))]))
+const bound = v.optional(
+  v.union([v.number(), v.pipe(v.string(), v.isoDate('must be a YYYY-MM-DD date'))]),
+)
 
 /** Every chat-flow node type, told apart by `type`. */
 const flowNode = v.variant('type', [
@@ -63,7 +80,10 @@ const flowNode = v.variant('type', [
           image: v.optional(image),
           alt: v.optional(text(300)),
           buttons: v.optional(
-            v.pipe(v.array(v.strictObject({ ...choice.entries, url: v.optional(https) })), v.maxLength(3)),
+            v.pipe(
+              v.array(v.strictObject({ ...choice.entries, url: v.optional(https) })),
+              v.maxLength(3),
+            ),
           ),
         }),
       ),
@@ -73,7 +93,17 @@ const flowNode = v.variant('type', [
   }),
   node('menu', { text: text(), flows: v.optional(v.array(id)) }),
   node('ask', {
-    input: v.picklist(['name', 'email', 'phone', 'text', 'choice', 'number', 'date', 'multi', 'rating']),
+    input: v.picklist([
+      'name',
+      'email',
+      'phone',
+      'text',
+      'choice',
+      'number',
+      'date',
+      'multi',
+      'rating',
+    ]),
     text: text(),
     options: v.optional(v.pipe(v.array(choice), v.minLength(1), v.maxLength(20))),
     attribute: v.optional(id),
@@ -99,7 +129,10 @@ const flowNode = v.variant('type', [
     onError: v.optional(id),
   }),
   node('whatsapp', {
-    number: v.pipe(v.string(), v.regex(/^\d{6,15}$/, 'must be 6–15 digits, international, without "+"')),
+    number: v.pipe(
+      v.string(),
+      v.regex(/^\d{6,15}$/, 'must be 6–15 digits, international, without "+"'),
+    ),
     text: v.optional(text(500)),
     label: v.optional(text(80)),
   }),
@@ -118,7 +151,10 @@ const settings = v.strictObject({
   design: v.optional(
     v.strictObject({
       /** Primary colour, `#rgb` or `#rrggbb`; text on it is black or white, whichever contrasts more. */
-      primaryColor: v.optional(v.pipe(v.string(), v.hexColor('must be a #rrggbb colour')), '#4338ca'),
+      primaryColor: v.optional(
+        v.pipe(v.string(), v.hexColor('must be a #rrggbb colour')),
+        '#4338ca',
+      ),
       /** Shown in the header; default: the translated "Chat with us". */
       botName: v.optional(text(60)),
       /** https URL of the bot's avatar, shown in the header. */
@@ -137,7 +173,9 @@ const settings = v.strictObject({
   /** General: language (BCP 47; `data-locale` wins) and a welcome message said first. */
   general: v.optional(
     v.strictObject({
-      language: v.optional(v.pipe(v.string(), v.regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 tag'))),
+      language: v.optional(
+        v.pipe(v.string(), v.regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 tag')),
+      ),
       welcome: v.optional(text()),
     }),
     {},
@@ -204,7 +242,12 @@ const settings = v.strictObject({
   /** Transfer Chat to WhatsApp: a "Continue on WhatsApp" button in the header. */
   whatsapp: v.optional(
     v.strictObject({
-      number: v.optional(v.pipe(v.string(), v.regex(/^\d{6,15}$/, 'must be 6–15 digits, international, without "+"'))),
+      number: v.optional(
+        v.pipe(
+          v.string(),
+          v.regex(/^\d{6,15}$/, 'must be 6–15 digits, international, without "+"'),
+        ),
+      ),
       /** Prefilled message; `{uuid}` is the visitor's reference. */
       text: v.optional(text(500), 'Hi! My chat reference is {uuid}'),
       button: v.optional(v.boolean(), false),
@@ -223,7 +266,11 @@ const settings = v.strictObject({
   ),
   /** Phone: the dial-code country shown first (ISO 3166-1 alpha-2); default from the browser's language. */
   phone: v.optional(
-    v.strictObject({ defaultCountry: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{2}$/, 'must be a country code like GB'))) }),
+    v.strictObject({
+      defaultCountry: v.optional(
+        v.pipe(v.string(), v.regex(/^[A-Z]{2}$/, 'must be a country code like GB')),
+      ),
+    }),
     {},
   ),
 })
@@ -272,42 +319,47 @@ export function parseConfig(doc: unknown): { config: BotConfig } | { issues: Con
   const issues: ConfigIssue[] = []
   const nodes = new Set<string>()
   const flows = new Set(config.flows.map((f) => f.id))
-  config.flows.forEach((f, fi) =>
-    f.nodes.forEach((n, ni) => {
-      if (nodes.has(n.id)) issues.push({ path: `flows.${fi}.nodes.${ni}.id`, message: `duplicate node id "${n.id}"` })
+  for (const [fi, f] of config.flows.entries()) {
+    for (const [ni, n] of f.nodes.entries()) {
+      if (nodes.has(n.id))
+        issues.push({ path: `flows.${fi}.nodes.${ni}.id`, message: `duplicate node id "${n.id}"` })
       nodes.add(n.id)
-    }),
-  )
+    }
+  }
   const ref = (path: string, value: string | undefined, kind: 'node' | 'flow') => {
     if (value !== undefined && !(kind === 'node' ? nodes : flows).has(value))
       issues.push({ path, message: `unknown ${kind} "${value}"` })
   }
   ref('start', config.start, 'flow')
-  config.flows.forEach((f, fi) =>
-    f.nodes.forEach((n, ni) => {
+  for (const [fi, f] of config.flows.entries()) {
+    for (const [ni, n] of f.nodes.entries()) {
       const at = `flows.${fi}.nodes.${ni}`
       if ('next' in n) ref(`${at}.next`, n.next, 'node')
-      const choices = (list: { next?: string; flow?: string }[] | undefined, path: string) =>
-        list?.forEach((c, ci) => {
+      const choices = (list: { next?: string; flow?: string }[] = [], path: string) => {
+        for (const [ci, c] of list.entries()) {
           ref(`${path}.${ci}.next`, c.next, 'node')
           ref(`${path}.${ci}.flow`, c.flow, 'flow')
-        })
+        }
+      }
       if (n.type === 'quick' || n.type === 'ask') choices(n.options, `${at}.options`)
-      if (n.type === 'cards') n.cards.forEach((c, ci) => choices(c.buttons, `${at}.cards.${ci}.buttons`))
+      if (n.type === 'cards')
+        for (const [ci, c] of n.cards.entries()) choices(c.buttons, `${at}.cards.${ci}.buttons`)
       if (n.type === 'jump') {
         ref(`${at}.to`, n.to, 'node')
         ref(`${at}.flow`, n.flow, 'flow')
-        if (!n.to === !n.flow) issues.push({ path: at, message: 'a jump needs exactly one of "to" and "flow"' })
+        if (!n.to === !n.flow)
+          issues.push({ path: at, message: 'a jump needs exactly one of "to" and "flow"' })
       }
-      if (n.type === 'menu') n.flows?.forEach((id, i) => ref(`${at}.flows.${i}`, id, 'flow'))
+      if (n.type === 'menu')
+        for (const [i, id] of (n.flows ?? []).entries()) ref(`${at}.flows.${i}`, id, 'flow')
       if (n.type === 'branch') {
-        n.rules.forEach((rule, ri) => ref(`${at}.rules.${ri}.next`, rule.next, 'node'))
+        for (const [ri, rule] of n.rules.entries()) ref(`${at}.rules.${ri}.next`, rule.next, 'node')
         ref(`${at}.else`, n.else, 'node')
       }
       if (n.type === 'webhook') ref(`${at}.onError`, n.onError, 'node')
       if (n.type === 'ask' && (n.input === 'choice' || n.input === 'multi') && !n.options?.length)
         issues.push({ path: `${at}.options`, message: `a ${n.input} question needs options` })
-    }),
-  )
+    }
+  }
   return issues.length ? { issues } : { config }
 }

@@ -34,7 +34,8 @@ export function luminance(hex: string): number {
 }
 
 /** Contrast ratio of two luminances (1–21). */
-export const contrast = (a: number, b: number): number => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)
+export const contrast = (a: number, b: number): number =>
+  (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)
 
 /**
  * Colours derived from the primary colour: `on` is the text colour on it (white or
@@ -47,7 +48,11 @@ export function palette(primary: string): { on: string; ink: string } {
   let ink = primary.length === 4 ? primary.replace(/\w/g, (c) => c + c) : primary
   for (let i = 0; i < 20 && contrast(luminance(ink), 1) < 4.5; i++) {
     ink = `#${[1, 3, 5]
-      .map((j) => Math.round(Number.parseInt(ink.slice(j, j + 2), 16) * 0.85).toString(16).padStart(2, '0'))
+      .map((j) =>
+        Math.round(Number.parseInt(ink.slice(j, j + 2), 16) * 0.85)
+          .toString(16)
+          .padStart(2, '0'),
+      )
       .join('')}`
   }
   return { on, ink }
@@ -61,7 +66,10 @@ export function matches(path: string, pattern: string): boolean {
 
 /** Whether a page passes include/exclude lists (empty include = every page). */
 export function allowed(path: string, include: string[], exclude: string[]): boolean {
-  return (!include.length || include.some((p) => matches(path, p))) && !exclude.some((p) => matches(path, p))
+  return (
+    (!include.length || include.some((p) => matches(path, p))) &&
+    !exclude.some((p) => matches(path, p))
+  )
 }
 
 /** The stylesheet text of the Design settings (and the launcher hidden by User Access). */
@@ -74,7 +82,8 @@ export function designCss(d: Settings['design'], hidden: boolean, hideOnMobile: 
     css +=
       '.i{background:none;width:auto;height:auto;font:700 28px/1 system-ui,sans-serif}.i::after{display:none}.i:empty::before{content:"?"}[aria-expanded="true"] .i::before{content:""}'
   else if (d.launcherIcon !== 'bubble')
-    css += '.i{display:none}.launcher img{width:36px;height:36px;border-radius:50%;object-fit:cover}[aria-expanded="true"] img{display:none}[aria-expanded="true"] .i{display:block}'
+    css +=
+      '.i{display:none}.launcher img{width:36px;height:36px;border-radius:50%;object-fit:cover}[aria-expanded="true"] img{display:none}[aria-expanded="true"] .i{display:block}'
   if (hidden) css += '.launcher{display:none}'
   if (hideOnMobile) css += '@media (max-width:599px){.launcher{display:none}}'
   return css
@@ -92,12 +101,21 @@ const FIRED = 'reekolect:auto'
  *   none usable (one `[Reekolect] E_CONFIG` line says why; the widget then runs
  *   the built-in lead-capture flow).
  */
-export async function applySettings(host: SettingsHost, outcome: unknown, url: string): Promise<LoadedConfig | undefined> {
+export async function applySettings(
+  host: SettingsHost,
+  outcome: unknown,
+  url: string,
+): Promise<LoadedConfig | undefined> {
   const fail = (what: string) => {
-    report('E_CONFIG', `${what}; using the built-in lead-capture flow`, `fix the bot configuration document at ${url} (README, "Bot configuration document")`)
+    report(
+      'E_CONFIG',
+      `${what}; using the built-in lead-capture flow`,
+      `fix the bot configuration document at ${url} (README, "Bot configuration document")`,
+    )
     return undefined
   }
-  if (!(outcome instanceof Response)) return fail(`the configuration document could not be fetched (${String(outcome)})`)
+  if (!(outcome instanceof Response))
+    return fail(`the configuration document could not be fetched (${String(outcome)})`)
   if (!outcome.ok) return fail(`the configuration document answered ${outcome.status}`)
   let doc: unknown
   try {
@@ -109,7 +127,9 @@ export async function applySettings(host: SettingsHost, outcome: unknown, url: s
   if ('issues' in parsed) {
     const [first] = parsed.issues
     const more = parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more)` : ''
-    return fail(`the configuration document is invalid at ${first?.path || '(root)'}: ${first?.message}${more}`)
+    return fail(
+      `the configuration document is invalid at ${first?.path || '(root)'}: ${first?.message}${more}`,
+    )
   }
   const config = parsed.config
   const s = config.settings
@@ -125,11 +145,16 @@ export async function applySettings(host: SettingsHost, outcome: unknown, url: s
   }
 
   const cleanups: (() => void)[] = []
-  const listen = (target: EventTarget, type: string, fn: (e: Event) => void, opts?: AddEventListenerOptions) => {
+  const listen = (
+    target: EventTarget,
+    type: string,
+    fn: (e: Event) => void,
+    opts?: AddEventListenerOptions,
+  ) => {
     target.addEventListener(type, fn, opts)
     cleanups.push(() => target.removeEventListener(type, fn, opts))
   }
-  let pageCleanup: (() => void)[] = []
+  const pageCleanup: (() => void)[] = []
   const t = s.triggers
   const fired = () => {
     try {

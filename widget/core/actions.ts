@@ -115,10 +115,12 @@ export function createActions(state: State, deps: ActionDeps) {
     calling = node
     state.busy.value = true
     const r = await deps.ext?.call(node, state.lead.value)
-    state.busy.value = false
-    if (calling !== node || !r) return
-    state.lead.value = r.lead
-    actions.go(r.next)
+    if (calling !== node) return
+    // One batch: no moment where nothing waits and nothing runs (that reads as the end).
+    batch(() => {
+      if (r) state.lead.value = r.lead
+      actions.go(r?.next)
+    })
   }
 
   const answer = (node: WaitNode, a: Answer) => {
@@ -141,7 +143,7 @@ export function createActions(state: State, deps: ActionDeps) {
      * @returns whether this call started a fresh chat at `at`.
      */
     start(at?: string): Promise<boolean> {
-      return (starting ||= (async () => {
+      starting ??= (async () => {
         const saved = await deps.kv.get<SavedChat>(key())
         if (saved?.v === 1) {
           const node = saved.ask ? g.node.get(saved.ask) : undefined
@@ -149,6 +151,7 @@ export function createActions(state: State, deps: ActionDeps) {
             state.messages.value = saved.messages.slice(-MAX_MESSAGES)
             state.lead.value = saved.lead
             state.ask.value = node?.type === 'webhook' ? undefined : (node as WaitNode | undefined)
+            state.busy.value = node?.type === 'webhook'
           })
           synced = toJson(leadPayload(deps.ids(), saved.lead))
           // A call cut short by the reload runs again (webhooks must be idempotent: README).
@@ -159,7 +162,8 @@ export function createActions(state: State, deps: ActionDeps) {
         sync(true)
         await save()
         return !!at
-      })())
+      })()
+      return starting
     },
     /** Opens the chat window, clears the unread count, starts the flow on first open. */
     open() {
@@ -212,6 +216,7 @@ export function createActions(state: State, deps: ActionDeps) {
     go(id: string | undefined, said?: string) {
       calling = undefined
       batch(() => {
+        state.busy.value = false
         state.error.value = undefined
         if (said) push('visitor', [{ text: said }])
         run(id)

@@ -55,7 +55,15 @@ export interface CommandDeps {
  * `message`, `flow:end`, `lead:synced`, `lead:error` as they happen. `dispose`
  * stops the events and drops every listener.
  */
-export function createCommands({ actions, state, relay, uuid, setLocale, reset, shutdown }: CommandDeps) {
+export function createCommands({
+  actions,
+  state,
+  relay,
+  uuid,
+  setLocale,
+  reset,
+  shutdown,
+}: CommandDeps) {
   const events = createEmitter()
   relay.synced = (p) => events.emit('lead:synced', { uuid: p.uuid })
   relay.error = (code, status) => events.emit('lead:error', { code, status })

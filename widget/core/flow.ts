@@ -261,7 +261,12 @@ export function graph(flows: Flow[], start?: string): Graph {
       if (following) after.set(n.id, following.id)
     })
   }
-  return { flows, node, after, start: (flows.find((f) => f.id === start) ?? flows[0])?.nodes[0]?.id }
+  return {
+    flows,
+    node,
+    after,
+    start: (flows.find((f) => f.id === start) ?? flows[0])?.nodes[0]?.id,
+  }
 }
 
 /** A validated answer to a {@link WaitNode}. */
@@ -297,7 +302,12 @@ export interface Step {
  */
 export interface Engine {
   walk(g: Graph, id: string | undefined, lead: Lead): Step
-  applyAnswer(g: Graph, node: WaitNode, answer: Answer, lead: Lead): { lead: Lead; next: string | undefined }
+  applyAnswer(
+    g: Graph,
+    node: WaitNode,
+    answer: Answer,
+    lead: Lead,
+  ): { lead: Lead; next: string | undefined }
   /** The reply buttons of a waiting node; empty for nodes answered by typing. */
   choices(g: Graph, node: WaitNode): Choice[]
 }
@@ -312,7 +322,10 @@ export function nextId(g: Graph, node: FlowNode, override?: string): string | un
 
 /** Fills `{name}`, `{email}`, `{phone}` in bot text from the lead (missing fields become empty). */
 export function fill(text: string, lead: Lead): string {
-  return text.replace(/\{(name|email|phone)\}/g, (_, k: 'name' | 'email' | 'phone') => lead[k] ?? '')
+  return text.replace(
+    /\{(name|email|phone)\}/g,
+    (_, k: 'name' | 'email' | 'phone') => lead[k] ?? '',
+  )
 }
 
 /**
@@ -324,7 +337,8 @@ export function walk(g: Graph, id: string | undefined, lead: Lead): Step {
   const say: Say[] = []
   for (let i = 0; id && i < MAX_STEPS; i++) {
     const node = g.node.get(id)
-    if (node?.type === 'ask') return { say: [...say, { text: fill(node.text, lead) }], lead, ask: node }
+    if (node?.type === 'ask')
+      return { say: [...say, { text: fill(node.text, lead) }], lead, ask: node }
     if (node?.type === 'message') say.push({ text: fill(node.text, lead) })
     else if (node?.type === 'tag') lead = withTags(lead, node.add, node.remove)
     else break
@@ -344,7 +358,8 @@ export function applyAnswer(
   if (input === 'name') lead = { ...lead, name: answer.value }
   else if (input === 'email') lead = { ...lead, email: answer.value }
   else if (input === 'phone' && answer.phone) lead = { ...lead, ...answer.phone }
-  if ('attribute' in node && node.attribute) lead = withAttribute(lead, node.attribute, answer.value)
+  if ('attribute' in node && node.attribute)
+    lead = withAttribute(lead, node.attribute, answer.value)
   if ('tag' in node && node.tag) lead = withTags(lead, answer.values ?? [answer.value])
   return { lead, next: nextId(g, node, answer.choice?.next) }
 }

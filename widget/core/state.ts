@@ -37,7 +37,8 @@ export function createState() {
      * an email correction the visitor can accept with one click.
      */
     error: signal<
-      { key: MessageKey | string; vars?: Record<string, string | number>; suggest?: string } | undefined
+      | { key: MessageKey | string; vars?: Record<string, string | number>; suggest?: string }
+      | undefined
     >(undefined),
     /** True while an answer is being validated (e.g. the phone chunk is loading). */
     busy: signal(false),

@@ -58,14 +58,12 @@ describe('suggestEmail', () => {
     expect(suggestEmail(email)).toBeUndefined()
   })
 
-  it.each([
-    'ada@acme.com',
-    'ada@gap.com',
-    'ada@gmx.net',
-    'ada@mail.de',
-  ])('suggests nothing for %s: two edits or more from every common domain', (email) => {
-    expect(suggestEmail(email)).toBeUndefined()
-  })
+  it.each(['ada@acme.com', 'ada@gap.com', 'ada@gmx.net', 'ada@mail.de'])(
+    'suggests nothing for %s: two edits or more from every common domain',
+    (email) => {
+      expect(suggestEmail(email)).toBeUndefined()
+    },
+  )
 
   it('suggests nothing without a local part', () => {
     expect(suggestEmail('@gmial.com')).toBeUndefined()
@@ -101,12 +99,9 @@ describe('isFreeMail', () => {
     'ada@mail.acme.com',
     'ada@email.acme.co.uk',
     'ada@me.acme.com',
-  ])(
-    'knows %s is not',
-    (email) => {
-      expect(isFreeMail(email)).toBe(false)
-    },
-  )
+  ])('knows %s is not', (email) => {
+    expect(isFreeMail(email)).toBe(false)
+  })
 })
 
 describe('createCheck: email', () => {

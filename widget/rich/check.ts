@@ -58,7 +58,8 @@ export function distance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
       let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, d[i - 2]![j - 2]! + 1)
       d[i]![j] = v
     }
   }
@@ -88,7 +89,8 @@ export function suggestEmail(email: string): string | undefined {
 }
 
 /** Whether `email`'s domain is a free-mail provider (see {@link FREE}). */
-export const isFreeMail = (email: string): boolean => FREE.test(email.slice(email.lastIndexOf('@') + 1).toLowerCase())
+export const isFreeMail = (email: string): boolean =>
+  FREE.test(email.slice(email.lastIndexOf('@') + 1).toLowerCase())
 
 /** Email Validation settings (config `settings.email`). */
 export interface EmailRules {
@@ -119,28 +121,47 @@ export function createCheck(rules: EmailRules) {
     if (node.input === 'number') {
       // "1,000" and "1 000" are thousands; a lone comma is a decimal comma ("2,5").
       const plain = text.replace(/\s/g, '')
-      const n = Number(/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(plain) ? plain.replace(/,/g, '') : plain.replace(',', '.'))
-      if (!text || !Number.isFinite(n)) return { ok: false, error: 'errNumber' }
+      const n = Number(
+        /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(plain)
+          ? plain.replace(/,/g, '')
+          : plain.replace(',', '.'),
+      )
+      if (!text || text.length > MAX_LENGTH.number || !Number.isFinite(n))
+        return { ok: false, error: 'errNumber' }
       const min = typeof node.min === 'number' ? node.min : -Infinity
       const max = typeof node.max === 'number' ? node.max : Infinity
       if (n < min || n > max)
-        return { ok: false, error: 'errRange', vars: { min: String(node.min ?? '…'), max: String(node.max ?? '…') } }
+        return {
+          ok: false,
+          error: 'errRange',
+          vars: { min: String(node.min ?? '…'), max: String(node.max ?? '…') },
+        }
       return { ok: true, answer: { text, value: String(n) } }
     }
     if (node.input === 'date') {
       // A real calendar day: 2024-02-30 does not survive the round trip.
       const day = new Date(`${text}T00:00:00Z`)
-      const ok = /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(+day) && day.toISOString().startsWith(text)
+      const ok =
+        /^\d{4}-\d{2}-\d{2}$/.test(text) &&
+        !Number.isNaN(+day) &&
+        day.toISOString().startsWith(text)
       if (!ok) return { ok: false, error: 'errDate' }
       const min = typeof node.min === 'string' ? node.min : ''
       const max = typeof node.max === 'string' ? node.max : '9999-12-31'
       if (text < min || text > max)
-        return { ok: false, error: 'errDateRange', vars: { min: min || '…', max: node.max ? max : '…' } }
+        return {
+          ok: false,
+          error: 'errDateRange',
+          vars: { min: min || '…', max: node.max ? max : '…' },
+        }
       return { ok: true, answer: { text, value: text } }
     }
     if (node.input === 'rating') {
       return /^[1-5]$/.test(text)
-        ? { ok: true, answer: { text: `${'★'.repeat(+text)}${'☆'.repeat(5 - +text)} ${text}/5`, value: text } }
+        ? {
+            ok: true,
+            answer: { text: `${'★'.repeat(+text)}${'☆'.repeat(5 - +text)} ${text}/5`, value: text },
+          }
         : { ok: false, error: 'errRange', vars: { min: 1, max: 5 } }
     }
     if (node.input === 'multi') {
@@ -149,13 +170,20 @@ export function createCheck(rules: EmailRules) {
         .split(',')
         .map((s) => s.trim().toLowerCase())
         .filter(Boolean)
-      const chosen = options.filter((o) => picked.includes(o.label.toLowerCase()) || picked.includes((o.value ?? o.label).toLowerCase()))
+      const chosen = options.filter(
+        (o) =>
+          picked.includes(o.label.toLowerCase()) ||
+          picked.includes((o.value ?? o.label).toLowerCase()),
+      )
       const min = typeof node.min === 'number' ? node.min : 1
       const max = typeof node.max === 'number' ? node.max : options.length
       if (chosen.length < min || chosen.length > max || text.length > MAX_LENGTH.multi)
         return { ok: false, error: 'errMulti', vars: { min, max } }
       const values = chosen.map((o) => o.value ?? o.label)
-      return { ok: true, answer: { text: chosen.map((o) => o.label).join(', '), value: values.join(', '), values } }
+      return {
+        ok: true,
+        answer: { text: chosen.map((o) => o.label).join(', '), value: values.join(', '), values },
+      }
     }
     return undefined
   }

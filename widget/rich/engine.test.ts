@@ -151,15 +151,23 @@ describe('walk: Send Information', () => {
     ])
   })
 
-  it("offers only a menu's listed flows", () => {
+  it("offers only a menu's listed flows, in the order listed", () => {
     const flows: Flow[] = [
-      { id: 'main', nodes: [{ id: 'menu', type: 'menu', text: 'Pick', flows: ['c', 'main'] }] },
+      {
+        id: 'main',
+        nodes: [{ id: 'menu', type: 'menu', text: 'Pick', flows: ['c', 'main', 'b'] }],
+      },
       { id: 'b', name: 'B', nodes: [{ id: 'b1', type: 'end' }] },
       { id: 'c', name: 'C', nodes: [{ id: 'c1', type: 'end' }] },
+      { id: 'd', name: 'D', nodes: [{ id: 'd1', type: 'end' }] },
     ]
     const { engine, g, node } = setup(flows)
-    const labels = engine.choices(g, node('menu')).map((c) => c.label)
-    expect(labels.sort()).toEqual(['C', 'main'])
+    // Neither the flows' order (main, b, c) nor the labels' (B, C, main): the menu's.
+    expect(engine.choices(g, node('menu'))).toEqual([
+      { label: 'C', flow: 'c' },
+      { label: 'main', flow: 'main' },
+      { label: 'B', flow: 'b' },
+    ])
   })
 
   it('waits at a question, filling its text', () => {

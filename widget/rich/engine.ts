@@ -26,7 +26,9 @@ import { type Lead, type LeadIds, leadPayload, withAttribute, withTags } from '.
 export function holds(c: Condition, lead: Lead): boolean {
   const want = String(c.value ?? '').toLowerCase()
   const values =
-    c.field === 'tags' ? lead.tags.map((t) => t.toLowerCase()) : [(field(lead, c.field) ?? '').toLowerCase()]
+    c.field === 'tags'
+      ? lead.tags.map((t) => t.toLowerCase())
+      : [(field(lead, c.field) ?? '').toLowerCase()]
   const has = values.some(Boolean)
   switch (c.op) {
     case 'exists':
@@ -49,7 +51,10 @@ export function holds(c: Condition, lead: Lead): boolean {
     default: {
       const v = values[0] ?? ''
       if (!v) return false
-      const [a, b] = v !== '' && want !== '' && !Number.isNaN(+v) && !Number.isNaN(+want) ? [+v, +want] : [v, want]
+      const [a, b] =
+        v !== '' && want !== '' && !Number.isNaN(+v) && !Number.isNaN(+want)
+          ? [+v, +want]
+          : [v, want]
       return c.op === 'gt' ? a > b : a < b
     }
   }
@@ -73,14 +78,18 @@ export function pick(value: unknown, path: string): unknown {
 
 /** Reads a lead field for placeholders and conditions: `name`, `email`, …, `tags`, `attributes.<key>`. */
 export function field(lead: Lead, name: string): string | undefined {
-  if (name.startsWith('attributes.')) return lead.attributes.find((a) => a.key === name.slice(11))?.value
+  if (name.startsWith('attributes.'))
+    return lead.attributes.find((a) => a.key === name.slice(11))?.value
   const v = (lead as unknown as Record<string, unknown>)[name]
   return Array.isArray(v) ? v.join(', ') : (v as string | undefined)
 }
 
 /** Fills `{name}`, `{email}`, `{phone}`, `{dialCode}`, `{status}`, `{attributes.key}` from the lead (missing → empty). */
 export function fillAll(text: string, lead: Lead): string {
-  return text.replace(/\{(name|email|phone|dialCode|status|attributes\.[^{}]+)\}/g, (_, k: string) => field(lead, k) ?? '')
+  return text.replace(
+    /\{(name|email|phone|dialCode|status|attributes\.[^{}]+)\}/g,
+    (_, k: string) => field(lead, k) ?? '',
+  )
 }
 
 /** Most nodes one walk visits: a guard against cycles without questions. */
@@ -124,11 +133,18 @@ export function createEngine(ctx: EngineContext): Engine & {
           say.push({ text: '', rich: { t: 'img', src: node.src, alt: node.alt } })
           break
         case 'link':
-          say.push({ text: fillAll(node.text ?? '', lead), rich: { t: 'link', label: node.label, url: node.url } })
+          say.push({
+            text: fillAll(node.text ?? '', lead),
+            rich: { t: 'link', label: node.label, url: node.url },
+          })
           break
         case 'cards':
-          say.push({ text: fillAll(node.text ?? '', lead), rich: { t: 'cards', cards: node.cards } })
-          if (node.cards.some((c) => c.buttons?.some((b) => !b.url))) return { say, lead, ask: node }
+          say.push({
+            text: fillAll(node.text ?? '', lead),
+            rich: { t: 'cards', cards: node.cards },
+          })
+          if (node.cards.some((c) => c.buttons?.some((b) => !b.url)))
+            return { say, lead, ask: node }
           break
         case 'tag':
           lead = withTags(lead, node.add, node.remove)
@@ -142,19 +158,28 @@ export function createEngine(ctx: EngineContext): Engine & {
         case 'note':
           lead = {
             ...lead,
-            notes: [...lead.notes, { title: fillAll(node.title, lead), description: fillAll(node.description, lead) }],
+            notes: [
+              ...lead.notes,
+              { title: fillAll(node.title, lead), description: fillAll(node.description, lead) },
+            ],
           }
           break
         case 'jump':
           next = node.flow ? first(g, node.flow) : node.to
           break
         case 'branch':
-          next = node.rules.find((r) => r.if.every((c) => holds(c, lead)))?.next ?? node.else ?? next
+          next =
+            node.rules.find((r) => r.if.every((c) => holds(c, lead)))?.next ?? node.else ?? next
           break
         case 'webhook':
           return { say, lead, call: node }
         case 'whatsapp': {
-          const url = whatsappUrl(node.number, node.text ?? 'Hi! My chat reference is {uuid}', ctx.ids().uuid, lead)
+          const url = whatsappUrl(
+            node.number,
+            node.text ?? 'Hi! My chat reference is {uuid}',
+            ctx.ids().uuid,
+            lead,
+          )
           say.push({ text: '', rich: { t: 'link', label: node.label ?? ctx.whatsappLabel, url } })
           break
         }
@@ -168,10 +193,15 @@ export function createEngine(ctx: EngineContext): Engine & {
   }
   const choices: Engine['choices'] = (g, node) => {
     if (node.type === 'menu')
-      return (node.flows ? node.flows.map((id) => g.flows.find((f) => f.id === id)) : g.flows.filter((f) => !f.nodes.includes(node)))
+      return (
+        node.flows
+          ? node.flows.map((id) => g.flows.find((f) => f.id === id))
+          : g.flows.filter((f) => !f.nodes.includes(node))
+      )
         .filter((f) => f !== undefined)
         .map((f) => ({ label: f.name ?? f.id, flow: f.id }))
-    if (node.type === 'cards') return node.cards.flatMap((c) => c.buttons?.filter((b) => !b.url) ?? [])
+    if (node.type === 'cards')
+      return node.cards.flatMap((c) => c.buttons?.filter((b) => !b.url) ?? [])
     return node.type === 'quick' || node.input === 'choice' ? (node.options ?? []) : []
   }
   return {
@@ -204,7 +234,8 @@ export function createEngine(ctx: EngineContext): Engine & {
           .json<unknown>()
         for (const [key, path] of Object.entries(node.map ?? {})) {
           const v = pick(res, path)
-          if (['string', 'number', 'boolean'].includes(typeof v)) lead = withAttribute(lead, key, String(v))
+          if (['string', 'number', 'boolean'].includes(typeof v))
+            lead = withAttribute(lead, key, String(v))
         }
         return { lead, next }
       } catch {

@@ -5,18 +5,19 @@
  * parts the core accepts.
  */
 import { effect } from '@preact/signals-core'
+import type { BotConfig } from '../config/schema'
 import type { ActionExtension } from '../core/actions'
-import { graph, type Graph } from '../core/flow'
+import { type Graph, graph } from '../core/flow'
 import { emptyLead, type LeadIds } from '../core/lead'
 import type { State } from '../core/state'
 import type { Checked } from '../core/validate'
-import type { BotConfig } from '../config/schema'
 import { createCheck } from './check'
 import { createEngine, whatsappUrl } from './engine'
 import css from './rich.css?inline'
 import { richStrings } from './strings'
 
 export { richStrings }
+
 import * as ui from './ui'
 
 /** The UI parts a configured bot adds to the chat window. */
@@ -62,11 +63,21 @@ export function createRich(config: BotConfig, ids: () => LeadIds, fetchImpl?: ty
   // The welcome message (General settings) is said before the start flow's first node.
   const g = graph(config.flows, config.start)
   if (s.general.welcome && g.start) {
-    const welcome = { id: '_welcome', type: 'message' as const, text: s.general.welcome, next: g.start }
+    const welcome = {
+      id: '_welcome',
+      type: 'message' as const,
+      text: s.general.welcome,
+      next: g.start,
+    }
     g.node.set(welcome.id, welcome)
     g.start = welcome.id
   }
-  const engine = createEngine({ graph: g, ids, whatsappLabel: richStrings(s.general.language ?? navigator.language).whatsapp, ...(fetchImpl ? { fetch: fetchImpl } : {}) })
+  const engine = createEngine({
+    graph: g,
+    ids,
+    whatsappLabel: richStrings(s.general.language ?? navigator.language).whatsapp,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  })
   const check = createCheck(s.email)
   const wa = s.whatsapp
   return {
@@ -82,7 +93,9 @@ export function createRich(config: BotConfig, ids: () => LeadIds, fetchImpl?: ty
         const text = raw.trim().toLowerCase()
         const c = engine.choices(g, node).find((o) => o.label.toLowerCase() === text)
         return Promise.resolve<Checked>(
-          c ? { ok: true, answer: { text: c.label, value: c.value ?? c.label, choice: c } } : { ok: false, error: 'choose' },
+          c
+            ? { ok: true, answer: { text: c.label, value: c.value ?? c.label, choice: c } }
+            : { ok: false, error: 'choose' },
         )
       },
     },
@@ -97,7 +110,10 @@ export function createRich(config: BotConfig, ids: () => LeadIds, fetchImpl?: ty
       RichInput: ui.RichInput,
       ...ui.parts({
         avatar: s.design.avatar,
-        whatsapp: wa.button && wa.number ? () => whatsappUrl(wa.number as string, wa.text, ids().uuid, emptyLead()) : undefined,
+        whatsapp:
+          wa.button && wa.number
+            ? () => whatsappUrl(wa.number as string, wa.text, ids().uuid, emptyLead())
+            : undefined,
         branding: w.branding,
       }),
       full: w.fullScreenOnMobile,

@@ -61,7 +61,8 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     errMulti: 'Veuillez choisir entre {min} et {max} options.',
     emailSuggest: 'Vouliez-vous dire {email} ?',
     useSuggestion: 'Utiliser {email}',
-    errBusiness: 'Veuillez utiliser votre adresse professionnelle ; les messageries gratuites ne sont pas acceptées.',
+    errBusiness:
+      'Veuillez utiliser votre adresse professionnelle ; les messageries gratuites ne sont pas acceptées.',
     whatsapp: 'Continuer sur WhatsApp',
     powered: 'Propulsé par Reekolect',
     stars: '{n} étoiles sur 5',
@@ -80,7 +81,8 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     errMulti: 'Bitte wählen Sie {min} bis {max} Optionen.',
     emailSuggest: 'Meinten Sie {email}?',
     useSuggestion: '{email} verwenden',
-    errBusiness: 'Bitte nutzen Sie Ihre geschäftliche E-Mail-Adresse; Freemail-Anbieter werden nicht akzeptiert.',
+    errBusiness:
+      'Bitte nutzen Sie Ihre geschäftliche E-Mail-Adresse; Freemail-Anbieter werden nicht akzeptiert.',
     whatsapp: 'Auf WhatsApp weiterschreiben',
     powered: 'Bereitgestellt von Reekolect',
     stars: '{n} von 5 Sternen',

@@ -32,7 +32,12 @@ export function Formatted({ text, t }: { text: string; t: Translate }) {
     out.push(text.slice(last, i))
     if (m[1]) out.push(<strong>{m[1]}</strong>)
     else if (m[2]) out.push(<em>{m[2]}</em>)
-    else if (m[3] && m[4] && safeUrl(m[4])) out.push(<Link url={m[4]} t={t}>{m[3]}</Link>)
+    else if (m[3] && m[4] && safeUrl(m[4]))
+      out.push(
+        <Link url={m[4]} t={t}>
+          {m[3]}
+        </Link>,
+      )
     else out.push(m[0])
     last = i + m[0].length
   }
@@ -40,7 +45,17 @@ export function Formatted({ text, t }: { text: string; t: Translate }) {
   return <>{out}</>
 }
 
-function Link({ url, t, children, cls }: { url: string; t: Translate; children: ComponentChildren; cls?: string }) {
+function Link({
+  url,
+  t,
+  children,
+  cls,
+}: {
+  url: string
+  t: Translate
+  children: ComponentChildren
+  cls?: string
+}) {
   const web = /^https?:/i.test(url)
   return (
     <a class={cls} href={url} target={web ? '_blank' : undefined} rel="noopener noreferrer">
@@ -66,7 +81,9 @@ export function RichBody({ m, t }: { m: Message; t: Translate }) {
         <ul class="cards">
           {r.cards.map((c) => (
             <li class="card" key={c.title}>
-              {c.image && safeUrl(c.image) && <img src={c.image} alt={c.alt ?? ''} loading="lazy" />}
+              {c.image && safeUrl(c.image) && (
+                <img src={c.image} alt={c.alt ?? ''} loading="lazy" />
+              )}
               <strong class="ct">{c.title}</strong>
               {c.text && <span class="cx">{c.text}</span>}
               {c.buttons
@@ -104,7 +121,11 @@ function Multi({ node, actions, t, question }: RichInputProps) {
   const done = () => {
     if (chosen.length < min || chosen.length > max) return setError(t('errMulti', { min, max }))
     const values = chosen.map((o) => o.value ?? o.label)
-    actions.answer({ text: chosen.map((o) => o.label).join(', '), value: values.join(', '), values })
+    actions.answer({
+      text: chosen.map((o) => o.label).join(', '),
+      value: values.join(', '),
+      values,
+    })
   }
   return (
     <fieldset class="choices multi" ref={ref} aria-describedby={error ? 'rk-err' : undefined}>
@@ -145,7 +166,10 @@ function Rating({ node, actions, t, question }: RichInputProps) {
           key={n}
           aria-label={t('stars', { n })}
           onClick={() =>
-            actions.answer({ text: `${'★'.repeat(n)}${'☆'.repeat(5 - n)} ${n}/5`, value: String(n) })
+            actions.answer({
+              text: `${'★'.repeat(n)}${'☆'.repeat(5 - n)} ${n}/5`,
+              value: String(n),
+            })
           }
         >
           {'★'}
@@ -175,7 +199,11 @@ interface Parts {
  * composer the "Use …" button for a suggested email, "Skip" where the node allows
  * it, and the branding line.
  */
-export function parts(o: { avatar?: string | undefined; whatsapp?: (() => string) | undefined; branding: boolean }) {
+export function parts(o: {
+  avatar?: string | undefined
+  whatsapp?: (() => string) | undefined
+  branding: boolean
+}) {
   return {
     Avatar: () => (o.avatar ? <img class="avatar" src={o.avatar} alt="" /> : null),
     Whatsapp: ({ t }: { t: Translate }) =>

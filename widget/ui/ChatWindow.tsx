@@ -29,7 +29,16 @@ export interface ChatWindowProps {
  * The chat window: a labelled, non-modal dialog with a header, the transcript and
  * the composer. Escape closes it (launcher mode). Renders nothing while closed.
  */
-export function ChatWindow({ state, actions, t, locale, dir, country, mode, rich }: ChatWindowProps) {
+export function ChatWindow({
+  state,
+  actions,
+  t,
+  locale,
+  dir,
+  country,
+  mode,
+  rich,
+}: ChatWindowProps) {
   const ref = useRef<HTMLElement>(null)
   const open = state.open.value
   const full = !rich || rich.full
@@ -65,7 +74,14 @@ export function ChatWindow({ state, actions, t, locale, dir, country, mode, rich
         )}
       </header>
       <Transcript messages={state.messages} ended={!state.ask.value} t={t} rich={rich} />
-      <Composer state={state} actions={actions} t={t} locale={locale} country={country} rich={rich} />
+      <Composer
+        state={state}
+        actions={actions}
+        t={t}
+        locale={locale}
+        country={country}
+        rich={rich}
+      />
       {rich && <rich.Foot state={state} actions={actions} t={t} />}
     </section>
   )

@@ -22,7 +22,8 @@ export function usePhoneLayout(ref: RefObject<HTMLElement>, active: boolean): vo
     const y = scrollY
     const vv = visualViewport
     const update = () => {
-      if (vv) fit.replaceSync(`.win.float.full{top:${vv.offsetTop}px;height:${vv.height}px;bottom:auto}`)
+      if (vv)
+        fit.replaceSync(`.win.float.full{top:${vv.offsetTop}px;height:${vv.height}px;bottom:auto}`)
     }
     update()
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, fit]
