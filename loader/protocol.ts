@@ -66,6 +66,12 @@ export interface Commands {
   addTags(tags: string[]): void
   removeTags(tags: string[]): void
   setAttributes(attributes: Identity['attributes']): void
+  /** Opens the chat and starts flow `flowId` of the bot configuration document. */
+  startFlow(flowId: string): void
+  /** Sends `text` as the visitor: answers the waiting question, or adds it to the transcript. */
+  sendMessage(text: string): void
+  /** Switches the chat's language (BCP 47). */
+  setLocale(locale: string): void
   /** Subscribes to an event; `ready` fires at once for a late listener. */
   on<E extends keyof WidgetEvents>(event: E, listener: (payload: WidgetEvents[E]) => void): void
   off<E extends keyof WidgetEvents>(event: E, listener: (payload: WidgetEvents[E]) => void): void
@@ -77,7 +83,13 @@ export interface Commands {
 
 /** The type of `window.Reekolect`. */
 export interface ReekolectApi {
-  <C extends Command>(command: C, ...args: Parameters<Commands[C]>): void
+  /** `on`/`off` keep the event's payload type for the listener (`Parameters<>` would lose it). */
+  <E extends keyof WidgetEvents>(
+    command: 'on' | 'off',
+    event: E,
+    listener: (payload: WidgetEvents[E]) => void,
+  ): void
+  <C extends Exclude<Command, 'on' | 'off'>>(command: C, ...args: Parameters<Commands[C]>): void
   /** Calls queued by the stub snippet before the loader ran. */
   q?: QueuedCall[]
   /** Set by the loader. */

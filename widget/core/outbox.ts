@@ -89,6 +89,8 @@ export function retryAfterMs(
 export function createOutbox(kv: Kv, send: Send, events: OutboxEvents = {}, random = Math.random) {
   /** True while a flush holds the single in-flight slot, from reading the store to handling the answer. */
   let busy = false
+  /** Ends the Web Lock callback of the flush in progress early (page hide). */
+  let release: (() => void) | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
   let attempts = 0
   let blocked = false
@@ -121,6 +123,7 @@ export function createOutbox(kv: Kv, send: Send, events: OutboxEvents = {}, rand
    * later flush sees it accepted. `now` skips a pending backoff wait (on `online`).
    */
   async function flush(keepalive = false, now = keepalive): Promise<void> {
+    if (keepalive) release?.()
     if (keepalive && !blocked && !disposed) {
       for (const [uuid, item] of memory) {
         if (parked.get(uuid) !== item.v) void send(item.payload, true).catch(() => undefined)
@@ -172,8 +175,17 @@ export function createOutbox(kv: Kv, send: Send, events: OutboxEvents = {}, rand
     }
     try {
       const locks = globalThis.navigator?.locks
-      await (locks ? locks.request(LOCK, attempt) : attempt())
+      // Page hide lets the lock go at once (the request goes on): a page that holds
+      // a lock another page of the site asks for is evicted from the back/forward
+      // cache (Chrome's "weblocks-contention").
+      const held = () =>
+        new Promise<void>((done) => {
+          release = done
+          void attempt().then(done, done)
+        })
+      await (locks ? locks.request(LOCK, held) : attempt())
     } finally {
+      release = undefined
       busy = false
     }
     if (next === 'again') return flush()

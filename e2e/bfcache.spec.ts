@@ -1,0 +1,54 @@
+/**
+ * The back/forward cache stays usable (issue #7): the widget adds no `unload`
+ * handler and holds nothing that blocks it, so going back restores the page, chat
+ * open, without a reload.
+ */
+import { expect, test } from '@playwright/test'
+import { chromiumArgs, chromiumPath } from './browser'
+import { TOKEN, uniqueIds } from './helpers'
+
+// Playwright turns the cache off by default; a real browser has it on.
+test.use({
+  launchOptions: {
+    executablePath: chromiumPath,
+    args: chromiumArgs,
+    ignoreDefaultArgs: ['--disable-back-forward-cache'],
+  },
+})
+
+test('the back/forward cache keeps the page: no unload handler, the chat is still there', async ({
+  page,
+}) => {
+  const ids = uniqueIds('bfcache')
+  const q = new URLSearchParams({ bot: ids.bot, customer: ids.customer, token: TOKEN })
+  await page.goto(`/demo/e2e/host.html?${q}`)
+  const synced = page.waitForResponse((r) => r.url().includes('/inbox/direct/lead'))
+  await page.getByRole('button', { name: 'Open chat' }).click()
+  await expect(page.getByRole('dialog')).toBeVisible()
+  // Once the chat's first sync has answered (a request still in flight when the
+  // visitor leaves is the browser's own reason not to cache the page).
+  await synced
+  await page.evaluate(() => {
+    window.addEventListener('pageshow', (e) => {
+      ;(window as unknown as { __restored: boolean }).__restored = e.persisted
+    })
+  })
+  await page.goto(`/demo/e2e/second.html?${q}`)
+  // A restore from the cache fires no load event: wait for the commit only.
+  await page.goBack({ waitUntil: 'commit' })
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { __restored?: boolean }).__restored))
+    .toBeDefined()
+  const restored = await page.evaluate(() => ({
+    persisted: (window as unknown as { __restored?: boolean }).__restored,
+    reasons: JSON.stringify(
+      (
+        performance.getEntriesByType('navigation')[0] as unknown as {
+          notRestoredReasons?: unknown
+        }
+      )?.notRestoredReasons ?? null,
+    ),
+  }))
+  expect(restored, restored.reasons).toMatchObject({ persisted: true })
+  await expect(page.getByRole('dialog')).toBeVisible()
+})
