@@ -248,7 +248,9 @@ export function createApp(opts: AppOptions) {
   })
   app.get('/demo/templates/:name{[\\w-]+\\.json}', (c) => {
     const doc = template(c.req.param('name').replace(/\.json$/, ''), new URL(c.req.url).origin)
-    return doc ? c.body(doc, 200, { 'content-type': 'application/json; charset=utf-8' }) : c.notFound()
+    return doc
+      ? c.body(doc, 200, { 'content-type': 'application/json; charset=utf-8' })
+      : c.notFound()
   })
   app.get('/demo/api/templates', (c) =>
     c.json(
@@ -278,7 +280,10 @@ export function createApp(opts: AppOptions) {
   })
   // A sample external API for the "call an external API" node (support-triage template):
   // a ticket whose priority follows the visitor's urgency rating.
-  app.use('/demo/webhook/*', cors({ origin: '*', allowMethods: ['POST'], allowHeaders: ['content-type'] }))
+  app.use(
+    '/demo/webhook/*',
+    cors({ origin: '*', allowMethods: ['POST'], allowHeaders: ['content-type'] }),
+  )
   app.post('/demo/webhook/triage', async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as {
       uuid?: string
@@ -286,7 +291,10 @@ export function createApp(opts: AppOptions) {
     }
     if (!body.uuid) return c.json({ error: 'uuid missing' }, 400)
     const urgency = Number(body.lead?.attributes?.find((a) => a.key === 'urgency')?.value ?? 0)
-    const id = `T-${body.uuid.replace(/[^0-9a-f]/gi, '').slice(0, 6).toUpperCase()}`
+    const id = `T-${body.uuid
+      .replace(/[^0-9a-f]/gi, '')
+      .slice(0, 6)
+      .toUpperCase()}`
     return c.json({ ticket: { id, priority: urgency >= 4 ? 'high' : 'normal' } })
   })
 

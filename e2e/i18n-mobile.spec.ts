@@ -96,8 +96,13 @@ test.describe('on a 375×667 phone', () => {
     await page.getByRole('button', { name: 'Open chat' }).click()
     const dialog = page.getByRole('dialog')
     await expect(dialog).toBeVisible()
-    const full = await dialog.boundingBox()
-    expect(full).toMatchObject({ x: 0, y: 0, width: 375, height: 667 })
+    // After the 180 ms open animation (it slides up 12 px).
+    await expect
+      .poll(async () => {
+        const b = await dialog.boundingBox()
+        return b && [b.x, b.y, b.width, b.height].map(Math.round)
+      })
+      .toEqual([0, 0, 375, 667])
     const input = dialog.getByRole('textbox')
     expect(
       await input.evaluate((el) => Number.parseFloat(getComputedStyle(el).fontSize)),

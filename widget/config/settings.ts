@@ -72,11 +72,19 @@ export function allowed(path: string, include: string[], exclude: string[]): boo
   )
 }
 
-/** The stylesheet text of the Design settings (and the launcher hidden by User Access). */
-export function designCss(d: Settings['design'], hidden: boolean, hideOnMobile: boolean): string {
+/**
+ * The stylesheet text of the Design settings, the Chat Window size (px; the height
+ * is capped by the viewport in chat.css) and the launcher hidden by User Access.
+ */
+export function designCss(
+  d: Settings['design'],
+  hidden: boolean,
+  hideOnMobile: boolean,
+  size: { width: number; height: number } = { width: 380, height: 600 },
+): string {
   const { on, ink } = palette(d.primaryColor)
   // :host([data-reekolect]) outranks the chat window's own :host defaults.
-  let css = `:host([data-reekolect]){--rk-primary:${d.primaryColor};--rk-on-primary:${on};--rk-ink:${ink};--rk-x:${d.offsetX}px;--rk-y:${d.offsetY}px;--rk-z:${d.zIndex}}`
+  let css = `:host([data-reekolect]){--rk-primary:${d.primaryColor};--rk-on-primary:${on};--rk-ink:${ink};--rk-x:${d.offsetX}px;--rk-y:${d.offsetY}px;--rk-z:${d.zIndex};--rk-w:${size.width}px;--rk-h:${size.height}px}`
   if (d.position === 'left') css += '.launcher,.win.float{left:var(--rk-x);right:auto}'
   if (d.launcherIcon === 'help')
     css +=
@@ -179,7 +187,7 @@ export async function applySettings(
     for (const c of pageCleanup.splice(0)) c()
     const path = location.pathname
     const a = s.access
-    sheet.replaceSync(designCss(s.design, !allowed(path, a.showOn, a.hideOn), a.hideOnMobile))
+    sheet.replaceSync(designCss(s.design, !allowed(path, a.showOn, a.hideOn), a.hideOnMobile, s.window))
     if (fired() || !allowed(path, t.include, t.exclude)) return
     const local = (target: EventTarget, type: string, fn: (e: Event) => void) => {
       target.addEventListener(type, fn, { passive: true })
