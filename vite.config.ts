@@ -82,7 +82,10 @@ function settings(): UserConfig {
       rolldownOptions: {
         input: { settings: 'widget/config/settings.ts' },
         preserveEntrySignatures: 'strict',
-        output: { entryFileNames: 'assets/[name]-[hash].js', chunkFileNames: 'assets/[name]-[hash].js' },
+        output: {
+          entryFileNames: 'assets/[name]-[hash].js',
+          chunkFileNames: 'assets/[name]-[hash].js',
+        },
       },
     },
   }
@@ -90,7 +93,10 @@ function settings(): UserConfig {
 
 /** The file of `source` in a manifest of `dist/.vite/`. */
 function built(manifest: string, source: string): string {
-  const m = JSON.parse(readFileSync(`dist/.vite/${manifest}`, 'utf8')) as Record<string, { file: string }>
+  const m = JSON.parse(readFileSync(`dist/.vite/${manifest}`, 'utf8')) as Record<
+    string,
+    { file: string }
+  >
   const file = m[source]?.file
   if (!file) throw new Error(`dist/.vite/${manifest} has no ${source}: run \`npm run build\``)
   return JSON.stringify(`./${file}`)

@@ -330,7 +330,8 @@ export function openDb(file: string) {
     },
     /** The saved configuration document of a bot, as JSON text, or `undefined`. */
     getConfig: (botId: string): string | undefined =>
-      db.prepare<[string], { doc: string }>('SELECT doc FROM configs WHERE bot_id = ?').get(botId)?.doc,
+      db.prepare<[string], { doc: string }>('SELECT doc FROM configs WHERE bot_id = ?').get(botId)
+        ?.doc,
     /** Saves (replaces) a bot's configuration document (JSON text). */
     setConfig(botId: string, doc: string): void {
       db.prepare(

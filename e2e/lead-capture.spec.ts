@@ -40,16 +40,20 @@ test('playground: a visitor leaves name, email, GB phone and topic; the inbox an
     topic: 'Support',
   }
   await page.goto('/')
-  await launcher(page).click()
-  await expect(chat(page)).toBeVisible()
-  await expect(transcript(page)).toContainText(TEXT.greet)
-  await completeFlow(page, visitor)
+  // The playground's sample site is its preview iframe; the helpers take its Frame
+  // (same getByRole/locator API). It shares the page's sessionStorage (same origin).
+  await expect.poll(() => page.frame({ url: /\/demo\/playground\/preview\.html/ })).toBeTruthy()
+  const site = page.frame({ url: /\/demo\/playground\/preview\.html/ }) as unknown as Page
+  await launcher(site).click()
+  await expect(chat(site)).toBeVisible()
+  await expect(transcript(site)).toContainText(TEXT.greet)
+  await completeFlow(site, visitor)
 
   // The transcript shows the answers as the visitor gave them (phone normalised with its dial code).
   for (const text of [visitor.name, visitor.email, '+44 7400123456', visitor.topic])
-    await expect(message(page, 'visitor', text)).toBeVisible()
+    await expect(message(site, 'visitor', text)).toBeVisible()
   // The flow has ended: no more input.
-  await expect(chat(page).getByRole('textbox')).toHaveCount(0)
+  await expect(chat(site).getByRole('textbox')).toHaveCount(0)
 
   const uuid = await uuidOf(page)
   expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)

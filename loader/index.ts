@@ -59,7 +59,8 @@ function boot(w: Window, tag: HTMLScriptElement): void {
   // default on the API origin; "none" runs the built-in flow without a request.
   const configUrl =
     data.configUrl !== 'none' &&
-    new URL(data.configUrl || `${config.apiUrl}/widget/${ids.botId}/config.json`, location.href).href
+    new URL(data.configUrl || `${config.apiUrl}/widget/${ids.botId}/config.json`, location.href)
+      .href
   const visitor = createVisitor()
   const queue: QueuedCall[] = previous?.q ? [...previous.q] : []
   let widget: MountedWidget | undefined

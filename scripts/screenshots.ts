@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Page } from '@playwright/test'
+import { chromium, type FrameLocator, type Page } from '@playwright/test'
 import { chromiumArgs, chromiumPath } from '../e2e/browser'
 
 const port = 4687
@@ -26,9 +26,9 @@ async function waitForServer() {
   throw new Error('demo server did not start')
 }
 
-async function chat(page: Page, answers: string[]) {
+async function chat(page: Page, answers: string[], scope: Page | FrameLocator = page) {
   for (const a of answers) {
-    await page.getByRole('textbox').last().fill(a)
+    await scope.getByRole('textbox').last().fill(a)
     await page.keyboard.press('Enter')
     await page.waitForTimeout(150)
   }
@@ -43,10 +43,12 @@ try {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
   const desktop = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
   await desktop.goto(base)
-  await desktop.getByRole('button', { name: 'Open chat' }).click()
-  await chat(desktop, ['Ada Lovelace', 'ada@example.com', '07400 123456'])
-  await desktop.getByRole('button', { name: 'Pricing and sales' }).click()
-  await desktop.getByText('ada@example.com').last().waitFor()
+  // The playground's sample site is its preview iframe.
+  const site = desktop.frameLocator('#preview-frame')
+  await site.getByRole('button', { name: 'Open chat' }).click()
+  await chat(desktop, ['Ada Lovelace', 'ada@example.com', '07400 123456'], site)
+  await site.getByRole('button', { name: 'Pricing and sales' }).click()
+  await desktop.locator('#leads').getByText('ada@example.com').waitFor()
   await desktop.waitForTimeout(400)
   await desktop.screenshot({ path: 'docs/playground.png' })
 
@@ -57,7 +59,9 @@ try {
     hasTouch: true,
     locale: 'en-GB',
   })
-  await phone.goto(base)
+  // The sample site alone (the playground's preview page), as a visitor's phone shows it.
+  await phone.goto(`${base}/demo/playground/preview.html?bot=demo-bot&customer=demo-customer`)
+  await phone.getByRole('button', { name: 'Open chat' }).waitFor()
   await phone.waitForTimeout(300)
   await phone.screenshot({ path: 'docs/phone-closed.png' })
   await phone.getByRole('button', { name: 'Open chat' }).click()

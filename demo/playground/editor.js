@@ -1,0 +1,472 @@
+// @ts-check
+/**
+ * The editor of the bot configuration document (README, "Bot configuration
+ * document"):
+ * - a picker: the built-in flow (no document: `DELETE /demo/api/config/:bot`), the
+ *   bot's saved document, or a template (`GET /demo/templates/:name.json`, applied
+ *   at once);
+ * - a Design form bound to `settings` and the whole document as JSON, kept in sync;
+ * - Apply, and auto-apply 600 ms after the last change: `PUT /demo/api/config/:bot`,
+ *   validated by the server with the widget's own schema. Its issues, and JSON
+ *   syntax errors, are listed next to the editor with their path and line; an
+ *   invalid document is not saved, so the preview keeps the last valid one.
+ */
+import { $, button, el } from './dom.js'
+import { BOT } from './ids.js'
+import { lineOf, locate, pretty, scan } from './jsontext.js'
+
+/** Auto-apply delay after the last keystroke, ms. */
+const IDLE_MS = 600
+/** Option value of the bot's saved document in the picker. */
+const SAVED = '@saved'
+const DEFAULT_COLOR = '#4338ca'
+
+/** @typedef {{ path: string, message: string, pos?: number, label?: string }} Issue */
+/** @typedef {(kind: 'command' | 'event' | 'info' | 'console', name: string, payload?: unknown) => void} Log */
+/**
+ * @typedef {object} EditorHooks
+ * @property {Log} log
+ * @property {(doc: any) => void} onDocument the document the preview runs changed (null: built-in flow)
+ * @property {() => void} onApplied a document was saved or removed: restart the preview
+ */
+
+const doc = /** @type {HTMLTextAreaElement} */ ($('doc'))
+const gutter = $('doc-lines')
+const picker = /** @type {HTMLSelectElement} */ ($('template'))
+const fields = /** @type {HTMLFieldSetElement} */ ($('design-fields'))
+const applyButton = $('apply')
+const status = $('apply-status')
+const problems = $('problems')
+
+/** @type {'builtin' | 'document'} */
+let mode = 'builtin'
+/** The document last saved on the server, as sent (compact JSON), to skip unchanged applies. */
+let saved = ''
+let timer = 0
+let seq = 0
+
+/** @param {string} text */
+const say = (text) => {
+  status.textContent = text
+}
+const time = () => new Date().toLocaleTimeString(undefined, { hour12: false })
+
+/** @param {string} name `lead-capture` → `Lead capture` */
+const title = (name) => {
+  const words = name.replace(/[-_]+/g, ' ')
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
+// --- Line numbers --------------------------------------------------------------------
+
+/** Lines with a problem, marked in the gutter. @type {Set<number>} */
+let badLines = new Set()
+function drawGutter() {
+  const n = mode === 'document' ? doc.value.split('\n').length : 0
+  const rows = []
+  for (let i = 1; i <= n; i++) rows.push(el('div', String(i), badLines.has(i) ? 'bad' : undefined))
+  gutter.replaceChildren(...rows)
+  gutter.scrollTop = doc.scrollTop
+}
+doc.addEventListener('scroll', () => {
+  gutter.scrollTop = doc.scrollTop
+})
+
+// --- Design form ⇄ document ----------------------------------------------------------
+
+/** Text inputs bound to `settings.<section>.<key>`: an empty value removes the key. */
+const TEXTS = /** @type {HTMLInputElement[]} */ (
+  ['d-bot-name', 'd-welcome', 'd-title', 'd-subtitle', 'd-whatsapp'].map($)
+)
+const color = /** @type {HTMLInputElement} */ ($('d-color'))
+const colorValue = $('d-color-value')
+const branding = /** @type {HTMLInputElement} */ ($('d-branding'))
+const positions = /** @type {HTMLInputElement[]} */ ([
+  ...document.querySelectorAll('input[name="position"]'),
+])
+
+/** @param {HTMLElement} input */
+const pathOf = (input) => /** @type {[string, string]} */ (input.dataset.path?.split('.'))
+
+/** The document being edited, when the JSON parses to an object. @type {any} */
+let current = null
+
+/** `settings`, when the document has a form-editable shape. @param {any} d */
+const settingsOf = (d) =>
+  d &&
+  typeof d === 'object' &&
+  !Array.isArray(d) &&
+  (d.settings === undefined || isObject(d.settings))
+    ? (d.settings ?? {})
+    : undefined
+/** @param {unknown} v */
+const isObject = (v) => !!v && typeof v === 'object' && !Array.isArray(v)
+
+/** @param {string} text */
+function formOff(text) {
+  const note = $('design-off')
+  note.textContent = text
+  note.hidden = !text
+  fields.disabled = !!text
+}
+
+/** Shows the document's settings in the form (the form follows the JSON). @param {any} d */
+function fillForm(d) {
+  const s = settingsOf(d)
+  if (mode !== 'document') return formOff('The built-in flow has no settings: choose a template.')
+  if (!s) return formOff('The JSON is not a document yet: the form waits for it.')
+  for (const section of ['design', 'general', 'window', 'whatsapp'])
+    if (s[section] !== undefined && !isObject(s[section]))
+      return formOff(`"settings.${section}" is not an object: fix it in the JSON.`)
+  formOff('')
+  /** @param {[string, string]} p */
+  const get = ([section, key]) => s[section]?.[key]
+  for (const input of TEXTS) {
+    const v = get(pathOf(input))
+    input.value = typeof v === 'string' ? v : ''
+  }
+  const c = get(['design', 'primaryColor'])
+  const hex =
+    typeof c === 'string' && /^#[0-9a-f]{3}$/i.test(c)
+      ? c.replace(/\w/g, (x) => x + x)
+      : typeof c === 'string' && /^#[0-9a-f]{6}$/i.test(c)
+        ? c
+        : DEFAULT_COLOR
+  color.value = hex.toLowerCase()
+  colorValue.textContent = typeof c === 'string' ? c : `${DEFAULT_COLOR} (default)`
+  const position = get(['design', 'position']) === 'left' ? 'left' : 'right'
+  for (const r of positions) r.checked = r.value === position
+  branding.checked = get(['window', 'branding']) !== false
+}
+
+/**
+ * Sets (or, with `undefined`, removes) `settings.<section>.<key>` of the current
+ * document; a section left empty by a removal goes too.
+ * @param {[string, string]} path @param {unknown} value
+ */
+function setSetting([section, key], value) {
+  if (!isObject(current)) return
+  if (current.settings === undefined) current.settings = {}
+  const s = current.settings
+  if (value === undefined) {
+    if (!isObject(s[section])) return
+    delete s[section][key]
+    if (!Object.keys(s[section]).length) delete s[section]
+  } else {
+    if (s[section] === undefined) s[section] = {}
+    s[section][key] = value
+  }
+}
+
+/** A form control changed: update the document, rewrite the JSON, schedule an apply. @param {Event} e */
+function onFormInput(e) {
+  const input = /** @type {HTMLInputElement} */ (e.target)
+  if (!isObject(current)) return
+  if (input === color) {
+    setSetting(['design', 'primaryColor'], color.value)
+    colorValue.textContent = color.value
+  } else if (input.name === 'position') setSetting(['design', 'position'], input.value)
+  else if (input === branding)
+    setSetting(['window', 'branding'], branding.checked ? undefined : false)
+  else if (input.id === 'd-whatsapp') {
+    const number = input.value.trim()
+    setSetting(['whatsapp', 'number'], number || undefined)
+    setSetting(['whatsapp', 'button'], number ? true : undefined)
+  } else if (TEXTS.includes(input))
+    setSetting(pathOf(input), input.value.trim() ? input.value : undefined)
+  else return
+  input.removeAttribute('aria-invalid')
+  doc.value = pretty(current)
+  drawGutter()
+  changed()
+}
+$('design').addEventListener('input', onFormInput)
+$('design').addEventListener('submit', (e) => {
+  e.preventDefault()
+  void apply()
+})
+
+// --- JSON ----------------------------------------------------------------------------
+
+/** @param {string} text @returns {{ ok: true, value: unknown } | { ok: false, pos: number, message: string }} */
+function parse(text) {
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch (e) {
+    const s = scan(text)
+    return s.ok
+      ? { ok: false, pos: 0, message: e instanceof Error ? e.message : String(e) }
+      : { ok: false, pos: s.pos, message: s.message }
+  }
+}
+
+doc.addEventListener('input', () => {
+  drawGutter()
+  const r = parse(doc.value)
+  current = r.ok ? r.value : null
+  fillForm(current)
+  changed()
+})
+doc.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    e.preventDefault()
+    void apply()
+  }
+})
+
+/** Something changed: apply once the typing stops. */
+function changed() {
+  clearTimeout(timer)
+  say('Changed: applying when you stop typing…')
+  timer = window.setTimeout(() => void apply(), IDLE_MS)
+}
+
+// --- Problems -------------------------------------------------------------------------
+
+/**
+ * Lists the problems of `text` (empty: none) next to the editor, each with its
+ * path, message and line; a button selects the place in the JSON.
+ * @param {string} text @param {Issue[]} issues @param {string} [heading]
+ */
+function showProblems(text, issues, heading) {
+  badLines = new Set()
+  for (const input of document.querySelectorAll('#design [aria-invalid]'))
+    input.removeAttribute('aria-invalid')
+  if (!issues.length) {
+    problems.replaceChildren()
+    drawGutter()
+    return
+  }
+  const s = scan(text)
+  const list = el('ul')
+  for (const issue of issues) {
+    const li = el('li')
+    li.dataset.path = issue.path
+    const span = s.ok ? locate(s.spans, issue.path) : undefined
+    const pos = issue.pos ?? span?.start
+    const where = pos === undefined ? undefined : lineOf(text, pos)
+    li.append(
+      el('code', issue.label ?? (issue.path || '(document)'), 'issue-path'),
+      ` — ${issue.message}`,
+    )
+    if (where && pos !== undefined) {
+      badLines.add(where.line)
+      const go = button(`Line ${where.line}`, 'issue-line')
+      go.setAttribute('aria-label', `Go to line ${where.line}: ${issue.path || 'document'}`)
+      go.addEventListener('click', () => select(pos, span?.end ?? pos + 1, where.line))
+      li.append(' ', go)
+    }
+    list.append(li)
+    // A field of the form with this path is marked invalid too.
+    const field = document.querySelector(
+      `#design [data-path="${CSS.escape(issue.path.replace(/^settings\./, ''))}"]`,
+    )
+    if (field) field.setAttribute('aria-invalid', 'true')
+  }
+  const n = issues.length
+  problems.replaceChildren(
+    el('h3', heading ?? `Not applied: ${n} ${n === 1 ? 'problem' : 'problems'}`),
+    list,
+    el('p', 'The preview keeps the last valid document.', 'hint'),
+  )
+  drawGutter()
+}
+
+/** Selects `start`–`end` of the JSON and scrolls line `line` into view. @param {number} start @param {number} end @param {number} line */
+function select(start, end, line) {
+  doc.focus()
+  doc.setSelectionRange(start, end)
+  const lh = Number.parseFloat(getComputedStyle(doc).lineHeight) || 20
+  doc.scrollTop = Math.max(0, (line - 3) * lh)
+}
+
+// --- Apply ----------------------------------------------------------------------------
+
+/** Saves the JSON as the bot's document, when it changed since the last save, and restarts the preview. */
+async function apply() {
+  clearTimeout(timer)
+  if (mode !== 'document') return
+  const text = doc.value
+  const r = parse(text)
+  if (!r.ok) {
+    showProblems(
+      text,
+      [{ path: '', label: 'JSON syntax', message: r.message, pos: r.pos }],
+      'Not applied: the JSON has a syntax error',
+    )
+    say('Not applied: fix the JSON first.')
+    hooks.log('info', 'config:invalid', { syntax: r.message })
+    return
+  }
+  const body = JSON.stringify(r.value)
+  if (body === saved) {
+    // Nothing to save: the preview already runs this document (Reload preview restarts it).
+    showProblems(text, [])
+    say('Applied: no changes since the last apply.')
+    return
+  }
+  const mine = ++seq
+  say('Applying…')
+  applyButton.setAttribute('aria-busy', 'true')
+  try {
+    const res = await fetch(`/demo/api/config/${encodeURIComponent(BOT)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })
+    const answer = await res.json().catch(() => ({}))
+    if (mine !== seq) return
+    if (res.ok) {
+      saved = body
+      showProblems(text, [])
+      savedOption(true)
+      say(`Applied at ${time()}: the preview restarted with a new visitor.`)
+      hooks.log('info', 'config:applied', {
+        flows: r.value && /** @type {any} */ (r.value).flows?.length,
+      })
+      hooks.onDocument(r.value)
+      hooks.onApplied()
+    } else {
+      /** @type {Issue[]} */
+      const issues = Array.isArray(answer.issues)
+        ? answer.issues
+        : [{ path: '', message: answer.message ?? `HTTP ${res.status}` }]
+      showProblems(text, issues)
+      say(`Not applied: ${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}.`)
+      hooks.log('info', 'config:invalid', { issues: issues.length, first: issues[0] })
+    }
+  } catch (e) {
+    if (mine === seq)
+      say(`Not applied: the demo server did not answer (${e instanceof Error ? e.message : e}).`)
+  } finally {
+    if (mine === seq) applyButton.removeAttribute('aria-busy')
+  }
+}
+applyButton.addEventListener('click', () => void apply())
+
+// --- Picker ---------------------------------------------------------------------------
+
+/** Adds or removes the "Saved document" option (whether the server has one). @param {boolean} on */
+function savedOption(on) {
+  const opt = /** @type {HTMLOptionElement | null} */ (
+    picker.querySelector(`option[value="${SAVED}"]`)
+  )
+  if (on && !opt) picker.append(new Option(`Saved document of ${BOT}`, SAVED))
+  if (!on && opt) opt.remove()
+}
+
+/** Shows a document in the editor (pretty-printed). @param {unknown} value */
+function load(value) {
+  mode = 'document'
+  current = value
+  doc.readOnly = false
+  doc.placeholder = ''
+  doc.value = pretty(value)
+  showProblems(doc.value, [])
+  fillForm(value)
+}
+
+function loadBuiltin() {
+  mode = 'builtin'
+  current = null
+  saved = ''
+  doc.value = ''
+  doc.readOnly = true
+  doc.placeholder = 'The built-in flow has no document. Choose a template above to edit one.'
+  showProblems('', [])
+  fillForm(null)
+}
+
+/** The picker changed. */
+async function choose() {
+  clearTimeout(timer)
+  const name = picker.value
+  const mine = ++seq
+  try {
+    if (!name) {
+      say('Removing the document…')
+      await fetch(`/demo/api/config/${encodeURIComponent(BOT)}`, { method: 'DELETE' })
+      if (mine !== seq) return
+      loadBuiltin()
+      savedOption(false)
+      say('No document: the preview runs the built-in flow.')
+      hooks.log('info', 'config:removed')
+      hooks.onDocument(null)
+      hooks.onApplied()
+      return
+    }
+    const url =
+      name === SAVED
+        ? `/widget/${encodeURIComponent(BOT)}/config.json`
+        : `/demo/templates/${encodeURIComponent(name)}.json`
+    say('Loading…')
+    const res = await fetch(url, { cache: 'no-cache' })
+    if (mine !== seq) return
+    if (res.status === 204) {
+      savedOption(false)
+      picker.value = ''
+      loadBuiltin()
+      say('The bot has no saved document: the preview runs the built-in flow.')
+      return
+    }
+    if (!res.ok) throw new Error(`HTTP ${res.status}`)
+    const value = await res.json()
+    if (mine !== seq) return
+    load(value)
+    if (name === SAVED) {
+      saved = JSON.stringify(value)
+      say('Loaded the saved document.')
+      hooks.onDocument(value)
+    } else {
+      hooks.log('info', 'template', { name })
+      await apply()
+    }
+  } catch (e) {
+    if (mine === seq) say(`Could not load it: ${e instanceof Error ? e.message : e}`)
+  }
+}
+picker.addEventListener('change', () => void choose())
+
+/** @type {EditorHooks} */
+let hooks = { log: () => {}, onDocument: () => {}, onApplied: () => {} }
+
+/**
+ * Fills the picker (GET /demo/api/templates) and loads the bot's document: its
+ * saved one when it has one, else the built-in flow.
+ * @param {EditorHooks} h
+ */
+export async function startEditor(h) {
+  hooks = h
+  picker.append(new Option('Built-in flow (no document)', ''))
+  loadBuiltin()
+  try {
+    const names = /** @type {string[]} */ (await (await fetch('/demo/api/templates')).json())
+    const group = document.createElement('optgroup')
+    group.label = 'Templates'
+    for (const n of names) group.append(new Option(title(n), n))
+    picker.append(group)
+  } catch {
+    say('Could not list the templates.')
+  }
+  // The visitor may pick a template meanwhile: that choice wins.
+  const mine = seq
+  const res = await fetch(`/widget/${encodeURIComponent(BOT)}/config.json`, {
+    cache: 'no-cache',
+  }).catch(() => undefined)
+  if (mine !== seq) return
+  if (res?.status === 200) {
+    const value = await res.json().catch(() => undefined)
+    if (mine !== seq) return
+    if (value !== undefined) {
+      savedOption(true)
+      picker.value = SAVED
+      load(value)
+      saved = JSON.stringify(value)
+      say('Editing the bot’s saved document.')
+      hooks.onDocument(value)
+      return
+    }
+  }
+  say('No document: the preview runs the built-in flow.')
+  hooks.onDocument(null)
+}
