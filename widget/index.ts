@@ -35,15 +35,6 @@ function launcher(root: ShadowRoot, open: boolean, unread: number, label: string
   if (was && !open && root.activeElement) (button as HTMLElement).focus()
 }
 
-/** Guesses the dial-code country from the locale's region (`en-GB` → `GB`), no network. */
-function regionOf(locale: string): string {
-  try {
-    return new Intl.Locale(locale).maximize().region ?? 'US'
-  } catch {
-    return 'US'
-  }
-}
-
 /**
  * Mounts the chat window into the loader's shadow root.
  *
@@ -137,7 +128,12 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
     kv,
     ids,
     sync: outbox.put,
-    phone: async (raw, country) => (await import('./core/phone')).parsePhone(raw, country),
+    // No country yet (no configured default, sent before the picker loaded): the
+    // picker's guess from the locale and time zone.
+    phone: async (raw, country) => {
+      const m = await import('./core/phone')
+      return m.parsePhone(raw, country || m.guessCountry(locale))
+    },
   })
 
   host.style(css)
@@ -150,7 +146,7 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
     t,
     locale,
     dir: dirOf(locale),
-    country: rich?.country ?? regionOf(locale),
+    country: rich?.country,
     mode: config.mode,
     rich: rich?.ui,
   }

@@ -102,19 +102,19 @@ describe('parsePhone', () => {
 
 describe('guessCountry', () => {
   it('reads the region of a locale', () => {
-    expect(guessCountry('en-GB')).toBe('GB')
-    expect(guessCountry('pt-BR')).toBe('BR')
-    expect(guessCountry('en-ZA')).toBe('ZA')
+    expect(guessCountry('en-GB', 'UTC')).toBe('GB')
+    expect(guessCountry('pt-BR', 'UTC')).toBe('BR')
+    expect(guessCountry('en-ZA', 'UTC')).toBe('ZA')
   })
 
   it('guesses the likely region of a language-only locale', () => {
-    expect(guessCountry('de')).toBe('DE')
-    expect(guessCountry('ja')).toBe('JP')
+    expect(guessCountry('de', 'UTC')).toBe('DE')
+    expect(guessCountry('ja', 'UTC')).toBe('JP')
   })
 
   it('falls back to US for an unreadable locale', () => {
-    expect(guessCountry('not a locale!')).toBe('US')
-    expect(guessCountry('')).toBe('US')
+    expect(guessCountry('not a locale!', 'UTC')).toBe('US')
+    expect(guessCountry('', 'UTC')).toBe('US')
   })
 })
 

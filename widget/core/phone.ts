@@ -1,38 +1,15 @@
 /**
- * Phone numbers, through libphonenumber-js with its "min" metadata. This module is
- * its own chunk, imported only when a phone question is shown: it is most of the
- * widget's bytes and most visitors never reach a phone question.
+ * Phone numbers, through libphonenumber-js with its "min" metadata, and the
+ * dial-code picker. This module is its own chunk, imported only when a phone
+ * question is shown: it is most of the widget's bytes and most visitors never
+ * reach a phone question.
  */
-import {
-  type CountryCode,
-  getCountries,
-  getCountryCallingCode,
-  parsePhoneNumberFromString,
-} from 'libphonenumber-js/min'
+import { type CountryCode, getCountries, parsePhoneNumberFromString } from 'libphonenumber-js/min'
 
-/** A country of the dial-code list: ISO code, localised name, dial code with "+". */
-export interface Country {
-  code: CountryCode
-  name: string
-  dial: string
-}
-
-/** Every country libphonenumber-js knows, named in `locale` through `Intl.DisplayNames`, sorted by name. */
-export function countries(locale: string): Country[] {
-  let names: Intl.DisplayNames | undefined
-  try {
-    names = new Intl.DisplayNames([locale, 'en'], { type: 'region' })
-  } catch {
-    /* old engines: ISO codes as names */
-  }
-  return getCountries()
-    .map((code) => ({
-      code,
-      name: names?.of(code) ?? code,
-      dial: `+${getCountryCallingCode(code)}`,
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name, locale))
-}
+export { PhoneCountry } from '../ui/PhoneCountry'
+// The dial-code picker of phone questions comes with this chunk: the composer
+// imports it from here when a phone question is shown.
+export { type Country, countries, countryMatcher, guessCountry } from './countries'
 
 /**
  * Parses and validates `raw` as a number of `country` (or as an international
@@ -52,13 +29,4 @@ export function parsePhone(
   const n = parsePhoneNumberFromString(text, known)
   if (!n?.isValid()) return undefined
   return { phone: String(n.nationalNumber), dialCode: `+${n.countryCallingCode}` }
-}
-
-/** The visitor's likely country from a BCP 47 locale (`en-GB` → `GB`), with no network call. Default `US`. */
-export function guessCountry(locale: string): string {
-  try {
-    return new Intl.Locale(locale).maximize().region ?? 'US'
-  } catch {
-    return 'US'
-  }
 }

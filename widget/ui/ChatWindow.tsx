@@ -17,8 +17,8 @@ export interface ChatWindowProps {
   locale: string
   /** Text direction of the locale: Arabic mirrors the whole window. */
   dir: 'ltr' | 'rtl'
-  /** Default dial-code country, ISO 3166-1 alpha-2. */
-  country: string
+  /** Default dial-code country, ISO 3166-1 alpha-2; without one, the phone chunk guesses it. */
+  country?: string | undefined
   /** `page`: full page, no close button (the landing page). */
   mode: 'launcher' | 'page'
   /** The configured-bot parts (`widget/rich/`), when the bot has a configuration document. */

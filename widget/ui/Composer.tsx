@@ -5,7 +5,6 @@ import type { Translate } from '../core/i18n'
 import type { State } from '../core/state'
 import { MAX_LENGTH } from '../core/validate'
 import type { RichUi } from '../rich'
-import { PhoneCountry } from './PhoneCountry'
 
 /** Input attributes per question kind: the right keyboard and autofill on phones. */
 const INPUT: Partial<Record<AskNode['input'], Record<string, string>>> = {
@@ -33,7 +32,8 @@ export function Composer({
   actions: Actions
   t: Translate
   locale: string
-  country: string
+  /** The configured dial-code country; without one the picker guesses it. */
+  country?: string | undefined
   rich?: RichUi | undefined
 }) {
   const ask = state.ask.value
@@ -42,13 +42,19 @@ export function Composer({
   const options = actions.choices()
   const error = state.error.value
   const [text, setText] = useState('')
-  const [country, setCountry] = useState(initialCountry)
+  const [country, setCountry] = useState(initialCountry ?? '')
+  // The phone chunk (validation and dial-code picker), loaded at the first phone question.
+  const [phoneUi, setPhoneUi] = useState<typeof import('../core/phone')>()
   const input = useRef<HTMLInputElement>(null)
   const group = useRef<HTMLFieldSetElement>(null)
+  const phone = ask?.type === 'ask' && ask.input === 'phone'
 
   useEffect(() => {
     ;(input.current ?? group.current?.querySelector('button'))?.focus()
   }, [ask])
+  useEffect(() => {
+    if (phone) void import('../core/phone').then(setPhoneUi)
+  }, [phone])
 
   if (!ask) return null
   if (options.length) {
@@ -72,10 +78,10 @@ export function Composer({
   }
   return (
     <form class="composer" onSubmit={submit} noValidate>
+      {phone && phoneUi && (
+        <phoneUi.PhoneCountry value={country} onChange={setCountry} locale={locale} t={t} />
+      )}
       <div class="row">
-        {ask.input === 'phone' && (
-          <PhoneCountry value={country} onChange={setCountry} locale={locale} t={t} />
-        )}
         <input
           ref={input}
           id="rk-input"

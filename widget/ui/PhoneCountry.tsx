@@ -1,11 +1,60 @@
-import { useEffect, useState } from 'preact/hooks'
-import type { Translate } from '../core/i18n'
-import type { Country } from '../core/phone'
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { type Country, countries, countryMatcher, guessCountry } from '../core/countries'
+import { languageOf, type Translate } from '../core/i18n'
+import css from './phone.css?inline'
 
 /**
- * The dial-code picker of a phone question: a native `<select>` (keyboard type-ahead
- * and screen-reader support for free) listing every country with its dial code.
- * The country list comes from the lazily loaded phone chunk.
+ * The search field's label and its short visible placeholder, in each language of
+ * the core catalogues (English for the rest). Kept here, in the phone chunk, so
+ * the chat window chunk does not pay for them.
+ */
+const SEARCH: Record<string, [label: string, placeholder: string]> = {
+  en: ['Search country or dial code', 'Search'],
+  es: ['Buscar país o prefijo', 'Buscar'],
+  fr: ['Rechercher un pays ou un indicatif', 'Rechercher'],
+  de: ['Land oder Vorwahl suchen', 'Suchen'],
+  pt: ['Pesquisar país ou código de discagem', 'Pesquisar'],
+  hi: ['देश या डायल कोड खोजें', 'खोजें'],
+  ar: ['ابحث عن دولة أو رمز الاتصال', 'بحث'],
+}
+
+/** The country list of the last locale asked for: built once, not on every keystroke. */
+let cache: { locale: string; list: Country[] } | undefined
+function listOf(locale: string): Country[] {
+  if (cache?.locale !== locale) cache = { locale, list: countries(locale) }
+  return cache.list
+}
+
+let sheet: CSSStyleSheet | undefined
+/**
+ * Once the picker is in the page (a ref callback: before the first paint): styles
+ * it in its shadow root with a constructable stylesheet (strict CSP holds), and
+ * keeps the question in view above it, as the transcript keeps its newest message.
+ */
+function mounted(el: Element | null): void {
+  const root = el?.getRootNode()
+  if (!(root instanceof ShadowRoot)) return
+  if (!sheet) {
+    sheet = new CSSStyleSheet()
+    sheet.replaceSync(css)
+  }
+  if (!root.adoptedStyleSheets.includes(sheet))
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
+  const log = root.querySelector('.log')
+  if (log) log.scrollTop = log.scrollHeight
+}
+
+/**
+ * The dial-code picker of a phone question, a line above the number's input: a
+ * search field and a native `<select>` (keyboard type-ahead and screen-reader
+ * support for free) listing every country with its dial code. Typing in the search
+ * field narrows the list by name (any accent or case, in the visitor's language or
+ * English), ISO code or dial code (`44`, `+44`); a single match is selected at
+ * once. The selected country always stays in the list.
+ *
+ * Part of the phone chunk: the composer shows it once that chunk has loaded.
+ * Without a `value` (no configured default), the visitor's likely country from
+ * the locale and time zone is selected.
  */
 export function PhoneCountry({
   value,
@@ -18,30 +67,68 @@ export function PhoneCountry({
   locale: string
   t: Translate
 }) {
-  const [list, setList] = useState<Country[]>([])
+  const [query, setQuery] = useState('')
+  const select = useRef<HTMLSelectElement>(null)
+  const current = value || guessCountry(locale)
   useEffect(() => {
-    let live = true
-    void import('../core/phone').then((m) => live && setList(m.countries(locale)))
-    return () => {
-      live = false
+    if (!value) onChange(current)
+  }, [value])
+  const list = listOf(locale)
+  const matches = countryMatcher(query)
+  const shown = list.filter((c) => c.code === current || matches(c))
+  // A configured country libphonenumber-js does not know still shows as chosen.
+  if (!shown.some((c) => c.code === current))
+    shown.unshift({ code: current, name: current, dial: '' } as Country)
+  const [label, hint] = SEARCH[languageOf(locale)] ?? SEARCH.en!
+  const search = (q: string) => {
+    setQuery(q)
+    const found = q.trim() ? list.filter(countryMatcher(q)) : []
+    if (found.length === 1) onChange(found[0]!.code)
+  }
+  const onKeyDown = (e: KeyboardEvent) => {
+    const field = e.currentTarget as HTMLInputElement
+    if (e.key === 'Enter') {
+      // Not the form's submit: on to the list, or to the number when one country is left.
+      e.preventDefault()
+      const number = field.form?.querySelector<HTMLInputElement>('.input')
+      ;(shown.length === 1 && number ? number : select.current)?.focus()
+    } else if (e.key === 'Escape' && query) {
+      // Clears the search; only an empty field lets Escape close the chat.
+      e.preventDefault()
+      e.stopPropagation()
+      search('')
     }
-  }, [locale])
+  }
   return (
-    <select
-      class="cc"
-      aria-label={t('country')}
-      value={value}
-      onChange={(e) => onChange(e.currentTarget.value)}
-    >
-      {list.length ? (
-        list.map((c) => (
+    <div class="row ccs" ref={mounted}>
+      <input
+        type="search"
+        class="ccq"
+        aria-label={label}
+        aria-controls="rk-cc"
+        placeholder={hint}
+        // A dial code reads left to right, "+49" not "49+", in Arabic too.
+        dir={/^[\s+\d]/.test(query) ? 'ltr' : undefined}
+        autocomplete="off"
+        spellcheck={false}
+        value={query}
+        onInput={(e) => search(e.currentTarget.value)}
+        onKeyDown={onKeyDown}
+      />
+      <select
+        ref={select}
+        id="rk-cc"
+        class="cc"
+        aria-label={t('country')}
+        value={current}
+        onChange={(e) => onChange(e.currentTarget.value)}
+      >
+        {shown.map((c) => (
           <option key={c.code} value={c.code}>
-            {`${c.name} (${c.dial})`}
+            {c.dial ? `${c.name} (${c.dial})` : c.name}
           </option>
-        ))
-      ) : (
-        <option value={value}>{value}</option>
-      )}
-    </select>
+        ))}
+      </select>
+    </div>
   )
 }
