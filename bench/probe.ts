@@ -39,7 +39,7 @@ export interface Probe {
   down: number | null
   /** The chat window (`section.win`) in the shadow root. */
   winInDom: number | null
-  /** First `p.msg.bot` in the shadow root, and two animation frames later (painted). */
+  /** First `.msg.bot` in the shadow root, and two animation frames later (painted). */
   botInDom: number | null
   opened: number | null
   messages: number
@@ -105,11 +105,11 @@ export const PROBE_SCRIPT = `(() => {
     if (!r || b.botInDom !== null) return
     const check = () => {
       if (b.winInDom === null && r.querySelector('section.win')) b.winInDom = performance.now()
-      if (b.botInDom !== null || !r.querySelector('p.msg.bot')) return false
+      if (b.botInDom !== null || !r.querySelector('.msg.bot')) return false
       b.botInDom = performance.now()
       requestAnimationFrame(() => requestAnimationFrame(() => {
         b.opened = performance.now()
-        b.messages = r.querySelectorAll('p.msg').length
+        b.messages = r.querySelectorAll('.msg').length
         if (openedResolve) openedResolve(true)
       }))
       return true

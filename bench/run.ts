@@ -344,7 +344,7 @@ async function main(): Promise<number> {
     const notes: string[] = [
       'Extra = with.html − without.html, paired per run (fresh context each, a same-origin warm-up page first, order alternating), read after load + 1 s idle.',
       "Main-thread: 'trace' rows are thread CPU time from a Chrome trace (loader = outermost EvaluateScript/FunctionCall/v8.compile of /Reekolect.js; all tasks = RunTask on the page's renderer main thread); 'getMetrics' rows are Performance.getMetrics durations, which are wall-clock and swing with machine load. Under CPU throttling the throttled thread's CPU time also grows with machine load.",
-      "Open cold is timed from the first pointer event on the launcher (pointerover starts the chunk fetch, as a tap would); warm from pointerdown after hover + network idle. End = first p.msg.bot in the shadow root + 2 animation frames. 'open cold/warm' rows are a new visitor (no IndexedDB yet); 'saved chat' rows a returning one.",
+      "Open cold is timed from the first pointer event on the launcher (pointerover starts the chunk fetch, as a tap would); warm from pointerdown after hover + network idle. End = first .msg.bot in the shadow root + 2 animation frames. 'open cold/warm' rows are a new visitor (no IndexedDB yet); 'saved chat' rows a returning one.",
       'Typing = keydown Event.timeStamp → after the next animation frame following the input event (rAF + MessageChannel).',
       `Machine load average (1 min) at start ${load0.toFixed(2)}, at end ${os.loadavg()[0]!.toFixed(2)}, on ${os.cpus().length} cores.`,
       `Transcript: ${TRANSCRIPT} messages seeded in IndexedDB (reekolect/kv, chat:<uuid>); ${rendered} rendered (the widget keeps at most MAX_MESSAGES = ${MAX_MESSAGES}).`,

@@ -214,6 +214,7 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
   }
   let table: Promise<Record<string, (...args: unknown[]) => void>> | undefined
   let chain: Promise<unknown> = Promise.resolve()
+  let chained = false
   const lazy = () =>
     (table ||= import('./core/commands').then((m): Record<string, (...args: unknown[]) => void> => {
       const c = m.createCommands({
@@ -251,7 +252,10 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
   return {
     dispatch(command, ...args) {
       const run = Object.hasOwn(basic, command) ? basic[command] : undefined
-      if (run && !table) return run()
+      // Inline only while nothing is chained: once a command waits for the chunk,
+      // open/close/toggle queue behind it, so calls keep the order they were made in.
+      if (run && !chained) return run()
+      chained = true
       chain = chain
         .then(lazy)
         .then((t) => (Object.hasOwn(t, command) ? t[command]?.(...args) : unknown(command)))

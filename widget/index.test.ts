@@ -1,0 +1,199 @@
+// @vitest-environment happy-dom
+/**
+ * The chat window chunk's composition root (`mount`): commands dispatched before
+ * the widget is ready (the bot's document has not arrived yet) are kept and
+ * replayed in the order they were made (issue #7, "queue replay order").
+ */
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
+import type { HostBridge, MountedWidget, WidgetConfig } from '../loader/protocol'
+import type { LoadedConfig } from './config/settings'
+import { translator } from './core/i18n'
+import type { LeadPayload } from './core/lead'
+import { mount } from './index'
+
+const t = translator()
+const UUID = '7e88d192-9b20-4035-9b68-d4ac3d58a34f'
+const NEXT_UUID = '0b6f3c1e-4d2a-4c8e-9f10-2a3b4c5d6e7f'
+
+const config: WidgetConfig = {
+  botId: 'bot1',
+  customerId: 'cust1',
+  apiUrl: 'http://api.test',
+  token: 't',
+  mode: 'launcher',
+  locale: 'en',
+}
+
+type Message = { from: 'bot' | 'visitor'; text: string; at: number }
+
+/** A loader stand-in: an open shadow root with the launcher, and a document that arrives when `arrive` is called. */
+function fakeHost() {
+  const el = document.createElement('div')
+  el.setAttribute('data-reekolect', 'launcher')
+  document.body.append(el)
+  const root = el.attachShadow({ mode: 'open' })
+  const button = document.createElement('button')
+  button.className = 'launcher'
+  const badge = document.createElement('span')
+  badge.className = 'badge'
+  button.append(badge)
+  root.append(button)
+  let arrive!: (loaded: LoadedConfig | undefined) => void
+  const host: HostBridge = {
+    config: new Promise<LoadedConfig | undefined>((resolve) => {
+      arrive = resolve
+    }),
+    root,
+    uuid: () => UUID,
+    newVisitor: () => NEXT_UUID,
+    observer: new MutationObserver(() => {}),
+    style: vi.fn(),
+  }
+  /** Whether the chat window is open, as the launcher shows it (`aria-expanded`). */
+  const expanded = () => button.getAttribute('aria-expanded')
+  return { host, arrive, button, expanded }
+}
+
+let puts: LeadPayload[]
+let errors: MockInstance<typeof console.error>
+let widget: MountedWidget | undefined
+
+beforeEach(() => {
+  puts = []
+  // Lead sync (ky → fetch) answers 200 at once and records each PUT body, in call order.
+  globalThis.fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const req = input instanceof Request ? input : new Request(input, init)
+    if (req.method === 'PUT') puts.push(JSON.parse(await req.text()) as LeadPayload)
+    return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } })
+  }) as typeof fetch
+  errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+  // No IndexedDB in happy-dom: storage falls back to memory with one W_STORAGE line.
+  vi.spyOn(console, 'warn').mockImplementation(() => {})
+  sessionStorage.clear()
+})
+
+afterEach(() => {
+  widget?.unmount()
+  widget = undefined
+  document.body.replaceChildren()
+  vi.restoreAllMocks()
+})
+
+const commandErrors = () =>
+  errors.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('[Reekolect] E_COMMAND'))
+
+/**
+ * Mounts the widget and dispatches, before the document arrives: three `on`
+ * listeners, `open`, `identify`, an unknown command, `addTags`, `close`; then
+ * the document arrives (`undefined`: the built-in flow).
+ */
+async function replay() {
+  const fake = fakeHost()
+  widget = mount(fake.host, config)
+  /** Host events in the order the listeners saw them. */
+  const events: string[] = []
+  const messages: Message[] = []
+  widget.dispatch('on', 'open', () => events.push('open'))
+  widget.dispatch('on', 'message', (m: Message) => {
+    events.push('message')
+    messages.push(m)
+  })
+  widget.dispatch('on', 'close', () => events.push('close'))
+  widget.dispatch('open')
+  widget.dispatch('identify', { name: 'Ada' })
+  widget.dispatch('fly')
+  widget.dispatch('addTags', ['vip'])
+  widget.dispatch('close')
+
+  // Nothing runs while the document is on its way.
+  await new Promise<void>((r) => setTimeout(r, 0))
+  expect(fake.host.style).not.toHaveBeenCalled()
+  expect(fake.expanded()).toBeNull()
+  expect(puts).toEqual([])
+
+  fake.arrive(undefined)
+  // Settled: the last command (`close`) has shown on the launcher, and the lead is synced.
+  await vi.waitFor(() => {
+    expect(fake.expanded()).toBe('false')
+    expect(puts.at(-1)?.tags).toEqual(['vip'])
+  })
+  return { ...fake, events, messages }
+}
+
+describe('mount: commands before the widget is ready', () => {
+  it('runs `on` before `open`: the listener sees the greeting and the open event', async () => {
+    const { events, messages } = await replay()
+    await vi.waitFor(() => expect(messages.map((m) => m.text)).toEqual([t('greet'), t('askName')]))
+    expect(messages.every((m) => m.from === 'bot')).toBe(true)
+    expect(events[0]).toBe('open')
+  })
+
+  it('runs `close` after `open`: the chat ends closed', async () => {
+    const { host, expanded, events } = await replay()
+    expect(expanded()).toBe('false')
+    expect(host.root.querySelector('[role="dialog"]')).toBeNull()
+    // Both host events fired, open first.
+    await vi.waitFor(() => expect(events.filter((e) => e !== 'message')).toEqual(['open', 'close']))
+  })
+
+  it('applies `identify` then `addTags` to the lead, after the chat was created', async () => {
+    await replay()
+    // Every PUT is a full snapshot (the outbox keeps only the latest per visitor,
+    // so the ids-only snapshot of `open` is sent on its own only when its flush
+    // starts before `identify` lands): an ids-only PUT, if any, comes first, and
+    // no later PUT loses a field an earlier one had.
+    const ids = { uuid: UUID, botId: 'bot1', customerId: 'cust1' }
+    const idsOnly = puts.findIndex((p) => p.name === undefined && p.tags === undefined)
+    expect(idsOnly === -1 || idsOnly === 0).toBe(true)
+    const named = puts.findIndex((p) => p.name === 'Ada')
+    const full = puts.findIndex((p) => p.name === 'Ada' && p.tags?.includes('vip'))
+    expect(named).toBeGreaterThan(idsOnly)
+    expect(full).toBeGreaterThanOrEqual(named)
+    expect(full).toBe(puts.length - 1)
+    for (const p of puts.slice(named)) expect(p.name).toBe('Ada')
+    expect(puts.at(-1)).toEqual({ ...ids, name: 'Ada', tags: ['vip'] })
+    if (idsOnly === 0) expect(puts[0]).toEqual(ids)
+  })
+
+  it('logs one E_COMMAND for an unknown command in the queue and runs the rest', async () => {
+    const { expanded } = await replay()
+    expect(commandErrors()).toHaveLength(1)
+    expect(commandErrors()[0]).toMatch(/^\[Reekolect\] E_COMMAND: unknown command "fly"/)
+    expect(errors.mock.calls.map((c) => String(c[0]))).toEqual(commandErrors())
+    // The commands after it ran: `addTags` reached the lead and `close` closed the chat.
+    expect(puts.at(-1)?.tags).toEqual(['vip'])
+    expect(expanded()).toBe('false')
+  })
+
+  it('after ready, open then toggle run at once and in order', async () => {
+    const { host, arrive, button, expanded } = fakeHost()
+    widget = mount(host, config)
+    arrive(undefined)
+    // Ready: the widget has drawn the launcher's state.
+    await vi.waitFor(() => expect(button.getAttribute('aria-label')).toBe(t('open')))
+    expect(expanded()).toBe('false')
+
+    widget.dispatch('open')
+    expect(expanded()).toBe('true')
+    expect(button.getAttribute('aria-label')).toBe(t('close'))
+    widget.dispatch('toggle')
+    expect(expanded()).toBe('false')
+    widget.dispatch('toggle')
+    expect(expanded()).toBe('true')
+    expect(commandErrors()).toEqual([])
+  })
+
+  it('drops queued commands when unmounted before the document arrives', async () => {
+    const { host, arrive, expanded } = fakeHost()
+    const w = mount(host, config)
+    w.dispatch('open')
+    w.unmount()
+    arrive(undefined)
+    await host.config
+    await new Promise<void>((r) => queueMicrotask(r))
+    expect(expanded()).toBeNull()
+    expect(host.style).not.toHaveBeenCalled()
+    expect(host.root.childElementCount).toBe(1)
+    expect(puts).toEqual([])
+  })
+})
