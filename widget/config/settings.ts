@@ -187,7 +187,9 @@ export async function applySettings(
     for (const c of pageCleanup.splice(0)) c()
     const path = location.pathname
     const a = s.access
-    sheet.replaceSync(designCss(s.design, !allowed(path, a.showOn, a.hideOn), a.hideOnMobile, s.window))
+    sheet.replaceSync(
+      designCss(s.design, !allowed(path, a.showOn, a.hideOn), a.hideOnMobile, s.window),
+    )
     if (fired() || !allowed(path, t.include, t.exclude)) return
     const local = (target: EventTarget, type: string, fn: (e: Event) => void) => {
       target.addEventListener(type, fn, { passive: true })
