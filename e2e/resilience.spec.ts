@@ -234,7 +234,8 @@ test('a 503 with Retry-After: 2 is retried after 2 s, then the lead arrives', as
   // The visitor answers during the wait: the retry carries whatever is latest.
   await answerName(page, v.name)
 
-  await expect.poll(() => attempts.length, { timeout: 6_000 }).toBeGreaterThanOrEqual(2)
+  // Statuses are recorded when the forwarded request answers, after the attempt itself.
+  await expect.poll(() => statuses.length, { timeout: 8_000 }).toBeGreaterThanOrEqual(2)
   const [first = 0, second = 0] = attempts
   // The default first backoff would be 0.5–1 s: 1.9 s or more means Retry-After was honoured.
   expect(second - first).toBeGreaterThanOrEqual(1_900)
