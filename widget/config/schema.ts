@@ -264,7 +264,7 @@ const settings = v.strictObject({
     }),
     {},
   ),
-  /** Phone: the dial-code country shown first (ISO 3166-1 alpha-2); default from the browser's language. */
+  /** Phone: the dial-code country shown first (ISO 3166-1 alpha-2); default: the locale's region, then the time zone, then the language. */
   phone: v.optional(
     v.strictObject({
       defaultCountry: v.optional(
