@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test'
 import { chromiumArgs, chromiumPath } from './browser'
-import { TOKEN, uniqueIds } from './helpers'
+import { hostUrl, uniqueIds } from './helpers'
 
 // Playwright turns the cache off by default; a real browser has it on.
 test.use({
@@ -20,8 +20,7 @@ test('the back/forward cache keeps the page: no unload handler, the chat is stil
   page,
 }) => {
   const ids = uniqueIds('bfcache')
-  const q = new URLSearchParams({ bot: ids.bot, customer: ids.customer, token: TOKEN })
-  await page.goto(`/demo/e2e/host.html?${q}`)
+  await page.goto(hostUrl(ids))
   const synced = page.waitForResponse((r) => r.url().includes('/inbox/direct/lead'))
   await page.getByRole('button', { name: 'Open chat' }).click()
   await expect(page.getByRole('dialog')).toBeVisible()
@@ -33,7 +32,7 @@ test('the back/forward cache keeps the page: no unload handler, the chat is stil
       ;(window as unknown as { __restored: boolean }).__restored = e.persisted
     })
   })
-  await page.goto(`/demo/e2e/second.html?${q}`)
+  await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
   // A restore from the cache fires no load event: wait for the commit only.
   await page.goBack({ waitUntil: 'commit' })
   await expect

@@ -8,6 +8,8 @@ import { expect, type Page, test } from '@playwright/test'
 import {
   type Chat,
   fetchLeads,
+  type HostOptions,
+  hostUrl,
   leadFields,
   TEXT,
   TOKEN,
@@ -18,11 +20,11 @@ import {
 } from './helpers'
 
 /** The host page with these ids and a configuration document URL (`data-config-url`). */
-function configured(ids: { bot: string; customer: string }, config?: string, page = 'host.html') {
-  const q = new URLSearchParams({ bot: ids.bot, customer: ids.customer, token: TOKEN })
-  if (config) q.set('config', config)
-  return `/demo/e2e/${page}?${q}`
-}
+const configured = (
+  ids: { bot: string; customer: string },
+  config?: string,
+  page: HostOptions['page'] = 'host.html',
+) => hostUrl(ids, TOKEN, config ? { config, page } : { page })
 
 const dialog = (page: Page) => page.getByRole('dialog')
 const log = (page: Page) => dialog(page).getByRole('log')

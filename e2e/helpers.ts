@@ -49,10 +49,24 @@ export function uniqueIds(prefix: string): { bot: string; customer: string; suff
   return { bot: `${prefix}-bot-${suffix}`, customer: `${prefix}-cust-${suffix}`, suffix }
 }
 
+/** What else a host page URL carries: `config` (data-config-url), `locale` (data-locale), `page`. */
+export interface HostOptions {
+  /** `host.html` (default) or `second.html`: another page of the same demo site. */
+  page?: 'host.html' | 'second.html'
+  config?: string
+  locale?: string
+}
+
 /** URL of the generic host page (demo/e2e/host.html) embedding the widget with these ids. */
-export function hostUrl(ids: { bot: string; customer: string }, token = TOKEN): string {
+export function hostUrl(
+  ids: { bot: string; customer: string },
+  token = TOKEN,
+  { page = 'host.html', config, locale }: HostOptions = {},
+): string {
   const q = new URLSearchParams({ bot: ids.bot, customer: ids.customer, token })
-  return `/demo/e2e/host.html?${q}`
+  if (config) q.set('config', config)
+  if (locale) q.set('locale', locale)
+  return `/demo/e2e/${page}?${q}`
 }
 
 /** The launcher facade while the chat is closed. */

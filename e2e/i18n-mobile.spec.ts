@@ -4,14 +4,10 @@
  * full-screen chat whose composer stays above the on-screen keyboard.
  */
 import { expect, test } from '@playwright/test'
-import { axeViolations, uniqueIds } from './helpers'
+import { axeViolations, hostUrl, uniqueIds } from './helpers'
 
-const url = (prefix: string, locale?: string) => {
-  const ids = uniqueIds(prefix)
-  const q = new URLSearchParams({ bot: ids.bot, customer: ids.customer, token: 'demo-token' })
-  if (locale) q.set('locale', locale)
-  return `/demo/e2e/host.html?${q}`
-}
+const url = (prefix: string, locale?: string) =>
+  hostUrl(uniqueIds(prefix), undefined, locale ? { locale } : {})
 
 test('Arabic renders right to left, translated, with zero axe violations at each question', async ({
   page,

@@ -5,7 +5,7 @@
  * and on a phone (where the full-screen chat follows the visual viewport).
  */
 import { expect, type Page, test } from '@playwright/test'
-import { TOKEN, uniqueIds } from './helpers'
+import { hostUrl, uniqueIds } from './helpers'
 
 /** One listener as the recorder reports it. `origin` is the script that added it. */
 interface Entry {
@@ -290,13 +290,7 @@ for (const c of cases) {
       route.fulfill({ json: EVERYTHING }),
     )
     const ids = uniqueIds('shutdown')
-    const q = new URLSearchParams({
-      bot: ids.bot,
-      customer: ids.customer,
-      token: TOKEN,
-      config: c.config,
-    })
-    await page.goto(`/demo/e2e/host.html?${q}`)
+    await page.goto(hostUrl(ids, undefined, { config: c.config }))
     await expect(page.locator('[data-reekolect]')).toBeAttached()
 
     // The snapshot was taken before the loader ran.

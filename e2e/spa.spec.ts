@@ -3,16 +3,16 @@
  * polling, the widget stays one widget, and the back/forward cache stays usable.
  */
 import { expect, test } from '@playwright/test'
-import { TOKEN, uniqueIds } from './helpers'
+import { hostUrl, uniqueIds } from './helpers'
 
 test('20 pushState navigations keep one widget and apply the page rules each time', async ({
   page,
 }) => {
   const ids = uniqueIds('spa')
-  const q = new URLSearchParams({ bot: ids.bot, customer: ids.customer, token: TOKEN })
-  q.set('config', '/demo/e2e/config/access-hide.json')
   // access-hide.json: the launcher hides on */host.html and shows elsewhere.
-  await page.goto(`/demo/e2e/second.html?${q}`)
+  await page.goto(
+    hostUrl(ids, undefined, { page: 'second.html', config: '/demo/e2e/config/access-hide.json' }),
+  )
   const launcher = page.getByRole('button', { name: 'Open chat' })
   await expect(launcher).toBeVisible()
   const timers = await page.evaluate(() => {

@@ -116,23 +116,32 @@ export function createActions(state: State, deps: ActionDeps) {
     state.busy.value = true
     const r = await deps.ext?.call(node, state.lead.value)
     if (calling !== node) return
-    // One batch: no moment where nothing waits and nothing runs (that reads as the end).
+    // One batch (in go): no moment where nothing waits and nothing runs (that reads as the end).
+    go(r?.next, undefined, r?.lead)
+  }
+
+  /**
+   * Leaves any waiting node and continues the flow at `id` (nothing more is said
+   * for `undefined`), after adding `said` as the visitor's message and taking `lead`
+   * when given; then syncs and saves. Answers, webhook outcomes, startFlow and
+   * sendMessage all go through here.
+   */
+  const go = (id: string | undefined, said?: string, lead?: Lead) => {
+    calling = undefined
     batch(() => {
-      if (r) state.lead.value = r.lead
-      actions.go(r?.next)
+      state.busy.value = false
+      state.error.value = undefined
+      if (said) push('visitor', [{ text: said }])
+      if (lead) state.lead.value = lead
+      run(id)
     })
+    sync()
+    void save()
   }
 
   const answer = (node: WaitNode, a: Answer) => {
     const { lead, next } = engine.applyAnswer(g, node, a, state.lead.value)
-    batch(() => {
-      state.error.value = undefined
-      push('visitor', [{ text: a.text }])
-      state.lead.value = lead
-      run(next)
-    })
-    sync()
-    void save()
+    go(next, a.text, lead)
   }
 
   const actions = {
@@ -208,22 +217,8 @@ export function createActions(state: State, deps: ActionDeps) {
         if (!calling) state.busy.value = false
       }
     },
-    /**
-     * Leaves any waiting question and continues the flow at node `id` (nothing
-     * more is said for `undefined`), after adding `said` as the visitor's message
-     * when given. Used by `startFlow` and `sendMessage` (commands chunk).
-     */
-    go(id: string | undefined, said?: string) {
-      calling = undefined
-      batch(() => {
-        state.busy.value = false
-        state.error.value = undefined
-        if (said) push('visitor', [{ text: said }])
-        run(id)
-      })
-      sync()
-      void save()
-    },
+    /** {@link go}: continues the flow at node `id` (startFlow and sendMessage, commands chunk). */
+    go: (id: string | undefined, said?: string) => go(id, said),
     /** Changes the lead outside the flow (the host's `identify`, `addTags`…), then syncs and saves. */
     update(change: (lead: Lead) => Lead) {
       state.lead.value = change(state.lead.value)
