@@ -121,6 +121,13 @@ function loader(): UserConfig {
         name: 'ReekolectLoader',
         fileName: () => 'Reekolect.js',
       },
+      rolldownOptions: {
+        // V8's per-file explicit compile hint (Chrome 136+; WICG
+        // explicit-javascript-compile-hints-file-based): the functions are compiled
+        // eagerly on the thread that streams the script instead of lazily on the
+        // host's main thread. bench: about -1 ms of main-thread CPU at 1x, -5 ms at 4x.
+        output: { postBanner: '//# allFunctionsCalledOnLoad' },
+      },
     },
   }
 }

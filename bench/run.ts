@@ -10,9 +10,10 @@
  * - host impact, at 1x and 4x CPU throttling: with.html vs without.html (identical
  *   but for the widget tag), paired run by run, order alternating: JS bytes;
  *   main-thread time, both from Performance.getMetrics (wall clock) and from a
- *   Chrome trace (thread CPU time: the loader's own evaluation, and all tasks of
- *   the page); long tasks; CLS; JS heap after a forced GC; DOMContentLoaded, FCP,
- *   and when the launcher is visible;
+ *   Chrome trace (thread CPU time: the loader's own evaluation, callbacks and
+ *   microtasks, and all tasks of the page); long tasks; CLS; JS heap after a
+ *   forced GC; DOMContentLoaded, FCP, and when the launcher is visible; and the
+ *   same page with a configuration document (with-config.html, made by server.ts);
  * - open latency: pointer on the launcher → first bot message painted; cold (the
  *   widget chunk is fetched by this very interaction) and warm (hovered first,
  *   chunk fetched, network idle, then clicked);
@@ -40,6 +41,7 @@ import { type Row, row, table } from './report'
 import {
   inFreshContext,
   type LoadSample,
+  type LoadVariant,
   loadRun,
   type OpenSample,
   openRun,
@@ -62,6 +64,13 @@ const RUN_TIMEOUT_MS = 45_000
 /** Longest the whole benchmark may take before it cleans up and exits. */
 const TOTAL_TIMEOUT_MS = 12 * 60_000
 const TEXT = 'the quick brown fox jumps over the lazy dog'.slice(0, KEYS).padEnd(KEYS, 'x')
+
+/** One run of each host page at one throttle rate; `config` may have failed alone. */
+interface LoadSet {
+  with: LoadSample
+  without: LoadSample
+  config: LoadSample | undefined
+}
 
 const failures: string[] = []
 
@@ -122,20 +131,22 @@ async function main(): Promise<number> {
     const raw: Record<string, unknown> = {}
 
     // 1. Host impact, paired with/without, at 1x and 4x.
-    const load: Record<number, { with: LoadSample; without: LoadSample }[]> = {}
+    const load: Record<number, LoadSet[]> = {}
     for (const rate of ONLY.has('load') ? THROTTLES : []) {
-      const pairs: { with: LoadSample; without: LoadSample }[] = []
+      const pairs: LoadSet[] = []
       const t = Date.now()
       for (let i = 0; i < RUNS; i++) {
-        const order = i % 2 ? (['with', 'without'] as const) : (['without', 'with'] as const)
-        const got: Partial<Record<'with' | 'without', LoadSample>> = {}
+        const order: LoadVariant[] =
+          i % 2 ? ['with', 'without', 'with-config'] : ['with-config', 'without', 'with']
+        const got: Partial<Record<LoadVariant, LoadSample>> = {}
         for (const v of order) {
           const label = `load ${v} ${rate}x #${i + 1}`
           got[v] = await attempt(label, () =>
             inFreshContext(b, rate, label, RUN_TIMEOUT_MS, (c) => loadRun(c, base, v)),
           )
         }
-        if (got.with && got.without) pairs.push({ with: got.with, without: got.without })
+        if (got.with && got.without)
+          pairs.push({ with: got.with, without: got.without, config: got['with-config'] })
       }
       load[rate] = pairs
       console.log(`  host impact ${rate}x: ${pairs.length} pairs in ${secs(t)}`)
@@ -279,6 +290,24 @@ async function main(): Promise<number> {
         extra((s) => s.fcp),
       )
       add(`launcher visible after navigation start,${x}`, 'ms', defined(withs((s) => s.launcher)))
+      // A configured bot (data-config-url): the loader also fetches the document and
+      // imports the settings chunk at page load. Reported, no target (opt-in).
+      const configs = pairs.flatMap((p) => (p.config ? [p.config] : []))
+      add(
+        `with a configuration document: loader + settings chunk main-thread, CPU (trace),${x}`,
+        'ms',
+        configs.map((s) => s.loader.cpu),
+      )
+      add(
+        `with a configuration document: extra long tasks,${x}`,
+        'count',
+        defined(pairs.map((p) => (p.config ? p.config.longtasks - p.without.longtasks : null))),
+      )
+      add(
+        `with a configuration document: launcher visible,${x}`,
+        'ms',
+        defined(configs.map((s) => s.launcher)),
+      )
     }
     for (const rate of ONLY.has('open') ? THROTTLES : []) {
       const cold = open[`cold ${rate}x`] ?? []

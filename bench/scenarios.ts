@@ -51,8 +51,15 @@ export async function inFreshContext<T>(
   }
 }
 
+/**
+ * The bench host pages (demo/bench/): `without` the tag, `with` the documented tag,
+ * `with-config` the tag plus `data-config-url` (a configured bot: the loader
+ * fetches the document and imports the settings chunk at page load).
+ */
+export type LoadVariant = 'with' | 'without' | 'with-config'
+
 export interface LoadSample {
-  /** Loader's own main-thread time from the trace (0 on the page without it). */
+  /** Main-thread time of the loader and its chunks from the trace, microtasks included (0 on the page without it). */
   loader: { wall: number; cpu: number }
   /** All main-thread tasks of the page's renderer during the trace (warm-up page idle). */
   main: { wall: number; cpu: number }
@@ -84,11 +91,7 @@ export interface LoadSample {
  * the values read after load are this page's own. They are wall-clock sums, so
  * they grow when other processes take the CPU; the trace's thread CPU time does not.
  */
-export async function loadRun(
-  c: Ctx,
-  base: string,
-  variant: 'with' | 'without',
-): Promise<LoadSample> {
+export async function loadRun(c: Ctx, base: string, variant: LoadVariant): Promise<LoadSample> {
   const { page, cdp, net } = c
   await page.goto(`${base}/demo/bench/blank.html`, { waitUntil: 'load' })
   await sleep(200)
@@ -110,14 +113,14 @@ export async function loadRun(
   await cdp.send('HeapProfiler.collectGarbage')
   await cdp.send('HeapProfiler.collectGarbage')
   const heap = await metrics(cdp)
-  if (variant === 'with' && probe.launcher === null)
+  if (variant !== 'without' && probe.launcher === null)
     throw new Error('launcher never became visible')
   return {
     taskMs: m.TaskDuration,
     scriptMs: m.ScriptDuration,
     layoutMs: m.LayoutDuration,
     styleMs: m.RecalcStyleDuration,
-    loader: scriptTime(trace, '/Reekolect.js'),
+    loader: scriptTime(trace, ours),
     main: mainThreadTime(trace, `/demo/bench/${variant}.html`),
     heapBytes: heap.JSHeapUsedSize ?? 0,
     longtasks: probe.longtasks.length,
@@ -131,6 +134,9 @@ export async function loadRun(
     js: await net.jsBytes(since),
   }
 }
+
+/** The widget's scripts on the bench pages: the loader and every chunk next to it. */
+const ours = (path: string) => path === '/Reekolect.js' || path.startsWith('/assets/')
 
 const LAUNCHER = 'div[data-reekolect] button.launcher' // Playwright's CSS engine pierces open shadow roots
 const WIDGET_CHUNK = /\/assets\/widget-[^/]*\.js/

@@ -3,7 +3,7 @@
  * throw-away database, in its own process group so it can always be stopped.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { cpSync } from 'node:fs'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join, resolve, sep } from 'node:path'
 import { sleep } from './util'
@@ -42,6 +42,15 @@ export async function startServer(dir: string): Promise<Server> {
     recursive: true,
     filter: (src) => !src.split(sep).includes('.data'),
   })
+  // with-config.html: with.html plus data-config-url (a configured bot), made here
+  // so the two pages cannot drift apart.
+  const withTag = readFileSync(join(dir, 'demo/bench/with.html'), 'utf8')
+  const configured = withTag.replace(
+    ' defer>bench-bot',
+    ' data-config-url="/demo/templates/lead-capture.json" defer>bench-bot',
+  )
+  if (configured === withTag) throw new Error('demo/bench/with.html: the widget tag was not found')
+  writeFileSync(join(dir, 'demo/bench/with-config.html'), configured)
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const child = spawn(resolve('node_modules', '.bin', 'tsx'), [resolve('demo', 'server.ts')], {

@@ -27,27 +27,56 @@ function pathOf(url: string | undefined): string {
 /** Trace events that run a script's own code, attributed by `args.data.url`. */
 const SCRIPT_EVENTS = new Set(['EvaluateScript', 'FunctionCall', 'v8.compile', 'TimerFire'])
 
+const TASKS = new Set(['RunTask', 'ThreadControllerImpl::RunTask'])
+
+/** `ts`..`ts + dur` of `inner` lies within `outer`'s. */
+const within = (inner: TraceEvent, outer: TraceEvent) =>
+  inner.ts >= outer.ts && inner.ts + (inner.dur ?? 0) <= outer.ts + (outer.dur ?? 0)
+
 /**
- * Main-thread time of the script at `path` in a trace: the outermost renderer
- * main-thread events attributed to its URL (evaluation with its nested compile,
- * forced style/layout and DOM work; later callbacks). Wall time and thread CPU time, ms.
+ * Main-thread time of the scripts whose URL path `owns` (the loader, and any chunk
+ * it loads at page load) in a trace: the outermost renderer main-thread events
+ * attributed to their URLs (evaluation with its nested compile, forced style and
+ * layout and DOM work; timer, idle and event callbacks), plus the microtask
+ * checkpoints (`RunMicrotasks`, category v8.execute) that run later in a task where
+ * such a script ran: promise reactions carry no URL in a trace, and code that runs
+ * in `.then()` would otherwise be invisible. Callbacks of other scripts inside
+ * those checkpoints are subtracted. Wall time and thread CPU time, ms.
  */
-export function scriptTime(events: TraceEvent[], path: string): { wall: number; cpu: number } {
+export function scriptTime(
+  events: TraceEvent[],
+  owns: (path: string) => boolean,
+): { wall: number; cpu: number } {
   const mains = new Set(
     events
       .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
       .map((e) => `${e.pid}:${e.tid}`),
   )
-  const own = events
-    .filter(
-      (e) =>
-        e.ph === 'X' &&
-        SCRIPT_EVENTS.has(e.name) &&
-        mains.has(`${e.pid}:${e.tid}`) &&
-        pathOf(e.args?.data?.url) === path,
-    )
+  const onMain = events
+    .filter((e) => e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`))
     .sort((a, b) => a.ts - b.ts)
-  return outermost(own)
+  const url = (e: TraceEvent) => pathOf(e.args?.data?.url)
+  const own = onMain.filter((e) => SCRIPT_EVENTS.has(e.name) && owns(url(e)))
+  const tasks = onMain.filter((e) => TASKS.has(e.name))
+  const micro: TraceEvent[] = []
+  for (const task of tasks) {
+    const first = own.find((e) => within(e, task))
+    if (!first) continue
+    for (const m of onMain)
+      if (m.name === 'RunMicrotasks' && m.ts >= first.ts && within(m, task)) micro.push(m)
+  }
+  const mine = outermost([...own, ...micro].sort((a, b) => a.ts - b.ts))
+  // Other scripts' callbacks that ran inside the counted checkpoints.
+  const foreign = outermost(
+    onMain.filter(
+      (e) =>
+        e.name === 'FunctionCall' &&
+        !owns(url(e)) &&
+        micro.some((m) => within(e, m)) &&
+        !own.some((o) => within(e, o)),
+    ),
+  )
+  return { wall: mine.wall - foreign.wall, cpu: mine.cpu - foreign.cpu }
 }
 
 /** Sums wall and CPU time (ms) of the events not nested in an earlier one; `events` sorted by `ts`. */
@@ -63,8 +92,6 @@ function outermost(events: TraceEvent[]): { wall: number; cpu: number } {
   }
   return { wall: wall / 1000, cpu: cpu / 1000 }
 }
-
-const TASKS = new Set(['RunTask', 'ThreadControllerImpl::RunTask'])
 
 /**
  * All main-thread tasks of the renderer that parsed `path` (category `toplevel`):
@@ -84,7 +111,7 @@ export function mainThreadTime(events: TraceEvent[], path: string): { wall: numb
   )
 }
 
-/** Records a Chrome trace (categories `devtools.timeline`, `toplevel`) around `fn`. */
+/** Records a Chrome trace (categories `devtools.timeline`, `toplevel`, `v8.execute`) around `fn`. */
 export async function traced(cdp: CDPSession, fn: () => Promise<void>): Promise<TraceEvent[]> {
   const events: TraceEvent[] = []
   const collect = (e: { value: object[] }) => {
@@ -95,7 +122,7 @@ export async function traced(cdp: CDPSession, fn: () => Promise<void>): Promise<
     cdp.once('Tracing.tracingComplete', () => resolve()),
   )
   await cdp.send('Tracing.start', {
-    traceConfig: { includedCategories: ['devtools.timeline', 'toplevel'] },
+    traceConfig: { includedCategories: ['devtools.timeline', 'toplevel', 'v8.execute'] },
     transferMode: 'ReportEvents',
   })
   try {

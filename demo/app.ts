@@ -228,9 +228,10 @@ export function createApp(opts: AppOptions) {
 
   // Playground controls (not part of the platform contract).
   // --- Bot configuration documents (our extension; README "Bot configuration document").
-  // GET {api}/widget/:botId/config.json is where the loader looks by default: a saved
-  // document, else the template of the same name (demo/templates/<botId>.json), else
-  // 204 No Content ("this bot has none": the widget runs its built-in flow quietly).
+  // GET {api}/widget/:botId/config.json, the URL the playground's tags give as
+  // data-config-url (the document is opt-in): a saved document, else the template
+  // of the same name (demo/templates/<botId>.json), else 204 No Content ("this bot
+  // has none": the widget runs its built-in flow quietly).
   const templates = join(demo, 'templates')
   const template = (name: string, origin: string) => {
     const path = join(templates, `${name}.json`)

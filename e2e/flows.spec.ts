@@ -141,7 +141,7 @@ test('support-triage template: menu, quick replies, rating, webhook ticket and W
   ])
 })
 
-test('a webhook that fails takes the failure branch; a saved document is found at the default URL', async ({
+test('a webhook that fails takes the failure branch; a document saved in the demo API is served at /widget/<bot>/config.json', async ({
   page,
   request,
 }) => {
@@ -153,8 +153,8 @@ test('a webhook that fails takes the failure branch; a saved document is found a
   if (hook) hook.url = hook.url?.replace('/demo/webhook/triage', '/demo/webhook/missing')
   const saved = await request.put(`/demo/api/config/${ids.bot}`, { data: doc })
   expect(saved.status()).toBe(200)
-  // No data-config-url: the loader asks {api}/widget/<bot>/config.json.
-  await page.goto(configured(ids))
+  // The demo API serves the saved document at /widget/<bot>/config.json.
+  await page.goto(configured(ids, `/widget/${ids.bot}/config.json`))
   await page.getByRole('button', { name: 'Open chat' }).click()
   await dialog(page).getByRole('button', { name: 'I need help' }).click()
   await dialog(page).getByRole('button', { name: 'App' }).click()

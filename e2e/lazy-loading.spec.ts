@@ -41,6 +41,8 @@ test('no widget chunk until hover; the phone chunk only when the phone question 
   await page.waitForLoadState('networkidle')
   expect(requests.paths).toContain('/Reekolect.js')
   expect(requests.assets()).toEqual([])
+  // The documented tag names no configuration document (opt-in): no request for one.
+  expect(requests.paths.filter((p) => p.startsWith('/widget/'))).toEqual([])
 
   // Hover (intent) fetches the widget chunk but does not open the chat.
   const widgetChunk = page.waitForRequest((r) => WIDGET.test(new URL(r.url()).pathname))

@@ -207,7 +207,7 @@ test('snippet: the embed tag names the bot and customer, and Copy copies it', as
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   await openPlayground(page, ids)
   const origin = new URL(page.url()).origin
-  const expected = `<script id="Reekolect-messenger-widget" src="${origin}/Reekolect.js" data-api-url="${origin}" data-token="demo-token" defer>${ids.bot},${ids.customer}</script>`
+  const expected = `<script id="Reekolect-messenger-widget" src="${origin}/Reekolect.js" data-api-url="${origin}" data-token="demo-token" data-config-url="${origin}/widget/${ids.bot}/config.json" defer>${ids.bot},${ids.customer}</script>`
   await expect(page.locator('#snippet')).toHaveText(expected)
   await page.getByRole('button', { name: 'Copy snippet' }).click()
   await expect(page.locator('#copy-status')).toHaveText('Copied')

@@ -12,7 +12,12 @@ export interface WidgetConfig {
   botId: string
   /** Customer id: second value of the tag text. */
   customerId: string
-  /** API origin, without a trailing slash. `data-api-url`; default `https://api.v7.express-chat.ai` (seed 001). */
+  /**
+   * Base URL of the platform API, as written in `data-api-url` (a relative URL
+   * resolves against the page's base URL, like any URL attribute); default
+   * `https://api.v7.express-chat.ai` (seed 001). Paths such as
+   * `inbox/direct/lead` are appended after one `/`.
+   */
   apiUrl: string
   /** Sent as the `x-bp-token` header on `PUT /inbox/direct/lead`. `data-token`; default `''`. */
   token: string
@@ -109,15 +114,15 @@ export type QueuedCall = [command: string, ...args: unknown[]]
 export interface HostBridge {
   /**
    * The bot configuration document, fetched at page load from `data-config-url`
-   * (default `{apiUrl}/widget/{botId}/config.json`), validated and applied by the
-   * settings chunk. `undefined` when there is none (204, "none") or it is unusable
+   * (opt-in), validated and applied by the settings chunk. `undefined` when there
+   * is none (no attribute, 204) or it is unusable
    * (one `E_CONFIG` line): the widget then runs the built-in flow.
    */
   config: Promise<LoadedConfig | undefined>
   /**
    * Shadow root (open) of the widget's single host element; the widget renders
-   * here. In launcher mode it holds the loader's `button.launcher` (with a
-   * `span.badge`), whose state the widget keeps up to date.
+   * here. In launcher mode it holds the loader's `button.launcher`, whose state
+   * the widget keeps up to date (`aria-expanded`, `aria-label`, `data-unread`).
    */
   root: ShadowRoot
   /** The visitor's UUID (v4), created on first call and kept in `sessionStorage` by the loader. */

@@ -15,17 +15,16 @@ export const UUID_KEY = 'reekolect:uuid'
 export const SESSION_KEY = 'reekolect:open'
 
 /**
- * A fresh RFC 4122 version 4 UUID. `crypto.randomUUID` exists only in secure
- * contexts, so plain-http hosts get the same from `getRandomValues`.
+ * A fresh RFC 4122 version 4 UUID from `crypto.getRandomValues`, which, unlike
+ * `crypto.randomUUID`, also exists outside secure contexts (plain-http hosts):
+ * one implementation for every page.
  */
 export function newUuid(): string {
-  return crypto.randomUUID
-    ? crypto.randomUUID()
-    : '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
-        (+c ^ ((crypto.getRandomValues(new Uint8Array(1))[0] ?? 0) & (15 >> (+c / 4)))).toString(
-          16,
-        ),
-      )
+  return '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+    (+c ^ ((crypto.getRandomValues(new Uint8Array(1))[0] as number) & (15 >> (+c / 4)))).toString(
+      16,
+    ),
+  )
 }
 
 /** Just the part of the Storage interface the visitor store needs. */

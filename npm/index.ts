@@ -37,15 +37,15 @@ export interface LoadOptions {
    * There is no default: a bundler would rename the loader away from its `assets/`.
    */
   src: string | URL
-  /** `data-api-url`: origin of the platform API. Default `https://api.v7.express-chat.ai`. */
+  /** `data-api-url`: base URL of the platform API (may be relative). Default `https://api.v7.express-chat.ai`. */
   apiUrl?: string | undefined
   /** `data-token`: the publishable API token sent as `x-bp-token` on lead updates. Default none. */
   token?: string | undefined
   /** `data-locale`: BCP 47 language of the chat, e.g. `pt-BR`. Default: the browser's. */
   locale?: string | undefined
   /**
-   * `data-config-url`: URL of the bot's configuration document. Default
-   * `{apiUrl}/widget/{botId}/config.json`; `none` fetches none.
+   * `data-config-url`: URL of the bot's configuration document (README, "Bot
+   * configuration document"). Default: none, no request; the built-in flow runs.
    */
   configUrl?: string | undefined
   /** `data-mode`: `launcher` (default) draws the bubble; `page` runs the chat full-page. */

@@ -34,9 +34,6 @@ function fakeHost() {
   const root = el.attachShadow({ mode: 'open' })
   const button = document.createElement('button')
   button.className = 'launcher'
-  const badge = document.createElement('span')
-  badge.className = 'badge'
-  button.append(badge)
   root.append(button)
   let arrive!: (loaded: LoadedConfig | undefined) => void
   const host: HostBridge = {
@@ -163,6 +160,22 @@ describe('mount: commands before the widget is ready', () => {
     // The commands after it ran: `addTags` reached the lead and `close` closed the chat.
     expect(puts.at(-1)?.tags).toEqual(['vip'])
     expect(expanded()).toBe('false')
+  })
+
+  it('counts bot messages that arrive while closed on the launcher, and clears it on open', async () => {
+    const { host, arrive, button } = fakeHost()
+    widget = mount(host, config)
+    arrive(undefined)
+    await vi.waitFor(() => expect(button.getAttribute('aria-label')).toBe(t('open')))
+    expect(button.hasAttribute('data-unread')).toBe(false)
+    // The host answers for the visitor while the window stays closed: the greeting,
+    // the name question and the email question arrive unseen.
+    widget.dispatch('sendMessage', 'Ada')
+    await vi.waitFor(() => expect(button.getAttribute('data-unread')).toBe('3'))
+    expect(button.getAttribute('aria-expanded')).toBe('false')
+    widget.dispatch('open')
+    await vi.waitFor(() => expect(button.getAttribute('aria-expanded')).toBe('true'))
+    expect(button.hasAttribute('data-unread')).toBe(false)
   })
 
   it('after ready, open then toggle run at once and in order', async () => {

@@ -21,17 +21,19 @@ import css from './ui/chat.css?inline'
 
 /**
  * Shows the chat's state on the loader's launcher: `aria-expanded`, its accessible
- * name in the visitor's language, and the unread count (capped at 99) on its badge.
+ * name in the visitor's language, and the unread count (capped at 99) on its badge
+ * (`data-unread`).
  * Focus returns to it when the chat closes with focus inside (WCAG 2.4.3).
  */
 function launcher(root: ShadowRoot, open: boolean, unread: number, label: string): void {
   const button = root.querySelector('.launcher')
-  const badge = button?.querySelector('.badge')
-  if (!button || !badge) return
+  if (!button) return
   const was = button.getAttribute('aria-expanded') === 'true'
   button.setAttribute('aria-expanded', String(open))
   button.setAttribute('aria-label', label)
-  badge.textContent = unread > 0 && !open ? String(Math.min(unread, 99)) : ''
+  // Drawn by the loader's CSS (launcher.css, [data-unread]::after).
+  if (unread > 0 && !open) button.setAttribute('data-unread', String(Math.min(unread, 99)))
+  else button.removeAttribute('data-unread')
   if (was && !open && root.activeElement) (button as HTMLElement).focus()
 }
 

@@ -99,6 +99,9 @@ tag.id = 'Reekolect-messenger-widget'
 tag.src = '/Reekolect.js'
 tag.dataset.apiUrl = '/'
 tag.dataset.token = query.get('token') ?? 'demo-token'
+// The bot configuration document (opt-in): the demo API serves the saved one, or
+// 204 (none: the built-in flow).
+tag.dataset.configUrl = `/widget/${encodeURIComponent(query.get('bot') ?? '')}/config.json`
 tag.defer = true
 tag.textContent = `${query.get('bot') ?? ''},${query.get('customer') ?? ''}`
 document.head.append(tag)

@@ -8,13 +8,14 @@ import { $ } from './dom.js'
 import { BOT, CUSTOMER, TOKEN } from './ids.js'
 
 /**
- * The tag. `configUrl`: a document elsewhere than the default
- * `{api}/widget/{bot}/config.json` (data-config-url).
+ * The tag, with `data-config-url` (the bot configuration document is opt-in): by
+ * default the document the playground saves, `{origin}/widget/{bot}/config.json`
+ * (204, the built-in flow, while none is saved).
  * @param {{ origin: string, bot: string, customer: string, token: string, configUrl?: string }} o
  */
 export function embedTag({ origin, bot, customer, token, configUrl }) {
-  const config = configUrl && configUrl !== `${origin}/widget/${bot}/config.json`
-  return `<script id="Reekolect-messenger-widget" src="${origin}/Reekolect.js" data-api-url="${origin}" data-token="${token}"${config ? ` data-config-url="${configUrl}"` : ''} defer>${bot},${customer}</script>`
+  const config = configUrl ?? `${origin}/widget/${encodeURIComponent(bot)}/config.json`
+  return `<script id="Reekolect-messenger-widget" src="${origin}/Reekolect.js" data-api-url="${origin}" data-token="${token}" data-config-url="${config}" defer>${bot},${customer}</script>`
 }
 
 export function startSnippet() {

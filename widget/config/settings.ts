@@ -1,7 +1,7 @@
 /**
  * The settings chunk: imported by the loader at page load only when the bot's
- * configuration document URL answered (not for `204 No Content`, not with
- * `data-config-url="none"`). It validates the document, reports a precise
+ * configuration document URL (`data-config-url`, opt-in) answered (not for
+ * `204 No Content`). It validates the document, reports a precise
  * problem once, and applies what must act before the visitor opens the chat:
  * Design (launcher colours with automatic contrast, position, z-index, icon), User
  * Access (where the launcher shows) and Triggers (auto-open), re-evaluated on
@@ -88,10 +88,10 @@ export function designCss(
   if (d.position === 'left') css += '.launcher,.win.float{left:var(--rk-x);right:auto}'
   if (d.launcherIcon === 'help')
     css +=
-      '.i{background:none;width:auto;height:auto;font:700 28px/1 system-ui,sans-serif}.i::after{display:none}.i:empty::before{content:"?"}[aria-expanded="true"] .i::before{content:""}'
+      '[aria-expanded="false"]::before{content:"?";background:none;width:auto;height:auto;border-radius:0;font:700 28px/1 system-ui,sans-serif}'
   else if (d.launcherIcon !== 'bubble')
     css +=
-      '.i{display:none}.launcher img{width:36px;height:36px;border-radius:50%;object-fit:cover}[aria-expanded="true"] img{display:none}[aria-expanded="true"] .i{display:block}'
+      '[aria-expanded="false"]::before{display:none}.launcher img{width:36px;height:36px;border-radius:50%;object-fit:cover}[aria-expanded="true"] img{display:none}'
   if (hidden) css += '.launcher{display:none}'
   if (hideOnMobile) css += '@media (max-width:599px){.launcher{display:none}}'
   return css
@@ -104,7 +104,8 @@ const FIRED = 'reekolect:auto'
  * Reads the loader's fetch outcome (a `Response`, or the network error), validates
  * the document and applies the settings.
  * @param outcome what `fetch(url)` gave: a `Response` (any status but 204) or an error.
- * @param url the document's URL, for the console line.
+ * @param url the document's URL as written in `data-config-url` (resolved against
+ *   the page's base URL for the console line).
  * @returns the validated document and its `dispose`, or `undefined` when there is
  *   none usable (one `[Reekolect] E_CONFIG` line says why; the widget then runs
  *   the built-in lead-capture flow).
@@ -115,6 +116,7 @@ export async function applySettings(
   url: string,
 ): Promise<LoadedConfig | undefined> {
   const fail = (what: string) => {
+    url = new URL(url, document.baseURI).href
     report(
       'E_CONFIG',
       `${what}; using the built-in lead-capture flow`,
