@@ -25,9 +25,15 @@ function pathOf(url: string | undefined): string {
 }
 
 /** Trace events that run a script's own code, attributed by `args.data.url`. */
-const SCRIPT_EVENTS = new Set(['EvaluateScript', 'FunctionCall', 'v8.compile', 'TimerFire'])
+const SCRIPT_EVENTS = new Set([
+  'EvaluateScript',
+  'FunctionCall',
+  'v8.compile',
+  'v8.compileModule',
+  'TimerFire',
+])
 
-const TASKS = new Set(['RunTask', 'ThreadControllerImpl::RunTask'])
+export const TASKS = new Set(['RunTask', 'ThreadControllerImpl::RunTask'])
 
 /** `ts`..`ts + dur` of `inner` lies within `outer`'s. */
 const within = (inner: TraceEvent, outer: TraceEvent) =>
@@ -37,11 +43,13 @@ const within = (inner: TraceEvent, outer: TraceEvent) =>
  * Main-thread time of the scripts whose URL path `owns` (the loader, and any chunk
  * it loads at page load) in a trace: the outermost renderer main-thread events
  * attributed to their URLs (evaluation with its nested compile, forced style and
- * layout and DOM work; timer, idle and event callbacks), plus the microtask
- * checkpoints (`RunMicrotasks`, category v8.execute) that run later in a task where
- * such a script ran: promise reactions carry no URL in a trace, and code that runs
- * in `.then()` would otherwise be invisible. Callbacks of other scripts inside
- * those checkpoints are subtracted. Wall time and thread CPU time, ms.
+ * layout and DOM work; timer, idle and event callbacks), plus every microtask
+ * checkpoint (`RunMicrotasks`, category v8.execute) from the first of those events
+ * on: promise reactions (fetch answers, `.then()`, module evaluation after a
+ * dynamic import) carry no URL in a trace and would otherwise be invisible. On the
+ * bench pages no other page script makes promises; callbacks of other scripts
+ * inside those checkpoints (the probe's MutationObserver) are subtracted, and
+ * `scriptTime` of the page without the widget is 0. Wall and thread CPU time, ms.
  */
 export function scriptTime(
   events: TraceEvent[],
@@ -57,14 +65,8 @@ export function scriptTime(
     .sort((a, b) => a.ts - b.ts)
   const url = (e: TraceEvent) => pathOf(e.args?.data?.url)
   const own = onMain.filter((e) => SCRIPT_EVENTS.has(e.name) && owns(url(e)))
-  const tasks = onMain.filter((e) => TASKS.has(e.name))
-  const micro: TraceEvent[] = []
-  for (const task of tasks) {
-    const first = own.find((e) => within(e, task))
-    if (!first) continue
-    for (const m of onMain)
-      if (m.name === 'RunMicrotasks' && m.ts >= first.ts && within(m, task)) micro.push(m)
-  }
+  const first = own[0]
+  const micro = first ? onMain.filter((e) => e.name === 'RunMicrotasks' && e.ts >= first.ts) : []
   const mine = outermost([...own, ...micro].sort((a, b) => a.ts - b.ts))
   // Other scripts' callbacks that ran inside the counted checkpoints.
   const foreign = outermost(

@@ -177,7 +177,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
   // flashes a default colour.
   const run = guard(setup)
   const later = () =>
-    (self.requestIdleCallback ?? setTimeout)(() => settings.then(run, run), { timeout: 1000 })
+    setTimeout(() => settings.then(run, run), 50)
   if (document.body) later()
   else document.addEventListener('DOMContentLoaded', later, { once: true })
 }
