@@ -177,7 +177,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
   // flashes a default colour.
   const run = guard(setup)
   const later = () =>
-    setTimeout(() => settings.then(run, run), 50)
+    (self.requestIdleCallback ?? setTimeout)(() => settings.then(run, run), { timeout: 1000 })
   if (document.body) later()
   else document.addEventListener('DOMContentLoaded', later, { once: true })
 }
