@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -839,5 +839,25 @@ describe('CORS', () => {
     expect((cross.headers.get('access-control-expose-headers') ?? '').toLowerCase()).toContain(
       'retry-after',
     )
+  })
+})
+
+describe('GET /page/:bot/:customer (the landing page)', () => {
+  it("points the shipped page's tag at this API, its token and the bot's configuration document", async () => {
+    const dist = mkdtempSync(join(tmpdir(), 'reekolect-dist-'))
+    try {
+      copyFileSync('loader/public/page.html', join(dist, 'page.html'))
+      const withDist = createApp({ db, token: TOKEN, dist }).app
+      const res = await withDist.request('/page/shop-bot/cust1')
+      expect(res.status).toBe(200)
+      const tag = (await res.text()).match(/<script id="Reekolect-messenger-widget"[^>]*>/)?.[0]
+      expect(tag).toContain('data-mode="page"')
+      expect(tag).toContain('data-api-url="/"')
+      expect(tag).toContain(`data-token="${TOKEN}"`)
+      // The playground saves the bot's document there (204 while there is none).
+      expect(tag).toContain('data-config-url="/widget/shop-bot/config.json"')
+    } finally {
+      rmSync(dist, { recursive: true, force: true })
+    }
   })
 })

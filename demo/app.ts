@@ -335,15 +335,19 @@ export function createApp(opts: AppOptions) {
   }
   app.get('/', (c) => file(c, join(demo, 'index.html')))
   app.get('/favicon.ico', (c) => c.body(null, 204))
-  // The shipped landing page, pointed at this demo API and token, as a deployment
-  // would configure its tag.
+  // The shipped landing page, pointed at this demo API, token and the bot's
+  // configuration document (the one the playground saves; 204 while there is none),
+  // as a deployment would configure its tag.
   app.get('/page/*', (c) => {
     const path = join(dist, 'page.html')
     if (!existsSync(path)) return c.text('run npm run build first', 404)
+    const bot = c.req.path.split('/').filter(Boolean).at(-2) ?? ''
+    // encodeURIComponent leaves no " < > & in it: safe inside the double-quoted attribute.
+    const config = `/widget/${encodeURIComponent(bot)}/config.json`
     return c.html(
       readFileSync(path, 'utf8').replace(
         'data-mode="page"',
-        `data-mode="page" data-api-url="/" data-token="${token}"`,
+        `data-mode="page" data-api-url="/" data-token="${token}" data-config-url="${config}"`,
       ),
     )
   })
