@@ -15,6 +15,7 @@ import {
   TOKEN,
   uniqueIds,
   uuidOf,
+  visitorLead,
   waitForLead,
   watchErrors,
 } from './helpers'
@@ -74,14 +75,7 @@ test('appointment template: booked with a date, a time and a skipped email; the 
   )
   await expect(log(page).locator('strong', { hasText: 'Cleaning' })).toBeVisible()
 
-  const uuid = (await uuidOf(page)) as string
-  const lead = await waitForLead(
-    request,
-    ids.bot,
-    ids.customer,
-    uuid,
-    (c) => c.profile.notes.length > 0,
-  )
+  const lead = await visitorLead(page, request, ids, (c) => c.profile.notes.length > 0)
   expect(leadFields(lead)).toMatchObject({
     name: 'Grace Hopper',
     email: null,
@@ -162,8 +156,7 @@ test('a webhook that fails takes the failure branch; a document saved in the dem
   await dialog(page).getByRole('button', { name: '2 of 5 stars' }).click()
   await send(page, 'bo@example.com')
   await expect(log(page)).toContainText('Our ticket system is not answering')
-  const uuid = (await uuidOf(page)) as string
-  const lead = await waitForLead(request, ids.bot, ids.customer, uuid, (c) =>
+  const lead = await visitorLead(page, request, ids, (c) =>
     c.profile.userDetails.tags.includes('ticket-failed'),
   )
   expect(attrs(lead).ticket).toBeUndefined()
@@ -195,8 +188,7 @@ test('lead-capture template: cards, an email typo suggestion, multiple choice', 
   await expect(log(page)).toContainText('A surveyor will call you within one working day.')
   await expect(log(page).getByRole('link', { name: /See our recent work/ })).toBeVisible()
 
-  const uuid = (await uuidOf(page)) as string
-  const lead = await waitForLead(request, ids.bot, ids.customer, uuid, (c) =>
+  const lead = await visitorLead(page, request, ids, (c) =>
     c.profile.userDetails.tags.includes('quote-request'),
   )
   expect(leadFields(lead)).toMatchObject({

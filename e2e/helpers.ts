@@ -203,6 +203,21 @@ export async function waitForLead(
   return found as Chat
 }
 
+/**
+ * The lead of the visitor on `page` (UUID from its session storage), polled from
+ * the listing until `ready` holds; see {@link waitForLead}.
+ */
+export async function visitorLead(
+  page: Page,
+  request: APIRequestContext,
+  ids: { bot: string; customer: string },
+  ready?: (c: Chat) => boolean,
+): Promise<Chat> {
+  const uuid = await uuidOf(page)
+  expect(uuid).toBeTruthy()
+  return waitForLead(request, ids.bot, ids.customer, uuid as string, ready)
+}
+
 /** The lead fields as a visitor gave them, read from a listed chat. */
 export function leadFields(c: Chat) {
   const u = c.profile.userDetails

@@ -15,8 +15,7 @@ import {
   TOKEN,
   transcript,
   uniqueIds,
-  uuidOf,
-  waitForLead,
+  visitorLead,
   watchErrors,
   watchWarnings,
 } from './helpers'
@@ -274,14 +273,7 @@ test('Prototype.js-style Array.prototype.toJSON: tags are sent and stored as a J
     window.Reekolect?.('identify', { tags: ['vip', 'from-host'], attributes: { plan: 'pro' } }),
   )
 
-  const uuid = (await uuidOf(page)) as string
-  const lead = await waitForLead(
-    request,
-    ids.bot,
-    ids.customer,
-    uuid,
-    (c) => c.profile.userDetails.tags.length === 3,
-  )
+  const lead = await visitorLead(page, request, ids, (c) => c.profile.userDetails.tags.length === 3)
   expect(leadFields(lead).tags).toEqual([v.topic, 'vip', 'from-host'])
   expect(lead.profile.userDetails.attributes).toEqual([{ key: 'plan', value: 'pro' }])
 
@@ -385,14 +377,7 @@ for (const when of ['before', 'after'] as const) {
       topic: 'Pricing and sales',
     }
     await completeFlow(page, v)
-    const uuid = (await uuidOf(page)) as string
-    const lead = await waitForLead(
-      request,
-      ids.bot,
-      ids.customer,
-      uuid,
-      (c) => c.profile.userDetails.tags.length > 0,
-    )
+    const lead = await visitorLead(page, request, ids, (c) => c.profile.userDetails.tags.length > 0)
     expect(leadFields(lead)).toEqual({
       name: v.name,
       email: v.email,

@@ -18,6 +18,7 @@ import {
   transcript,
   uniqueIds,
   uuidOf,
+  visitorLead,
   waitForLead,
   watchErrors,
 } from './helpers'
@@ -185,8 +186,7 @@ test('landing page /page/<bot>/<customer> syncs the lead to the platform with th
   await openLandingPage(page, ids)
   const visitor = await answerLandingPage(page, ids.suffix)
 
-  const uuid = (await uuidOf(page)) as string
-  const lead = await waitForLead(request, ids.bot, ids.customer, uuid, (c) =>
+  const lead = await visitorLead(page, request, ids, (c) =>
     c.profile.userDetails.tags.includes(visitor.topic),
   )
   expect(leadFields(lead)).toEqual({

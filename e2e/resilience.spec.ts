@@ -28,6 +28,7 @@ import {
   transcript,
   uniqueIds,
   uuidOf,
+  visitorLead,
   waitForLead,
   watchErrors,
   watchWarnings,
@@ -245,16 +246,9 @@ test('a 503 with Retry-After: 2 is retried after 2 s, then the lead arrives', as
   await answerEmail(page, v.email)
   await answerPhone(page, v.phone, v.country)
   await chooseTopic(page, v.topic)
-  const uuid = (await uuidOf(page)) as string
-  const lead = await waitForLead(
-    request,
-    ids.bot,
-    ids.customer,
-    uuid,
-    (c) => c.profile.userDetails.tags.length > 0,
-  )
+  const lead = await visitorLead(page, request, ids, (c) => c.profile.userDetails.tags.length > 0)
   expect(leadFields(lead)).toMatchObject({ name: v.name, email: v.email, tags: [v.topic] })
-  expect(await chatsOf(request, ids.bot, ids.customer, uuid)).toHaveLength(1)
+  expect(await chatsOf(request, ids.bot, ids.customer, lead.uuid)).toHaveLength(1)
   // A 503 is transient: no console line for the site owner.
   expect(errors.widget()).toEqual([])
   expect(errors.pageErrors).toEqual([])
@@ -293,14 +287,7 @@ test('a request that never gets an answer times out after 10 s and is retried', 
   expect(second - first).toBeLessThan(13_000)
   expect(failed).toHaveLength(1)
 
-  const uuid = (await uuidOf(page)) as string
-  const lead = await waitForLead(
-    request,
-    ids.bot,
-    ids.customer,
-    uuid,
-    (c) => c.profile.userDetails.tags.length > 0,
-  )
+  const lead = await visitorLead(page, request, ids, (c) => c.profile.userDetails.tags.length > 0)
   expect(leadFields(lead)).toEqual({
     name: v.name,
     email: v.email,

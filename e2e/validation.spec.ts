@@ -13,7 +13,7 @@ import {
   TEXT,
   transcript,
   uniqueIds,
-  uuidOf,
+  visitorLead,
   waitForLead,
   watchErrors,
 } from './helpers'
@@ -54,8 +54,7 @@ test('an invalid email shows an inline error and the flow does not advance', asy
   await expect(messages).toHaveCount(before)
 
   // The platform got the name, never an email.
-  const uuid = (await uuidOf(page)) as string
-  const lead = await waitForLead(request, ids.bot, ids.customer, uuid)
+  const lead = await visitorLead(page, request, ids)
   expect(lead.profile.userDetails.name).toBe('Linus')
   expect(lead.profile.userDetails.contact.email).toBeNull()
 
@@ -71,7 +70,7 @@ test('an invalid email shows an inline error and the flow does not advance', asy
     request,
     ids.bot,
     ids.customer,
-    uuid,
+    lead.uuid,
     (c) => c.profile.userDetails.contact.email === 'linus@example.org',
   )
   expect(await fetchLeads(request, ids.bot, ids.customer)).toHaveLength(1)

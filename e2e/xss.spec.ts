@@ -20,8 +20,7 @@ import {
   TEXT,
   transcript,
   uniqueIds,
-  uuidOf,
-  waitForLead,
+  visitorLead,
   watchErrors,
 } from './helpers'
 
@@ -134,14 +133,7 @@ test('XSS payloads typed, identified and sent as messages are rendered and store
     [IMG, SCRIPT] as const,
   )
 
-  const uuid = (await uuidOf(page)) as string
-  const lead = await waitForLead(
-    request,
-    ids.bot,
-    ids.customer,
-    uuid,
-    (c) => c.profile.userDetails.name === hostName,
-  )
+  const lead = await visitorLead(page, request, ids, (c) => c.profile.userDetails.name === hostName)
   expect(leadFields(lead)).toMatchObject({
     name: hostName,
     email: `xss.${ids.suffix}@example.com`,
@@ -206,14 +198,7 @@ test('an RTL name with emoji and combining marks reaches the platform byte for b
     .evaluate((el) => el.lastChild?.textContent)
   expect(shown).toBe(name)
 
-  const uuid = (await uuidOf(page)) as string
-  const lead = await waitForLead(
-    request,
-    ids.bot,
-    ids.customer,
-    uuid,
-    (c) => c.profile.userDetails.tags.length > 0,
-  )
+  const lead = await visitorLead(page, request, ids, (c) => c.profile.userDetails.tags.length > 0)
   const stored = lead.profile.userDetails.name as string
   expect(stored).toBe(name)
   // Byte for byte: the same code points, not just the same rendering (no NFC normalisation).
