@@ -13,6 +13,7 @@ import {
   TEXT,
   transcript,
   uniqueIds,
+  uuidOf,
   watchErrors,
 } from './helpers'
 
@@ -100,6 +101,97 @@ test('keyboard focus on the launcher fetches the widget chunk without opening th
   await expect(transcript(page)).toContainText(TEXT.askName)
   expect(requests.count(WIDGET)).toBe(1)
 
+  expect(errors.pageErrors).toEqual([])
+  expect(errors.widget()).toEqual([])
+})
+
+/**
+ * Counts the page's uses of `sessionStorage` made by the loader (`/Reekolect.js` on
+ * the stack) and by the widget's chunks (`/assets/`): the first use in a document
+ * is synchronous IPC that blocks the host's main thread (loader/visitor.ts
+ * mayHaveSession). Installed before any page script runs.
+ */
+async function countSessionStorage(page: Page) {
+  await page.addInitScript(() => {
+    const uses = { loader: 0, widget: 0 }
+    ;(window as unknown as { __ssUses: typeof uses }).__ssUses = uses
+    const own = Object.getOwnPropertyDescriptor(window, 'sessionStorage')
+      ? window
+      : Window.prototype
+    const d = Object.getOwnPropertyDescriptor(own, 'sessionStorage')
+    if (!d?.get) throw new Error('no sessionStorage getter to wrap')
+    const get = d.get
+    Object.defineProperty(own, 'sessionStorage', {
+      ...d,
+      get() {
+        const stack = new Error().stack ?? ''
+        if (stack.includes('/Reekolect.js')) uses.loader++
+        else if (stack.includes('/assets/')) uses.widget++
+        return get.call(this)
+      },
+    })
+  })
+  return () =>
+    page.evaluate(
+      () => (window as unknown as { __ssUses: { loader: number; widget: number } }).__ssUses,
+    )
+}
+
+test('a visitor arriving on the site costs the page no sessionStorage read until they reach for the chat', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  const uses = await countSessionStorage(page)
+  // A new tab: the first page of the visit.
+  await page.goto(hostUrl(uniqueIds('landing')))
+  await expect(launcher(page)).toBeVisible()
+  await page.waitForLoadState('networkidle')
+  expect(await uses()).toEqual({ loader: 0, widget: 0 })
+
+  // The chat reads the visitor's UUID from the tab's session when it opens: the
+  // counter sees it (so the zero above is not a counter that never counts).
+  await launcher(page).click()
+  await expect(transcript(page)).toContainText(TEXT.askName)
+  await expect.poll(async () => (await uses()).loader + (await uses()).widget).toBeGreaterThan(0)
+  expect(errors.pageErrors).toEqual([])
+  expect(errors.widget()).toEqual([])
+})
+
+test('the next page of the site reopens an open chat; coming back through another site starts closed, same visitor', async ({
+  page,
+  baseURL,
+}) => {
+  const errors = watchErrors(page)
+  const uses = await countSessionStorage(page)
+  const ids = uniqueIds('nextpage')
+  await page.goto(hostUrl(ids))
+  await launcher(page).click()
+  await expect(transcript(page)).toContainText(TEXT.askName)
+  await answerName(page, 'Page Hopper')
+  const uuid = await uuidOf(page)
+  expect(uuid).toBeTruthy()
+
+  // The next page of the same site in this tab: the loader reads the session and
+  // the chat is open again at the same question, with no click.
+  await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
+  await expect(chat(page)).toBeVisible()
+  await expect(transcript(page)).toContainText(TEXT.askEmail('Page Hopper'))
+  expect((await uses()).loader).toBeGreaterThan(0)
+
+  // Another site, then a link back to this one: nothing of this site ran just
+  // before, so the loader reads no session and the chat starts closed …
+  const other = new URL(baseURL ?? 'http://127.0.0.1')
+  other.hostname = 'localhost'
+  await page.goto(new URL('/demo/bench/blank.html', other).href)
+  await page.goto(hostUrl(ids))
+  // The launcher is drawn in the same idle task that would have read the session.
+  await expect(launcher(page)).toBeVisible()
+  await expect(chat(page)).toHaveCount(0)
+  expect((await uses()).loader).toBe(0)
+  // … and opening it continues the same visitor's conversation.
+  await launcher(page).click()
+  await expect(transcript(page)).toContainText(TEXT.askEmail('Page Hopper'))
+  expect(await uuidOf(page)).toBe(uuid)
   expect(errors.pageErrors).toEqual([])
   expect(errors.widget()).toEqual([])
 })

@@ -9,7 +9,7 @@ import { report } from '../widget/core/log'
 import launcherCss from './launcher.css?inline'
 import { parseTag } from './parseTag'
 import type { HostBridge, Mount, MountedWidget, QueuedCall, ReekolectApi } from './protocol'
-import { createVisitor, SESSION_KEY } from './visitor'
+import { createVisitor, mayHaveSession, SESSION_KEY, type TabLike } from './visitor'
 
 /** URL of the widget entry chunk relative to this script, injected at build time from the widget build's manifest. */
 declare const __WIDGET_ENTRY__: string
@@ -159,9 +159,11 @@ function boot(w: Window, tag: HTMLScriptElement): void {
     // The chat loads at once for the landing page, for queued calls, to reopen a
     // chat that was open on the previous page of this tab ('1'), and to deliver a
     // lead the previous page could not send ('sync'): the widget writes this key.
+    // Read only when an earlier page of the site may have written it: the first
+    // read is synchronous IPC (mayHaveSession).
     let session: string | null = null
     try {
-      session = sessionStorage.getItem(SESSION_KEY)
+      if (mayHaveSession(w as TabLike)) session = sessionStorage.getItem(SESSION_KEY)
     } catch {
       /* storage faults are reported by the visitor store */
     }

@@ -135,3 +135,57 @@ describe('newUuid', () => {
     expect(typeof globalThis.crypto.randomUUID).toBe('function')
   })
 })
+
+describe('mayHaveSession', () => {
+  /** A window as the loader sees it; `activation` undefined means no Navigation API. */
+  const tab = (o: {
+    opener?: unknown
+    length?: number
+    activation?: {
+      from: unknown
+      navigationType: 'push' | 'replace' | 'reload' | 'traverse'
+    } | null
+  }) => ({
+    opener: o.opener ?? null,
+    history: { length: o.length ?? 1 },
+    ...(o.activation === undefined ? {} : { navigation: { activation: o.activation } }),
+  })
+  const previous = { url: 'https://shop.example/pricing' }
+
+  it('is false for a new tab and for a visitor arriving from another site', () => {
+    expect(m.mayHaveSession(tab({ activation: { from: null, navigationType: 'push' } }))).toBe(
+      false,
+    )
+    expect(
+      m.mayHaveSession(tab({ length: 5, activation: { from: null, navigationType: 'push' } })),
+    ).toBe(false)
+    expect(
+      m.mayHaveSession(tab({ length: 3, activation: { from: null, navigationType: 'replace' } })),
+    ).toBe(false)
+  })
+
+  it('is true after a page of the same site, a reload, and back/forward', () => {
+    expect(m.mayHaveSession(tab({ activation: { from: previous, navigationType: 'push' } }))).toBe(
+      true,
+    )
+    expect(
+      m.mayHaveSession(tab({ activation: { from: previous, navigationType: 'reload' } })),
+    ).toBe(true)
+    // Back over another site: the previous document was not ours, the tab's session may be.
+    expect(m.mayHaveSession(tab({ activation: { from: null, navigationType: 'traverse' } }))).toBe(
+      true,
+    )
+  })
+
+  it('is true in a window opened by script, which starts with a copy of its opener’s session', () => {
+    expect(
+      m.mayHaveSession(tab({ opener: {}, activation: { from: null, navigationType: 'replace' } })),
+    ).toBe(true)
+  })
+
+  it('without the Navigation API, is false only for the tab’s first history entry', () => {
+    expect(m.mayHaveSession(tab({ length: 1 }))).toBe(false)
+    expect(m.mayHaveSession(tab({ length: 2 }))).toBe(true)
+    expect(m.mayHaveSession(tab({ length: 1, opener: {} }))).toBe(true)
+  })
+})
