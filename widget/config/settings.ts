@@ -88,7 +88,7 @@ export function designCss(
   if (d.position === 'left') css += '.launcher,.win.float{left:var(--rk-x);right:auto}'
   if (d.launcherIcon === 'help')
     css +=
-      '[aria-expanded="false"]::before{content:"?";background:none;width:auto;height:auto;border-radius:0;font:700 28px/1 system-ui,sans-serif}'
+      '[aria-expanded="false"]::before{content:"?";background:none;width:auto;height:auto;border-radius:0;font:700 28px/1 system-ui,sans-serif;-webkit-text-fill-color:currentColor}'
   else if (d.launcherIcon !== 'bubble')
     css +=
       '[aria-expanded="false"]::before{display:none}.launcher img{width:36px;height:36px;border-radius:50%;object-fit:cover}[aria-expanded="true"] img{display:none}'
