@@ -151,6 +151,26 @@ async function openAtNameQuestion(page: Page) {
 }
 
 /**
+ * A screenshot of the closed launcher inside its circle (the host page shows around
+ * it), taken before the widget chunk is loaded.
+ */
+async function launcherShot(page: Page): Promise<Buffer> {
+  await expect(launcher(page)).toBeVisible()
+  const b = await launcher(page).boundingBox()
+  if (!b) throw new Error('the launcher is not on screen')
+  const inset = 10 // inside the 60 px circle (launcher.css)
+  return page.screenshot({
+    clip: {
+      x: b.x + inset,
+      y: b.y + inset,
+      width: b.width - 2 * inset,
+      height: b.height - 2 * inset,
+    },
+    animations: 'disabled',
+  })
+}
+
+/**
  * A screenshot of the chat window inside its rounded corners: the corners show the
  * host page behind them, which differs from host to host by design.
  */
@@ -180,6 +200,7 @@ async function compareWithPlainHost(
 
   // The reference: the same widget on the plain host page.
   await page.goto(hostUrl(ids))
+  const plainLauncher = await launcherShot(page)
   await openAtNameQuestion(page)
   const plainLook = await widgetLook(page)
   const plainShot = await innerShot(page)
@@ -200,6 +221,9 @@ async function compareWithPlainHost(
     )
     const before = await hostLook(hostile)
     await hostile.evaluate(() => (window as unknown as { addReekolect(): void }).addReekolect())
+    // The launcher, before the chat window (and its full reset of inherited styles)
+    // exists: drawn by the loader's sheet alone, it looks the same.
+    expect((await launcherShot(hostile)).equals(plainLauncher), 'the closed launcher').toBe(true)
     await openAtNameQuestion(hostile)
 
     // The widget looks the same, part by part and pixel for pixel.
