@@ -73,6 +73,7 @@ interface LoadSet {
   with: LoadSample
   without: LoadSample
   config: LoadSample | undefined
+  landing: LoadSample | undefined
 }
 
 const failures: string[] = []
@@ -140,7 +141,9 @@ async function main(): Promise<number> {
       const t = Date.now()
       for (let i = 0; i < LOAD_RUNS; i++) {
         const order: LoadVariant[] =
-          i % 2 ? ['with', 'without', 'with-config'] : ['with-config', 'without', 'with']
+          i % 2
+            ? ['with', 'without', 'with-config', 'with-landing']
+            : ['with-landing', 'with-config', 'without', 'with']
         const got: Partial<Record<LoadVariant, LoadSample>> = {}
         for (const v of order) {
           const label = `load ${v} ${rate}x #${i + 1}`
@@ -149,7 +152,12 @@ async function main(): Promise<number> {
           )
         }
         if (got.with && got.without)
-          pairs.push({ with: got.with, without: got.without, config: got['with-config'] })
+          pairs.push({
+            with: got.with,
+            without: got.without,
+            config: got['with-config'],
+            landing: got['with-landing'],
+          })
       }
       load[rate] = pairs
       console.log(`  host impact ${rate}x: ${pairs.length} pairs in ${secs(t)}`)
@@ -229,6 +237,32 @@ async function main(): Promise<number> {
           }),
         )
       const loaderTarget = { text: 'loader main-thread ≤ 20 ms at 4x', ok: (m: number) => m <= 20 }
+      // The first page of a visit (arriving from another site): the loader has no
+      // session of this tab to read (loader/visitor.ts mayHaveSession).
+      const landings = pairs.flatMap((p) => (p.landing ? [p.landing] : []))
+      add(
+        `first page of a visit: loader's own main-thread, CPU (trace),${x}`,
+        'ms',
+        landings.map((s) => s.loader.cpu),
+        rate === 4 ? loaderTarget : undefined,
+      )
+      add(
+        `first page of a visit: long tasks with widget (absolute),${x}`,
+        'count',
+        landings.map((s) => s.longtasks),
+        { text: 'long tasks = 0', ok: (m) => m <= 0 },
+      )
+      add(
+        `first page of a visit: CLS with widget,${x}`,
+        'score',
+        landings.map((s) => s.cls),
+        { text: 'CLS = 0', ok: (m) => m === 0 },
+      )
+      add(
+        `first page of a visit: launcher visible after navigation start,${x}`,
+        'ms',
+        defined(landings.map((s) => s.launcher)),
+      )
       add(
         `loader's own main-thread, CPU (trace),${x}`,
         'ms',
@@ -374,7 +408,7 @@ async function main(): Promise<number> {
 
     const elapsed = (Date.now() - t0) / 1000
     const notes: string[] = [
-      'Extra = with.html − without.html, paired per run (fresh context each, a same-origin warm-up page first, order alternating), read after load + 1 s idle.',
+      'Extra = with.html − without.html, paired per run (fresh context each, a same-origin warm-up page first, order alternating), read after load + 1 s idle: the next page of a visit. "First page of a visit" rows: with.html after a warm-up page on another site (localhost vs 127.0.0.1), as a visitor arriving from a search engine.',
       "Main-thread: 'trace' rows are thread CPU time from a Chrome trace (loader = outermost EvaluateScript/FunctionCall/v8.compile of /Reekolect.js; all tasks = RunTask on the page's renderer main thread); 'getMetrics' rows are Performance.getMetrics durations, which are wall-clock and swing with machine load. Under CPU throttling the throttled thread's CPU time also grows with machine load.",
       "Open cold is timed from the first pointer event on the launcher (pointerover starts the chunk fetch, as a tap would); warm from pointerdown after hover + network idle. End = first .msg.bot in the shadow root + 2 animation frames. 'open cold/warm' rows are a new visitor (no IndexedDB yet); 'saved chat' rows a returning one.",
       'Typing = keydown Event.timeStamp → after the next animation frame following the input event (rAF + MessageChannel).',

@@ -54,9 +54,20 @@ export async function inFreshContext<T>(
 /**
  * The bench host pages (demo/bench/): `without` the tag, `with` the documented tag,
  * `with-config` the tag plus `data-config-url` (a configured bot: the loader
- * fetches the document and imports the settings chunk at page load).
+ * fetches the document and imports the settings chunk at page load). Each is the
+ * next page of a visit: a page of the same site was open before it in the tab.
+ * `with-landing` is with.html as the first page of a visit, arriving from another
+ * site (the warm-up page is on `localhost`, the host pages on 127.0.0.1: another
+ * site, so another renderer process, as after a search engine's results page).
  */
-export type LoadVariant = 'with' | 'without' | 'with-config'
+export type LoadVariant = 'with' | 'without' | 'with-config' | 'with-landing'
+
+/** The warm-up page of a variant: same site, or another site for `with-landing`. */
+function warmUpUrl(base: string, variant: LoadVariant): string {
+  const u = new URL('/demo/bench/blank.html', base)
+  if (variant === 'with-landing') u.hostname = 'localhost'
+  return u.href
+}
 
 export interface LoadSample {
   /** Main-thread time of the loader and its chunks from the trace, microtasks included (0 on the page without it). */
@@ -82,8 +93,9 @@ export interface LoadSample {
 /**
  * Loads a host page and idles 1 s after `load`; reads Performance.getMetrics, the
  * page's main-thread tasks and the loader's own time from a trace, and the heap
- * after GC. A same-origin warm-up page is loaded first in the same fresh context,
- * so renderer start-up and font loading are not part of the numbers.
+ * after GC. A warm-up page is loaded first in the same fresh context: of the same
+ * site, so renderer start-up and font loading are not part of the numbers, or of
+ * another site for `with-landing` (see {@link LoadVariant}).
  *
  * Performance.getMetrics' durations (TaskDuration, ScriptDuration, …) count per
  * document in Chromium 156 — after a navigation they restart from zero (checked:
@@ -93,12 +105,13 @@ export interface LoadSample {
  */
 export async function loadRun(c: Ctx, base: string, variant: LoadVariant): Promise<LoadSample> {
   const { page, cdp, net } = c
-  await page.goto(`${base}/demo/bench/blank.html`, { waitUntil: 'load' })
+  await page.goto(warmUpUrl(base, variant), { waitUntil: 'load' })
   await sleep(200)
   const since = Date.now()
+  const file = variant === 'with-landing' ? 'with' : variant
   let m1: Record<string, number> = {}
   const trace = await traced(cdp, async () => {
-    await page.goto(`${base}/demo/bench/${variant}.html`, { waitUntil: 'load' })
+    await page.goto(`${base}/demo/bench/${file}.html`, { waitUntil: 'load' })
     await sleep(IDLE_AFTER_LOAD_MS)
     m1 = await metrics(cdp)
   })
@@ -121,7 +134,7 @@ export async function loadRun(c: Ctx, base: string, variant: LoadVariant): Promi
     layoutMs: m.LayoutDuration,
     styleMs: m.RecalcStyleDuration,
     loader: scriptTime(trace, ours),
-    main: mainThreadTime(trace, `/demo/bench/${variant}.html`),
+    main: mainThreadTime(trace, `/demo/bench/${file}.html`),
     heapBytes: heap.JSHeapUsedSize ?? 0,
     longtasks: probe.longtasks.length,
     longtaskMs: probe.longtasks.reduce((a, t) => a + t.duration, 0),
