@@ -99,7 +99,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
       button.className = 'launcher'
       button.setAttribute('aria-label', 'Open chat')
       button.setAttribute('aria-expanded', 'false')
-      // Its glyph and unread badge are drawn in CSS (launcher.css): no child elements.
+      // Its glyph is drawn in CSS (launcher.css), its unread badge by the chat's sheet: no child elements.
       // Intent (pointer over, focus) fetches the chunk (once: fetchWidget memoises); the click mounts it.
       button.addEventListener('pointerenter', fetchWidget)
       button.addEventListener('focus', fetchWidget)

@@ -31,7 +31,7 @@ function launcher(root: ShadowRoot, open: boolean, unread: number, label: string
   const was = button.getAttribute('aria-expanded') === 'true'
   button.setAttribute('aria-expanded', String(open))
   button.setAttribute('aria-label', label)
-  // Drawn by the loader's CSS (launcher.css, [data-unread]::after).
+  // Drawn by the chat's sheet (chat.css, [data-unread]::after) on the loader's button.
   if (unread > 0 && !open) button.setAttribute('data-unread', String(Math.min(unread, 99)))
   else button.removeAttribute('data-unread')
   if (was && !open && root.activeElement) (button as HTMLElement).focus()
