@@ -71,3 +71,22 @@ test('the README states the same budgets the tests enforce', () => {
     `| Chat window and built-in flow, without the phone chunk | ${BUDGETS.chat / 1024} KiB |`,
   )
 })
+
+// V8's per-file compile hint (vite.config.ts COMPILE_HINT) must be the file's first
+// line to count. It is on the files that run nearly all of themselves as soon as
+// they load, and not on the phone chunk, most of which is metadata never called.
+test('the loader, the settings chunk and the chat entry start with V8’s compile hint; the phone chunk does not', () => {
+  const HINT = '//# allFunctionsCalledOnLoad\n'
+  const starts = (file: string) => readFileSync(join(dist, file), 'utf8').startsWith(HINT)
+  const settings = JSON.parse(readFileSync(join(dist, '.vite/settings-manifest.json'), 'utf8'))[
+    'widget/config/settings.ts'
+  ].file as string
+  const m = manifest()
+  const entry = m['widget/index.ts']?.file ?? ''
+  const phone = Object.values(m).find((c) => /phone-/.test(c.file))?.file ?? ''
+  expect(phone).not.toBe('')
+  expect(starts('Reekolect.js')).toBe(true)
+  expect(starts(settings)).toBe(true)
+  expect(starts(entry)).toBe(true)
+  expect(starts(phone)).toBe(false)
+})
