@@ -58,14 +58,15 @@ export async function inFreshContext<T>(
  * next page of a visit: a page of the same site was open before it in the tab.
  * `with-landing` is with.html as the first page of a visit, arriving from another
  * site (the warm-up page is on `localhost`, the host pages on 127.0.0.1: another
- * site, so another renderer process, as after a search engine's results page).
+ * site, so another renderer process, as after a search engine's results page);
+ * `without-landing` is its pair without the tag.
  */
-export type LoadVariant = 'with' | 'without' | 'with-config' | 'with-landing'
+export type LoadVariant = 'with' | 'without' | 'with-config' | 'with-landing' | 'without-landing'
 
 /** The warm-up page of a variant: same site, or another site for `with-landing`. */
 function warmUpUrl(base: string, variant: LoadVariant): string {
   const u = new URL('/demo/bench/blank.html', base)
-  if (variant === 'with-landing') u.hostname = 'localhost'
+  if (variant.endsWith('-landing')) u.hostname = 'localhost'
   return u.href
 }
 
@@ -108,7 +109,7 @@ export async function loadRun(c: Ctx, base: string, variant: LoadVariant): Promi
   await page.goto(warmUpUrl(base, variant), { waitUntil: 'load' })
   await sleep(200)
   const since = Date.now()
-  const file = variant === 'with-landing' ? 'with' : variant
+  const file = variant.replace('-landing', '')
   let m1: Record<string, number> = {}
   const trace = await traced(cdp, async () => {
     await page.goto(`${base}/demo/bench/${file}.html`, { waitUntil: 'load' })
@@ -126,7 +127,7 @@ export async function loadRun(c: Ctx, base: string, variant: LoadVariant): Promi
   await cdp.send('HeapProfiler.collectGarbage')
   await cdp.send('HeapProfiler.collectGarbage')
   const heap = await metrics(cdp)
-  if (variant !== 'without' && probe.launcher === null)
+  if (!variant.startsWith('without') && probe.launcher === null)
     throw new Error('launcher never became visible')
   return {
     taskMs: m.TaskDuration,
