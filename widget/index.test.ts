@@ -173,9 +173,12 @@ describe('mount: commands before the widget is ready', () => {
     widget.dispatch('sendMessage', 'Ada')
     await vi.waitFor(() => expect(button.getAttribute('data-unread')).toBe('3'))
     expect(button.getAttribute('aria-expanded')).toBe('false')
+    // A screen reader hears the count too, not only the badge's pixels.
+    expect(button.getAttribute('aria-label')).toBe('Open chat, 3 unread')
     widget.dispatch('open')
     await vi.waitFor(() => expect(button.getAttribute('aria-expanded')).toBe('true'))
     expect(button.hasAttribute('data-unread')).toBe(false)
+    expect(button.getAttribute('aria-label')).toBe(t('close'))
   })
 
   it('after ready, open then toggle run at once and in order', async () => {

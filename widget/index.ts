@@ -21,8 +21,8 @@ import css from './ui/chat.css?inline'
 
 /**
  * Shows the chat's state on the loader's launcher: `aria-expanded`, its accessible
- * name in the visitor's language, and the unread count (capped at 99) on its badge
- * (`data-unread`).
+ * name in the visitor's language (`label`, which carries the unread count while
+ * closed), and the unread count (capped at 99) on its badge (`data-unread`).
  * Focus returns to it when the chat closes with focus inside (WCAG 2.4.3).
  */
 function launcher(root: ShadowRoot, open: boolean, unread: number, label: string): void {
@@ -165,7 +165,14 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
     effect(() => {
       const open = state.open.value
       const unread = rich?.badge === false ? 0 : state.unread.value
-      launcher(host.root, open, unread, label.value(open ? 'close' : 'open'))
+      const t = label.value
+      // The badge is visual: the count is in the accessible name too (WCAG 1.1.1, 4.1.2).
+      const name = open
+        ? t('close')
+        : unread
+          ? `${t('open')}, ${t('unread', { n: Math.min(unread, 99) })}`
+          : t('open')
+      launcher(host.root, open, unread, name)
     }),
     // Tells the loader of the next page in this tab to reopen the chat, or to load
     // it closed to deliver a waiting lead (loader/visitor.ts SESSION_KEY).

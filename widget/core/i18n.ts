@@ -8,6 +8,8 @@ const en = {
   subtitle: 'We usually reply in a few minutes',
   open: 'Open chat',
   close: 'Close chat',
+  /** Added to the launcher's accessible name while messages wait unseen: "Open chat, 3 unread". */
+  unread: '{n} unread',
   send: 'Send',
   placeholder: 'Type your answer…',
   choose: 'Choose an answer above',

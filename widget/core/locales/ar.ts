@@ -6,6 +6,7 @@ export default {
   subtitle: 'نرد عادةً خلال دقائق',
   open: 'فتح المحادثة',
   close: 'إغلاق المحادثة',
+  unread: 'رسائل غير مقروءة: {n}',
   send: 'إرسال',
   placeholder: 'اكتب إجابتك…',
   choose: 'اختر إجابة',

@@ -6,6 +6,7 @@ export default {
   subtitle: 'Wir antworten meist innerhalb weniger Minuten',
   open: 'Chat öffnen',
   close: 'Chat schließen',
+  unread: '{n} ungelesen',
   send: 'Senden',
   placeholder: 'Ihre Antwort…',
   choose: 'Wählen Sie eine Antwort',

@@ -6,6 +6,7 @@ export default {
   subtitle: 'Solemos responder en pocos minutos',
   open: 'Abrir chat',
   close: 'Cerrar chat',
+  unread: '{n} sin leer',
   send: 'Enviar',
   placeholder: 'Escribe tu respuesta…',
   choose: 'Elige una respuesta',

@@ -6,6 +6,7 @@ export default {
   subtitle: 'Nous répondons généralement en quelques minutes',
   open: 'Ouvrir le chat',
   close: 'Fermer le chat',
+  unread: 'messages non lus : {n}',
   send: 'Envoyer',
   placeholder: 'Tapez votre réponse…',
   choose: 'Choisissez une réponse',

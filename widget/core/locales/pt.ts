@@ -6,6 +6,7 @@ export default {
   subtitle: 'Costumamos responder em poucos minutos',
   open: 'Abrir chat',
   close: 'Fechar chat',
+  unread: 'mensagens não lidas: {n}',
   send: 'Enviar',
   placeholder: 'Escreva a sua resposta…',
   choose: 'Escolha uma resposta',
