@@ -44,11 +44,22 @@ const isPut = (r: Request) =>
 /** The stored outbox (key `outbox`): pending snapshots by UUID. */
 const storedOutbox = (page: Page) => storedValue<Record<string, unknown>>(page, 'outbox')
 
-/** Reloads a page whose chat is open, and gets the chat back in view (reopened by the loader, or by a click). */
+/**
+ * Reloads a page whose chat is open and gets the chat back in view: the loader
+ * reopens it when the tab's session says it was open; only when it does not (no
+ * sessionStorage) does the visitor click. Clicking while the loader is reopening
+ * it would toggle it shut again, so the two are never combined.
+ */
 async function reloadOpen(page: Page): Promise<void> {
+  const remembersOpen = await page.evaluate(() => {
+    try {
+      return sessionStorage.getItem('reekolect:open') === '1'
+    } catch {
+      return false
+    }
+  })
   await page.reload()
-  await expect(launcher(page).or(chat(page)).first()).toBeVisible()
-  if (!(await chat(page).isVisible())) await launcher(page).click()
+  if (!remembersOpen) await launcher(page).click()
   await expect(chat(page)).toBeVisible()
 }
 
