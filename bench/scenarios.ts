@@ -63,7 +63,7 @@ export async function inFreshContext<T>(
  */
 export type LoadVariant = 'with' | 'without' | 'with-config' | 'with-landing' | 'without-landing'
 
-/** The warm-up page of a variant: same site, or another site for `with-landing`. */
+/** The warm-up page of a variant: same site, or another site for the `-landing` pair. */
 function warmUpUrl(base: string, variant: LoadVariant): string {
   const u = new URL('/demo/bench/blank.html', base)
   if (variant.endsWith('-landing')) u.hostname = 'localhost'
@@ -96,7 +96,7 @@ export interface LoadSample {
  * page's main-thread tasks and the loader's own time from a trace, and the heap
  * after GC. A warm-up page is loaded first in the same fresh context: of the same
  * site, so renderer start-up and font loading are not part of the numbers, or of
- * another site for `with-landing` (see {@link LoadVariant}).
+ * another site for the `-landing` pair (see {@link LoadVariant}).
  *
  * Performance.getMetrics' durations (TaskDuration, ScriptDuration, …) count per
  * document in Chromium 156 — after a navigation they restart from zero (checked:

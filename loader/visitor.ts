@@ -34,9 +34,9 @@ export interface TabLike {
  * Whether an earlier page of this site may have left {@link SESSION_KEY} in this
  * tab's `sessionStorage`, answered without touching storage. The first read of
  * `sessionStorage` in a document makes two synchronous IPCs to the browser (a
- * storage permission check, then loading the tab's storage area); in the bench it
- * blocked the host's main thread for 1–12 ms at page load (median about 5 ms at
- * 1x, Chromium 156), which is most of what the loader cost a page view.
+ * storage permission check, then loading the tab's storage area); timed in the
+ * bench page it blocked the host's main thread for 1–24 ms at page load (medians
+ * 2–6 ms at 1x, Chromium 156), about a third of the loader's cost at 4x.
  *
  * `false` only when no earlier page of this origin ran just before this one in
  * this tab: no opener (a window opened by script starts with a copy of its
@@ -46,8 +46,7 @@ export interface TabLike {
  * tab's first history entry. A reload has `from` set (checked in Chromium 156). So
  * a chat open on the previous page of the site reopens on the next one, after a
  * reload and on back/forward, but not when the visitor comes back through another
- * site.
- * A lead still waiting from an earlier visit to this site in the same tab is then
+ * site. A lead still waiting from an earlier visit to this site in the same tab is then
  * delivered the next time the chat loads, on any page of the site (the outbox is
  * per origin, not per tab).
  *

@@ -21,8 +21,8 @@ import css from './ui/chat.css?inline'
 
 /**
  * Shows the chat's state on the loader's launcher: `aria-expanded`, its accessible
- * name in the visitor's language (`label`, which carries the unread count while
- * closed), and the unread count (capped at 99) on its badge (`data-unread`).
+ * name in the visitor's language (`label`, which carries the unread count), and
+ * `unread` (0 while open, capped at 99 by the caller) on its badge (`data-unread`).
  * Focus returns to it when the chat closes with focus inside (WCAG 2.4.3).
  */
 function launcher(root: ShadowRoot, open: boolean, unread: number, label: string): void {
@@ -32,7 +32,7 @@ function launcher(root: ShadowRoot, open: boolean, unread: number, label: string
   button.setAttribute('aria-expanded', String(open))
   button.setAttribute('aria-label', label)
   // Drawn by the chat's sheet (chat.css, [data-unread]::after) on the loader's button.
-  if (unread > 0 && !open) button.setAttribute('data-unread', String(Math.min(unread, 99)))
+  if (unread) button.setAttribute('data-unread', String(unread))
   else button.removeAttribute('data-unread')
   if (was && !open && root.activeElement) (button as HTMLElement).focus()
 }
@@ -164,14 +164,10 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
   const effects = [
     effect(() => {
       const open = state.open.value
-      const unread = rich?.badge === false ? 0 : state.unread.value
+      const unread = open || rich?.badge === false ? 0 : Math.min(state.unread.value, 99)
       const t = label.value
       // The badge is visual: the count is in the accessible name too (WCAG 1.1.1, 4.1.2).
-      const name = open
-        ? t('close')
-        : unread
-          ? `${t('open')}, ${t('unread', { n: Math.min(unread, 99) })}`
-          : t('open')
+      const name = t(open ? 'close' : 'open') + (unread ? `, ${t('unread', { n: unread })}` : '')
       launcher(host.root, open, unread, name)
     }),
     // Tells the loader of the next page in this tab to reopen the chat, or to load
