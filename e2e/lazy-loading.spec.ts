@@ -137,22 +137,98 @@ async function countSessionStorage(page: Page) {
     )
 }
 
-test('a visitor arriving on the site costs the page no sessionStorage read until they reach for the chat', async ({
+test('a visitor browsing the site costs its pages no sessionStorage read until they reach for the chat', async ({
   page,
 }) => {
   const errors = watchErrors(page)
   const uses = await countSessionStorage(page)
-  // A new tab: the first page of the visit.
-  await page.goto(hostUrl(uniqueIds('landing')))
+  const ids = uniqueIds('landing')
+  // A new tab: the first page of the visit, then the next page of the site and a
+  // reload of it, the chat never opened.
+  await page.goto(hostUrl(ids))
+  await expect(launcher(page)).toBeVisible()
+  await page.waitForLoadState('networkidle')
+  expect(await uses()).toEqual({ loader: 0, widget: 0 })
+  await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
+  await expect(launcher(page)).toBeVisible()
+  await page.waitForLoadState('networkidle')
+  expect(await uses()).toEqual({ loader: 0, widget: 0 })
+  await page.reload()
   await expect(launcher(page)).toBeVisible()
   await page.waitForLoadState('networkidle')
   expect(await uses()).toEqual({ loader: 0, widget: 0 })
 
   // The chat reads the visitor's UUID from the tab's session when it opens: the
-  // counter sees it (so the zero above is not a counter that never counts).
+  // counter sees it (so the zeros above are not a counter that never counts).
   await launcher(page).click()
   await expect(transcript(page)).toContainText(TEXT.askName)
   await expect.poll(async () => (await uses()).loader + (await uses()).widget).toBeGreaterThan(0)
+
+  // Closed again: the next page still reads the session (it cannot know the chat
+  // was closed without it) and finds nothing to do; the page after it reads nothing.
+  await chat(page).getByRole('button', { name: 'Close chat' }).click()
+  await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
+  await expect(launcher(page)).toBeVisible()
+  await expect(chat(page)).toHaveCount(0)
+  expect((await uses()).loader).toBeGreaterThan(0)
+  await page.goto(hostUrl(ids))
+  await expect(launcher(page)).toBeVisible()
+  await page.waitForLoadState('networkidle')
+  expect(await uses()).toEqual({ loader: 0, widget: 0 })
+  expect(errors.pageErrors).toEqual([])
+  expect(errors.widget()).toEqual([])
+})
+
+test('an open chat survives the host rewriting history: pushState and replaceState, then a reload', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  const ids = uniqueIds('rewrite')
+  await page.goto(hostUrl(ids))
+  await launcher(page).click()
+  await answerName(page, 'Route Changer')
+  // A single-page app's router: a new entry, then its state replaced (which clears
+  // the entry's Navigation API state: the widget marks it again).
+  await page.evaluate(() => {
+    history.pushState(
+      { route: 'pricing' },
+      '',
+      `${location.pathname}${location.search}&route=pricing`,
+    )
+    history.replaceState({ route: 'pricing', scrollY: 0 }, '')
+  })
+  await page.reload()
+  await expect(chat(page)).toBeVisible()
+  await expect(transcript(page)).toContainText(TEXT.askEmail('Route Changer'))
+  expect(await page.evaluate(() => history.state)).toEqual({ route: 'pricing', scrollY: 0 })
+  expect(errors.pageErrors).toEqual([])
+  expect(errors.widget()).toEqual([])
+})
+
+test('the host’s own history state is left alone, and its pages still reopen the chat', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  const ids = uniqueIds('hoststate')
+  await page.goto(hostUrl(ids))
+  await expect(launcher(page)).toBeVisible()
+  type Nav = { currentEntry: { getState(): unknown }; updateCurrentEntry(o: object): void }
+  await page.evaluate(() => {
+    history.replaceState({ cart: 2 }, '')
+    ;(window as unknown as { navigation: Nav }).navigation.updateCurrentEntry({
+      state: { checkout: 'step-1' },
+    })
+  })
+  await launcher(page).click()
+  await answerName(page, 'State Keeper')
+  const states = await page.evaluate(() => ({
+    history: history.state,
+    navigation: (window as unknown as { navigation: Nav }).navigation.currentEntry.getState(),
+  }))
+  expect(states).toEqual({ history: { cart: 2 }, navigation: { checkout: 'step-1' } })
+  await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
+  await expect(chat(page)).toBeVisible()
+  await expect(transcript(page)).toContainText(TEXT.askEmail('State Keeper'))
   expect(errors.pageErrors).toEqual([])
   expect(errors.widget()).toEqual([])
 })

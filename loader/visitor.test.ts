@@ -136,13 +136,33 @@ describe('newUuid', () => {
   })
 })
 
+/** A session history entry of the Navigation API: its state is `undefined` until a script sets one. */
+class FakeEntry {
+  constructor(public state: unknown = undefined) {}
+  getState() {
+    return this.state
+  }
+}
+
+/** One tab's Navigation API, as far as markEntry uses it: the current entry and its writes. */
+function fakeNavigation(current = new FakeEntry()) {
+  return {
+    currentEntry: current as FakeEntry | null,
+    writes: 0,
+    updateCurrentEntry(o: { state: unknown }) {
+      this.writes++
+      if (this.currentEntry) this.currentEntry.state = o.state
+    },
+  }
+}
+
 describe('mayHaveSession', () => {
   /** A window as the loader sees it; `activation` undefined means no Navigation API. */
   const tab = (o: {
     opener?: unknown
     length?: number
     activation?: {
-      from: unknown
+      from: FakeEntry | null
       navigationType: 'push' | 'replace' | 'reload' | 'traverse'
     } | null
   }) => ({
@@ -150,7 +170,7 @@ describe('mayHaveSession', () => {
     history: { length: o.length ?? 1 },
     ...(o.activation === undefined ? {} : { navigation: { activation: o.activation } }),
   })
-  const previous = { url: 'https://shop.example/pricing' }
+  const kinds = ['push', 'replace', 'reload', 'traverse'] as const
 
   it('is false for a new tab and for a visitor arriving from another site', () => {
     expect(m.mayHaveSession(tab({ activation: { from: null, navigationType: 'push' } }))).toBe(
@@ -164,14 +184,31 @@ describe('mayHaveSession', () => {
     ).toBe(false)
   })
 
-  it('is true after a page of the same site, a reload, and back/forward', () => {
-    expect(m.mayHaveSession(tab({ activation: { from: previous, navigationType: 'push' } }))).toBe(
-      true,
-    )
-    expect(
-      m.mayHaveSession(tab({ activation: { from: previous, navigationType: 'reload' } })),
-    ).toBe(true)
-    // Back over another site: the previous document was not ours, the tab's session may be.
+  it('is false after a page of the site where the chat was not used, however the visitor left it', () => {
+    for (const navigationType of kinds)
+      expect(
+        m.mayHaveSession(tab({ length: 4, activation: { from: new FakeEntry(), navigationType } })),
+      ).toBe(false)
+  })
+
+  it('is true after a page the widget marked: next page, reload, back/forward', () => {
+    const nav = fakeNavigation()
+    m.markEntry(nav)
+    const marked = nav.currentEntry as FakeEntry
+    for (const navigationType of kinds)
+      expect(m.mayHaveSession(tab({ activation: { from: marked, navigationType } }))).toBe(true)
+  })
+
+  it('is true after an entry that carries the host’s own state: it cannot hold our mark, so read', () => {
+    for (const state of [{ route: '/pricing' }, null, 0, ''])
+      expect(
+        m.mayHaveSession(
+          tab({ activation: { from: new FakeEntry(state), navigationType: 'push' } }),
+        ),
+      ).toBe(true)
+  })
+
+  it('is true on back/forward from another site: the page before the detour may have left it', () => {
     expect(m.mayHaveSession(tab({ activation: { from: null, navigationType: 'traverse' } }))).toBe(
       true,
     )
@@ -181,11 +218,58 @@ describe('mayHaveSession', () => {
     expect(
       m.mayHaveSession(tab({ opener: {}, activation: { from: null, navigationType: 'replace' } })),
     ).toBe(true)
+    expect(
+      m.mayHaveSession(
+        tab({ opener: {}, activation: { from: new FakeEntry(), navigationType: 'push' } }),
+      ),
+    ).toBe(true)
   })
 
   it('without the Navigation API, is false only for the tab’s first history entry', () => {
     expect(m.mayHaveSession(tab({ length: 1 }))).toBe(false)
     expect(m.mayHaveSession(tab({ length: 2 }))).toBe(true)
     expect(m.mayHaveSession(tab({ length: 1, opener: {} }))).toBe(true)
+  })
+})
+
+describe('markEntry', () => {
+  it('gives an entry without state the mark, once', () => {
+    const nav = fakeNavigation()
+    m.markEntry(nav)
+    m.markEntry(nav)
+    expect(nav.currentEntry?.getState()).toEqual(m.ENTRY_MARK)
+    expect(nav.writes).toBe(1)
+  })
+
+  it('leaves the host’s own state alone', () => {
+    const hostState = { scrollY: 120 }
+    const nav = fakeNavigation(new FakeEntry(hostState))
+    m.markEntry(nav)
+    expect(nav.writes).toBe(0)
+    expect(nav.currentEntry?.getState()).toBe(hostState)
+  })
+
+  it('marks the new entry after the host’s pushState or replaceState (which leave it without state)', () => {
+    const nav = fakeNavigation()
+    m.markEntry(nav)
+    nav.currentEntry = new FakeEntry() // history.pushState / replaceState
+    m.markEntry(nav)
+    expect(nav.currentEntry.getState()).toEqual(m.ENTRY_MARK)
+    expect(nav.writes).toBe(2)
+  })
+
+  it('never throws: no Navigation API, no current entry, or a refusal', () => {
+    expect(() => m.markEntry(undefined)).not.toThrow()
+    const none = fakeNavigation()
+    none.currentEntry = null
+    expect(() => m.markEntry(none)).not.toThrow()
+    expect(none.writes).toBe(0)
+    const refusing = {
+      currentEntry: new FakeEntry(),
+      updateCurrentEntry() {
+        throw new DOMException('document is not fully active', 'InvalidStateError')
+      },
+    }
+    expect(() => m.markEntry(refusing)).not.toThrow()
   })
 })

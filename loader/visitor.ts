@@ -14,6 +14,12 @@ export const UUID_KEY = 'reekolect:uuid'
  */
 export const SESSION_KEY = 'reekolect:open'
 
+/** A session history entry of the Navigation API: the part {@link mayHaveSession} and {@link markEntry} use. */
+export interface EntryLike {
+  /** The entry's navigation API state: `undefined` unless a script set one (not the History API's `history.state`). */
+  getState(): unknown
+}
+
 /**
  * The part of a window {@link mayHaveSession} reads. `navigation` is the Navigation
  * API (Chromium 102+, Safari 26.2+, Firefox 147+), absent elsewhere.
@@ -22,39 +28,94 @@ export interface TabLike {
   opener: unknown
   history: { length: number }
   navigation?: {
-    /** The navigation that made this document current; `from` is the previous document's entry when it was of the same origin (also on reload), else null. */
+    /**
+     * The navigation that made this document current; `from` is the previous
+     * document's entry when it was of the same origin (also on reload: the same
+     * entry), else null.
+     */
     activation?: {
-      from: unknown
+      from: EntryLike | null
       navigationType: 'push' | 'replace' | 'reload' | 'traverse'
     } | null
   }
 }
 
 /**
+ * Navigation API state the widget gives the current session history entry while
+ * {@link SESSION_KEY} is set ({@link markEntry}): the next page's loader reads the
+ * session only after such an entry. Any state counts, so an entry that carries the
+ * host's own state is read after too.
+ */
+export const ENTRY_MARK = { reekolect: 'session' } as const
+
+/**
  * Whether an earlier page of this site may have left {@link SESSION_KEY} in this
  * tab's `sessionStorage`, answered without touching storage. The first read of
  * `sessionStorage` in a document makes two synchronous IPCs to the browser (a
  * storage permission check, then loading the tab's storage area); timed in the
- * bench page it blocked the host's main thread for 1–24 ms at page load (medians
- * 2–6 ms at 1x, Chromium 156), about a third of the loader's cost at 4x.
+ * bench page it blocked the host's main thread for 1–20 ms at page load (median
+ * about 2 ms at 1x, 6 ms at 4x CPU throttling; Chromium 150 and 156): a third of
+ * the loader's cost.
  *
- * `false` only when no earlier page of this origin ran just before this one in
- * this tab: no opener (a window opened by script starts with a copy of its
- * opener's session) and, with the Navigation API, the previous document was not of
- * this origin (`navigation.activation.from` is null: a new tab, or arriving from
- * another site) and this is not a back/forward navigation; without the API, the
- * tab's first history entry. A reload has `from` set (checked in Chromium 156). So
- * a chat open on the previous page of the site reopens on the next one, after a
- * reload and on back/forward, but not when the visitor comes back through another
- * site. A lead still waiting from an earlier visit to this site in the same tab is then
- * delivered the next time the chat loads, on any page of the site (the outbox is
- * per origin, not per tab).
+ * `true` when a window opened this one (a window opened by script starts with a
+ * copy of its opener's session). With the Navigation API, otherwise `true` only
+ * when the previous document was of this origin and its entry has a state
+ * (`navigation.activation.from`; the widget leaves {@link ENTRY_MARK} there while
+ * the chat is open or a lead waits, a host may leave its own), or when this is a
+ * back/forward navigation from another site. A reload has `from` set to the same
+ * entry (checked in Chromium 150 and 156), so it follows the same rule. States written
+ * while a page unloads are dropped by the browser, the host's and ours alike
+ * (checked: `history.replaceState` in `pagehide` neither clears nor sets it), so
+ * the mark cannot be lost on the way out. Without the API: any but the tab's first
+ * history entry.
+ *
+ * So a chat open on the previous page of the site reopens on the next one, after
+ * a reload and on back/forward, and a waiting lead is delivered there; pages after
+ * one where the chat stayed closed cost no read; a visitor coming back through
+ * another site starts closed. A lead still waiting from an earlier visit to this
+ * site in the same tab is then delivered the next time the chat loads, on any
+ * page of the site (the outbox is per origin, not per tab).
  *
  * @see https://html.spec.whatwg.org/multipage/nav-history-apis.html#navigation-activation-interface
  */
 export function mayHaveSession(w: TabLike): boolean {
   const a = w.navigation?.activation
-  return !!w.opener || (a ? !!a.from || a.navigationType === 'traverse' : w.history.length > 1)
+  return (
+    !!w.opener ||
+    (a
+      ? a.from
+        ? a.from.getState() !== undefined
+        : a.navigationType === 'traverse'
+      : w.history.length > 1)
+  )
+}
+
+/** The part of the Navigation API {@link markEntry} uses. */
+export interface NavigationLike {
+  currentEntry: EntryLike | null
+  updateCurrentEntry(options: { state: unknown }): void
+}
+
+/**
+ * Gives the current session history entry {@link ENTRY_MARK}, so the next page's
+ * loader reads this tab's session ({@link mayHaveSession}). Called by the widget
+ * whenever {@link SESSION_KEY} is set, and again after each same-document
+ * navigation of the host while it is (`history.pushState` makes a new entry,
+ * `replaceState` clears the state: HTML, "URL and history update steps").
+ *
+ * Leaves an entry that has a state alone (the host's own state wins and counts as
+ * a mark), so it writes at most once per entry; each write fires the Navigation
+ * API's `currententrychange` event (navigationType null) and does not touch
+ * `history.state`. Never throws: without the Navigation API, or where it refuses
+ * (an opaque origin, a document being unloaded), it does nothing.
+ */
+export function markEntry(nav: NavigationLike | undefined): void {
+  try {
+    const entry = nav?.currentEntry
+    if (entry && entry.getState() === undefined) nav?.updateCurrentEntry({ state: ENTRY_MARK })
+  } catch {
+    /* the next page falls back to starting closed (mayHaveSession) */
+  }
 }
 
 /**

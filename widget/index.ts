@@ -5,7 +5,7 @@
 import { effect, signal } from '@preact/signals-core'
 import { h, render } from 'preact'
 import type { HostBridge, Mount, MountedWidget, WidgetConfig } from '../loader/protocol'
-import { SESSION_KEY } from '../loader/visitor'
+import { markEntry, type NavigationLike, SESSION_KEY } from '../loader/visitor'
 import type { LoadedConfig } from './config/settings'
 import { createActions } from './core/actions'
 import { createLeadSender } from './core/api'
@@ -159,6 +159,10 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
     render(h(ChatWindow, props), container)
   }
   draw({})
+  // The Navigation API, where the browser has it (Chromium 102+, Safari 26.2+, Firefox 147+).
+  const nav = (window as { navigation?: NavigationLike & EventTarget }).navigation
+  /** What the next page's loader must do: '1' reopen, 'sync' deliver a lead, '' nothing. */
+  let session = ''
   // State → launcher and session. Host events live in the commands chunk: no one
   // can listen before `Reekolect('on')` loads it.
   const effects = [
@@ -171,15 +175,17 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
       launcher(host.root, open, unread, name)
     }),
     // Tells the loader of the next page in this tab to reopen the chat, or to load
-    // it closed to deliver a waiting lead (loader/visitor.ts SESSION_KEY).
+    // it closed to deliver a waiting lead (loader/visitor.ts SESSION_KEY), and marks
+    // this page's history entry so that it reads the session at all (markEntry).
     effect(() => {
-      const value = state.open.value ? '1' : waiting.value ? 'sync' : ''
+      session = state.open.value ? '1' : waiting.value ? 'sync' : ''
       try {
-        if (value) sessionStorage.setItem(SESSION_KEY, value)
+        if (session) sessionStorage.setItem(SESSION_KEY, session)
         else sessionStorage.removeItem(SESSION_KEY)
       } catch {
         /* without sessionStorage the next page simply starts closed */
       }
+      if (session) markEntry(nav)
     }),
   ]
 
@@ -194,6 +200,9 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
     [window, 'pagehide', () => void outbox.flush(true)],
     [document, 'visibilitychange', onVisibility],
   ]
+  // The host's pushState makes a new entry, its replaceState clears the entry's
+  // state: mark it again (the write fires one more currententrychange, same URL).
+  if (nav) listeners.push([nav, 'currententrychange', () => session && markEntry(nav)])
   for (const [target, type, fn] of listeners) target.addEventListener(type, fn)
   void outbox.flush()
   if (config.mode === 'page') actions.open()
