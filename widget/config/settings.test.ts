@@ -397,6 +397,32 @@ describe('applySettings', () => {
     expect(l.open).toHaveBeenCalledTimes(1)
   })
 
+  it('keeps an armed timer through a state-only history change (same path)', async () => {
+    vi.useFakeTimers()
+    const l = launcherHost()
+    await apply(l, respond(doc({ triggers: { afterSeconds: 5 } })))
+    vi.advanceTimersByTime(3000)
+    // The host saves its scroll position in history.state; the path is the same page.
+    history.replaceState({ scrollY: 420 }, '')
+    vi.advanceTimersByTime(2000)
+    expect(l.open).toHaveBeenCalledTimes(1)
+  })
+
+  it('reads no sessionStorage at page load, only when a trigger is about to fire', async () => {
+    vi.useFakeTimers()
+    const getItem = vi.spyOn(sessionStorage, 'getItem')
+    try {
+      const l = launcherHost()
+      await apply(l, respond(doc({ triggers: { afterSeconds: 5, scrollPercent: 50 } })))
+      expect(getItem).not.toHaveBeenCalled()
+      vi.advanceTimersByTime(5000)
+      expect(getItem).toHaveBeenCalledWith('reekolect:auto')
+      expect(l.open).toHaveBeenCalledTimes(1)
+    } finally {
+      getItem.mockRestore()
+    }
+  })
+
   it('does not open again on the next page of the same session', async () => {
     vi.useFakeTimers()
     const first = launcherHost()

@@ -173,26 +173,37 @@ export async function applySettings(
       return false
     }
   }
+  // Whether a trigger already fired in this tab is read when one is about to fire,
+  // not at page load: the first sessionStorage read of a page is synchronous IPC
+  // (loader/visitor.ts mayHaveSession), and most page views never get that far.
   const fire = () => {
+    for (const c of pageCleanup.splice(0)) c()
     if (fired()) return
     try {
       if (t.oncePerSession) sessionStorage.setItem(FIRED, '1')
     } catch {
       /* without sessionStorage a trigger may fire again on the next page */
     }
-    for (const c of pageCleanup.splice(0)) c()
     host.open()
   }
 
-  /** Applies User Access and arms the Triggers for the current page; runs again on each route change. */
+  let shownPath: string | undefined
+  /**
+   * Applies User Access and arms the Triggers for the current page; runs again when
+   * a route change of a single-page app changes the path. State-only changes (the
+   * host's replaceState for its scroll position, the widget's history mark) keep
+   * the armed triggers: an "after 30 seconds" timer does not start over.
+   */
   const page = () => {
-    for (const c of pageCleanup.splice(0)) c()
     const path = location.pathname
+    if (path === shownPath) return
+    shownPath = path
+    for (const c of pageCleanup.splice(0)) c()
     const a = s.access
     sheet.replaceSync(
       designCss(s.design, !allowed(path, a.showOn, a.hideOn), a.hideOnMobile, s.window),
     )
-    if (fired() || !allowed(path, t.include, t.exclude)) return
+    if (!allowed(path, t.include, t.exclude)) return
     const local = (target: EventTarget, type: string, fn: (e: Event) => void) => {
       target.addEventListener(type, fn, { passive: true })
       pageCleanup.push(() => target.removeEventListener(type, fn))
