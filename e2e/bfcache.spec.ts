@@ -51,3 +51,26 @@ test('the back/forward cache keeps the page: no unload handler, the chat is stil
   expect(restored, restored.reasons).toMatchObject({ persisted: true })
   await expect(page.getByRole('dialog')).toBeVisible()
 })
+
+test('a page back from the cache with the chat open makes the next page open it too', async ({
+  page,
+}) => {
+  const ids = uniqueIds('bfcache-state')
+  const chat = page.getByRole('dialog', { name: 'Chat with us' })
+  await page.goto(hostUrl(ids))
+  const synced = page.waitForResponse((r) => r.url().includes('/inbox/direct/lead'))
+  await page.getByRole('button', { name: 'Open chat' }).click()
+  await expect(chat).toBeVisible()
+  await synced
+  // The next page reopens the chat; the visitor closes it there.
+  await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
+  await expect(chat).toBeVisible()
+  await chat.getByRole('button', { name: 'Close chat' }).click()
+  await expect(chat).toBeHidden()
+  // Back: the first page comes from the cache, chat open as it was left …
+  await page.goBack({ waitUntil: 'commit' })
+  await expect(chat).toBeVisible()
+  // … and the page after it continues what the visitor sees: open.
+  await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
+  await expect(chat).toBeVisible()
+})

@@ -233,6 +233,37 @@ test('the host’s own history state is left alone, and its pages still reopen t
   expect(errors.widget()).toEqual([])
 })
 
+test('an open chat reopens after a page of the site without the widget, and after a page left before its chat loaded', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  const ids = uniqueIds('chain')
+  await page.goto(hostUrl(ids))
+  await launcher(page).click()
+  await answerName(page, 'Chain Walker')
+  // A page of the same site without the tag (a checkout, say), then a page with it.
+  await page.goto('/demo/bench/blank.html')
+  await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
+  await expect(chat(page)).toBeVisible()
+  await expect(transcript(page)).toContainText(TEXT.askEmail('Chain Walker'))
+
+  // A page left while its chat chunk is still on the way (its widget never
+  // marked it): the page after it still reopens the chat.
+  const slow = WIDGET
+  await page.route(slow, async (route) => {
+    await new Promise((r) => setTimeout(r, 3000))
+    await route.continue().catch(() => {})
+  })
+  await page.goto(hostUrl(ids))
+  await expect(page.locator('div[data-reekolect]')).toHaveCount(1)
+  await expect(chat(page)).toHaveCount(0)
+  await page.unroute(slow)
+  await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
+  await expect(chat(page)).toBeVisible()
+  await expect(transcript(page)).toContainText(TEXT.askEmail('Chain Walker'))
+  expect(errors.pageErrors).toEqual([])
+})
+
 test('the next page of the site reopens an open chat; coming back through another site starts closed, same visitor', async ({
   page,
   baseURL,

@@ -82,7 +82,7 @@ export interface Commands {
   off<E extends keyof WidgetEvents>(event: E, listener: (payload: WidgetEvents[E]) => void): void
   /** A new visitor: new UUID, empty transcript, the flow from the start. */
   reset(): void
-  /** Removes every node, listener and timer the widget added, and `window.Reekolect`. */
+  /** Removes every node, listener and timer the widget added, and `window.Reekolect`; the next page of the tab starts closed. */
   shutdown(): void
 }
 

@@ -157,10 +157,14 @@ function fakeNavigation(current = new FakeEntry()) {
 }
 
 describe('mayHaveSession', () => {
-  /** A window as the loader sees it; `activation` undefined means no Navigation API. */
+  /**
+   * A window as the loader sees it; `activation` undefined means no Navigation API.
+   * `entries` are the tab's entries of this origin (default: only the current one).
+   */
   const tab = (o: {
     opener?: unknown
     length?: number
+    entries?: FakeEntry[]
     activation?: {
       from: FakeEntry | null
       navigationType: 'push' | 'replace' | 'reload' | 'traverse'
@@ -168,7 +172,14 @@ describe('mayHaveSession', () => {
   }) => ({
     opener: o.opener ?? null,
     history: { length: o.length ?? 1 },
-    ...(o.activation === undefined ? {} : { navigation: { activation: o.activation } }),
+    ...(o.activation === undefined
+      ? {}
+      : {
+          navigation: {
+            activation: o.activation,
+            entries: () => o.entries ?? [new FakeEntry()],
+          },
+        }),
   })
   const kinds = ['push', 'replace', 'reload', 'traverse'] as const
 
@@ -197,6 +208,28 @@ describe('mayHaveSession', () => {
     const marked = nav.currentEntry as FakeEntry
     for (const navigationType of kinds)
       expect(m.mayHaveSession(tab({ activation: { from: marked, navigationType } }))).toBe(true)
+  })
+
+  it('is true when an earlier page of the site was marked, with a page without the widget since', () => {
+    const nav = fakeNavigation()
+    m.markEntry(nav) // page A: the chat was open
+    const a = nav.currentEntry as FakeEntry
+    const plain = new FakeEntry() // page B: no widget tag (a checkout, say)
+    const c = new FakeEntry()
+    expect(
+      m.mayHaveSession(
+        tab({ entries: [a, plain, c], activation: { from: plain, navigationType: 'push' } }),
+      ),
+    ).toBe(true)
+    // The same history without the mark: nothing to read.
+    expect(
+      m.mayHaveSession(
+        tab({
+          entries: [new FakeEntry(), plain, c],
+          activation: { from: plain, navigationType: 'push' },
+        }),
+      ),
+    ).toBe(false)
   })
 
   it('is true after an entry that carries the host’s own state: it cannot hold our mark, so read', () => {

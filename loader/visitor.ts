@@ -28,6 +28,8 @@ export interface TabLike {
   opener: unknown
   history: { length: number }
   navigation?: {
+    /** The tab's session history entries of this origin around the current one (a detour through another site ends them). */
+    entries(): EntryLike[]
     /**
      * The navigation that made this document current; `from` is the previous
      * document's entry when it was of the same origin (also on reload: the same
@@ -59,33 +61,38 @@ export const ENTRY_MARK = { reekolect: 'session' } as const
  *
  * `true` when a window opened this one (a window opened by script starts with a
  * copy of its opener's session). With the Navigation API, otherwise `true` only
- * when the previous document was of this origin and its entry has a state
- * (`navigation.activation.from`; the widget leaves {@link ENTRY_MARK} there while
- * the chat is open or a lead waits, a host may leave its own), or when this is a
- * back/forward navigation from another site. A reload has `from` set to the same
- * entry (checked in Chromium 150 and 156), so it follows the same rule. States written
- * while a page unloads are dropped by the browser, the host's and ours alike
- * (checked: `history.replaceState` in `pagehide` neither clears nor sets it), so
- * the mark cannot be lost on the way out. Without the API: any but the tab's first
- * history entry.
+ * when an entry of this origin in the tab's history has a state: the previous
+ * document's (`navigation.activation.from`, also on reload, where it is the same
+ * entry: checked in Chromium 150 and 156) or any of `navigation.entries()`, so a
+ * page of the site without the widget in between, or one left before its chat
+ * loaded, does not break the chain. The widget leaves {@link ENTRY_MARK} on every
+ * page where the chat is open or a lead waits; a host may leave its own state,
+ * which counts too. (Not covered: the marked entry replaced by `location.replace`
+ * and the page that replaced it left before its chat loaded.) Also `true` on a
+ * back/forward navigation from another site. States written while a page unloads
+ * are dropped by the browser, the host's and ours alike (checked:
+ * `history.replaceState` in `pagehide` neither clears nor sets it), so a mark
+ * cannot be lost on the way out. Without the API: any but the tab's first history
+ * entry.
  *
- * So a chat open on the previous page of the site reopens on the next one, after
- * a reload and on back/forward, and a waiting lead is delivered there; pages after
- * one where the chat stayed closed cost no read; a visitor coming back through
- * another site starts closed. A lead still waiting from an earlier visit to this
- * site in the same tab is then delivered the next time the chat loads, on any
- * page of the site (the outbox is per origin, not per tab).
+ * So a chat open on an earlier page of the site reopens on the next one, after a
+ * reload and on back/forward, and a waiting lead is delivered there; a visitor who
+ * has not used the chat in this tab costs no page a read; a visitor coming back
+ * through another site starts closed (`entries()` stops at the other site). A lead
+ * still waiting from an earlier visit to this site in the same tab is then
+ * delivered the next time the chat loads, on any page of the site (the outbox is
+ * per origin, not per tab).
  *
  * @see https://html.spec.whatwg.org/multipage/nav-history-apis.html#navigation-activation-interface
  */
 export function mayHaveSession(w: TabLike): boolean {
-  const a = w.navigation?.activation
+  const n = w.navigation
+  const a = n?.activation
   return (
     !!w.opener ||
     (a
-      ? a.from
-        ? a.from.getState() !== undefined
-        : a.navigationType === 'traverse'
+      ? (!a.from && a.navigationType === 'traverse') ||
+        [a.from, ...(n?.entries() ?? [])].some((e) => e && e.getState() !== undefined)
       : w.history.length > 1)
   )
 }
@@ -99,7 +106,7 @@ export interface NavigationLike {
 /**
  * Gives the current session history entry {@link ENTRY_MARK}, so the next page's
  * loader reads this tab's session ({@link mayHaveSession}). Called by the widget
- * whenever {@link SESSION_KEY} is set, and again after each same-document
+ * whenever it sets {@link SESSION_KEY}, and again after each same-document
  * navigation of the host while it is (`history.pushState` makes a new entry,
  * `replaceState` clears the state: HTML, "URL and history update steps").
  *

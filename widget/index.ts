@@ -163,6 +163,19 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
   const nav = (window as { navigation?: NavigationLike & EventTarget }).navigation
   /** What the next page's loader must do: '1' reopen, 'sync' deliver a lead, '' nothing. */
   let session = ''
+  // Tells the loader of the next page in this tab to reopen the chat, or to load
+  // it closed to deliver a waiting lead (loader/visitor.ts SESSION_KEY), and marks
+  // this page's history entry so that it reads the session at all (markEntry).
+  // Again on pageshow: a page back from the back/forward cache says what it shows.
+  const save = () => {
+    try {
+      if (session) sessionStorage.setItem(SESSION_KEY, session)
+      else sessionStorage.removeItem(SESSION_KEY)
+    } catch {
+      /* without sessionStorage the next page simply starts closed */
+    }
+    if (session) markEntry(nav)
+  }
   // State → launcher and session. Host events live in the commands chunk: no one
   // can listen before `Reekolect('on')` loads it.
   const effects = [
@@ -174,18 +187,9 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
       const name = t(open ? 'close' : 'open') + (unread ? `, ${t('unread', { n: unread })}` : '')
       launcher(host.root, open, unread, name)
     }),
-    // Tells the loader of the next page in this tab to reopen the chat, or to load
-    // it closed to deliver a waiting lead (loader/visitor.ts SESSION_KEY), and marks
-    // this page's history entry so that it reads the session at all (markEntry).
     effect(() => {
       session = state.open.value ? '1' : waiting.value ? 'sync' : ''
-      try {
-        if (session) sessionStorage.setItem(SESSION_KEY, session)
-        else sessionStorage.removeItem(SESSION_KEY)
-      } catch {
-        /* without sessionStorage the next page simply starts closed */
-      }
-      if (session) markEntry(nav)
+      save()
     }),
   ]
 
@@ -196,7 +200,14 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
     document.visibilityState === 'hidden' ? void outbox.flush(true) : flushNow()
   const listeners: [EventTarget, string, () => void][] = [
     [window, 'online', flushNow],
-    [window, 'pageshow', flushNow],
+    [
+      window,
+      'pageshow',
+      () => {
+        save()
+        flushNow()
+      },
+    ],
     [window, 'pagehide', () => void outbox.flush(true)],
     [document, 'visibilitychange', onVisibility],
   ]
@@ -248,6 +259,9 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
         },
         shutdown() {
           unmount()
+          // The next page starts closed, as if the chat had never opened in this tab.
+          session = ''
+          save()
           loaded?.dispose()
           host.observer.disconnect()
           host.root.host.remove()
