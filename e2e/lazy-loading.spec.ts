@@ -137,6 +137,19 @@ async function countSessionStorage(page: Page) {
     )
 }
 
+/** Opens the host page, then the chat, and answers the name question: the chat is in use. */
+async function chatAs(page: Page, ids: { bot: string; customer: string }, name: string) {
+  await page.goto(hostUrl(ids))
+  await launcher(page).click()
+  await answerName(page, name)
+}
+
+/** The chat is open again with no click, at the question after the name. */
+async function expectReopened(page: Page, name: string) {
+  await expect(chat(page)).toBeVisible()
+  await expect(transcript(page)).toContainText(TEXT.askEmail(name))
+}
+
 test('a visitor browsing the site costs its pages no sessionStorage read until they reach for the chat', async ({
   page,
 }) => {
@@ -183,10 +196,7 @@ test('an open chat survives the host rewriting history: pushState and replaceSta
   page,
 }) => {
   const errors = watchErrors(page)
-  const ids = uniqueIds('rewrite')
-  await page.goto(hostUrl(ids))
-  await launcher(page).click()
-  await answerName(page, 'Route Changer')
+  await chatAs(page, uniqueIds('rewrite'), 'Route Changer')
   // A single-page app's router: a new entry, then its state replaced (which clears
   // the entry's Navigation API state: the widget marks it again).
   await page.evaluate(() => {
@@ -198,8 +208,7 @@ test('an open chat survives the host rewriting history: pushState and replaceSta
     history.replaceState({ route: 'pricing', scrollY: 0 }, '')
   })
   await page.reload()
-  await expect(chat(page)).toBeVisible()
-  await expect(transcript(page)).toContainText(TEXT.askEmail('Route Changer'))
+  await expectReopened(page, 'Route Changer')
   expect(await page.evaluate(() => history.state)).toEqual({ route: 'pricing', scrollY: 0 })
   expect(errors.pageErrors).toEqual([])
   expect(errors.widget()).toEqual([])
@@ -227,8 +236,7 @@ test('the host’s own history state is left alone, and its pages still reopen t
   }))
   expect(states).toEqual({ history: { cart: 2 }, navigation: { checkout: 'step-1' } })
   await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
-  await expect(chat(page)).toBeVisible()
-  await expect(transcript(page)).toContainText(TEXT.askEmail('State Keeper'))
+  await expectReopened(page, 'State Keeper')
   expect(errors.pageErrors).toEqual([])
   expect(errors.widget()).toEqual([])
 })
@@ -238,14 +246,11 @@ test('an open chat reopens after a page of the site without the widget, and afte
 }) => {
   const errors = watchErrors(page)
   const ids = uniqueIds('chain')
-  await page.goto(hostUrl(ids))
-  await launcher(page).click()
-  await answerName(page, 'Chain Walker')
+  await chatAs(page, ids, 'Chain Walker')
   // A page of the same site without the tag (a checkout, say), then a page with it.
   await page.goto('/demo/bench/blank.html')
   await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
-  await expect(chat(page)).toBeVisible()
-  await expect(transcript(page)).toContainText(TEXT.askEmail('Chain Walker'))
+  await expectReopened(page, 'Chain Walker')
 
   // A page left while its chat chunk is still on the way (its widget never
   // marked it): the page after it still reopens the chat.
@@ -259,8 +264,7 @@ test('an open chat reopens after a page of the site without the widget, and afte
   await expect(chat(page)).toHaveCount(0)
   await page.unroute(slow)
   await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
-  await expect(chat(page)).toBeVisible()
-  await expect(transcript(page)).toContainText(TEXT.askEmail('Chain Walker'))
+  await expectReopened(page, 'Chain Walker')
   expect(errors.pageErrors).toEqual([])
 })
 
@@ -271,18 +275,14 @@ test('the next page of the site reopens an open chat; coming back through anothe
   const errors = watchErrors(page)
   const uses = await countSessionStorage(page)
   const ids = uniqueIds('nextpage')
-  await page.goto(hostUrl(ids))
-  await launcher(page).click()
-  await expect(transcript(page)).toContainText(TEXT.askName)
-  await answerName(page, 'Page Hopper')
+  await chatAs(page, ids, 'Page Hopper')
   const uuid = await uuidOf(page)
   expect(uuid).toBeTruthy()
 
   // The next page of the same site in this tab: the loader reads the session and
   // the chat is open again at the same question, with no click.
   await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
-  await expect(chat(page)).toBeVisible()
-  await expect(transcript(page)).toContainText(TEXT.askEmail('Page Hopper'))
+  await expectReopened(page, 'Page Hopper')
   expect((await uses()).loader).toBeGreaterThan(0)
 
   // Another site, then a link back to this one: nothing of this site ran just
