@@ -3,7 +3,7 @@
  * handler and holds nothing that blocks it, so going back restores the page, chat
  * open, without a reload.
  */
-import { expect, test } from '@playwright/test'
+import { expect, type Page, test } from '@playwright/test'
 import { chromiumArgs, chromiumPath } from './browser'
 import { hostUrl, uniqueIds } from './helpers'
 
@@ -16,6 +16,30 @@ test.use({
   },
 })
 
+/** Records, on the current page, whether its next pageshow is a restore from the cache. */
+const watchRestore = (page: Page) =>
+  page.evaluate(() => {
+    window.addEventListener('pageshow', (e) => {
+      ;(window as unknown as { __restored: boolean }).__restored = e.persisted
+    })
+  })
+
+/**
+ * After going back: `true` when the page came from the cache, `false` when it was
+ * loaded afresh (no pageshow of the watched page within 5 s).
+ */
+const wasRestored = (page: Page) =>
+  page
+    .waitForFunction(
+      () => (window as unknown as { __restored?: boolean }).__restored !== undefined,
+      undefined,
+      {
+        timeout: 5000,
+      },
+    )
+    .then(() => page.evaluate(() => (window as unknown as { __restored: boolean }).__restored))
+    .catch(() => false)
+
 test('the back/forward cache keeps the page: no unload handler, the chat is still there', async ({
   page,
 }) => {
@@ -27,19 +51,12 @@ test('the back/forward cache keeps the page: no unload handler, the chat is stil
   // Once the chat's first sync has answered (a request still in flight when the
   // visitor leaves is the browser's own reason not to cache the page).
   await synced
-  await page.evaluate(() => {
-    window.addEventListener('pageshow', (e) => {
-      ;(window as unknown as { __restored: boolean }).__restored = e.persisted
-    })
-  })
+  await watchRestore(page)
   await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
   // A restore from the cache fires no load event: wait for the commit only.
   await page.goBack({ waitUntil: 'commit' })
-  await expect
-    .poll(() => page.evaluate(() => (window as unknown as { __restored?: boolean }).__restored))
-    .toBeDefined()
+  const persisted = await wasRestored(page)
   const restored = await page.evaluate(() => ({
-    persisted: (window as unknown as { __restored?: boolean }).__restored,
     reasons: JSON.stringify(
       (
         performance.getEntriesByType('navigation')[0] as unknown as {
@@ -48,7 +65,7 @@ test('the back/forward cache keeps the page: no unload handler, the chat is stil
       )?.notRestoredReasons ?? null,
     ),
   }))
-  expect(restored, restored.reasons).toMatchObject({ persisted: true })
+  expect({ persisted }, restored.reasons).toEqual({ persisted: true })
   await expect(page.getByRole('dialog')).toBeVisible()
 })
 
@@ -63,11 +80,7 @@ test('a page back from the cache with the chat open makes the next page open it 
   await expect(chat).toBeVisible()
   await synced
   await page.waitForLoadState('networkidle')
-  await page.evaluate(() => {
-    window.addEventListener('pageshow', (e) => {
-      ;(window as unknown as { __restored: boolean }).__restored = e.persisted
-    })
-  })
+  await watchRestore(page)
   // The next page reopens the chat; the visitor closes it there.
   await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
   await expect(chat).toBeVisible()
@@ -76,11 +89,7 @@ test('a page back from the cache with the chat open makes the next page open it 
   await page.waitForLoadState('networkidle')
   // Back: the first page comes from the cache, chat open as it was left …
   await page.goBack({ waitUntil: 'commit' })
-  const restored = await expect
-    .poll(() => page.evaluate(() => (window as unknown as { __restored?: boolean }).__restored))
-    .toBeDefined()
-    .then(() => page.evaluate(() => (window as unknown as { __restored?: boolean }).__restored))
-    .catch(() => false)
+  const restored = await wasRestored(page)
   // Whether to use the cache is the browser's call (a request in flight, memory):
   // a page loaded afresh says nothing about a restored one.
   test.skip(!restored, 'the browser loaded the page afresh instead of restoring it')
