@@ -68,6 +68,8 @@ test('the whole flow works with the keyboard alone, and focus follows open and c
   await expect(first).toBeFocused()
   await page.keyboard.press('Space')
   await expect(chat(page).getByText('Thank you!')).toBeVisible()
+  // No question left: focus is on the transcript, inside the window.
+  await expect(chat(page).getByRole('log')).toBeFocused()
   // Escape closes and focus returns to the launcher.
   await page.keyboard.press('Escape')
   await expect(chat(page)).toBeHidden()

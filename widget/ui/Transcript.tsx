@@ -1,5 +1,5 @@
 import type { ReadonlySignal } from '@preact/signals'
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
+import { useLayoutEffect, useRef } from 'preact/hooks'
 import type { Translate } from '../core/i18n'
 import type { Message } from '../core/state'
 import type { RichUi } from '../rich'
@@ -24,7 +24,10 @@ export function Transcript({
 }) {
   const ref = useRef<HTMLDivElement>(null)
   const list = messages.value
-  useEffect(() => {
+  // A layout effect: in the same task as the render that removed the focused choice
+  // or input, so focus never falls to the host's <body> in between (an Escape
+  // pressed then would not reach the window).
+  useLayoutEffect(() => {
     if (ended) ref.current?.focus()
   }, [ended])
   // Keep the newest message in view.
