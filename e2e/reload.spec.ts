@@ -131,3 +131,54 @@ test('reload mid-flow and after completion keeps the UUID, the single lead and t
   expect(errors.pageErrors).toEqual([])
   expect(errors.widget()).toEqual([])
 })
+
+/**
+ * Records, in the page, how many bot messages the chat window holds when it first
+ * appears in the widget's shadow root (`window.__botsWithWindow`).
+ */
+async function watchFirstWindow(page: Page) {
+  await page.evaluate(() => {
+    const root = document.querySelector('div[data-reekolect]')?.shadowRoot
+    if (!root) throw new Error('no widget host')
+    const w = window as { __botsWithWindow?: number }
+    const seen = new MutationObserver(() => {
+      if (!root.querySelector('section.win')) return
+      w.__botsWithWindow = root.querySelectorAll('.msg.bot').length
+      seen.disconnect()
+    })
+    seen.observe(root, { childList: true, subtree: true })
+  })
+}
+
+test('a new visitor gets the greeting with the chat window; a returning one gets the saved chat', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  const ids = uniqueIds('fresh')
+  await page.goto(hostUrl(ids))
+  await expect(launcher(page)).toBeVisible()
+  expect(await uuidOf(page)).toBeNull()
+  await watchFirstWindow(page)
+  await launcher(page).click()
+  await expect(message(page, 'bot', TEXT.askName)).toBeVisible()
+  // No UUID before this page: nothing can be saved under it, so the first open does
+  // not wait for IndexedDB; the greeting and the first question come with the window.
+  expect(
+    await page.evaluate(() => (window as { __botsWithWindow?: number }).__botsWithWindow),
+  ).toBe(2)
+
+  const uuid = (await uuidOf(page)) as string
+  await answerName(page, 'Fresh Visitor')
+  await persisted(page, uuid, 'email', ['Fresh Visitor'])
+  // Next page of the same tab, chat closed: the UUID is known, the saved chat is read.
+  await chat(page).getByRole('button', { name: 'Close chat' }).click()
+  await expect(chat(page)).toBeHidden()
+  await page.goto(hostUrl(ids))
+  await launcher(page).click()
+  await expect(message(page, 'visitor', 'Fresh Visitor')).toBeVisible()
+  await expect(message(page, 'bot', TEXT.greet)).toHaveCount(1)
+  expect(await uuidOf(page)).toBe(uuid)
+
+  expect(errors.pageErrors).toEqual([])
+  expect(errors.widget()).toEqual([])
+})

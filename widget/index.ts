@@ -5,7 +5,7 @@
 import { effect, signal } from '@preact/signals-core'
 import { h, render } from 'preact'
 import type { HostBridge, Mount, MountedWidget, WidgetConfig } from '../loader/protocol'
-import { markEntry, type NavigationLike, SESSION_KEY } from '../loader/visitor'
+import { markEntry, type NavigationLike, SESSION_KEY, UUID_KEY } from '../loader/visitor'
 import type { LoadedConfig } from './config/settings'
 import { createActions } from './core/actions'
 import { createLeadSender } from './core/api'
@@ -111,6 +111,20 @@ async function prepare(host: HostBridge, config: WidgetConfig): Promise<Ready> {
   return { locale, t: await translate(locale, rich || undefined), loaded, rich: rich || undefined }
 }
 
+/**
+ * Whether the visitor's UUID will be created on this page: the tab's
+ * `sessionStorage` holds none yet. Call it before the first `host.uuid()`, which
+ * creates and stores one (only the widget calls it). Unreadable storage answers
+ * false, the safe side: the saved chat is then looked for as usual.
+ */
+function isFresh(): boolean {
+  try {
+    return !sessionStorage.getItem(UUID_KEY)
+  } catch {
+    return false
+  }
+}
+
 function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWidget {
   const { locale, t, loaded, rich } = ready
   const state = createState()
@@ -125,6 +139,7 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
   const outbox = createOutbox(kv, createLeadSender(config), relay)
   const ids = () => ({ uuid: host.uuid(), botId: config.botId, customerId: config.customerId })
   const actions = createActions(state, {
+    fresh: isFresh(),
     graph: rich?.graph ?? graph([builtinFlow(t)]),
     ext: rich?.ext,
     kv,

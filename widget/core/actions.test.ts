@@ -33,7 +33,14 @@ const asked = (state: State): AskNode => {
 }
 
 function setup(
-  opts: { kv?: Kv; flow?: Flow; uuid?: string; graph?: Graph; ext?: ActionExtension } = {},
+  opts: {
+    kv?: Kv
+    flow?: Flow
+    uuid?: string
+    graph?: Graph
+    ext?: ActionExtension
+    fresh?: boolean
+  } = {},
 ) {
   const state = createState()
   const payloads: LeadPayload[] = []
@@ -49,6 +56,7 @@ function setup(
     sync,
     phone: fakePhone,
     now: () => 1_700_000_000_000,
+    fresh: opts.fresh,
   }
   const actions = createActions(state, deps)
   const bot = () => state.messages.value.filter((m) => m.from === 'bot').map((m) => m.text)
@@ -63,6 +71,27 @@ describe('start', () => {
     expect(texts()).toEqual([`bot: ${t('greet')}`, `bot: ${t('askName')}`])
     expect(input(state)).toBe('name')
     expect(payloads).toEqual([ids])
+  })
+
+  it('shows the greeting in the same task as open() for a UUID new on this page', async () => {
+    const kv = memoryKv()
+    const get = vi.spyOn(kv, 'get')
+    const { state, actions, texts } = setup({ kv, fresh: true })
+    actions.open()
+    // No await: the window and the first bot message render together.
+    expect(state.open.value).toBe(true)
+    expect(texts()).toEqual([`bot: ${t('greet')}`, `bot: ${t('askName')}`])
+    expect(get).not.toHaveBeenCalled()
+    await actions.start()
+    expect((await kv.get<SavedChat>(`chat:${ids.uuid}`))?.messages).toHaveLength(2)
+  })
+
+  it('waits for storage before greeting a returning visitor', async () => {
+    const { actions, texts } = setup()
+    actions.open()
+    expect(texts()).toEqual([])
+    await actions.start()
+    expect(texts()).toHaveLength(2)
   })
 
   it('runs only once', async () => {

@@ -47,6 +47,14 @@ export interface ActionDeps {
   phone(raw: string, country: string): Promise<{ phone: string; dialCode: string } | undefined>
   /** Clock, epoch ms. Default `Date.now`. */
   now?(): number
+  /**
+   * True when the visitor's UUID is new on this page (the tab's `sessionStorage`
+   * had none when the widget mounted): nothing can be saved under it, so
+   * {@link createActions}' `start` runs the chat flow at once instead of first
+   * reading storage (IndexedDB's first open and read cost the first open 20–60 ms
+   * at 1×: `npm run bench`, open warm). Default false: read first.
+   */
+  fresh?: boolean
 }
 
 /** The conversation as persisted per visitor UUID, key `chat:<uuid>`. */
@@ -153,7 +161,8 @@ export function createActions(state: State, deps: ActionDeps) {
      */
     start(at?: string): Promise<boolean> {
       starting ??= (async () => {
-        const saved = await deps.kv.get<SavedChat>(key())
+        // A fresh UUID skips the read: the first bot message shows in the same frame as the window.
+        const saved = deps.fresh ? undefined : await deps.kv.get<SavedChat>(key())
         if (saved?.v === 1) {
           const node = saved.ask ? g.node.get(saved.ask) : undefined
           batch(() => {
