@@ -379,6 +379,20 @@ async function main(): Promise<number> {
         'ms',
         warm.map((s) => s.winMs),
       )
+      // Issue 5: no long task caused by the widget on open at 1x.
+      const noLong = rate === 1 ? { text: 'long tasks = 0', ok: (m: number) => m <= 0 } : undefined
+      add(
+        `open cold: long tasks (>50 ms) from the pointer to painted, ${rate}x`,
+        'count',
+        cold.map((s) => s.longTasks),
+        noLong,
+      )
+      add(
+        `open warm: long tasks (>50 ms) from the click to painted, ${rate}x`,
+        'count',
+        warm.map((s) => s.longTasks),
+        noLong,
+      )
     }
     const coldJs = open['cold 1x'] ?? open['cold 4x'] ?? []
     if (coldJs.length) {

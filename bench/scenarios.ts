@@ -164,6 +164,11 @@ export interface OpenSample {
   domMs: number
   /** pointerover → pointerdown (how early the hover started the fetch). */
   hoverLeadMs: number
+  /**
+   * Long tasks (> 50 ms, Long Tasks API) that overlap start → painted: the page is
+   * otherwise idle then, so they are the widget's (chunk evaluation, mount, render).
+   */
+  longTasks: number
   messages: number
   chunkBeforeClick: boolean
   js: { wire: number; raw: number; br: number; urls: string[] }
@@ -210,6 +215,9 @@ export async function openRun(
     winMs: (p.winInDom ?? Number.NaN) - start,
     domMs: p.botInDom - start,
     hoverLeadMs: p.over === null ? 0 : p.down - p.over,
+    longTasks: p.longtasks.filter(
+      (t) => t.start + t.duration > start && t.start < (p.opened as number),
+    ).length,
     messages: p.messages,
     chunkBeforeClick,
     js: await net.jsBytes(clickAt),
