@@ -15,7 +15,7 @@ export const UUID_KEY = 'reekolect:uuid'
 
 /** Texts of the built-in lead-capture flow in English (widget/core/i18n.ts). */
 export const TEXT = {
-  greet: 'Hi there! 👋 I can help you get in touch with our team.',
+  greet: 'Hi there! I can help you get in touch with our team.',
   askName: 'What is your name?',
   askEmail: (name: string) => `Thanks, ${name}! What is your email address?`,
   askPhone: 'And your phone number, so we can call you back?',

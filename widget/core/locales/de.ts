@@ -14,7 +14,7 @@ export default {
   phone: 'Telefonnummer',
   bot: 'Bot',
   you: 'Sie',
-  greet: 'Hallo! 👋 Ich helfe Ihnen, Kontakt mit unserem Team aufzunehmen.',
+  greet: 'Hallo! Ich helfe Ihnen, Kontakt mit unserem Team aufzunehmen.',
   askName: 'Wie heißen Sie?',
   askEmail: 'Danke, {name}! Wie lautet Ihre E-Mail-Adresse?',
   askPhone: 'Und Ihre Telefonnummer, damit wir Sie zurückrufen können?',

@@ -14,7 +14,7 @@ export default {
   phone: 'Número de teléfono',
   bot: 'Bot',
   you: 'Tú',
-  greet: '¡Hola! 👋 Puedo ayudarte a ponerte en contacto con nuestro equipo.',
+  greet: '¡Hola! Puedo ayudarte a ponerte en contacto con nuestro equipo.',
   askName: '¿Cómo te llamas?',
   askEmail: '¡Gracias, {name}! ¿Cuál es tu correo electrónico?',
   askPhone: '¿Y tu número de teléfono, para poder llamarte?',

@@ -14,7 +14,7 @@ export default {
   phone: 'Numéro de téléphone',
   bot: 'Bot',
   you: 'Vous',
-  greet: 'Bonjour ! 👋 Je peux vous mettre en relation avec notre équipe.',
+  greet: 'Bonjour ! Je peux vous mettre en relation avec notre équipe.',
   askName: 'Comment vous appelez-vous ?',
   askEmail: 'Merci, {name} ! Quelle est votre adresse e-mail ?',
   askPhone: 'Et votre numéro de téléphone, pour que nous puissions vous rappeler ?',
