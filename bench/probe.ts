@@ -43,6 +43,8 @@ export interface Probe {
   botInDom: number | null
   opened: number | null
   messages: number
+  /** Event Timing entries of interactions (pointer, click, key): start, duration (8 ms granularity). */
+  events: { name: string; start: number; duration: number; id: number }[]
   keys: KeySample[]
   dcl: number
   load: number
@@ -54,7 +56,7 @@ export const PROBE_SCRIPT = `(() => {
   const b = {
     longtasks: [], cls: 0, shifts: 0, fp: null, fcp: null,
     launcherInDom: null, launcher: null, over: null, down: null,
-    winInDom: null, botInDom: null, opened: null, messages: 0, keys: [], dcl: 0, load: 0,
+    winInDom: null, botInDom: null, opened: null, messages: 0, events: [], keys: [], dcl: 0, load: 0,
   }
   Object.defineProperty(window, '__bench', { value: b, enumerable: false })
   const observe = (type, fn) => {
@@ -63,6 +65,11 @@ export const PROBE_SCRIPT = `(() => {
     } catch (e) {}
   }
   observe('longtask', (e) => b.longtasks.push({ start: e.startTime, duration: e.duration }))
+  try {
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => {
+      if (e.interactionId) b.events.push({ name: e.name, start: e.startTime, duration: e.duration, id: e.interactionId })
+    })).observe({ type: 'event', durationThreshold: 16, buffered: true })
+  } catch (e) {}
   observe('layout-shift', (e) => {
     if (!e.hadRecentInput) { b.cls += e.value; b.shifts++ }
   })

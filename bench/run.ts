@@ -379,6 +379,11 @@ async function main(): Promise<number> {
         'ms',
         warm.map((s) => s.winMs),
       )
+      add(
+        `open warm: the click's interaction latency (Event Timing, as INP counts it), ${rate}x`,
+        'ms',
+        warm.map((s) => s.clickMs),
+      )
       // Issue 5: no long task caused by the widget on open at 1x.
       const noLong = rate === 1 ? { text: 'long tasks = 0', ok: (m: number) => m <= 0 } : undefined
       add(

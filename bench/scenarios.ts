@@ -169,6 +169,12 @@ export interface OpenSample {
    * otherwise idle then, so they are the widget's (chunk evaluation, mount, render).
    */
   longTasks: number
+  /**
+   * The launcher click's interaction latency (Event Timing: input → the next
+   * paint, ms, 8 ms granularity; what INP counts): the longest entry of an
+   * interaction that started at or after pointerdown; 0 when none reached 16 ms.
+   */
+  clickMs: number
   messages: number
   chunkBeforeClick: boolean
   js: { wire: number; raw: number; br: number; urls: string[] }
@@ -204,12 +210,19 @@ export async function openRun(
   opened.catch(() => {}) // awaited below
   await launcher.click()
   await withTimeout(opened, 20_000, 'the chat did not open')
+  // Event Timing entries arrive after the paint that ends them, in an observer task.
+  await page
+    .waitForFunction('window.__bench.events.some((e) => e.name === "click")', undefined, {
+      timeout: 1000,
+    })
+    .catch(() => {}) // a click under 16 ms has no entry: clickMs 0
   const p = await readProbe(page)
   if (p.down === null || p.botInDom === null || p.opened === null)
     throw new Error('probe missed the open')
   // Cold: from the first pointer event, which starts the fetch (a tap has no hover
   // before it). Warm: from pointerdown.
-  const start = warm ? p.down : Math.min(p.over ?? p.down, p.down)
+  const down = p.down
+  const start = warm ? down : Math.min(p.over ?? down, down)
   return {
     ms: p.opened - start,
     winMs: (p.winInDom ?? Number.NaN) - start,
@@ -218,6 +231,7 @@ export async function openRun(
     longTasks: p.longtasks.filter(
       (t) => t.start + t.duration > start && t.start < (p.opened as number),
     ).length,
+    clickMs: Math.max(0, ...p.events.filter((e) => e.start >= down - 1).map((e) => e.duration)),
     messages: p.messages,
     chunkBeforeClick,
     js: await net.jsBytes(clickAt),
