@@ -27,6 +27,8 @@ export interface KeySample {
 export interface Probe {
   longtasks: { start: number; duration: number }[]
   cls: number
+  /** The part of `cls` from shifts with a source in the widget (its host element or shadow tree). */
+  ownCls: number
   shifts: number
   fp: number | null
   fcp: number | null
@@ -54,7 +56,7 @@ export interface Probe {
 export const PROBE_SCRIPT = `(() => {
   if (window.top !== window || window.__bench) return
   const b = {
-    longtasks: [], cls: 0, shifts: 0, fp: null, fcp: null,
+    longtasks: [], cls: 0, ownCls: 0, shifts: 0, fp: null, fcp: null,
     launcherInDom: null, launcher: null, over: null, down: null,
     winInDom: null, botInDom: null, opened: null, messages: 0, events: [], keys: [], dcl: 0, load: 0,
   }
@@ -71,7 +73,12 @@ export const PROBE_SCRIPT = `(() => {
     })).observe({ type: 'event', durationThreshold: 16, buffered: true })
   } catch (e) {}
   observe('layout-shift', (e) => {
-    if (!e.hadRecentInput) { b.cls += e.value; b.shifts++ }
+    if (e.hadRecentInput) return
+    b.cls += e.value
+    b.shifts++
+    const h = document.querySelector('div[data-reekolect]')
+    const ours = (s) => h && s.node && (s.node === h || s.node.getRootNode() === h.shadowRoot)
+    if ((e.sources || []).some(ours)) b.ownCls += e.value
   })
   observe('paint', (e) => {
     if (e.name === 'first-paint') b.fp = e.startTime

@@ -271,6 +271,11 @@ async function main(): Promise<number> {
         { text: 'CLS = 0', ok: (m) => m === 0 },
       )
       add(
+        `first page of a visit: CLS from the widget's own elements,${x}`,
+        'score',
+        landings.map((s) => s.ownCls),
+      )
+      add(
         `first page of a visit: launcher visible after navigation start,${x}`,
         'ms',
         defined(landings.map((s) => s.launcher)),
@@ -322,6 +327,11 @@ async function main(): Promise<number> {
         'score',
         withs((s) => s.cls),
         { text: 'CLS = 0', ok: (m) => m === 0 },
+      )
+      add(
+        `CLS from the widget's own elements,${x}`,
+        'score',
+        withs((s) => s.ownCls),
       )
       add(
         `extra JS heap after GC,${x}`,

@@ -83,6 +83,8 @@ export interface LoadSample {
   longtasks: number
   longtaskMs: number
   cls: number
+  /** CLS from shifts of the widget's own elements (see Probe.ownCls). */
+  ownCls: number
   fcp: number | null
   launcher: number | null
   launcherInDom: number | null
@@ -140,6 +142,7 @@ export async function loadRun(c: Ctx, base: string, variant: LoadVariant): Promi
     longtasks: probe.longtasks.length,
     longtaskMs: probe.longtasks.reduce((a, t) => a + t.duration, 0),
     cls: probe.cls,
+    ownCls: probe.ownCls,
     fcp: probe.fcp,
     launcher: probe.launcher,
     launcherInDom: probe.launcherInDom,
