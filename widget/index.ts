@@ -113,9 +113,10 @@ async function prepare(host: HostBridge, config: WidgetConfig): Promise<Ready> {
 
 /**
  * Whether the visitor's UUID will be created on this page: the tab's
- * `sessionStorage` holds none yet. Call it before the first `host.uuid()`, which
- * creates and stores one (only the widget calls it). Unreadable storage answers
- * false, the safe side: the saved chat is then looked for as usual.
+ * `sessionStorage` holds none yet (none of this page's, nor of another page or
+ * frame of the tab). Asked before the first `host.uuid()` of a chat, which
+ * creates and stores one. Unreadable storage answers false, the safe side: the
+ * saved chat is then looked for as usual.
  */
 function isFresh(): boolean {
   try {
@@ -139,7 +140,7 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
   const outbox = createOutbox(kv, createLeadSender(config), relay)
   const ids = () => ({ uuid: host.uuid(), botId: config.botId, customerId: config.customerId })
   const actions = createActions(state, {
-    fresh: isFresh(),
+    fresh: isFresh,
     graph: rich?.graph ?? graph([builtinFlow(t)]),
     ext: rich?.ext,
     kv,

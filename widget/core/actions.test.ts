@@ -39,7 +39,7 @@ function setup(
     uuid?: string
     graph?: Graph
     ext?: ActionExtension
-    fresh?: boolean
+    fresh?: () => boolean
   } = {},
 ) {
   const state = createState()
@@ -76,7 +76,7 @@ describe('start', () => {
   it('shows the greeting in the same task as open() for a UUID new on this page', async () => {
     const kv = memoryKv()
     const get = vi.spyOn(kv, 'get')
-    const { state, actions, texts } = setup({ kv, fresh: true })
+    const { state, actions, texts } = setup({ kv, fresh: () => true })
     actions.open()
     // No await: the window and the first bot message render together.
     expect(state.open.value).toBe(true)
@@ -84,6 +84,23 @@ describe('start', () => {
     expect(get).not.toHaveBeenCalled()
     await actions.start()
     expect((await kv.get<SavedChat>(`chat:${ids.uuid}`))?.messages).toHaveLength(2)
+  })
+
+  it('asks whether the UUID is new when the chat starts, not before', async () => {
+    const kv = memoryKv()
+    await kv.set(`chat:${ids.uuid}`, {
+      v: 1,
+      messages: [{ id: 1, from: 'bot', at: 1, text: 'saved meanwhile' }],
+      lead: emptyLead(),
+      open: false,
+    } satisfies SavedChat)
+    // Another frame of the tab stored the UUID and saved a chat after this one mounted.
+    const fresh = vi.fn(() => false)
+    const { actions, texts } = setup({ kv, fresh })
+    expect(fresh).not.toHaveBeenCalled()
+    await actions.start()
+    expect(fresh).toHaveBeenCalledTimes(1)
+    expect(texts()).toEqual(['bot: saved meanwhile'])
   })
 
   it('waits for storage before greeting a returning visitor', async () => {

@@ -48,13 +48,14 @@ export interface ActionDeps {
   /** Clock, epoch ms. Default `Date.now`. */
   now?(): number
   /**
-   * True when the visitor's UUID is new on this page (the tab's `sessionStorage`
-   * had none when the widget mounted): nothing can be saved under it, so
-   * {@link createActions}' `start` runs the chat flow at once instead of first
-   * reading storage (IndexedDB's first open and read cost the first open 20–60 ms
-   * at 1×: `npm run bench`, open warm). Default false: read first.
+   * Whether the visitor's UUID is new on this page: true when the tab's
+   * `sessionStorage` holds none yet, so nothing can be saved under it. Asked by
+   * {@link createActions}' `start`, before it first reads the UUID (which creates
+   * one); true runs the chat flow at once instead of first reading storage
+   * (IndexedDB's first open and read cost the first open 20–60 ms at 1×: `npm run
+   * bench`, open warm). Default: false, read first.
    */
-  fresh?: boolean
+  fresh?(): boolean
 }
 
 /** The conversation as persisted per visitor UUID, key `chat:<uuid>`. */
@@ -162,7 +163,7 @@ export function createActions(state: State, deps: ActionDeps) {
     start(at?: string): Promise<boolean> {
       starting ??= (async () => {
         // A fresh UUID skips the read: the first bot message shows in the same frame as the window.
-        const saved = deps.fresh ? undefined : await deps.kv.get<SavedChat>(key())
+        const saved = deps.fresh?.() ? undefined : await deps.kv.get<SavedChat>(key())
         if (saved?.v === 1) {
           const node = saved.ask ? g.node.get(saved.ask) : undefined
           batch(() => {
