@@ -39,6 +39,9 @@ const en = {
 /** A key of the catalogue. */
 export type MessageKey = keyof typeof en
 
+/** Every key of the catalogue, in the English catalogue's order. */
+export const MESSAGE_KEYS = Object.keys(en) as MessageKey[]
+
 /** A catalogue: every key, translated. */
 export type Catalogue = Record<MessageKey, string>
 
