@@ -91,3 +91,46 @@ for (const [page_, text] of [
     expect(assets).toEqual([])
   })
 }
+
+test('a settings chunk that cannot load logs one E_LOAD line; the bot runs the built-in flow', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  await page.route('**/assets/settings-*.js', (r) => r.fulfill({ status: 404, body: '' }))
+  await page.goto(
+    hostUrl(uniqueIds('load'), undefined, { config: '/demo/templates/lead-capture.json' }),
+  )
+  await expect(launcher(page)).toBeVisible()
+  await expect
+    .poll(() => errors.widget())
+    .toEqual([
+      '[Reekolect] E_LOAD: the settings chunk could not load — serve assets/ next to Reekolect.js',
+    ])
+  await launcher(page).click()
+  // The template's own welcome never shows: its settings and flows could not be read.
+  await expect(transcript(page)).toContainText(TEXT.greet)
+  await expect(transcript(page)).not.toContainText('Sunny Roofs')
+  expect(errors.pageErrors).toEqual([])
+})
+
+test('a chat chunk that cannot load logs one E_LOAD line per attempt; the launcher stays', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  await page.route('**/assets/widget-*.js', (r) => r.fulfill({ status: 404, body: '' }))
+  await page.goto(hostUrl(uniqueIds('load')))
+  await launcher(page).click()
+  const line = '[Reekolect] E_LOAD: the chat could not load — serve assets/ next to Reekolect.js'
+  await expect.poll(() => errors.widget()).toEqual([line])
+  await expect(chat(page)).toHaveCount(0)
+  // A failed module import stays failed for the page (the browser's module map keeps
+  // it: whatwg/html#6768): each later click says so again, and a reload retries.
+  await page.unroute('**/assets/widget-*.js')
+  await launcher(page).click()
+  await expect.poll(() => errors.widget()).toEqual([line, line])
+  await expect(chat(page)).toHaveCount(0)
+  await page.reload()
+  await launcher(page).click()
+  await expect(chat(page)).toBeVisible()
+  expect(errors.pageErrors).toEqual([])
+})

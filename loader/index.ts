@@ -17,6 +17,8 @@ declare const __WIDGET_ENTRY__: string
 declare const __SETTINGS_ENTRY__: string
 
 const DEFAULT_API = 'https://api.v7.express-chat.ai'
+/** How to fix an E_LOAD: the chunks must be served next to the loader. */
+const ASSETS = 'serve assets/ next to Reekolect.js'
 
 // Read synchronously: `document.currentScript` is null in callbacks (DESIGN.md §5).
 const script =
@@ -26,9 +28,10 @@ const script =
 /**
  * Runs once per page view; what the host page pays for is measured by `npm run
  * bench` (README, "Benchmark"). The script's own task only installs
- * `window.Reekolect` (calls queue) and, when the tag names a configuration
- * document, starts fetching it. Reading the tag, building and drawing the launcher
- * and reading the tab's session happen in one task when the page is idle.
+ * `window.Reekolect` (calls queue); when the tag names a configuration document, a
+ * timer task right after it starts fetching it. Reading the tag, building and
+ * drawing the launcher and reading the tab's session happen in one task when the
+ * page is idle.
  */
 function boot(w: Window, tag: HTMLScriptElement): void {
   const previous = w.Reekolect
@@ -57,10 +60,11 @@ function boot(w: Window, tag: HTMLScriptElement): void {
 
   // The bot configuration document (our extension, README) is opt-in: the platform
   // documents no such endpoint, so the documented tag makes no request and runs the
-  // built-in flow. Relative URLs resolve against the page's base URL. Fetched at
-  // once, in parallel with the page, for at most 4 s; 204 means "no document". The
+  // built-in flow. Relative URLs resolve against the page's base URL as it is when
+  // this script runs (the host may pushState before the fetch starts). Fetched
+  // in parallel with the page, for at most 4 s; 204 means "no document". The
   // settings chunk (loaded only when there is an answer to read) validates and
-  // applies it.
+  // applies it; when it cannot load, one E_LOAD line and the built-in flow.
   const configUrl = attr('config-url')
   const apply = (outcome: unknown) =>
     import(/* @vite-ignore */ near(__SETTINGS_ENTRY__)).then(
@@ -70,14 +74,18 @@ function boot(w: Window, tag: HTMLScriptElement): void {
           outcome,
           configUrl as string,
         ),
+      () => void report('E_LOAD', 'the settings chunk could not load', ASSETS),
     )
   // The fetch starts in a task of its own, not in the parser's task this script
   // runs in, which is the one at risk of becoming a long task: the page's first
   // fetch() took the loader's evaluation from 2.3 to 4.1 ms at 1× (bench A/B, 9
   // paired runs; the total did not grow).
+  const base = configUrl && document.baseURI
   const settings: HostBridge['config'] = configUrl
     ? new Promise((go) => setTimeout(go))
-        .then(() => fetch(configUrl, { signal: AbortSignal.timeout(4000) }))
+        .then(() =>
+          fetch(new URL(configUrl, base as string), { signal: AbortSignal.timeout(4000) }),
+        )
         .then((r) => (r.status - 204 ? apply(r) : undefined), apply)
     : Promise.resolve(undefined)
 
@@ -155,7 +163,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
         },
         () => {
           loading = undefined
-          report('E_LOAD', 'the chat could not load', 'serve assets/ next to Reekolect.js')
+          report('E_LOAD', 'the chat could not load', ASSETS)
         },
       )
     }
