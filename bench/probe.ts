@@ -27,7 +27,11 @@ export interface KeySample {
 export interface Probe {
   longtasks: { start: number; duration: number }[]
   cls: number
-  /** The part of `cls` from shifts with a source in the widget (its host element or shadow tree). */
+  /**
+   * The part of `cls` from shifts with a source in the widget: its host element, or
+   * a node Chromium hides (`node` null: inside a shadow tree, and on the bench pages
+   * only the widget has one).
+   */
   ownCls: number
   shifts: number
   fp: number | null
@@ -76,9 +80,10 @@ export const PROBE_SCRIPT = `(() => {
     if (e.hadRecentInput) return
     b.cls += e.value
     b.shifts++
+    // Chromium hides a source node inside a shadow tree (node null); on the bench
+    // pages only the widget has one.
     const h = document.querySelector('div[data-reekolect]')
-    const ours = (s) => h && s.node && (s.node === h || s.node.getRootNode() === h.shadowRoot)
-    if ((e.sources || []).some(ours)) b.ownCls += e.value
+    if (h && (e.sources || []).some((s) => !s.node || s.node === h)) b.ownCls += e.value
   })
   observe('paint', (e) => {
     if (e.name === 'first-paint') b.fp = e.startTime
