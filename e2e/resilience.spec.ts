@@ -11,6 +11,7 @@
  */
 import { expect, type Page, type Request, test } from '@playwright/test'
 import {
+  answer,
   answerEmail,
   answerName,
   answerPhone,
@@ -23,6 +24,7 @@ import {
   hostUrl,
   launcher,
   leadFields,
+  message,
   storedValue,
   TEXT,
   transcript,
@@ -431,3 +433,30 @@ for (const fault of STORAGE_FAULTS) {
     expect(errors.pageErrors).toEqual([])
   })
 }
+
+test('the phone chunk failing to load: one E_LOAD line, and the number is still taken and synced', async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page)
+  const ids = uniqueIds('nophone')
+  await page.route('**/assets/phone-*.js', (r) => r.fulfill({ status: 404, body: '' }))
+  await page.goto(hostUrl(ids))
+  await launcher(page).click()
+  await answerName(page, 'No Phone Chunk')
+  await answerEmail(page, `nophone.${ids.suffix}@example.com`)
+  await expect(message(page, 'bot', TEXT.askPhone)).toBeVisible()
+  // No dial-code picker without the chunk; the number is typed and checked roughly.
+  await expect(chat(page).getByRole('combobox', { name: 'Country' })).toHaveCount(0)
+  await answer(page, 'call me')
+  await expect(chat(page)).toContainText('This does not look like a valid phone number')
+  await answer(page, '07400 123456')
+  await expect(message(page, 'visitor', '07400 123456')).toBeVisible()
+  await expect(message(page, 'bot', TEXT.askTopic)).toBeVisible()
+  const lead = await visitorLead(page, request, ids, (c) => leadFields(c).number === '07400123456')
+  expect(leadFields(lead).name).toBe('No Phone Chunk')
+  expect(errors.widget()).toEqual([
+    '[Reekolect] E_LOAD: the phone chunk could not load; numbers are not checked — serve assets/ next to Reekolect.js',
+  ])
+  expect(errors.pageErrors).toEqual([])
+})

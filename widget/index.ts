@@ -15,9 +15,13 @@ import { report } from './core/log'
 import { createOutbox, type OutboxEvents } from './core/outbox'
 import { createState } from './core/state'
 import { createKv } from './core/storage'
+import { roughPhone } from './core/validate'
 import type { Rich } from './rich'
 import { ChatWindow, type ChatWindowProps } from './ui/ChatWindow'
 import css from './ui/chat.css?inline'
+
+/** How to fix an E_LOAD: the chunks must be served next to the loader. */
+const ASSETS = 'serve assets/ next to Reekolect.js'
 
 /**
  * Shows the chat's state on the loader's launcher: `aria-expanded`, its accessible
@@ -100,12 +104,7 @@ async function prepare(host: HostBridge, config: WidgetConfig): Promise<Ready> {
     loaded &&
     (await import('./rich').then(
       (m) => m.createRich(loaded.config, ids),
-      () =>
-        report(
-          'E_LOAD',
-          'the configured-bot chunk could not load',
-          'serve assets/ next to Reekolect.js',
-        ),
+      () => report('E_LOAD', 'the configured-bot chunk could not load', ASSETS),
     ))
   const locale = config.locale || rich?.language || navigator.language || 'en'
   return { locale, t: await translate(locale, rich || undefined), loaded, rich: rich || undefined }
@@ -139,6 +138,8 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
   }
   const outbox = createOutbox(kv, createLeadSender(config), relay)
   const ids = () => ({ uuid: host.uuid(), botId: config.botId, customerId: config.customerId })
+  /** libphonenumber-js, imported once (one E_LOAD line when it cannot load). */
+  let phoneChunk: Promise<typeof import('./core/phone') | undefined> | undefined
   const actions = createActions(state, {
     fresh: isFresh,
     graph: rich?.graph ?? graph([builtinFlow(t)]),
@@ -148,9 +149,15 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
     sync: outbox.put,
     // No country yet (no configured default, sent before the picker loaded): the
     // picker's guess from the locale and time zone.
+    // The phone chunk failing to load (a network blip) must not strand the visitor
+    // at the question: a rough check keeps the number (validate.ts roughPhone).
     phone: async (raw, country) => {
-      const m = await import('./core/phone')
-      return m.parsePhone(raw, country || m.guessCountry(locale))
+      phoneChunk ??= import('./core/phone').catch(() => {
+        report('E_LOAD', 'the phone chunk could not load; numbers are not checked', ASSETS)
+        return undefined
+      })
+      const m = await phoneChunk
+      return m ? m.parsePhone(raw, country || m.guessCountry(locale)) : roughPhone(raw)
     },
   })
 
@@ -303,13 +310,7 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
       chain = chain
         .then(lazy)
         .then((t) => (Object.hasOwn(t, command) ? t[command]?.(...args) : unknown(command)))
-        .catch(() =>
-          report(
-            'E_LOAD',
-            'the command chunk could not load',
-            'serve assets/ next to Reekolect.js',
-          ),
-        )
+        .catch(() => report('E_LOAD', 'the command chunk could not load', ASSETS))
     },
     unmount,
   }

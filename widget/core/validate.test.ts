@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { AskNode, InputKind } from './flow'
-import { check, MAX_LENGTH } from './validate'
+import { check, MAX_LENGTH, roughPhone } from './validate'
 
 const node = (input: InputKind, extra: Partial<AskNode> = {}): AskNode => ({
   id: input,
@@ -126,6 +126,33 @@ describe('check: phone', () => {
   it('rejects a phone answer when no validator is available', async () => {
     expect(await check(node('phone'), '07400 123456')).toEqual({ ok: false, error: 'errPhone' })
   })
+
+  it('keeps a number checked without libphonenumber-js as typed, with no dial code', async () => {
+    const r = await check(node('phone'), ' +44 (0)7400-123.456 ', async (raw) => roughPhone(raw))
+    expect(r).toEqual({
+      ok: true,
+      answer: {
+        text: '+44 (0)7400-123.456',
+        value: '4407400123456',
+        phone: { phone: '4407400123456', dialCode: '' },
+      },
+    })
+  })
+})
+
+describe('roughPhone (the phone chunk could not load)', () => {
+  it.each(['07400 123456', '+1 (555) 010-9999', '123456', '123456789012345'])(
+    'accepts %s',
+    (raw) => {
+      expect(roughPhone(raw)).toEqual({ phone: raw.replace(/\D/g, ''), dialCode: '' })
+    },
+  )
+  it.each(['12345', '1234567890123456', 'call me', '0740O 123456', 'ext. 12345678', ''])(
+    'rejects %j',
+    (raw) => {
+      expect(roughPhone(raw)).toBeUndefined()
+    },
+  )
 })
 
 describe('check: choice', () => {

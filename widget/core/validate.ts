@@ -42,6 +42,20 @@ export type Checked =
 export const isEmail = (s: string): boolean => EMAIL.test(s)
 
 /**
+ * The phone check when libphonenumber-js cannot load (its chunk failed to load:
+ * one `E_LOAD` line): 6 to 15 digits, optionally with `+`, spaces, dots, dashes and
+ * brackets. The number is kept as digits with no dial code, so the lead still
+ * gets it, unsplit, instead of the visitor being stuck at the question.
+ * @returns `{ phone: digits, dialCode: '' }`, or `undefined` when it does not look like a number.
+ */
+export function roughPhone(raw: string): { phone: string; dialCode: string } | undefined {
+  const phone = raw.replace(/\D/g, '')
+  return /^\+?[\d\s().-]+$/.test(raw.trim()) && phone.length > 5 && phone.length < 16
+    ? { phone, dialCode: '' }
+    : undefined
+}
+
+/**
  * Validates a typed answer to `node`. Phone numbers are checked by `phone`
  * (libphonenumber-js, loaded lazily by the caller) against `country` (ISO 3166-1
  * alpha-2) unless the visitor typed a `+` international number.
@@ -70,7 +84,8 @@ export async function check(
         ? {
             ok: true,
             answer: {
-              text: `${p.dialCode} ${p.phone}`,
+              // No dial code: checked by roughPhone, shown as typed.
+              text: p.dialCode ? `${p.dialCode} ${p.phone}` : text,
               value: `${p.dialCode}${p.phone}`,
               phone: p,
             },

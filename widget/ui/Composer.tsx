@@ -53,7 +53,8 @@ export function Composer({
     ;(input.current ?? group.current?.querySelector('button'))?.focus()
   }, [ask])
   useEffect(() => {
-    if (phone) void import('../core/phone').then(setPhoneUi)
+    // Without it (the chunk failed to load) the number is typed without the picker.
+    if (phone) import('../core/phone').then(setPhoneUi, () => {})
   }, [phone])
 
   if (!ask) return null
