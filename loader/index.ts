@@ -5,7 +5,7 @@
  * facade in a shadow root, owns the visitor UUID and the `window.Reekolect` queue,
  * and imports the chat window chunk only when the visitor reaches for it.
  */
-import { report } from '../widget/core/log'
+import { ASSETS, report } from '../widget/core/log'
 import launcherCss from './launcher.css?inline'
 import { parseTag } from './parseTag'
 import type { HostBridge, Mount, MountedWidget, QueuedCall, ReekolectApi } from './protocol'
@@ -17,8 +17,6 @@ declare const __WIDGET_ENTRY__: string
 declare const __SETTINGS_ENTRY__: string
 
 const DEFAULT_API = 'https://api.v7.express-chat.ai'
-/** How to fix an E_LOAD: the chunks must be served next to the loader. */
-const ASSETS = 'serve assets/ next to Reekolect.js'
 
 // Read synchronously: `document.currentScript` is null in callbacks (DESIGN.md §5).
 const script =

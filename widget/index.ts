@@ -11,7 +11,7 @@ import { createActions } from './core/actions'
 import { createLeadSender } from './core/api'
 import { builtinFlow, graph } from './core/flow'
 import { type Catalogue, dirOf, loadCatalogue, type Translate, translator } from './core/i18n'
-import { report } from './core/log'
+import { ASSETS, report } from './core/log'
 import { createOutbox, type OutboxEvents } from './core/outbox'
 import { createState } from './core/state'
 import { createKv } from './core/storage'
@@ -19,9 +19,6 @@ import { roughPhone } from './core/validate'
 import type { Rich } from './rich'
 import { ChatWindow, type ChatWindowProps } from './ui/ChatWindow'
 import css from './ui/chat.css?inline'
-
-/** How to fix an E_LOAD: the chunks must be served next to the loader. */
-const ASSETS = 'serve assets/ next to Reekolect.js'
 
 /**
  * Shows the chat's state on the loader's launcher: `aria-expanded`, its accessible
@@ -148,9 +145,9 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
     ids,
     sync: outbox.put,
     // No country yet (no configured default, sent before the picker loaded): the
-    // picker's guess from the locale and time zone.
-    // The phone chunk failing to load (a network blip) must not strand the visitor
-    // at the question: a rough check keeps the number (validate.ts roughPhone).
+    // picker's guess from the locale and time zone. The phone chunk failing to load
+    // (a network blip) must not strand the visitor at the question: a rough check
+    // keeps the number (validate.ts roughPhone).
     phone: async (raw, country) => {
       phoneChunk ??= import('./core/phone').catch(() => {
         report('E_LOAD', 'the phone chunk could not load; numbers are not checked', ASSETS)

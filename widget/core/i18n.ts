@@ -40,7 +40,7 @@ const en = {
 export type MessageKey = keyof typeof en
 
 /** Every key of the catalogue, in the English catalogue's order. */
-export const MESSAGE_KEYS = Object.keys(en) as MessageKey[]
+export const MESSAGE_KEYS = /* @__PURE__ */ Object.keys(en) as MessageKey[]
 
 /** A catalogue: every key, translated. */
 export type Catalogue = Record<MessageKey, string>

@@ -6,6 +6,9 @@
 
 const seen = new Set<string>()
 
+/** How to fix every `E_LOAD` (a chunk could not load): serve the chunks next to the loader. */
+export const ASSETS = 'serve assets/ next to Reekolect.js'
+
 /**
  * Logs a problem a site owner can act on. `E_…` codes are errors (`console.error`,
  * each time); `W_…` codes are recoverable degradations (`console.warn`, once per
