@@ -8,7 +8,14 @@
 import { ASSETS, report } from '../widget/core/log'
 import launcherCss from './launcher.css?inline'
 import { parseTag } from './parseTag'
-import type { HostBridge, Mount, MountedWidget, QueuedCall, ReekolectApi } from './protocol'
+import type {
+  HostBridge,
+  Mount,
+  MountedWidget,
+  QueuedCall,
+  ReekolectApi,
+  WidgetChunk,
+} from './protocol'
 import { createVisitor, mayHaveSession, SESSION_KEY, type TabLike } from './visitor'
 
 /** URL of the widget entry chunk relative to this script, injected at build time from the widget build's manifest. */
@@ -128,10 +135,13 @@ function boot(w: Window, tag: HTMLScriptElement): void {
     return bridge
   }
   let loading: Promise<Mount> | undefined
+  // The chunk loads at intent; warm() then does early what the first open would do
+  // in the click's task (widget/index.ts).
   const fetchWidget = () =>
-    (loading ||= import(/* @vite-ignore */ near(__WIDGET_ENTRY__)).then(
-      (m: { mount: Mount }) => m.mount,
-    ))
+    (loading ||= import(/* @vite-ignore */ near(__WIDGET_ENTRY__)).then((m: WidgetChunk) => {
+      m.warm()
+      return m.mount
+    }))
 
   /** Reads the tag and draws the launcher; then the queue drains into the widget. */
   const setup = () => {

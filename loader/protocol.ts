@@ -145,3 +145,14 @@ export interface MountedWidget {
 
 /** The widget chunk's entry point, imported by URL by the loader. */
 export type Mount = (host: HostBridge, config: WidgetConfig) => MountedWidget
+
+/** The widget chunk's exports the loader uses. */
+export interface WidgetChunk {
+  mount: Mount
+  /**
+   * Called once, when the chunk has loaded (at intent: pointer over or focus on the
+   * launcher), to do ahead of the click what the first open would otherwise pay in
+   * the click's task. Never throws.
+   */
+  warm(): void
+}

@@ -9,7 +9,7 @@ import type { HostBridge, MountedWidget, WidgetConfig } from '../loader/protocol
 import type { LoadedConfig } from './config/settings'
 import { translator } from './core/i18n'
 import type { LeadPayload } from './core/lead'
-import { mount } from './index'
+import { mount, warm } from './index'
 
 const t = translator()
 const UUID = '7e88d192-9b20-4035-9b68-d4ac3d58a34f'
@@ -211,5 +211,21 @@ describe('mount: commands before the widget is ready', () => {
     expect(host.style).not.toHaveBeenCalled()
     expect(host.root.childElementCount).toBe(1)
     expect(puts).toEqual([])
+  })
+})
+
+describe('warm: what the loader calls when the chunk loads at intent', () => {
+  it('makes the page’s first sessionStorage read, so the click that opens the chat does not', () => {
+    const read = vi.spyOn(sessionStorage, 'getItem')
+    warm()
+    expect(read).toHaveBeenCalledTimes(1)
+  })
+
+  it('never throws, even where storage does (sandboxed frames, blocked storage)', () => {
+    const read = vi.spyOn(sessionStorage, 'getItem').mockImplementation(() => {
+      throw new DOMException('denied', 'SecurityError')
+    })
+    expect(() => warm()).not.toThrow()
+    expect(read).toHaveBeenCalled()
   })
 })
