@@ -182,3 +182,56 @@ test('a new visitor gets the greeting with the chat window; a returning one gets
   expect(errors.pageErrors).toEqual([])
   expect(errors.widget()).toEqual([])
 })
+
+/**
+ * Records, in the page, how many messages the chat window showed in the first
+ * animation frame it was in (`window.__msgsInFirstFrame`): what the visitor sees
+ * first, after every microtask of the click's task.
+ */
+async function watchFirstFrame(page: Page) {
+  await page.evaluate(() => {
+    const root = document.querySelector('div[data-reekolect]')?.shadowRoot
+    if (!root) throw new Error('no widget host')
+    const w = window as { __msgsInFirstFrame?: number }
+    const frame = () => {
+      if (root.querySelector('section.win'))
+        w.__msgsInFirstFrame = root.querySelectorAll('.msg').length
+      else requestAnimationFrame(frame)
+    }
+    requestAnimationFrame(frame)
+  })
+}
+
+test('a returning visitor who rests the pointer on the launcher sees the saved chat in the window’s first frame', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  const ids = uniqueIds('early')
+  await page.goto(hostUrl(ids))
+  await launcher(page).click()
+  await answerName(page, 'Early Reader')
+  const uuid = (await uuidOf(page)) as string
+  await persisted(page, uuid, 'email', ['Early Reader'])
+  await chat(page).getByRole('button', { name: 'Close chat' }).click()
+  await expect(chat(page)).toBeHidden()
+
+  // Next page: the pointer rests on the launcher (the chunk loads and the saved chat
+  // is read meanwhile), then the visitor clicks.
+  await page.goto(hostUrl(ids))
+  await expect(launcher(page)).toBeVisible()
+  await watchFirstFrame(page)
+  const chunk = page.waitForResponse(/\/assets\/widget-[^/]*\.js$/)
+  await launcher(page).hover()
+  await chunk
+  await page.waitForTimeout(1000)
+  await launcher(page).click()
+  await expect(message(page, 'visitor', 'Early Reader')).toBeVisible()
+  // Greeting, name question, the answer, the email question: no empty window first.
+  expect(
+    await page.evaluate(() => (window as { __msgsInFirstFrame?: number }).__msgsInFirstFrame),
+  ).toBe(4)
+  await expect(message(page, 'bot', TEXT.greet)).toHaveCount(1)
+
+  expect(errors.pageErrors).toEqual([])
+  expect(errors.widget()).toEqual([])
+})

@@ -58,7 +58,10 @@ export interface ActionDeps {
   fresh?(): boolean
 }
 
-/** The conversation as persisted per visitor UUID, key `chat:<uuid>`. */
+/** The storage key of a visitor's saved conversation ({@link SavedChat}). */
+export const chatKey = (uuid: string) => `chat:${uuid}`
+
+/** The conversation as persisted per visitor UUID, key `chat:<uuid>` ({@link chatKey}). */
 export interface SavedChat {
   v: 1
   /** The newest {@link MAX_SAVED} messages. */
@@ -72,7 +75,7 @@ export interface SavedChat {
 /** Creates the actions bound to one state. */
 export function createActions(state: State, deps: ActionDeps) {
   const now = deps.now ?? Date.now
-  const key = () => `chat:${deps.ids().uuid}`
+  const key = () => chatKey(deps.ids().uuid)
   let g = deps.graph
   const engine: Engine = deps.ext ?? coreEngine
   let starting: Promise<boolean> | undefined
@@ -241,7 +244,7 @@ export function createActions(state: State, deps: ActionDeps) {
      * over. The caller switches the UUID first.
      */
     async reset(previousUuid: string): Promise<void> {
-      await deps.kv.del(`chat:${previousUuid}`)
+      await deps.kv.del(chatKey(previousUuid))
       batch(() => {
         state.messages.value = []
         state.lead.value = emptyLead()
