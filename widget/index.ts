@@ -1,6 +1,7 @@
 /**
  * The chat window chunk's composition root. Importing it does nothing
- * (DESIGN.md §4.2); the loader calls {@link mount}.
+ * (DESIGN.md §4.2); the loader calls {@link warm} once the chunk has loaded at
+ * intent, and {@link mount} to open the chat.
  */
 import { effect, signal } from '@preact/signals-core'
 import { h, render } from 'preact'
