@@ -122,10 +122,15 @@ async function prepare(host: HostBridge, config: WidgetConfig): Promise<Ready> {
  * saved chat is then looked for as usual.
  */
 function isFresh(): boolean {
+  return storedUuid() === ''
+}
+
+/** The UUID the tab's `sessionStorage` holds: '' when none, undefined when storage cannot be read. */
+function storedUuid(): string | undefined {
   try {
-    return !sessionStorage.getItem(UUID_KEY)
+    return sessionStorage.getItem(UUID_KEY) ?? ''
   } catch {
-    return false
+    return undefined
   }
 }
 
@@ -148,12 +153,7 @@ let early: { kv: Kv; key: string; saved: Promise<unknown> } | undefined
  *   is still current at the click.
  */
 export const warm: WidgetChunk['warm'] = () => {
-  let uuid: string | null = null
-  try {
-    uuid = sessionStorage.getItem(UUID_KEY)
-  } catch {
-    /* the open reads as usual */
-  }
+  const uuid = storedUuid()
   if (uuid && !early) {
     const kv = createKv()
     const key = chatKey(uuid)
