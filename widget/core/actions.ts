@@ -11,6 +11,8 @@ import {
   coreEngine,
   type Engine,
   type Graph,
+  known,
+  nextId,
   type Say,
   type WaitNode,
   type WebhookNode,
@@ -71,6 +73,10 @@ export interface SavedChat {
   lead: Lead
   open: boolean
 }
+
+/** Whether nothing is known about the visitor yet. */
+const isBlank = (l: Lead): boolean =>
+  !l.name && !l.email && !l.phone && !l.tags.length && !l.attributes.length && !l.notes.length
 
 /** Creates the actions bound to one state. */
 export function createActions(state: State, deps: ActionDeps) {
@@ -167,7 +173,9 @@ export function createActions(state: State, deps: ActionDeps) {
       starting ??= (async () => {
         // A fresh UUID skips the read: the first bot message shows in the same frame as the window.
         const saved = deps.fresh?.() ? undefined : await deps.kv.get<SavedChat>(key())
-        if (saved?.v === 1) {
+        // A saved chat without messages holds only what the host set before the
+        // first open (identify, addTags…): the flow starts, with that lead.
+        if (saved?.v === 1 && Array.isArray(saved.messages) && saved.messages.length) {
           const node = saved.ask ? g.node.get(saved.ask) : undefined
           batch(() => {
             state.messages.value = saved.messages.slice(-MAX_MESSAGES)
@@ -180,6 +188,7 @@ export function createActions(state: State, deps: ActionDeps) {
           if (node?.type === 'webhook') void callOut(node)
           return false
         }
+        if (saved?.v === 1 && saved.lead && isBlank(state.lead.value)) state.lead.value = saved.lead
         run(at ?? g.start)
         sync(true)
         await save()
@@ -232,11 +241,20 @@ export function createActions(state: State, deps: ActionDeps) {
     },
     /** {@link go}: continues the flow at node `id` (startFlow and sendMessage, commands chunk). */
     go: (id: string | undefined, said?: string) => go(id, said),
-    /** Changes the lead outside the flow (the host's `identify`, `addTags`…), then syncs and saves. */
+    /**
+     * Changes the lead outside the flow (the host's `identify`, `addTags`…), then
+     * syncs and saves. Before the chat starts this only merges into the lead, which
+     * the flow then starts with (questions it answers are not asked). A waiting
+     * `name`/`email`/`phone` question the change answers is passed over.
+     */
     update(change: (lead: Lead) => Lead) {
       state.lead.value = change(state.lead.value)
-      sync()
-      void save()
+      const node = state.ask.value
+      if (node && !state.busy.value && known(node, state.lead.value)) go(nextId(g, node))
+      else {
+        sync()
+        void save()
+      }
     },
     /**
      * Forgets the conversation of the current visitor (its saved chat is deleted;
@@ -259,6 +277,8 @@ export function createActions(state: State, deps: ActionDeps) {
     },
     /** The bot's flows, indexed. */
     graph: () => g,
+    /** The lead's ids (the UUID is read on each call: it changes on reset). */
+    ids: deps.ids,
     /**
      * Replaces the flows (the built-in flow in another language: `setLocale`); the
      * waiting question becomes the node of the same id in the new flows.

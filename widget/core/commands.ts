@@ -7,17 +7,42 @@ import { effect } from '@preact/signals-core'
 import type { Identity } from '../../loader/protocol'
 import type { Actions } from './actions'
 import { createEmitter } from './events'
-import { type Lead, withAttribute, withTags } from './lead'
+import { type Lead, type LeadIds, leadPayload, toJson, withAttribute, withTags } from './lead'
 import { report } from './log'
 import type { OutboxEvents } from './outbox'
 import type { State } from './state'
-import { isEmail, MAX_LENGTH } from './validate'
+import { HOST_LIMITS, isEmail, MAX_BODY, MAX_LENGTH } from './validate'
 
 const isStr = (v: unknown): v is string => typeof v === 'string'
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr)
+/** Tags as the host may pass them: at most {@link HOST_LIMITS}`.tags` strings of at most `.tag` characters. */
+const isTags = (v: unknown): v is string[] =>
+  Array.isArray(v) &&
+  v.length <= HOST_LIMITS.tags &&
+  v.every((t) => isStr(t) && t.length <= HOST_LIMITS.tag)
+
+/**
+ * Why the lead after a host command breaks a limit ({@link HOST_LIMITS}, the
+ * {@link MAX_BODY} of its PUT body), or `undefined` when it is fine.
+ */
+function overLimit(lead: Lead, ids: () => LeadIds) {
+  if (lead.tags.length > HOST_LIMITS.tags) return `more than ${HOST_LIMITS.tags} tags`
+  if (lead.attributes.length > HOST_LIMITS.attributes)
+    return `more than ${HOST_LIMITS.attributes} attributes`
+  const bytes = new TextEncoder().encode(toJson(leadPayload(ids(), lead))).length
+  return bytes > MAX_BODY ? `a lead of ${bytes} bytes (at most ${MAX_BODY})` : undefined
+}
 
 /** Attributes given as a record or as `{key, value}[]`, as pairs; `undefined` when malformed. */
 function pairs(v: Identity['attributes'] | unknown): [string, string][] | undefined {
+  const p = rawPairs(v)
+  return p &&
+    p.length <= HOST_LIMITS.attributes &&
+    p.every(([k, x]) => k && k.length <= HOST_LIMITS.key && x.length <= HOST_LIMITS.value)
+    ? p
+    : undefined
+}
+
+function rawPairs(v: Identity['attributes'] | unknown): [string, string][] | undefined {
   if (Array.isArray(v)) {
     return v.every((a) => a && isStr(a.key) && isStr(a.value))
       ? v.map((a: { key: string; value: string }) => [a.key, a.value])
@@ -32,6 +57,9 @@ function pairs(v: Identity['attributes'] | unknown): [string, string][] | undefi
   }
   return undefined
 }
+
+const TAGS = `an array of at most ${HOST_LIMITS.tags} strings of at most ${HOST_LIMITS.tag} characters`
+const ATTRS = `a record of strings or {key, value}[] (at most ${HOST_LIMITS.attributes}, keys ≤ ${HOST_LIMITS.key} and values ≤ ${HOST_LIMITS.value} characters)`
 
 /** What the commands need besides state and actions. */
 export interface CommandDeps {
@@ -71,6 +99,7 @@ export function createCommands({
   let live = false
   let ended = !state.ask.peek() && state.messages.peek().length > 0
   let lastId = state.messages.peek().at(-1)?.id ?? 0
+  let endTimer: ReturnType<typeof setTimeout> | undefined
   const effects = [
     effect(() => {
       const open = state.open.value
@@ -90,13 +119,21 @@ export function createCommands({
     effect(() => {
       const now = !state.ask.value && !state.busy.value && state.messages.value.length > 0
       // Once per end: later messages (sendMessage after the end) do not end it again.
-      if (live && now && !ended) events.emit('flow:end', undefined)
+      // In a task of its own, after the render of this change (Preact renders in a
+      // microtask), so a listener finds the visitor's last answer and the closing
+      // message in the transcript, after their `message` events.
+      if (live && now && !ended) {
+        endTimer = setTimeout(() => {
+          if (!state.ask.peek()) events.emit('flow:end', undefined)
+        })
+      }
       ended = now
     }),
   ]
   live = true
   events.emit('ready', { uuid: uuid() })
   const dispose = () => {
+    clearTimeout(endTimer)
     for (const stop of effects) stop()
     events.clear()
     relay.synced = relay.error = undefined
@@ -105,8 +142,22 @@ export function createCommands({
   const bad = (command: string, expected: string) => {
     report('E_ARGS', `Reekolect('${command}') got bad arguments`, `pass ${expected}`)
   }
-  const lead = (command: string, ok: boolean, expected: string, change: (l: Lead) => Lead) =>
-    ok ? actions.update(change) : bad(command, expected)
+  /**
+   * Applies a host's lead change, or refuses it whole: bad arguments, or a lead
+   * that would break a limit afterwards (`identify` on every keystroke of a huge
+   * form must not park a visitor's lead for good).
+   */
+  const lead = (command: string, ok: boolean, expected: string, change: (l: Lead) => Lead) => {
+    if (!ok) return bad(command, expected)
+    const over = overLimit(change(state.lead.peek()), actions.ids)
+    if (over)
+      return report(
+        'E_ARGS',
+        `Reekolect('${command}') would make ${over}`,
+        'send less; nothing changed',
+      )
+    actions.update(change)
+  }
 
   const commands = {
     open: () => actions.open(),
@@ -122,15 +173,16 @@ export function createCommands({
           const v = (i as Record<string, unknown>)[k]
           return v === undefined || isStr(v)
         }) &&
-        (i.email === undefined || isEmail(i.email)) &&
+        (i.name === undefined || (!!i.name.trim() && i.name.length <= MAX_LENGTH.name)) &&
+        (i.email === undefined || (i.email.length <= MAX_LENGTH.email && isEmail(i.email))) &&
         (i.phone === undefined || /^\d{4,17}$/.test(i.phone)) &&
         (i.dialCode === undefined || /^\+\d{1,4}$/.test(i.dialCode)) &&
-        (i.tags === undefined || isStrings(i.tags)) &&
+        (i.tags === undefined || isTags(i.tags)) &&
         !!attrs
       lead(
         'identify',
         ok,
-        '{name?, email?, phone? (digits), dialCode? ("+44"), tags?: string[], attributes?}',
+        `{name? (≤ ${MAX_LENGTH.name} characters), email?, phone? (digits), dialCode? ("+44"), tags?: ${TAGS}, attributes?: ${ATTRS}}`,
         (l) => {
           let next: Lead = { ...l }
           for (const k of ['name', 'email', 'phone', 'dialCode'] as const) {
@@ -144,14 +196,12 @@ export function createCommands({
       )
     },
     addTags: (tags?: unknown) =>
-      lead('addTags', isStrings(tags), 'an array of strings', (l) => withTags(l, tags as string[])),
+      lead('addTags', isTags(tags), TAGS, (l) => withTags(l, tags as string[])),
     removeTags: (tags?: unknown) =>
-      lead('removeTags', isStrings(tags), 'an array of strings', (l) =>
-        withTags(l, [], tags as string[]),
-      ),
+      lead('removeTags', isTags(tags), TAGS, (l) => withTags(l, [], tags as string[])),
     setAttributes(a?: unknown) {
       const p = pairs(a)
-      lead('setAttributes', !!p, 'a record of strings or {key, value}[]', (l) =>
+      lead('setAttributes', !!p, ATTRS, (l) =>
         (p ?? []).reduce((x, [k, v]) => withAttribute(x, k, v), l),
       )
     },

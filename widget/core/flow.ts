@@ -67,6 +67,12 @@ interface Base {
 export interface MessageNode extends Base {
   type: 'message'
   text: string
+  /**
+   * Said instead of `text` when the lead already has a name (the host identified
+   * the visitor, or an earlier answer gave it): the built-in greeting greets an
+   * identified visitor by name.
+   */
+  named?: string
 }
 /** Send Information, image: an https URL with alternative text (required: WCAG 1.1.1). */
 export interface ImageNode extends Base {
@@ -108,7 +114,11 @@ export interface MenuNode extends Base {
 /**
  * Request Information: the bot asks `text` and waits. `attribute` stores the answer
  * as a lead attribute; `tag: true` adds the answer (each chosen value) as a tag;
- * `skip: true` offers a "Skip" button.
+ * `skip: true` offers a "Skip" button. An answer that fills no lead field (an
+ * input other than `name`, `email`, `phone`, with neither `attribute` nor `tag`)
+ * is stored as the attribute named after the node's `id` ({@link answerKey}), so
+ * it always reaches the lead. A `name`, `email` or `phone` question whose field the
+ * lead already has (the host's `identify`) is not asked ({@link known}).
  */
 export interface AskNode extends Base {
   type: 'ask'
@@ -320,31 +330,96 @@ export function nextId(g: Graph, node: FlowNode, override?: string): string | un
   return override || ('next' in node && node.next) || g.after.get(node.id)
 }
 
-/** Fills `{name}`, `{email}`, `{phone}` in bot text from the lead (missing fields become empty). */
-export function fill(text: string, lead: Lead): string {
+/** Reads a lead field for placeholders and conditions: `name`, `email`, …, `tags`, `attributes.<key>`. */
+export function field(lead: Lead, name: string): string | undefined {
+  if (name.startsWith('attributes.'))
+    return lead.attributes.find((a) => a.key === name.slice(11))?.value
+  const v = (lead as unknown as Record<string, unknown>)[name]
+  return Array.isArray(v) ? v.join(', ') : (v as string | undefined)
+}
+
+/** First strong isolate (U+2068) and pop directional isolate (U+2069): Unicode Bidirectional Algorithm, UAX #9 §2.7. */
+const FSI = '\u2068'
+const PDI = '\u2069'
+/**
+ * Right-to-left letters (Hebrew, Arabic, Syriac, Thaana, N'Ko… and their
+ * presentation forms) and the directional marks, embeddings, overrides and
+ * isolates (U+061C, U+200E–F, U+202A–E, U+2066–9).
+ */
+const BIDI = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/
+
+/**
+ * Fills `{name}`, `{email}`, `{phone}`, `{dialCode}`, `{status}`, `{tags}` and
+ * `{attributes.key}` in `text` from the lead (missing fields become empty). The one
+ * fill of both engines and of the composer's label.
+ *
+ * `isolate` (for text a visitor reads: bot messages, labels) wraps an inserted
+ * value in FSI…PDI whenever the value or the sentence holds right-to-left letters
+ * or directional controls ({@link BIDI}), so a name containing a right-to-left
+ * override (U+202E), or a Latin name in an Arabic sentence, cannot reorder the rest
+ * of the sentence (UAX #9, "Explicit Directional Isolates"). Where both are free of
+ * them, isolating changes nothing on screen, and the text is left as typed.
+ * Values stored in the lead (attribute nodes, notes, links) are filled without it.
+ */
+export function fill(text: string, lead: Lead, isolate = false): string {
+  const rtl = BIDI.test(text)
   return text.replace(
-    /\{(name|email|phone)\}/g,
-    (_, k: 'name' | 'email' | 'phone') => lead[k] ?? '',
+    /\{(name|email|phone|dialCode|status|tags|attributes\.[^{}]+)\}/g,
+    (_, k: string) => {
+      const v = field(lead, k) ?? ''
+      return isolate && v && (rtl || BIDI.test(v)) ? FSI + v + PDI : v
+    },
   )
 }
 
+/** Bot text as the visitor reads it: {@link fill} with inserted values bidi-isolated. */
+export const say = (text: string, lead: Lead): Say => ({ text: fill(text, lead, true) })
+
+/** What a message node says for this lead: `named` when the lead has a name, else `text`. */
+export const messageText = (node: MessageNode, lead: Lead): string =>
+  (lead.name && node.named) || node.text
+
 /**
- * Runs the flow from node `id` through `message` and `tag` nodes until a question
+ * Whether `node` asks for a lead field the lead already has (`name`, `email` or
+ * `phone`, set by the host's `identify` or an earlier answer): such a question is
+ * passed over, as Intercom does for identified users.
+ */
+export const known = (node: FlowNode, lead: Lead): boolean =>
+  node.type === 'ask' &&
+  (node.input === 'name' || node.input === 'email' || node.input === 'phone') &&
+  !!lead[node.input]
+
+/**
+ * The attribute an answer to `node` is stored as: its `attribute`; for an `ask`
+ * whose answer fills no lead field and is not a tag, its `id` (so no answer is
+ * dropped); else none.
+ */
+export function answerKey(node: WaitNode): string | undefined {
+  if ('attribute' in node && node.attribute) return node.attribute
+  if (node.type !== 'ask' || node.tag) return undefined
+  return node.input === 'name' || node.input === 'email' || node.input === 'phone'
+    ? undefined
+    : node.id
+}
+
+/**
+ * Runs the flow from node `id` through `message` and `tag` nodes, and past
+ * questions whose answer the lead already has ({@link known}), until a question
  * waits or the flow ends. Unknown ids and node types end the flow (the built-in
  * flow has none; configured bots use the engine of `widget/rich/`).
  */
 export function walk(g: Graph, id: string | undefined, lead: Lead): Step {
-  const say: Say[] = []
+  const said: Say[] = []
   for (let i = 0; id && i < MAX_STEPS; i++) {
     const node = g.node.get(id)
-    if (node?.type === 'ask')
-      return { say: [...say, { text: fill(node.text, lead) }], lead, ask: node }
-    if (node?.type === 'message') say.push({ text: fill(node.text, lead) })
+    if (node?.type === 'ask' && !known(node, lead))
+      return { say: [...said, say(node.text, lead)], lead, ask: node }
+    if (node?.type === 'message') said.push(say(messageText(node, lead), lead))
     else if (node?.type === 'tag') lead = withTags(lead, node.add, node.remove)
-    else break
+    else if (node?.type !== 'ask') break
     id = nextId(g, node)
   }
-  return { say, lead }
+  return { say: said, lead }
 }
 
 /** Applies a validated answer to the lead and says which node comes next (a choice's `next` first). */
@@ -358,8 +433,8 @@ export function applyAnswer(
   if (input === 'name') lead = { ...lead, name: answer.value }
   else if (input === 'email') lead = { ...lead, email: answer.value }
   else if (input === 'phone' && answer.phone) lead = { ...lead, ...answer.phone }
-  if ('attribute' in node && node.attribute)
-    lead = withAttribute(lead, node.attribute, answer.value)
+  const key = answerKey(node)
+  if (key) lead = withAttribute(lead, key, answer.value)
   if ('tag' in node && node.tag) lead = withTags(lead, answer.values ?? [answer.value])
   return { lead, next: nextId(g, node, answer.choice?.next) }
 }
@@ -380,7 +455,12 @@ export function builtinFlow(t: Translate): Flow {
   return {
     id: 'lead-capture',
     nodes: [
-      { id: 'greet', type: 'message', text: t('greet') },
+      {
+        id: 'greet',
+        type: 'message',
+        text: t('greet'),
+        named: t('greetNamed', { name: '{name}' }),
+      },
       { id: 'name', type: 'ask', input: 'name', text: t('askName') },
       { id: 'email', type: 'ask', input: 'email', text: t('askEmail', { name: '{name}' }) },
       { id: 'phone', type: 'ask', input: 'phone', text: t('askPhone') },

@@ -21,6 +21,8 @@ const en = {
   // emoji font, and the first open's layout took 11 ms longer at 1x for a 👋
   // (bench A/B, click → greeting painted 42 → 31 ms median, Chromium 150).
   greet: 'Hi there! I can help you get in touch with our team.',
+  /** The greeting of a visitor the host identified by name (`identify`). */
+  greetNamed: 'Hi {name}! I can help you get in touch with our team.',
   askName: 'What is your name?',
   askEmail: 'Thanks, {name}! What is your email address?',
   askPhone: 'And your phone number, so we can call you back?',

@@ -10,9 +10,14 @@ import {
   type Condition,
   type Engine,
   type FlowNode,
+  field,
+  fill,
   type Graph,
+  known,
+  messageText,
   nextId,
   type Say,
+  say as sayText,
   type WebhookNode,
 } from '../core/flow'
 import { type Lead, type LeadIds, leadPayload, withAttribute, withTags } from '../core/lead'
@@ -62,7 +67,7 @@ export function holds(c: Condition, lead: Lead): boolean {
 
 /** The `wa.me` link of a WhatsApp transfer: digits only, `text` with `{uuid}` and lead placeholders filled. */
 export function whatsappUrl(number: string, text: string, uuid: string, lead: Lead): string {
-  const body = fillAll(text, lead).replace(/\{uuid\}/g, uuid)
+  const body = fill(text, lead).replace(/\{uuid\}/g, uuid)
   return `https://wa.me/${number.replace(/\D/g, '')}?text=${encodeURIComponent(body)}`
 }
 
@@ -74,22 +79,6 @@ export function pick(value: unknown, path: string): unknown {
     v = (v as Record<string, unknown>)[k]
   }
   return v
-}
-
-/** Reads a lead field for placeholders and conditions: `name`, `email`, …, `tags`, `attributes.<key>`. */
-export function field(lead: Lead, name: string): string | undefined {
-  if (name.startsWith('attributes.'))
-    return lead.attributes.find((a) => a.key === name.slice(11))?.value
-  const v = (lead as unknown as Record<string, unknown>)[name]
-  return Array.isArray(v) ? v.join(', ') : (v as string | undefined)
-}
-
-/** Fills `{name}`, `{email}`, `{phone}`, `{dialCode}`, `{status}`, `{attributes.key}` from the lead (missing → empty). */
-export function fillAll(text: string, lead: Lead): string {
-  return text.replace(
-    /\{(name|email|phone|dialCode|status|attributes\.[^{}]+)\}/g,
-    (_, k: string) => field(lead, k) ?? '',
-  )
 }
 
 /** Most nodes one walk visits: a guard against cycles without questions. */
@@ -123,24 +112,26 @@ export function createEngine(ctx: EngineContext): Engine & {
       let next = nextId(g, node)
       switch (node.type) {
         case 'message':
-          say.push({ text: fillAll(node.text, lead) })
+          say.push(sayText(messageText(node, lead), lead))
           break
         case 'ask':
+          if (known(node, lead)) break
+          return { say: [...say, sayText(node.text, lead)], lead, ask: node }
         case 'quick':
         case 'menu':
-          return { say: [...say, { text: fillAll(node.text, lead) }], lead, ask: node }
+          return { say: [...say, sayText(node.text, lead)], lead, ask: node }
         case 'image':
           say.push({ text: '', rich: { t: 'img', src: node.src, alt: node.alt } })
           break
         case 'link':
           say.push({
-            text: fillAll(node.text ?? '', lead),
+            ...sayText(node.text ?? '', lead),
             rich: { t: 'link', label: node.label, url: node.url },
           })
           break
         case 'cards':
           say.push({
-            text: fillAll(node.text ?? '', lead),
+            ...sayText(node.text ?? '', lead),
             rich: { t: 'cards', cards: node.cards },
           })
           if (node.cards.some((c) => c.buttons?.some((b) => !b.url)))
@@ -150,7 +141,7 @@ export function createEngine(ctx: EngineContext): Engine & {
           lead = withTags(lead, node.add, node.remove)
           break
         case 'attribute':
-          lead = withAttribute(lead, node.key, fillAll(node.value, lead))
+          lead = withAttribute(lead, node.key, fill(node.value, lead))
           break
         case 'status':
           lead = { ...lead, status: node.status }
@@ -160,7 +151,7 @@ export function createEngine(ctx: EngineContext): Engine & {
             ...lead,
             notes: [
               ...lead.notes,
-              { title: fillAll(node.title, lead), description: fillAll(node.description, lead) },
+              { title: fill(node.title, lead), description: fill(node.description, lead) },
             ],
           }
           break
@@ -184,7 +175,7 @@ export function createEngine(ctx: EngineContext): Engine & {
           break
         }
         case 'end':
-          if (node.text) say.push({ text: fillAll(node.text, lead) })
+          if (node.text) say.push(sayText(node.text, lead))
           return { say, lead }
       }
       id = next

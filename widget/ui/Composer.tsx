@@ -38,7 +38,7 @@ export function Composer({
 }) {
   const ask = state.ask.value
   // Labels read the question as the transcript shows it, placeholders filled.
-  const question = ask ? fill(ask.text ?? '', state.lead.value) : ''
+  const question = ask ? fill(ask.text ?? '', state.lead.value, true) : ''
   const options = actions.choices()
   const error = state.error.value
   const [text, setText] = useState('')

@@ -15,6 +15,7 @@ export default {
   bot: 'Bot',
   you: 'Sie',
   greet: 'Hallo! Ich helfe Ihnen, Kontakt mit unserem Team aufzunehmen.',
+  greetNamed: 'Hallo {name}! Ich helfe Ihnen, Kontakt mit unserem Team aufzunehmen.',
   askName: 'Wie heißen Sie?',
   askEmail: 'Danke, {name}! Wie lautet Ihre E-Mail-Adresse?',
   askPhone: 'Und Ihre Telefonnummer, damit wir Sie zurückrufen können?',

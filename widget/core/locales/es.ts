@@ -15,6 +15,7 @@ export default {
   bot: 'Bot',
   you: 'Tú',
   greet: '¡Hola! Puedo ayudarte a ponerte en contacto con nuestro equipo.',
+  greetNamed: '¡Hola, {name}! Puedo ayudarte a ponerte en contacto con nuestro equipo.',
   askName: '¿Cómo te llamas?',
   askEmail: '¡Gracias, {name}! ¿Cuál es tu correo electrónico?',
   askPhone: '¿Y tu número de teléfono, para poder llamarte?',

@@ -15,6 +15,7 @@ export default {
   bot: 'Bot',
   you: 'Vous',
   greet: 'Bonjour ! Je peux vous mettre en relation avec notre équipe.',
+  greetNamed: 'Bonjour {name} ! Je peux vous mettre en relation avec notre équipe.',
   askName: 'Comment vous appelez-vous ?',
   askEmail: 'Merci, {name} ! Quelle est votre adresse e-mail ?',
   askPhone: 'Et votre numéro de téléphone, pour que nous puissions vous rappeler ?',

@@ -15,6 +15,7 @@ export default {
   bot: 'Bot',
   you: 'Você',
   greet: 'Olá! Posso ajudar a pôr-se em contacto com a nossa equipa.',
+  greetNamed: 'Olá, {name}! Posso ajudar a pôr-se em contacto com a nossa equipa.',
   askName: 'Como se chama?',
   askEmail: 'Obrigado, {name}! Qual é o seu e-mail?',
   askPhone: 'E o seu número de telefone, para lhe ligarmos?',
