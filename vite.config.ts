@@ -1,5 +1,5 @@
 /**
- * Two builds, because an IIFE cannot code-split (DESIGN.md §5):
+ * Two builds, because an IIFE cannot code-split:
  *
  * - `vite build --mode widget`: the chat window as ES modules with content-hashed
  *   names in `dist/assets/` (entry `widget-[hash].js`, the lazy phone chunk, …) and

@@ -371,7 +371,7 @@ describe('POST /inbox/users', () => {
     expect(res.status).toBe(200)
   }
 
-  it('answers the listing envelope of seed 001 with website chats and imported contacts', async () => {
+  it('answers the listing envelope of the platform (docs/platform-api.md) with website chats and imported contacts', async () => {
     await seed()
     const res = await post('/inbox/users', {})
     expect(res.status).toBe(200)

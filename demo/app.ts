@@ -1,6 +1,6 @@
 /**
- * The demo platform: the lead API of seed 001 and the contact APIs of seeds 002 and
- * 003 (`POST /inbox/users`, `POST /inbox/users/import`) on a real SQLite database, plus the
+ * The demo platform: the lead API of the platform (docs/platform-api.md) and the contact APIs of the platform's contacts API
+ * (`POST /inbox/users`, `POST /inbox/users/import`) on a real SQLite database, plus the
  * playground, the landing page and the built widget, all from one origin. The
  * Hono app is built by {@link createApp}, so unit tests can call it without a port.
  */
@@ -36,7 +36,7 @@ export interface AppOptions {
 const str = (max: number) => v.pipe(v.string(), v.maxLength(max))
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(128))
 
-/** The PUT body schema (seed 001, Request Body); extra fields are ignored. */
+/** The PUT body schema (docs/platform-api.md); extra fields are ignored. */
 export const LeadBody = v.object({
   uuid: id,
   botId: id,
@@ -180,7 +180,7 @@ export function createApp(opts: AppOptions) {
     })
   })
 
-  // Contacts, the agent side (seeds 002 and 003): `Authorization: Bearer <token>`.
+  // Contacts, the agent side (the platform's help centre): `Authorization: Bearer <token>`.
   const bearer = (c: Context) => {
     if (/^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] === token) return null
     c.header('www-authenticate', 'Bearer')

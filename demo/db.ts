@@ -1,7 +1,7 @@
 /**
  * The demo platform's database: SQLite through better-sqlite3, in one file that
  * survives restarts. Rows are chats; a chat is a lead once it has a name, an
- * email or a phone (seed 001, "API to get listing of chats/leads", `type`).
+ * email or a phone (docs/platform-api.md).
  */
 import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
@@ -10,7 +10,7 @@ import Database from 'better-sqlite3'
 import { usersWhere } from './inbox/filters'
 import type { ImportedUser, UsersFilter } from './inbox/schema'
 
-/** Body of `PUT /inbox/direct/lead` after validation (seed 001, Request Body). */
+/** Body of `PUT /inbox/direct/lead` after validation (docs/platform-api.md). */
 export interface LeadUpdate {
   uuid: string
   botId: string
@@ -27,7 +27,7 @@ export interface LeadUpdate {
   notes?: { title: string; description: string }[]
 }
 
-/** One chat as the listing returns it (seed 001, sample 200 response of `GET /inbox/direct/chats`). */
+/** One chat as the listing returns it (docs/platform-api.md). */
 export interface ChatRecord {
   _id: string
   uuid: string
@@ -51,8 +51,8 @@ export interface ChatRecord {
 }
 
 /**
- * One user of `POST /inbox/users` (seed 002 documents no response; the demo answers
- * the listing envelope of seed 001 with records of its shape). Our additions:
+ * One user of `POST /inbox/users` (the platform documents no response; the demo answers
+ * the listing envelope of the platform (docs/platform-api.md) with records of its shape). Our additions:
  * `channel` (`web`: a website chat, `import`: from `POST /inbox/users/import`) and
  * `_botWebsite` (the website bot of the chat), the field the seed's filter of that
  * name suggests. Imported contacts have no `uuid` and no `lastSeenAt`, and carry
@@ -130,7 +130,7 @@ export function openDb(file: string) {
   db.exec(`CREATE TABLE IF NOT EXISTS configs (
     bot_id TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at TEXT NOT NULL
   )`)
-  // Users imported by POST /inbox/users/import (seed 003), upserted by email or phone.
+  // Users imported by POST /inbox/users/import (the platform's help centre), upserted by email or phone.
   db.exec(`CREATE TABLE IF NOT EXISTS contacts (
     id TEXT PRIMARY KEY,
     name TEXT, email TEXT, phone TEXT, prefix TEXT,
@@ -306,7 +306,7 @@ export function openDb(file: string) {
       )
     },
     /**
-     * Imports users (seed 003) in one transaction. Each is matched to an imported
+     * Imports users (the platform's help centre) in one transaction. Each is matched to an imported
      * contact by email, else by dial code + number: a match is updated (given fields
      * replace stored ones, tags are added, attributes are merged by key), otherwise a
      * contact is created. Website chats are not matched: they belong to one bot.
@@ -317,7 +317,7 @@ export function openDb(file: string) {
       for (const u of list) if (importOne(u, now)) created++
       return { created, updated: list.length - created }
     }),
-    /** One page (1-based) of users matching the filters of seed 002, newest first. */
+    /** One page (1-based) of users matching the filters of the platform (docs/platform-api.md), newest first. */
     listUsers(filter: UsersFilter, page: number): UserRecord[] {
       const where = usersWhere(filter)
       return db

@@ -1,5 +1,5 @@
 /**
- * The back/forward cache stays usable (issue #7): the widget adds no `unload`
+ * The back/forward cache stays usable: the widget adds no `unload`
  * handler and holds nothing that blocks it, so going back restores the page, chat
  * open, without a reload.
  */

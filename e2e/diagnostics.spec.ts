@@ -113,24 +113,41 @@ test('a settings chunk that cannot load logs one E_LOAD line; the bot runs the b
   expect(errors.pageErrors).toEqual([])
 })
 
-test('a chat chunk that cannot load logs one E_LOAD line per attempt; the launcher stays', async ({
+test('a chat chunk that cannot load logs one E_LOAD line per attempt; the next click opens the chat once it can load', async ({
   page,
 }) => {
   const errors = watchErrors(page)
-  await page.route('**/assets/widget-*.js', (r) => r.fulfill({ status: 404, body: '' }))
+  await page.route('**/assets/widget-*.js*', (r) => r.fulfill({ status: 404, body: '' }))
   await page.goto(hostUrl(uniqueIds('load')))
   await launcher(page).click()
   const line = '[Reekolect] E_LOAD: the chat could not load — serve assets/ next to Reekolect.js'
   await expect.poll(() => errors.widget()).toEqual([line])
   await expect(chat(page)).toHaveCount(0)
-  // A failed module import stays failed for the page (the browser's module map keeps
-  // it: whatwg/html#6768): each later click says so again, and a reload retries.
-  await page.unroute('**/assets/widget-*.js')
+  // Still unreachable: the next click tries again and says so again, once.
   await launcher(page).click()
   await expect.poll(() => errors.widget()).toEqual([line, line])
   await expect(chat(page)).toHaveCount(0)
-  await page.reload()
+  // Reachable again: the next click, in the same page view, opens the chat and the flow runs.
+  await page.unroute('**/assets/widget-*.js*')
   await launcher(page).click()
   await expect(chat(page)).toBeVisible()
+  await expect(transcript(page)).toContainText(TEXT.askName)
+  expect(errors.widget()).toEqual([line, line])
+  expect(errors.pageErrors).toEqual([])
+})
+
+test('Reekolect("open") after a failed chat chunk opens the chat once it can load', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  await page.route('**/assets/widget-*.js*', (r) => r.fulfill({ status: 503, body: '' }))
+  await page.goto(hostUrl(uniqueIds('load')))
+  await expect(launcher(page)).toBeVisible()
+  await page.evaluate(() => window.Reekolect?.('open'))
+  await expect.poll(() => errors.widget().length).toBe(1)
+  await page.unroute('**/assets/widget-*.js*')
+  await page.evaluate(() => window.Reekolect?.('open'))
+  await expect(chat(page)).toBeVisible()
+  await expect(transcript(page)).toContainText(TEXT.greet)
   expect(errors.pageErrors).toEqual([])
 })

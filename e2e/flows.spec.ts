@@ -1,5 +1,5 @@
 /**
- * Configured bots (issue #3): the demo templates completed in the browser end with
+ * Configured bots: the demo templates completed in the browser end with
  * the expected lead in the demo database; the conversation survives a reload and a
  * move to another page; a broken document falls back to the built-in flow with one
  * console line; the phone chunk waits for the phone question; every trigger fires.

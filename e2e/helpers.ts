@@ -1,7 +1,7 @@
 /**
  * Shared steps of the e2e specs: they drive the built bundle (`dist/`) through
  * what a visitor sees (roles and names, piercing the widget's open shadow root)
- * and check the platform side through the public listing API (seed 001,
+ * and check the platform side through the public listing API (docs/platform-api.md,
  * `GET /inbox/direct/chats`, header `x-bot-token`).
  */
 import { createRequire } from 'node:module'
@@ -10,14 +10,25 @@ import { type APIRequestContext, expect, type Locator, type Page } from '@playwr
 /** Token the e2e demo server accepts (playwright.config.ts). */
 export const TOKEN = 'demo-token'
 
-/** `sessionStorage` key of the visitor UUID (loader/visitor.ts, seed 001 "Get the essentials first"). */
+/** `sessionStorage` key of the visitor UUID (loader/visitor.ts, docs/platform-api.md). */
 export const UUID_KEY = 'reekolect:uuid'
+
+/**
+ * A value as the bot inserts it into a sentence: wrapped in FSI…PDI when it holds
+ * right-to-left letters or directional controls (widget/core/flow.ts `fill`).
+ */
+export const isolated = (value: string): string =>
+  /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(
+    value,
+  )
+    ? `\u2068${value}\u2069`
+    : value
 
 /** Texts of the built-in lead-capture flow in English (widget/core/i18n.ts). */
 export const TEXT = {
   greet: 'Hi there! I can help you get in touch with our team.',
   askName: 'What is your name?',
-  askEmail: (name: string) => `Thanks, ${name}! What is your email address?`,
+  askEmail: (name: string) => `Thanks, ${isolated(name)}! What is your email address?`,
   askPhone: 'And your phone number, so we can call you back?',
   askTopic: 'What can we help you with?',
   thanks: 'Thank you! Our team will get back to you shortly.',
@@ -25,7 +36,7 @@ export const TEXT = {
   topics: ['Pricing and sales', 'Support', 'Something else'],
 } as const
 
-/** One chat of the listing (seed 001, sample 200 response of `GET /inbox/direct/chats`). */
+/** One chat of the listing (docs/platform-api.md). */
 export interface Chat {
   _id: string
   uuid: string
@@ -145,7 +156,7 @@ export async function completeFlow(page: Page, v: Visitor): Promise<void> {
   await chooseTopic(page, v.topic)
 }
 
-/** `GET /inbox/direct/chats` (seed 001) for one page of a bot's leads or non-lead chats. */
+/** `GET /inbox/direct/chats` (docs/platform-api.md) for one page of a bot's leads or non-lead chats. */
 export async function fetchLeads(
   request: APIRequestContext,
   botId: string,

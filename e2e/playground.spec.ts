@@ -1,5 +1,5 @@
 /**
- * The playground (issue #7, part 4): its editor changes the preview live, an
+ * The playground : its editor changes the preview live, an
  * invalid document is listed with its path and never reaches the preview, a flow
  * completed in the preview lands in the playground's inbox, the embed snippet
  * names the bot, and the event log shows the widget's events. Each test has its

@@ -1,6 +1,6 @@
 /**
  * `shutdown` leaves the host's listeners, history and DOM as they were before the
- * widget loaded (issue #7), for configured bots whose settings chunk adds route,
+ * widget loaded, for configured bots whose settings chunk adds route,
  * trigger and access listeners, with and without the Navigation API, on a desktop
  * and on a phone (where the full-screen chat follows the visual viewport).
  */

@@ -1,5 +1,5 @@
 /**
- * Single-page apps (issue #7): route changes re-evaluate page rules without
+ * Single-page apps: route changes re-evaluate page rules without
  * polling, the widget stays one widget, and the back/forward cache stays usable.
  */
 import { expect, test } from '@playwright/test'

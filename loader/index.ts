@@ -1,6 +1,6 @@
 /**
  * Reekolect.js: the classic script a site owner pastes. It is the only module with
- * top-level side effects (DESIGN.md §4.2) and runs on every page view, so it stays
+ * top-level side effects and runs on every page view, so it stays
  * tiny: no Preact, no ky, no idb-keyval. It reads its own tag, draws the launcher
  * facade in a shadow root, owns the visitor UUID and the `window.Reekolect` queue,
  * and imports the chat window chunk only when the visitor reaches for it.
@@ -25,7 +25,7 @@ declare const __SETTINGS_ENTRY__: string
 
 const DEFAULT_API = 'https://api.v7.express-chat.ai'
 
-// Read synchronously: `document.currentScript` is null in callbacks (DESIGN.md §5).
+// Read synchronously: `document.currentScript` is null in callbacks.
 const script =
   (document.currentScript as HTMLScriptElement | null) ??
   document.querySelector<HTMLScriptElement>('script[id$="-messenger-widget"]')
@@ -59,7 +59,8 @@ function boot(w: Window, tag: HTMLScriptElement): void {
   const attr = (name: string) => tag.getAttribute(`data-${name}`)
   const mode = attr('mode') === 'page' ? 'page' : 'launcher'
   const html = document.documentElement
-  const near = (file: string) => new URL(file, tag.src).href
+  // A URL, not its href: import() and string concatenation take its string form.
+  const near = (file: string) => new URL(file, tag.src)
   const visitor = createVisitor()
   let bridge: HostBridge | undefined
 
@@ -72,7 +73,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
   // applies it; when it cannot load, one E_LOAD line and the built-in flow.
   const configUrl = attr('config-url')
   const apply = (outcome: unknown) =>
-    import(/* @vite-ignore */ near(__SETTINGS_ENTRY__)).then(
+    import(/* @vite-ignore */ `${near(__SETTINGS_ENTRY__)}`).then(
       (m: typeof import('../widget/config/settings')) =>
         m.applySettings(
           { root: draw().root, open: () => api('open') },
@@ -101,7 +102,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
     host.setAttribute('data-reekolect', mode)
     const root = host.attachShadow({ mode: 'open' })
     // Constructable stylesheets: allowed by a strict `style-src` without a nonce
-    // (DESIGN.md §5). Browsers without them (before Safari 16.4, Firefox 101) cannot
+    //. Browsers without them (before Safari 16.4, Firefox 101) cannot
     // run the chat window either: there the loader stops with one E_LOADER line.
     const style = (css: string) => {
       const sheet = new CSSStyleSheet()
@@ -135,17 +136,27 @@ function boot(w: Window, tag: HTMLScriptElement): void {
     return bridge
   }
   let loading: Promise<Mount> | undefined
+  /** Failed attempts to load the chat chunk so far (each logged once, by `start`). */
+  let failed = 0
   // The chunk loads at intent; warm() then does early what the first open would do
-  // in the click's task (widget/index.ts).
+  // in the click's task (widget/index.ts). After a failed attempt, the next one
+  // imports the same URL again, which current browsers retry, and if that fails at
+  // once, the URL with a new query, which no browser's module map can hold as
+  // failed (older ones keep a failed import: whatwg/html#6768). The plain URL
+  // comes first because the lazy chunks import the entry by it: a second copy of
+  // the entry would not share their state.
+  const load = (query = '') => import(/* @vite-ignore */ near(__WIDGET_ENTRY__) + query)
   const fetchWidget = () =>
-    (loading ||= import(/* @vite-ignore */ near(__WIDGET_ENTRY__)).then((m: WidgetChunk) => {
-      m.warm()
-      return m.mount
-    }))
+    (loading ||= (failed ? load().catch(() => load(`?${failed}`)) : load()).then(
+      (m: WidgetChunk) => {
+        m.warm()
+        return m.mount
+      },
+    ))
 
   /** Reads the tag and draws the launcher; then the queue drains into the widget. */
   const setup = () => {
-    // The landing page `/BotId/CustomerId` carries the ids in its path (seed 001, "For Chatbot Page URL").
+    // The landing page `/BotId/CustomerId` carries the ids in its path (docs/platform-api.md).
     const text =
       mode === 'page' && !tag.text.trim()
         ? location.pathname.split('/').filter(Boolean).slice(-2).join(',')
@@ -171,6 +182,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
         },
         () => {
           loading = undefined
+          failed++
           report('E_LOAD', 'the chat could not load', ASSETS)
         },
       )
@@ -187,7 +199,10 @@ function boot(w: Window, tag: HTMLScriptElement): void {
       /* storage faults are reported by the visitor store */
     }
     const { root, observer } = draw()
-    ;(document.body ?? html).append(root.host)
+    // On <html>, not <body>: a host's `body { transform | filter | will-change }`
+    // makes the body the containing block of the fixed launcher (CSS Transforms 1),
+    // which would then sit at the end of a long page.
+    html.append(root.host)
     if (session === '1') start(['open'])
     else if (session || mode === 'page' || queue.length) start()
     observer.observe(html, { childList: true })

@@ -1,4 +1,4 @@
-/** The two ids of the embed tag `BotId,CustomerId` (seed 001, "For Chatbot Script"). */
+/** The two ids of the embed tag `BotId,CustomerId` (docs/platform-api.md). */
 export interface TagIds {
   botId: string
   customerId: string

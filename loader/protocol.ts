@@ -1,21 +1,21 @@
 /**
  * The one typed protocol between the loader (`loader/`, a classic script on every
  * page view) and the lazily imported chat window (`widget/`). Both sides import
- * it with `import type`, so it costs zero bytes at run time (DESIGN.md §4.4).
+ * it with `import type`, so it costs zero bytes at run time.
  */
 
 import type { LoadedConfig } from '../widget/config/settings'
 
 /** Options read from the host's `<script>` tag by the loader. */
 export interface WidgetConfig {
-  /** Bot id: first value of the tag text `BotId,CustomerId` (seed 001, "For Chatbot Script"). */
+  /** Bot id: first value of the tag text `BotId,CustomerId` (docs/platform-api.md). */
   botId: string
   /** Customer id: second value of the tag text. */
   customerId: string
   /**
    * Base URL of the platform API, as written in `data-api-url` (a relative URL
    * resolves against the page's base URL, like any URL attribute); default
-   * `https://api.v7.express-chat.ai` (seed 001). Paths such as
+   * `https://api.v7.express-chat.ai` (docs/platform-api.md). Paths such as
    * `inbox/direct/lead` are appended after one `/`.
    */
   apiUrl: string

@@ -2,7 +2,7 @@ import { report } from '../widget/core/log'
 
 /**
  * `sessionStorage` key of the visitor's UUID. The platform reads the UUID "from
- * the local web session storage" (seed 001, "Get the essentials first", A), so it
+ * the local web session storage" (docs/platform-api.md), so it
  * lives per tab and survives reloads and navigation within the site.
  */
 export const UUID_KEY = 'reekolect:uuid'

@@ -18,7 +18,7 @@ export function botConfigJsonSchema(): string {
     $id: 'https://reekolect.example/schema/bot-config.schema.json',
     title: 'Reekolect bot configuration document',
     description:
-      'Settings and chat flows of one bot (version 1). Our extension: the platform docs (seed 000) describe these settings and components as editor screens, not a file format. See README, "Bot configuration document".',
+      'Settings and chat flows of one bot (version 1). Our extension: the platform help centre describes these settings and components as editor screens, not a file format. See README, "Bot configuration document".',
   }
   return `${JSON.stringify(doc, null, 2)}\n`
 }

@@ -2,7 +2,7 @@
 /**
  * The chat window chunk's composition root (`mount`): commands dispatched before
  * the widget is ready (the bot's document has not arrived yet) are kept and
- * replayed in the order they were made (issue #7, "queue replay order").
+ * replayed in the order they were made.
  */
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
 import type { HostBridge, MountedWidget, WidgetConfig } from '../loader/protocol'

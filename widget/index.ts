@@ -1,6 +1,6 @@
 /**
  * The chat window chunk's composition root. Importing it does nothing
- * (DESIGN.md §4.2); the loader calls {@link warm} once the chunk has loaded at
+ *; the loader calls {@link warm} once the chunk has loaded at
  * intent, and {@link mount} to open the chat.
  */
 import { effect, signal } from '@preact/signals-core'
@@ -269,7 +269,7 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
   ]
 
   // Deliver pending leads now, when the network returns, and on page hide
-  // (keepalive fetch: sendBeacon cannot send the x-bp-token header, DESIGN.md §5).
+  // (keepalive fetch: sendBeacon cannot send the x-bp-token header).
   const flushNow = () => void outbox.flush(false, true)
   const onVisibility = () =>
     document.visibilityState === 'hidden' ? void outbox.flush(true) : flushNow()

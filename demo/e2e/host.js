@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Builds the embed tag of the platform docs (seed 001, "For Chatbot Script") from
+ * Builds the embed tag of the platform docs (docs/platform-api.md) from
  * the query string, with DOM APIs only (no innerHTML):
  *
  *   <script id="Reekolect-messenger-widget" src="/Reekolect.js" data-api-url="/"

@@ -1,5 +1,5 @@
 /**
- * The filters of `POST /inbox/users` (seed 002, "Request Body") as an SQL `WHERE`
+ * The filters of `POST /inbox/users` (the platform's help centre) as an SQL `WHERE`
  * over the demo's users: website chats (channel `web`, table `chats`) and imported
  * contacts (channel `import`, table `contacts`), see `listUsers` in ../db.ts.
  *

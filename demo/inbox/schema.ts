@@ -1,14 +1,14 @@
 /**
  * Request bodies of the agent-side contact APIs, validated with valibot:
- * `POST /inbox/users` (seed 002, "Get All Contacts") and `POST /inbox/users/import`
- * (seed 003, "Add WhatsApp Contact"). Unknown fields are ignored, as in the lead PUT.
+ * `POST /inbox/users` (the platform's help centre) and `POST /inbox/users/import`
+ * (the platform's help centre). Unknown fields are ignored, as in the lead PUT.
  */
 import * as v from 'valibot'
 
 const str = (max: number) => v.pipe(v.string(), v.maxLength(max))
 const ids = v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(128))), v.maxLength(100))
 
-/** Chat statuses of seed 001, the values `status` filters by. */
+/** Chat statuses of the platform (docs/platform-api.md), the values `status` filters by. */
 export const STATUSES = ['OPEN', 'INPROGRESS', 'REVIEW', 'ONHOLD', 'DEPENDANCY', 'CLOSED'] as const
 
 /** A date the seed's sample leaves as `""` when unset; anything `Date` parses otherwise. */
@@ -21,7 +21,7 @@ const when = v.nullish(
 /** `{startAt, endsAt}` as in the seed's sample request; either bound may be empty. */
 const range = v.nullish(v.object({ startAt: when, endsAt: when }))
 
-/** Body of `POST /inbox/users`: the filters of seed 002 (all optional) and `page`. */
+/** Body of `POST /inbox/users`: the filters of the platform (docs/platform-api.md) (all optional) and `page`. */
 export const UsersBody = v.object({
   searchText: v.nullish(str(200)),
   tags: v.nullish(v.pipe(v.array(str(100)), v.maxLength(100))),
@@ -42,7 +42,7 @@ export const UsersBody = v.object({
   hasOrdered: v.nullish(
     v.object({ status: v.nullish(v.boolean()), lastAt: v.nullish(v.string()) }),
   ),
-  // The sample sends a number; seed 001's listing takes a string: accept both.
+  // The sample sends a number; the platform's listing takes a string: accept both.
   page: v.nullish(
     v.union(
       [
@@ -61,7 +61,7 @@ export type UsersFilter = v.InferOutput<typeof UsersBody>
 const blankToUndefined = (s: string) => (s === '' ? undefined : s)
 const isEmail = (s: string) => v.is(v.pipe(v.string(), v.email()), s)
 
-/** One profile of `POST /inbox/users/import` (seed 003, "Request Data"). */
+/** One profile of `POST /inbox/users/import` (the platform's help centre). */
 const ImportUser = v.object({
   profile: v.object({
     userDetails: v.object({

@@ -93,7 +93,7 @@ window.addEventListener('message', (e) => {
   w.Reekolect(d.command, ...d.args)
 })
 
-// The tag, as the platform's docs give it (seed 001, "For Chatbot Script").
+// The tag, as the platform's docs give it (docs/platform-api.md).
 const tag = document.createElement('script')
 tag.id = 'Reekolect-messenger-widget'
 tag.src = '/Reekolect.js'

@@ -1,11 +1,11 @@
 // @ts-check
 /**
  * The playground's inbox panel, an agent's view of the demo platform:
- * - Leads and Chats: `GET /inbox/direct/chats?type=lead|non-lead` (seed 001,
+ * - Leads and Chats: `GET /inbox/direct/chats?type=lead|non-lead` (docs/platform-api.md,
  *   header `x-bot-token`) of the playground's bot, a page at a time, with a
  *   filter over the page;
- * - Contacts: `POST /inbox/users` (seed 002, Bearer token) with a search, and
- *   `POST /inbox/users/import` (seed 003) for two sample contacts;
+ * - Contacts: `POST /inbox/users` (the platform's help centre) with a search, and
+ *   `POST /inbox/users/import` (the platform's help centre) for two sample contacts;
  * - a detail view of any row; live refresh when the server says a lead changed
  *   (server-sent events).
  * DOM is built with createElement and textContent only: no HTML strings.
@@ -80,7 +80,7 @@ const sourceOf = (r) =>
 /**
  * One row of a list: the name is the button that opens the detail view (a click
  * anywhere on the row does too); a short summary below as a definition list.
- * @param {any} r a chat (seed 001) or a user (POST /inbox/users)
+ * @param {any} r a chat (docs/platform-api.md) or a user (POST /inbox/users)
  * @param {Panel} panel
  */
 function row(r, panel) {
@@ -260,7 +260,7 @@ async function loadContacts() {
   refreshDetail('contacts', state.data.contacts)
 }
 
-/** Two contacts in the body shape of seed 003. */
+/** Two contacts in the body shape of the platform (docs/platform-api.md). */
 const SAMPLE_CONTACTS = [
   {
     profile: {

@@ -6,7 +6,7 @@
  * demo server validates the playground's edits with it, and
  * `schema/bot-config.schema.json` is generated from it (`npm run schema`).
  *
- * Settings follow seed 000, "Website Bot settings": Design, General, Alerts,
+ * Settings follow the platform's help centre, "Website Bot settings": Design, General, Alerts,
  * Triggers, User Access, Chat Window, Transfer Chat to WhatsApp, Email Validation.
  * Node types follow "Components In Chatflow" (see `widget/core/flow.ts`).
  */

@@ -12,7 +12,7 @@ export const REQUEST_TIMEOUT = 10_000
 
 /**
  * Returns the outbox's `send`: `PUT {apiUrl}/inbox/direct/lead` with header
- * `x-bp-token` and a JSON body (seed 001, "API to update a chat/lead data").
+ * `x-bp-token` and a JSON body (docs/platform-api.md).
  * Resolves with the status for any HTTP answer; rejects on network errors and
  * timeouts. The body is encoded by {@link toJson}, immune to `Array.prototype.toJSON`.
  */

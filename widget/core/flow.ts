@@ -1,6 +1,6 @@
 /**
  * The chat-flow engine: pure functions over a {@link Graph} and a {@link Lead}.
- * Component names follow the platform's chat-flow editor (seed 000, "Components
+ * Component names follow the platform's chat-flow editor (the platform's help centre, "Components
  * In Chatflow": Send Information, Request Information, Trigger Actions; "Creating
  * Multiple Flows"). This core knows the node types of the built-in flow
  * (`message`, `ask`, `tag`, `end`); every other node type is run by the
@@ -147,7 +147,7 @@ export interface AttributeNode extends Base {
   key: string
   value: string
 }
-/** Trigger Actions: sets the chat status (seed 001, `status`). */
+/** Trigger Actions: sets the chat status (docs/platform-api.md). */
 export interface StatusNode extends Base {
   type: 'status'
   status: Status
@@ -188,7 +188,7 @@ export interface WebhookNode extends Base {
 }
 /**
  * Trigger Actions, transfer to WhatsApp: a button opening
- * `https://wa.me/<number>?text=<text>` (seed 000, "Transfer Chat to WhatsApp").
+ * `https://wa.me/<number>?text=<text>` (the platform's help centre).
  * `number` is international digits without "+"; `text` may use `{uuid}`.
  */
 export interface WhatsappNode extends Base {

@@ -1,19 +1,19 @@
 /**
  * The lead model and the exact body of `PUT {api}/inbox/direct/lead`
- * (seed 001, "API to update a chat/lead data", Request Body).
+ * (docs/platform-api.md).
  */
 
-/** Chat statuses the platform accepts (seed 001, `status`). */
+/** Chat statuses the platform accepts (docs/platform-api.md). */
 export const STATUSES = ['OPEN', 'INPROGRESS', 'REVIEW', 'ONHOLD', 'DEPENDANCY', 'CLOSED'] as const
 export type Status = (typeof STATUSES)[number]
 
-/** A custom attribute of the chat, `{key, value}` (seed 001, `attributes`). */
+/** A custom attribute of the chat, `{key, value}` (docs/platform-api.md). */
 export interface Attribute {
   key: string
   value: string
 }
 
-/** A note on the chat, `{title, description}` (seed 001, `notes`). */
+/** A note on the chat, `{title, description}` (docs/platform-api.md). */
 export interface Note {
   title: string
   description: string
@@ -25,7 +25,7 @@ export interface Lead {
   email?: string
   /** National significant number, digits only, without the dial code: `7400123456`. */
   phone?: string
-  /** Country calling code with the plus sign: `+44` (seed 001, `dialCode`). */
+  /** Country calling code with the plus sign: `+44` (docs/platform-api.md). */
   dialCode?: string
   tags: string[]
   attributes: Attribute[]
@@ -82,7 +82,7 @@ export function withAttribute(lead: Lead, key: string, value: string): Lead {
 /**
  * `JSON.stringify` that ignores `toJSON` on arrays and objects. Prototype.js and
  * other old host libraries define `Array.prototype.toJSON`, which makes the native
- * stringify double-encode arrays (`"tags":"[\"a\"]"`) (DESIGN.md §5).
+ * stringify double-encode arrays (`"tags":"[\"a\"]"`).
  */
 export function toJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => toJson(v ?? null)).join(',')}]`

@@ -1,6 +1,6 @@
 /**
  * Site-owner diagnostics: one console line per problem, in the fixed shape
- * `[Reekolect] E_CODE: what happened — how to fix it` (DESIGN.md §4.10).
+ * `[Reekolect] E_CODE: what happened — how to fix it`.
  * Codes are stable and listed in the README.
  */
 

@@ -2,7 +2,7 @@
  * The lead outbox: every lead change is stored before it is sent, coalesced into
  * the latest full snapshot per visitor UUID, and sent one request at a time until
  * the platform accepts it. The outbox, not ky, owns the retry policy
- * (DESIGN.md §5: ky does not retry timeouts and its defaults retry 413).
+ * (ky does not retry timeouts and its defaults retry 413).
  */
 import type { LeadPayload } from './lead'
 import { report } from './log'

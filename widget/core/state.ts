@@ -1,6 +1,6 @@
 /**
  * The widget's state: plain signals, created per mount (a factory, not a module
- * singleton: DESIGN.md §4.5). The UI reads it; only actions.ts writes it.
+ * singleton). The UI reads it; only actions.ts writes it.
  */
 import { signal } from '@preact/signals-core'
 import type { Rich, WaitNode } from './flow'

@@ -1,7 +1,7 @@
 /**
  * Key-value storage for the transcript and the lead outbox: IndexedDB through
  * idb-keyval, in a dedicated database (`reekolect`, store `kv`), never the default
- * `keyval-store` a host page may also use (DESIGN.md §5).
+ * `keyval-store` a host page may also use.
  *
  * Storage never throws into the widget: if IndexedDB is missing, errors, or does
  * not answer within `timeoutMs` (`indexedDB.open` can hang), this store switches

@@ -1,6 +1,6 @@
 /**
  * Answer checks a configured bot adds: number, date, multiple choice and rating
- * inputs, and the Email Validation settings (seed 000, "Email Validation"): a typo
+ * inputs, and the Email Validation settings (the platform's help centre): a typo
  * suggestion for common domains and an optional business-email-only rule.
  */
 import type { AskNode } from '../core/flow'

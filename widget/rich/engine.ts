@@ -2,7 +2,7 @@
  * The node types a configured bot adds to the core engine (`widget/core/flow.ts`):
  * the rest of Send Information (image, link button, quick replies, cards, menu),
  * Trigger Actions (attribute, status, note, jump, webhook, WhatsApp) and
- * branching by condition (seed 000, "Components In Chatflow").
+ * branching by condition (the platform's help centre).
  */
 import ky from 'ky'
 import {
