@@ -13,7 +13,7 @@ export const BUDGETS = {
   /** dist/Reekolect.js: what every page view of every customer site pays. */
   loader: 2 * 1024,
   /** Everything needed to open the chat and finish the built-in flow, except the phone chunk. */
-  chat: 20 * 1024,
+  chat: 24 * 1024,
 }
 
 const dist = 'dist'
@@ -52,7 +52,7 @@ test('the loader is at most 2 KiB brotli', () => {
   expect(size).toBeLessThanOrEqual(BUDGETS.loader)
 })
 
-test('opening the chat and finishing the built-in flow needs at most 20 KiB brotli besides the phone chunk', () => {
+test('opening the chat and finishing the built-in flow needs at most 24 KiB brotli besides the phone chunk', () => {
   const files = chatFiles()
   expect(files.some((f) => /widget-/.test(f))).toBe(true)
   // The phone chunk (libphonenumber-js and its metadata) must stay out of this set: it is lazy.
