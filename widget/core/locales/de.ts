@@ -14,6 +14,7 @@ export default {
   phone: 'Telefonnummer',
   bot: 'Bot',
   you: 'Sie',
+  newMessages: 'Neue Nachrichten',
   greet: 'Hallo! Ich helfe Ihnen, Kontakt mit unserem Team aufzunehmen.',
   askName: 'Wie heißen Sie?',
   askEmail: 'Danke, {name}! Wie lautet Ihre E-Mail-Adresse?',

@@ -14,6 +14,7 @@ export default {
   phone: 'Número de telefone',
   bot: 'Bot',
   you: 'Você',
+  newMessages: 'Novas mensagens',
   greet: 'Olá! Posso ajudar a pôr-se em contacto com a nossa equipa.',
   askName: 'Como se chama?',
   askEmail: 'Obrigado, {name}! Qual é o seu e-mail?',
