@@ -17,6 +17,8 @@ const en = {
   phone: 'Phone number',
   bot: 'Bot',
   you: 'You',
+  /** The button that takes a visitor reading history down to messages that came since. */
+  newMessages: 'New messages',
   // No emoji in the built-in strings: the first one a page shows loads the colour
   // emoji font, and the first open's layout took 11 ms longer at 1x for a 👋
   // (bench A/B, click → greeting painted 42 → 31 ms median, Chromium 150).

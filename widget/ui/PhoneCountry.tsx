@@ -28,8 +28,8 @@ function listOf(locale: string): Country[] {
 let sheet: CSSStyleSheet | undefined
 /**
  * Once the picker is in the page (a ref callback: before the first paint): styles
- * it in its shadow root with a constructable stylesheet (strict CSP holds), and
- * keeps the question in view above it, as the transcript keeps its newest message.
+ * it in its shadow root with a constructable stylesheet (strict CSP holds). The
+ * transcript keeps the question in view above it (it watches its own box shrink).
  */
 function mounted(el: Element | null): void {
   const root = el?.getRootNode()
@@ -40,8 +40,6 @@ function mounted(el: Element | null): void {
   }
   if (!root.adoptedStyleSheets.includes(sheet))
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
-  const log = root.querySelector('.log')
-  if (log) log.scrollTop = log.scrollHeight
 }
 
 /**

@@ -1,13 +1,29 @@
 import type { ReadonlySignal } from '@preact/signals'
-import { useLayoutEffect, useRef } from 'preact/hooks'
+import { useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { Translate } from '../core/i18n'
 import type { Message } from '../core/state'
 import type { RichUi } from '../rich'
 
 /**
+ * How close to the end (px) still counts as "at the bottom": scroll positions are
+ * fractional on zoomed and high-density screens, so exact equality is rare.
+ */
+const NEAR = 4
+
+/**
  * The transcript: a polite live region with role `log`, so screen readers
  * announce each new message once, not the whole history (WCAG 4.1.3). Text is
  * rendered as text nodes only, never as HTML.
+ *
+ * It sticks to the bottom: while the visitor is at the end, the newest message
+ * stays fully in view whatever changes size — a new message, the composer below
+ * (choice buttons, an inline error, the dial-code picker), an image or cards that
+ * load late, the window or the on-screen keyboard — watched by a `ResizeObserver`
+ * on the transcript's box and on its content. A visitor who has scrolled up to
+ * read history is not moved: new messages bring up a "New messages" button
+ * (outside the live region, so it is not announced as a message) that takes them
+ * down; it goes when they reach the end by themselves. The visitor's own answer
+ * sticks to the bottom again. Scrolling is instant, never animated.
  */
 export function Transcript({
   messages,
@@ -23,28 +39,110 @@ export function Transcript({
   rich?: RichUi | undefined
 }) {
   const ref = useRef<HTMLDivElement>(null)
+  const content = useRef<HTMLDivElement>(null)
+  const more = useRef<HTMLButtonElement>(null)
+  // Refs, not state: scroll events and resizes must not re-render the transcript.
+  /** Whether the view follows the newest message (the visitor is at the bottom). */
+  const stuck = useRef(true)
+  /** The last scroll position seen (px): a smaller one means the visitor scrolled up. */
+  const lastTop = useRef(0)
+  /** The id of the newest message rendered so far. */
+  const lastId = useRef(0)
+  /** Messages arrived while the visitor reads history: the button shows. */
+  const [behind, setBehind] = useState(false)
   const list = messages.value
+
+  const toBottom = () => {
+    const el = ref.current
+    if (el) el.scrollTop = el.scrollHeight
+  }
+  /** Hides the button; focus on it moves to the transcript, so it never falls out of the window. */
+  const caughtUp = () => {
+    const button = more.current
+    if (button && (button.getRootNode() as Document | ShadowRoot).activeElement === button)
+      ref.current?.focus({ preventScroll: true })
+    setBehind(false)
+  }
+
   // A layout effect: in the same task as the render that removed the focused choice
   // or input, so focus never falls to the host's <body> in between (an Escape
   // pressed then would not reach the window).
   useLayoutEffect(() => {
     if (ended) ref.current?.focus()
   }, [ended])
-  // Keep the newest message in view.
   useLayoutEffect(() => {
     const el = ref.current
-    if (el) el.scrollTop = el.scrollHeight
-  }, [list.length])
+    const box = content.current
+    if (!el || !box) return
+    // Fires after layout and before paint, so a stuck view never shows a frame with
+    // the newest message cut off.
+    const observer = new ResizeObserver(() => {
+      if (stuck.current) toBottom()
+    })
+    observer.observe(el)
+    observer.observe(box)
+    return () => observer.disconnect()
+  }, [])
+  useLayoutEffect(() => {
+    const newest = list.at(-1)?.id ?? 0
+    // Fewer or older messages: a reset, a new visitor; start at the end again.
+    if (newest < lastId.current) stuck.current = true
+    const fresh = list.filter((m) => m.id > lastId.current)
+    if (fresh.some((m) => m.from === 'visitor')) stuck.current = true
+    lastId.current = newest
+    if (stuck.current) toBottom()
+    else if (fresh.length) setBehind(true)
+  }, [list])
+
+  const onScroll = () => {
+    const el = ref.current
+    if (!el) return
+    if (el.scrollHeight - el.scrollTop - el.clientHeight <= NEAR) {
+      stuck.current = true
+      if (behind) caughtUp()
+    } else if (el.scrollTop < lastTop.current) {
+      // Only a move up lets go: content growing below leaves scrollTop alone, and a
+      // box growing lowers it only to the new end (caught above).
+      stuck.current = false
+    }
+    lastTop.current = el.scrollTop
+  }
+  const down = () => {
+    stuck.current = true
+    toBottom()
+    caughtUp()
+  }
+
   return (
-    // Focusable: a scrollable region must be reachable from the keyboard (WCAG 2.1.1).
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: see above; axe rule scrollable-region-focusable
-    <div class="log" role="log" aria-live="polite" aria-label={t('title')} ref={ref} tabIndex={0}>
-      {list.map((m) => (
-        <div key={m.id} class={`msg ${m.from}`}>
-          <span class="sr">{m.from === 'bot' ? t('bot') : t('you')}: </span>
-          {rich && m.from === 'bot' ? <rich.RichBody m={m} t={t} /> : m.text}
+    <div class="pane">
+      <div
+        class="log"
+        role="log"
+        aria-live="polite"
+        aria-label={t('title')}
+        ref={ref}
+        // Focusable: a scrollable region must be reachable from the keyboard (WCAG 2.1.1).
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: see above; axe rule scrollable-region-focusable
+        tabIndex={0}
+        onScroll={onScroll}
+      >
+        <div class="msgs" ref={content}>
+          {list.map((m) => (
+            <div key={m.id} class={`msg ${m.from}`}>
+              <span class="sr">{m.from === 'bot' ? t('bot') : t('you')}: </span>
+              {rich && m.from === 'bot' ? <rich.RichBody m={m} t={t} /> : m.text}
+            </div>
+          ))}
         </div>
-      ))}
+      </div>
+      {behind && (
+        <button type="button" class="more" ref={more} onClick={down}>
+          {t('newMessages')}
+          <svg viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M12 5v14M6 13l6 6 6-6" />
+          </svg>
+        </button>
+      )}
     </div>
   )
 }

@@ -14,6 +14,7 @@ export default {
   phone: 'Telefonnummer',
   bot: 'Bot',
   you: 'Sie',
+  newMessages: 'Neue Nachrichten',
   greet: 'Hallo! Ich helfe Ihnen, Kontakt mit unserem Team aufzunehmen.',
   greetNamed: 'Hallo {name}! Ich helfe Ihnen, Kontakt mit unserem Team aufzunehmen.',
   askName: 'Wie heißen Sie?',

@@ -14,6 +14,7 @@ export default {
   phone: 'Número de teléfono',
   bot: 'Bot',
   you: 'Tú',
+  newMessages: 'Mensajes nuevos',
   greet: '¡Hola! Puedo ayudarte a ponerte en contacto con nuestro equipo.',
   greetNamed: '¡Hola, {name}! Puedo ayudarte a ponerte en contacto con nuestro equipo.',
   askName: '¿Cómo te llamas?',

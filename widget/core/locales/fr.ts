@@ -14,6 +14,7 @@ export default {
   phone: 'Numéro de téléphone',
   bot: 'Bot',
   you: 'Vous',
+  newMessages: 'Nouveaux messages',
   greet: 'Bonjour ! Je peux vous mettre en relation avec notre équipe.',
   greetNamed: 'Bonjour {name} ! Je peux vous mettre en relation avec notre équipe.',
   askName: 'Comment vous appelez-vous ?',

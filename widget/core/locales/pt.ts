@@ -14,6 +14,7 @@ export default {
   phone: 'Número de telefone',
   bot: 'Bot',
   you: 'Você',
+  newMessages: 'Novas mensagens',
   greet: 'Olá! Posso ajudar a pôr-se em contacto com a nossa equipa.',
   greetNamed: 'Olá, {name}! Posso ajudar a pôr-se em contacto com a nossa equipa.',
   askName: 'Como se chama?',
