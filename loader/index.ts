@@ -23,8 +23,6 @@ declare const __WIDGET_ENTRY__: string
 /** URL of the settings chunk (`widget/config/settings.ts`) relative to this script, from the settings build's manifest. */
 declare const __SETTINGS_ENTRY__: string
 
-const DEFAULT_API = 'https://api.v7.express-chat.ai'
-
 // Read synchronously: `document.currentScript` is null in callbacks.
 const script =
   (document.currentScript as HTMLScriptElement | null) ??
@@ -171,13 +169,8 @@ function boot(w: Window, tag: HTMLScriptElement): void {
       if (call) queue.push(call)
       fetchWidget().then(
         (mount) => {
-          widget ||= mount(draw(), {
-            ...ids,
-            apiUrl: attr('api-url') || DEFAULT_API,
-            token: attr('token') || '',
-            mode,
-            locale: attr('locale') ?? undefined,
-          })
+          // The widget reads the tag's other attributes itself (TagOptions).
+          widget ||= mount(draw(), { ...ids, mode, attr })
           for (const c of queue.splice(0)) widget.dispatch(...c)
         },
         () => {

@@ -6,7 +6,24 @@
 
 import type { LoadedConfig } from '../widget/config/settings'
 
-/** Options read from the host's `<script>` tag by the loader. */
+/**
+ * What the loader tells the chat window about its `<script>` tag: what the loader
+ * reads itself (the ids, the mode) and a reader of the tag's other `data-*`
+ * attributes, which the widget interprets ({@link WidgetConfig}). A new attribute
+ * then costs the loader, which every page view downloads, no byte.
+ */
+export interface TagOptions {
+  /** Bot id: first value of the tag text `BotId,CustomerId` (docs/platform-api.md). */
+  botId: string
+  /** Customer id: second value of the tag text. */
+  customerId: string
+  /** `data-mode`: see {@link WidgetConfig.mode}. */
+  mode: 'launcher' | 'page'
+  /** The tag's `data-<name>` attribute as written (`attr('api-url')`), or `null` when it has none. */
+  attr(name: string): string | null
+}
+
+/** The options of the host's `<script>` tag, with their defaults (the widget reads them from {@link TagOptions}). */
 export interface WidgetConfig {
   /** Bot id: first value of the tag text `BotId,CustomerId` (docs/platform-api.md). */
   botId: string
@@ -144,7 +161,7 @@ export interface MountedWidget {
 }
 
 /** The widget chunk's entry point, imported by URL by the loader. */
-export type Mount = (host: HostBridge, config: WidgetConfig) => MountedWidget
+export type Mount = (host: HostBridge, tag: TagOptions) => MountedWidget
 
 /** The widget chunk's exports the loader uses. */
 export interface WidgetChunk {

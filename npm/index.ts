@@ -11,8 +11,8 @@ import type { ReekolectApi } from '../loader/protocol.js'
 /**
  * The host-facing types of `window.Reekolect` (see `loader/protocol.ts`): its
  * commands and their arguments, its events and their payloads, the lead fields of
- * `identify`, and the options the loader reads from its tag. The loader↔chat window
- * contract (`HostBridge`, `Mount`) is internal and not part of the package.
+ * `identify`, and the options of its tag. The loader↔chat window
+ * contract (`HostBridge`, `Mount`, `TagOptions`) is internal and not part of the package.
  */
 export type {
   Command,

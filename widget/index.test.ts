@@ -5,7 +5,7 @@
  * replayed in the order they were made.
  */
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
-import type { HostBridge, MountedWidget, WidgetConfig } from '../loader/protocol'
+import type { HostBridge, MountedWidget, TagOptions } from '../loader/protocol'
 import type { LoadedConfig } from './config/settings'
 import { translator } from './core/i18n'
 import type { LeadPayload } from './core/lead'
@@ -15,13 +15,12 @@ const t = translator()
 const UUID = '7e88d192-9b20-4035-9b68-d4ac3d58a34f'
 const NEXT_UUID = '0b6f3c1e-4d2a-4c8e-9f10-2a3b4c5d6e7f'
 
-const config: WidgetConfig = {
+/** The script tag as the loader passes it: ids, mode, and its `data-*` attributes. */
+const config: TagOptions = {
   botId: 'bot1',
   customerId: 'cust1',
-  apiUrl: 'http://api.test',
-  token: 't',
   mode: 'launcher',
-  locale: 'en',
+  attr: (name) => ({ 'api-url': 'http://api.test', token: 't', locale: 'en' })[name] ?? null,
 }
 
 type Message = { from: 'bot' | 'visitor'; text: string; at: number }

@@ -9,6 +9,7 @@ import type {
   HostBridge,
   Mount,
   MountedWidget,
+  TagOptions,
   WidgetChunk,
   WidgetConfig,
 } from '../loader/protocol'
@@ -22,6 +23,7 @@ import { ASSETS, report } from './core/log'
 import { createOutbox, type OutboxEvents } from './core/outbox'
 import { createState } from './core/state'
 import { createKv, type Kv } from './core/storage'
+import { widgetConfig } from './core/tag'
 import { roughPhone } from './core/validate'
 import type { Rich } from './rich'
 import { ChatWindow, type ChatWindowProps } from './ui/ChatWindow'
@@ -53,11 +55,12 @@ function launcher(root: ShadowRoot, open: boolean, unread: number, label: string
  * chunk; commands dispatched meanwhile are kept and run in order once mounted.
  *
  * @param host what the loader provides (shadow root, visitor UUID, launcher state, styling).
- * @param config the options read from the script tag; `config.locale`, else the
- *   browser's language, picks the catalogue.
+ * @param tag the script tag's ids, mode and `data-*` attributes ({@link widgetConfig});
+ *   `data-locale`, else the browser's language, picks the catalogue.
  * @returns `dispatch` for host commands and `unmount`, which removes everything it added.
  */
-export const mount: Mount = (host: HostBridge, config: WidgetConfig): MountedWidget => {
+export const mount: Mount = (host: HostBridge, tag: TagOptions): MountedWidget => {
+  const config = widgetConfig(tag)
   let widget: MountedWidget | undefined
   let stopped = false
   const early: [string, unknown[]][] = []
