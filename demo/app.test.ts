@@ -138,6 +138,79 @@ describe('PUT /inbox/direct/lead', () => {
   })
 })
 
+describe('PUT /inbox/direct/lead: size', () => {
+  it('answers 413 above MAX_BODY bytes of UTF-8, not characters', async () => {
+    // 30,000 characters of 3 bytes each: 90,000 bytes, though under 65,536 characters.
+    const res = await put({ ...ids, notes: [{ title: 't', description: '€'.repeat(30_000) }] })
+    expect(res.status).toBe(413)
+    expect(db.count(ids.botId, ids.customerId)).toBe(0)
+  })
+})
+
+describe('fault modes', () => {
+  let made: ReturnType<typeof createApp>
+  beforeEach(() => {
+    made = createApp({ db, token: TOKEN })
+  })
+  const fault = (body: object) =>
+    made.app.request('/demo/api/fault', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  const putTo = (body: object, headers: Record<string, string> = {}) =>
+    made.app.request('/inbox/direct/lead', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-bp-token': TOKEN, ...headers },
+      body: JSON.stringify(body),
+    })
+  const preflight = () =>
+    made.app.request('/inbox/direct/lead', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type,x-bp-token',
+      },
+    })
+
+  it('cors: the preflight does not allow x-bp-token; same-origin PUTs still work; none restores it', async () => {
+    expect((await fault({ fault: 'cors' })).status).toBe(200)
+    const res = await preflight()
+    const allowed = (res.headers.get('access-control-allow-headers') ?? '').toLowerCase()
+    expect(allowed).not.toContain('x-bp-token')
+    expect((await putTo(ids)).status).toBe(200)
+    await fault({ fault: 'none' })
+    expect((await preflight()).headers.get('access-control-allow-headers')).toContain('x-bp-token')
+  })
+
+  it('cors is server-wide only', async () => {
+    expect((await fault({ fault: 'cors', botId: 'bot1' })).status).toBe(400)
+  })
+
+  it('retryAfter sets the Retry-After of a bot’s 429, readable from another origin', async () => {
+    await fault({ fault: '429', botId: ids.botId, retryAfter: 120 })
+    const res = await putTo(ids, { origin: 'https://shop.example' })
+    expect(res.status).toBe(429)
+    expect(res.headers.get('retry-after')).toBe('120')
+    // Without this header a page of another origin cannot read Retry-After (Fetch: CORS-safelisted response headers).
+    expect((res.headers.get('access-control-expose-headers') ?? '').toLowerCase()).toContain(
+      'retry-after',
+    )
+    expect((await fault({ fault: '429', botId: ids.botId, retryAfter: -1 })).status).toBe(400)
+  })
+
+  it('counts PUTs by bot', async () => {
+    await putTo(ids)
+    await putTo(ids)
+    await putTo({ ...ids, botId: 'bot2' })
+    const state = (await (await made.app.request('/demo/api/fault')).json()) as {
+      stats: { bots: Record<string, number> }
+    }
+    expect(state.stats.bots).toEqual({ bot1: 2, bot2: 1 })
+  })
+})
+
 describe('GET /inbox/direct/chats', () => {
   const q = { botId: ids.botId, customerId: ids.customerId, page: '1', type: 'lead' }
 

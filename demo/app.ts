@@ -14,8 +14,24 @@ import { parseConfig } from '../widget/config/schema'
 import type { Db } from './db'
 import { describeIssue, parseImport, UsersBody } from './inbox/schema'
 
-/** Fault modes the demo API can simulate on `PUT /inbox/direct/lead`, for tests and the playground. */
-export const FAULTS = ['none', '500', '503', '429', '401', '413', 'slow', 'hang', 'drop'] as const
+/**
+ * Fault modes the demo API can simulate on `PUT /inbox/direct/lead`, for tests and
+ * the playground. `cors` answers the CORS preflight without allowing `x-bp-token`
+ * (a platform origin misconfigured for the site), so only a page of another
+ * origin sees it; it is server-wide only: a preflight carries no body to tell the bot.
+ */
+export const FAULTS = [
+  'none',
+  '500',
+  '503',
+  '429',
+  '401',
+  '413',
+  'slow',
+  'hang',
+  'drop',
+  'cors',
+] as const
 export type Fault = (typeof FAULTS)[number]
 
 /** Options of {@link createApp}. */
@@ -81,7 +97,7 @@ export const CSP_POLICIES: Record<string, string> = {
     "script-src 'nonce-demo-nonce' 'strict-dynamic'; style-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'",
 }
 
-/** Largest accepted PUT body (bytes); bigger answers 413 like a real gateway would. */
+/** Largest accepted PUT body (bytes of UTF-8); bigger answers 413 like a real gateway would. */
 export const MAX_BODY = 64 * 1024
 /** Largest accepted `POST /inbox/users/import` body (bytes). */
 export const MAX_IMPORT_BODY = 1024 * 1024
@@ -102,10 +118,27 @@ export function createApp(opts: AppOptions) {
   const emit = (e: string) => {
     for (const l of listeners) l(e)
   }
-  /** Counters per route, so tests and the playground can see how often the widget called. */
-  const stats = { put: 0, accepted: 0 }
+  /** `Retry-After` (seconds) of a bot's 429 or 503 fault, when not the default. */
+  const retryAfter = new Map<string, number>()
+  /**
+   * Counters, so tests and the playground can see how often the widget called:
+   * every PUT, accepted ones, and PUTs by bot (keepalive requests included, which a
+   * test cannot see from the page).
+   */
+  const stats = { put: 0, accepted: 0, bots: {} as Record<string, number> }
 
   const app = new Hono()
+  // The `cors` fault: a preflight answered without x-bp-token among the allowed headers.
+  app.options('/inbox/direct/lead', async (c, next) => {
+    if (fault !== 'cors') return next()
+    const origin = c.req.header('origin') ?? '*'
+    return c.body(null, 204, {
+      'access-control-allow-origin': origin,
+      'access-control-allow-methods': 'PUT',
+      'access-control-allow-headers': 'content-type',
+      vary: 'origin',
+    })
+  })
   app.use(
     '/inbox/*',
     cors({
@@ -127,7 +160,9 @@ export function createApp(opts: AppOptions) {
       json = undefined
     }
     const botId = (json as { botId?: unknown } | undefined)?.botId
+    if (typeof botId === 'string') stats.bots[botId] = (stats.bots[botId] ?? 0) + 1
     const f = (typeof botId === 'string' && byBot.get(botId)) || fault
+    const wait = (typeof botId === 'string' && retryAfter.get(botId)) || undefined
     if (f === 'hang') return new Promise<Response>(() => {})
     if (f === 'drop') {
       // Close the socket without an answer, as a flaky network would.
@@ -139,17 +174,17 @@ export function createApp(opts: AppOptions) {
     if (f === 'slow') await new Promise((r) => setTimeout(r, opts.slowMs ?? 3000))
     if (f === '500') return fail(c, 500, 'simulated server error')
     if (f === '503') {
-      c.header('retry-after', '2')
-      return fail(c, 503, 'simulated outage, retry after 2 s')
+      c.header('retry-after', String(wait ?? 2))
+      return fail(c, 503, `simulated outage, retry after ${wait ?? 2} s`)
     }
     if (f === '429') {
-      c.header('retry-after', '1')
-      return fail(c, 429, 'simulated rate limit, retry after 1 s')
+      c.header('retry-after', String(wait ?? 1))
+      return fail(c, 429, `simulated rate limit, retry after ${wait ?? 1} s`)
     }
     if (f === '413') return fail(c, 413, 'simulated payload too large')
     if (f === '401' || c.req.header('x-bp-token') !== token)
       return fail(c, 401, 'missing or wrong x-bp-token')
-    if (raw.length > MAX_BODY) return fail(c, 413, `body larger than ${MAX_BODY} bytes`)
+    if (Buffer.byteLength(raw) > MAX_BODY) return fail(c, 413, `body larger than ${MAX_BODY} bytes`)
     if (json === undefined) return fail(c, 400, 'body is not JSON')
     const parsed = v.safeParse(LeadBody, json)
     if (!parsed.success) {
@@ -302,13 +337,26 @@ export function createApp(opts: AppOptions) {
   app.get('/demo/api/fault', (c) =>
     c.json({ fault, faults: FAULTS, byBot: Object.fromEntries(byBot), stats }),
   )
-  // {fault} for every bot, or {fault, botId} for one bot only.
+  // {fault} for every bot, or {fault, botId} for one bot only; `retryAfter`
+  // (whole seconds) replaces the Retry-After of a bot's 429 or 503.
   app.post('/demo/api/fault', async (c) => {
-    const body = (await c.req.json().catch(() => ({}))) as { fault?: string; botId?: string }
+    const body = (await c.req.json().catch(() => ({}))) as {
+      fault?: string
+      botId?: string
+      retryAfter?: unknown
+    }
     if (!FAULTS.includes(body.fault as Fault))
       return c.json({ error: `fault must be one of ${FAULTS.join(', ')}` }, 400)
-    if (body.botId) byBot.set(body.botId, body.fault as Fault)
-    else fault = body.fault as Fault
+    if (body.fault === 'cors' && body.botId)
+      return c.json({ error: 'cors is server-wide only: a preflight carries no bot id' }, 400)
+    const seconds = body.retryAfter
+    if (seconds !== undefined && !(Number.isInteger(seconds) && (seconds as number) >= 0))
+      return c.json({ error: 'retryAfter must be a whole number of seconds' }, 400)
+    if (body.botId) {
+      byBot.set(body.botId, body.fault as Fault)
+      if (typeof seconds === 'number') retryAfter.set(body.botId, seconds)
+      else retryAfter.delete(body.botId)
+    } else fault = body.fault as Fault
     return c.json({ fault: body.fault, botId: body.botId ?? null })
   })
   app.get('/demo/api/events', (c) =>

@@ -97,3 +97,21 @@ for (const rule of ['transform: translateZ(0)', 'filter: blur(0)', 'will-change:
     expect(box!.x + box!.width).toBeGreaterThan(1180)
   })
 }
+
+test('built-in flow: a mistyped email gets "Did you mean", and one click takes the correction', async ({
+  page,
+  request,
+}) => {
+  const ids = uniqueIds('suggest')
+  await page.goto(hostUrl(ids))
+  await launcher(page).click()
+  await expect(transcript(page)).toContainText(TEXT.askName)
+  await answer(page, 'Ada')
+  await answer(page, 'ada@gmial.com')
+  await expect(chat(page)).toContainText('Did you mean ada@gmail.com?')
+  await expect(chat(page).getByRole('textbox')).toHaveAttribute('aria-invalid', 'true')
+  await chat(page).getByRole('button', { name: 'Use ada@gmail.com' }).click()
+  await expect(transcript(page)).toContainText(TEXT.askPhone)
+  const lead = await visitorLead(page, request, ids, (c) => !!c.profile.userDetails.contact.email)
+  expect(lead.profile.userDetails.contact.email).toBe('ada@gmail.com')
+})

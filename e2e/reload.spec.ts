@@ -204,6 +204,7 @@ async function watchFirstFrame(page: Page) {
 
 test('a returning visitor who rests the pointer on the launcher sees the saved chat in the window’s first frame', async ({
   page,
+  request,
 }) => {
   const errors = watchErrors(page)
   const ids = uniqueIds('early')
@@ -212,8 +213,19 @@ test('a returning visitor who rests the pointer on the launcher sees the saved c
   await answerName(page, 'Early Reader')
   const uuid = (await uuidOf(page)) as string
   await persisted(page, uuid, 'email', ['Early Reader'])
+  // Delivered before the visitor leaves (an answer within 500 ms of the chat's first
+  // PUT waits for the outbox's MIN_GAP): with nothing waiting, the next page loads
+  // the chat chunk only at intent, which is what this test watches.
+  await waitForLead(
+    request,
+    ids.bot,
+    ids.customer,
+    uuid,
+    (c) => c.profile.userDetails.name === 'Early Reader',
+  )
   await chat(page).getByRole('button', { name: 'Close chat' }).click()
   await expect(chat(page)).toBeHidden()
+  await expect.poll(() => page.evaluate(() => sessionStorage.getItem('reekolect:open'))).toBeNull()
 
   // Next page: the pointer rests on the launcher (the chunk loads and the saved chat
   // is read meanwhile), then the visitor clicks.

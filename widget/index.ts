@@ -180,18 +180,39 @@ function takeKv(): Kv {
   }
 }
 
+/** The origin of `data-api-url` (relative to the page), for console lines; the URL itself when it cannot be parsed. */
+function apiOrigin(url: string): string {
+  try {
+    return new URL(url, location.href).origin
+  } catch {
+    return url
+  }
+}
+
 function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWidget {
   const { locale, t, loaded, rich } = ready
   const state = createState()
   const kv = takeKv()
   const waiting = signal(false)
-  // `synced`/`error` are filled in by the commands chunk, which owns host events.
+  // Outbox events → state (the UI only reads state). `synced`/`error` are filled in
+  // by the commands chunk, which owns host events.
   const relay: OutboxEvents = {
     pending: (w) => {
       waiting.value = w
     },
+    trouble: (kind) => {
+      state.delivery.value = kind
+    },
+    rejected: (uuid, keys) => {
+      const now = state.rejected.value
+      // Most records have none: only then ask for the UUID (which creates one).
+      if ((keys.length || now.length) && uuid === host.uuid() && keys.join('\n') !== now.join('\n'))
+        state.rejected.value = keys
+    },
   }
-  const outbox = createOutbox(kv, createLeadSender(config), relay)
+  const outbox = createOutbox(kv, createLeadSender(config), relay, {
+    api: apiOrigin(config.apiUrl),
+  })
   const ids = () => ({ uuid: host.uuid(), botId: config.botId, customerId: config.customerId })
   /** libphonenumber-js, imported once (one E_LOAD line when it cannot load). */
   let phoneChunk: Promise<typeof import('./core/phone') | undefined> | undefined
@@ -274,10 +295,11 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
   // Deliver pending leads now, when the network returns, and on page hide
   // (keepalive fetch: sendBeacon cannot send the x-bp-token header).
   const flushNow = () => void outbox.flush(false, true)
+  // Both hide events send: the outbox sends each waiting version once.
   const onVisibility = () =>
     document.visibilityState === 'hidden' ? void outbox.flush(true) : flushNow()
   const listeners: [EventTarget, string, () => void][] = [
-    [window, 'online', flushNow],
+    [window, 'online', () => void outbox.online()],
     [
       window,
       'pageshow',

@@ -33,7 +33,8 @@ export async function startFaults(log) {
       state.fault !== 'none' ? ` Server-wide fault: ${state.fault}.` : ''
     }`
   }
-  for (const f of state.faults) {
+  // `cors` is server-wide only (a preflight names no bot), and the playground is one origin with its API.
+  for (const f of state.faults.filter((x) => x !== 'cors')) {
     const label = el('label', undefined, 'pill')
     const input = el('input')
     input.type = 'radio'

@@ -6,6 +6,7 @@ import { type ActionDeps, type ActionExtension, createActions, type SavedChat } 
 import { type AskNode, builtinFlow, type Flow, type Graph, graph } from './flow'
 import { translator } from './i18n'
 import { emptyLead, type LeadPayload } from './lead'
+import { recordSnapshots } from './outbox.fake'
 import { createState, MAX_MESSAGES, MAX_SAVED, type State } from './state'
 import { type Kv, memoryKv } from './storage'
 
@@ -44,9 +45,7 @@ function setup(
 ) {
   const state = createState()
   const payloads: LeadPayload[] = []
-  const sync = vi.fn(async (p: LeadPayload) => {
-    payloads.push(p)
-  })
+  const sync = vi.fn(recordSnapshots(payloads))
   const kv = opts.kv ?? memoryKv()
   const deps: ActionDeps = {
     graph: opts.graph ?? graph([opts.flow ?? builtinFlow(t)]),
@@ -121,6 +120,22 @@ describe('start', () => {
 })
 
 describe('submit', () => {
+  it('built-in flow: an email with a likely typo is refused once with its correction', async () => {
+    const { state, actions } = setup()
+    await actions.start()
+    await actions.submit('Ada')
+    expect(await actions.submit('ada@gmial.com')).toBe(false)
+    expect(state.error.value).toEqual({
+      key: 'emailSuggest',
+      vars: { email: 'ada@gmail.com' },
+      suggest: 'ada@gmail.com',
+    })
+    expect(input(state)).toBe('email')
+    // The visitor insists: the same address is taken as typed.
+    expect(await actions.submit('ada@gmial.com')).toBe(true)
+    expect(state.lead.value.email).toBe('ada@gmial.com')
+  })
+
   it('keeps the question and shows an inline error for an invalid email', async () => {
     const { state, actions, sync } = setup()
     await actions.start()
@@ -292,6 +307,86 @@ describe('reload', () => {
     expect(other.state.lead.value.name).toBeUndefined()
     expect(input(other.state)).toBe('name')
     expect(other.sync).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('a saved chat of another shape', () => {
+  it.each([
+    ['a string', 'corrupted'],
+    ['messages that are not a list', { v: 1, messages: 'x', lead: emptyLead(), open: false }],
+    [
+      'a message without text',
+      { v: 1, messages: [{ id: 1, from: 'bot', at: 1 }], lead: emptyLead(), open: false },
+    ],
+    [
+      'a lead whose tags are a string',
+      { v: 1, messages: [], lead: { ...emptyLead(), tags: 'vip' }, open: false },
+    ],
+    ['no lead', { v: 1, messages: [], open: false }],
+    ['an unknown version', { v: 7, messages: [], lead: emptyLead(), open: false }],
+  ])('%s: one W_SAVED_CHAT line, the chat starts over, nothing throws', async (_, value) => {
+    vi.resetModules()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const { createActions: fresh } = await import('./actions')
+      const kv = memoryKv()
+      await kv.set(`chat:${ids.uuid}`, value)
+      const state = createState()
+      const sync = vi.fn(async () => {})
+      const actions = fresh(state, {
+        graph: graph([builtinFlow(t)]),
+        kv,
+        ids: () => ids,
+        sync,
+        phone: fakePhone,
+      })
+      await expect(actions.start()).resolves.toBe(false)
+      expect(state.messages.value.map((m) => m.text)).toEqual([t('greet'), t('askName')])
+      expect(sync).toHaveBeenCalledTimes(1)
+      const lines = warn.mock.calls.filter((c) =>
+        String(c[0]).startsWith('[Reekolect] W_SAVED_CHAT:'),
+      )
+      expect(lines).toHaveLength(1)
+    } finally {
+      warn.mockRestore()
+    }
+  })
+})
+
+describe('lead changes handed to the outbox', () => {
+  it('each answer hands over only the fields it changed, with the edit time and the whole lead', async () => {
+    const { actions, sync } = setup()
+    await actions.start()
+    await actions.submit('Ada')
+    await actions.submit('ada@example.com')
+    expect(sync.mock.calls.map((c) => c[0].set)).toEqual([
+      {},
+      { name: 'Ada' },
+      { email: 'ada@example.com' },
+    ])
+    expect(sync.mock.calls.at(-1)?.[0]).toMatchObject({
+      ids,
+      at: 1_700_000_000_000,
+      base: { name: 'Ada', email: 'ada@example.com' },
+    })
+  })
+
+  it('a host change hands over tags added and removed, one by one', async () => {
+    const { actions, sync } = setup()
+    await actions.start()
+    actions.update((l) => ({ ...l, tags: ['a', 'b'] }))
+    actions.update((l) => ({ ...l, tags: ['b', 'c'] }))
+    expect(sync.mock.calls.at(-1)?.[0].set).toEqual({ 't:a': false, 't:c': true })
+  })
+
+  it('the visitor’s answer names the lead fields it set (the chat flags one too large to send)', async () => {
+    const { state, actions } = setup()
+    await actions.start()
+    await actions.submit('Ada')
+    await actions.submit('ada@example.com')
+    await actions.submit('07400 123456', 'GB')
+    const answers = state.messages.value.filter((m) => m.from === 'visitor')
+    expect(answers.map((m) => m.keys)).toEqual([['name'], ['email'], ['phone', 'dialCode']])
   })
 })
 

@@ -17,7 +17,9 @@ import {
   type WaitNode,
   type WebhookNode,
 } from './flow'
-import { emptyLead, type Lead, type LeadIds, leadPayload, toJson } from './lead'
+import { changes, emptyLead, fieldsOf, type Lead, type LeadIds, STATUSES } from './lead'
+import { report } from './log'
+import type { LeadChange } from './outbox'
 import { MAX_MESSAGES, MAX_SAVED, type Message, type State } from './state'
 import type { Kv } from './storage'
 import { type Checked, check } from './validate'
@@ -43,8 +45,8 @@ export interface ActionDeps {
   kv: Kv
   /** The three ids of the lead; `uuid` is read on each call (it changes on reset). */
   ids(): LeadIds
-  /** Stores and sends a lead snapshot (the outbox's `put`). */
-  sync(payload: ReturnType<typeof leadPayload>): Promise<void>
+  /** Stores and sends a change of the lead (the outbox's `put`). */
+  sync(change: LeadChange): Promise<void>
   /** Validates a phone number of `country`; loads libphonenumber-js lazily. */
   phone(raw: string, country: string): Promise<{ phone: string; dialCode: string } | undefined>
   /** Clock, epoch ms. Default `Date.now`. */
@@ -78,6 +80,49 @@ export interface SavedChat {
 const isBlank = (l: Lead): boolean =>
   !l.name && !l.email && !l.phone && !l.tags.length && !l.attributes.length && !l.notes.length
 
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object'
+const isStr = (v: unknown): v is string => typeof v === 'string'
+const strings = (v: unknown) => Array.isArray(v) && v.every(isStr)
+const pairs = (v: unknown, a: string, b: string) =>
+  Array.isArray(v) && v.every((x) => isObj(x) && isStr(x[a]) && isStr(x[b]))
+
+/**
+ * A stored conversation, checked: `undefined` when there is none, or (with one
+ * `W_SAVED_CHAT` line) when it is not a {@link SavedChat} of version 1, as an older
+ * version's or a corrupted write would be. The chat then starts over.
+ */
+export function savedChat(x: unknown): SavedChat | undefined {
+  if (x === undefined) return undefined
+  const l = isObj(x) ? x.lead : undefined
+  const ok =
+    isObj(x) &&
+    x.v === 1 &&
+    Array.isArray(x.messages) &&
+    x.messages.every(
+      (m) =>
+        isObj(m) &&
+        typeof m.id === 'number' &&
+        (m.from === 'bot' || m.from === 'visitor') &&
+        isStr(m.text) &&
+        typeof m.at === 'number' &&
+        (m.keys === undefined || strings(m.keys)),
+    ) &&
+    (x.ask === undefined || isStr(x.ask)) &&
+    isObj(l) &&
+    ['name', 'email', 'phone', 'dialCode'].every((k) => l[k] === undefined || isStr(l[k])) &&
+    (l.status === undefined || (STATUSES as readonly unknown[]).includes(l.status)) &&
+    strings(l.tags) &&
+    pairs(l.attributes, 'key', 'value') &&
+    pairs(l.notes, 'title', 'description')
+  if (ok) return x as unknown as SavedChat
+  report(
+    'W_SAVED_CHAT',
+    'the saved conversation had an unexpected shape and was discarded',
+    'nothing to do: the chat starts over',
+  )
+  return undefined
+}
+
 /** Creates the actions bound to one state. */
 export function createActions(state: State, deps: ActionDeps) {
   const now = deps.now ?? Date.now
@@ -85,7 +130,10 @@ export function createActions(state: State, deps: ActionDeps) {
   let g = deps.graph
   const engine: Engine = deps.ext ?? coreEngine
   let starting: Promise<boolean> | undefined
-  let synced = ''
+  /** The lead as last handed to the outbox; `undefined` before the chat starts. */
+  let synced: Lead | undefined
+  /** The email address last refused with a "did you mean" suggestion: sent again, it is taken. */
+  let warned = ''
   /** The webhook node being called, if any (persisted as the resume point). */
   let calling: WebhookNode | undefined
 
@@ -100,7 +148,7 @@ export function createActions(state: State, deps: ActionDeps) {
     return deps.kv.set(key(), saved)
   }
 
-  const push = (from: Message['from'], says: Say[]) => {
+  const push = (from: Message['from'], says: (Say & { keys?: string[] })[]) => {
     if (!says.length) return
     const list = state.messages.value
     let id = list[list.length - 1]?.id ?? 0
@@ -109,13 +157,17 @@ export function createActions(state: State, deps: ActionDeps) {
     if (from === 'bot' && !state.open.value) state.unread.value += added.length
   }
 
-  /** Sends the lead when it changed since the last snapshot (or `force` for the first one). */
+  /**
+   * Hands the outbox the fields changed since the last call, with the edit time and
+   * this tab's whole lead (see `LeadChange`). Nothing when nothing changed, unless
+   * `force` (the chat's first, ids-only PUT).
+   */
   const sync = (force = false) => {
-    const payload = leadPayload(deps.ids(), state.lead.value)
-    const json = toJson(payload)
-    if (json === synced && !force) return
-    synced = json
-    void deps.sync(payload)
+    const lead = state.lead.value
+    const set = changes(synced ?? emptyLead(), lead)
+    if (!force && !Object.keys(set).length) return
+    synced = lead
+    void deps.sync({ ids: deps.ids(), set, at: now(), base: fieldsOf(lead) })
   }
 
   const run = (id: string | undefined) => {
@@ -149,7 +201,9 @@ export function createActions(state: State, deps: ActionDeps) {
     batch(() => {
       state.busy.value = false
       state.error.value = undefined
-      if (said) push('visitor', [{ text: said }])
+      // The answer's message names the lead fields it set: the chat flags it if one is too large to send.
+      const keys = lead ? Object.keys(changes(state.lead.value, lead)) : []
+      if (said) push('visitor', [{ text: said, ...(keys.length ? { keys } : {}) }])
       if (lead) state.lead.value = lead
       run(id)
     })
@@ -172,10 +226,10 @@ export function createActions(state: State, deps: ActionDeps) {
     start(at?: string): Promise<boolean> {
       starting ??= (async () => {
         // A fresh UUID skips the read: the first bot message shows in the same frame as the window.
-        const saved = deps.fresh?.() ? undefined : await deps.kv.get<SavedChat>(key())
+        const saved = deps.fresh?.() ? undefined : savedChat(await deps.kv.get(key()))
         // A saved chat without messages holds only what the host set before the
         // first open (identify, addTags…): the flow starts, with that lead.
-        if (saved?.v === 1 && Array.isArray(saved.messages) && saved.messages.length) {
+        if (saved?.messages.length) {
           const node = saved.ask ? g.node.get(saved.ask) : undefined
           batch(() => {
             state.messages.value = saved.messages.slice(-MAX_MESSAGES)
@@ -183,7 +237,7 @@ export function createActions(state: State, deps: ActionDeps) {
             state.ask.value = node?.type === 'webhook' ? undefined : (node as WaitNode | undefined)
             state.busy.value = node?.type === 'webhook'
           })
-          synced = toJson(leadPayload(deps.ids(), saved.lead))
+          synced = saved.lead
           // A call cut short by the reload runs again (webhooks must be idempotent: README).
           if (node?.type === 'webhook') void callOut(node)
           return false
@@ -225,7 +279,8 @@ export function createActions(state: State, deps: ActionDeps) {
       state.busy.value = true
       try {
         const r = await (deps.ext?.check(node, raw) ??
-          check(node as AskNode, raw, (text) => deps.phone(text, country)))
+          check(node as AskNode, raw, (text) => deps.phone(text, country), warned))
+        if (!r.ok && r.suggest) warned = raw.trim().toLowerCase()
         if (state.ask.value !== node) return false
         if (!r.ok) {
           const { error: key, vars, suggest } = r
@@ -272,7 +327,7 @@ export function createActions(state: State, deps: ActionDeps) {
       })
       calling = undefined
       starting = undefined
-      synced = ''
+      synced = undefined
       if (state.open.value) await actions.start()
     },
     /** The bot's flows, indexed. */

@@ -7,6 +7,7 @@ import { builtinFlow, type Graph, graph } from './flow'
 import { translator } from './i18n'
 import type { LeadPayload } from './lead'
 import type { OutboxEvents } from './outbox'
+import { recordSnapshots } from './outbox.fake'
 import { createState } from './state'
 import { memoryKv } from './storage'
 
@@ -57,9 +58,7 @@ function setup(bot: 'builtin' | 'configured' = 'builtin', kv = memoryKv()) {
     ext: rich?.ext,
     kv,
     ids: () => ids,
-    sync: async (p) => {
-      payloads.push(p)
-    },
+    sync: recordSnapshots(payloads),
     phone: async (raw) =>
       raw.replace(/\D/g, '') === '07400123456'
         ? { phone: '7400123456', dialCode: '+44' }

@@ -9,9 +9,9 @@ import type { Actions } from './actions'
 import { createEmitter } from './events'
 import { type Lead, type LeadIds, leadPayload, toJson, withAttribute, withTags } from './lead'
 import { report } from './log'
-import type { OutboxEvents } from './outbox'
+import { MAX_BODY, type OutboxEvents } from './outbox'
 import type { State } from './state'
-import { HOST_LIMITS, isEmail, MAX_BODY, MAX_LENGTH } from './validate'
+import { HOST_LIMITS, isEmail, MAX_LENGTH } from './validate'
 
 const isStr = (v: unknown): v is string => typeof v === 'string'
 /** Tags as the host may pass them: at most {@link HOST_LIMITS}`.tags` strings of at most `.tag` characters. */

@@ -38,6 +38,14 @@ const en = {
   errEmail: 'Please enter a valid email address, like name@example.com.',
   errPhone: 'This does not look like a valid phone number for the chosen country.',
   errTooLong: 'That is too long (at most {max} characters).',
+  emailSuggest: 'Did you mean {email}?',
+  useSuggestion: 'Use {email}',
+  /** Lead delivery: attempts fail while the browser is offline (shown until delivered). */
+  sendOffline: 'We’ll send this when you’re back online.',
+  /** Lead delivery: attempts keep failing while online. */
+  sendRetrying: 'We’re still trying to send this.',
+  /** On an answer (or the input) whose value is too large for the platform to take. */
+  tooLongToSend: 'This was too long to send.',
 }
 
 /** A key of the catalogue. */

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { emptyLead, type Lead, leadPayload, toJson, withAttribute, withTags } from './lead'
+import {
+  changes,
+  emptyLead,
+  fieldsOf,
+  type Lead,
+  leadPayload,
+  payloadOf,
+  toJson,
+  withAttribute,
+  withTags,
+} from './lead'
 
 const ids = { uuid: '7e88d192-9b20-4035-9b68-d4ac3d58a34f', botId: 'bot1', customerId: 'cust1' }
 
@@ -66,6 +76,51 @@ describe('leadPayload', () => {
     lead.attributes[0]!.value = 'changed'
     expect(body.tags).toEqual(['a'])
     expect(body.attributes).toEqual([{ key: 'k', value: 'v' }])
+  })
+})
+
+describe('fieldsOf, changes, payloadOf', () => {
+  const lead: Lead = {
+    name: 'Ada',
+    tags: ['vip', 'web'],
+    attributes: [{ key: 'plan', value: 'pro' }],
+    notes: [{ title: 'Call', description: 'after 5pm' }],
+  }
+
+  it('splits a lead into fields by key, and payloadOf builds the same body back', () => {
+    expect(fieldsOf(lead)).toEqual({
+      name: 'Ada',
+      't:vip': true,
+      't:web': true,
+      'a:plan': 'pro',
+      'n:["Call","after 5pm"]': { title: 'Call', description: 'after 5pm' },
+    })
+    expect(payloadOf(ids, fieldsOf(lead))).toEqual(leadPayload(ids, lead))
+  })
+
+  it('lists changed, added and removed fields; removed tags and attributes as false, a cleared field as ""', () => {
+    const next: Lead = {
+      email: 'ada@example.com',
+      tags: ['web', 'hot'],
+      attributes: [{ key: 'city', value: 'Paris' }],
+      notes: [],
+    }
+    expect(changes(lead, next)).toEqual({
+      email: 'ada@example.com',
+      't:hot': true,
+      'a:city': 'Paris',
+      name: '',
+      't:vip': false,
+      'a:plan': false,
+    })
+    expect(changes(lead, { ...lead })).toEqual({})
+  })
+
+  it('leaves out cleared fields, removed tags and attributes from the body', () => {
+    expect(payloadOf(ids, { name: '', 't:a': false, 't:b': true, 'a:x': false })).toEqual({
+      ...ids,
+      tags: ['b'],
+    })
   })
 })
 

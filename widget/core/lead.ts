@@ -46,22 +46,81 @@ export type LeadPayload = LeadIds & Partial<Lead>
 /** A lead with nothing captured yet. */
 export const emptyLead = (): Lead => ({ tags: [], attributes: [], notes: [] })
 
+/** The scalar fields of a lead, in the order the PUT body lists them. */
+const SCALARS = ['name', 'email', 'phone', 'dialCode', 'status'] as const
+
 /**
- * Builds the PUT body: ids first, then only the fields that have a value. Empty
- * `tags`/`attributes`/`notes` are left out, so the widget never clears what an
- * agent added in the inbox. The body is a full snapshot: sending it twice is harmless.
+ * One field of a lead as the outbox merges it, by key:
+ * - `name`, `email`, `phone`, `dialCode`, `status`: the value (`''`: cleared);
+ * - `t:<tag>`: `true` while the tag is on the lead, `false` once removed;
+ * - `a:<key>`: the attribute's value (`false`: removed);
+ * - `n:<title and description as JSON>`: a note (notes are only ever added).
  */
-export function leadPayload(ids: LeadIds, lead: Lead): LeadPayload {
-  const body: LeadPayload = { uuid: ids.uuid, botId: ids.botId, customerId: ids.customerId }
-  for (const k of ['name', 'email', 'phone', 'dialCode', 'status'] as const) {
-    const v = lead[k]
-    if (v) Object.assign(body, { [k]: v })
+export type FieldValue = string | boolean | Note
+
+/** A lead as separate fields ({@link FieldValue}), the unit the outbox merges by edit time. */
+export type Fields = Record<string, FieldValue>
+
+/** The lead as {@link Fields}: tags, attributes and notes in their order on the lead. */
+export function fieldsOf(lead: Partial<Lead>): Fields {
+  const f: Fields = {}
+  for (const k of SCALARS) if (lead[k]) f[k] = lead[k]
+  for (const t of lead.tags ?? []) f[`t:${t}`] = true
+  for (const a of lead.attributes ?? []) f[`a:${a.key}`] = a.value
+  for (const n of lead.notes ?? [])
+    f[`n:${toJson([n.title, n.description])}`] = { title: n.title, description: n.description }
+  return f
+}
+
+/**
+ * The fields that differ between two versions of a lead: changed and new ones with
+ * their new value, removed ones as cleared (`''`) or removed (`false`). A removed
+ * note is not a change (notes are append-only).
+ */
+export function changes(prev: Lead, next: Lead): Fields {
+  const before = fieldsOf(prev)
+  const after = fieldsOf(next)
+  const out: Fields = {}
+  for (const [k, v] of Object.entries(after)) if (!same(before[k], v)) out[k] = v
+  for (const k of Object.keys(before)) {
+    if (!(k in after) && !k.startsWith('n:')) out[k] = k[1] === ':' ? false : ''
   }
-  if (lead.tags.length) body.tags = [...lead.tags]
-  if (lead.attributes.length) body.attributes = lead.attributes.map((a) => ({ ...a }))
-  if (lead.notes.length) body.notes = lead.notes.map((n) => ({ ...n }))
+  return out
+}
+
+/** Whether two field values are equal (notes by content). */
+export const same = (a: FieldValue | undefined, b: FieldValue | undefined): boolean =>
+  a === b || (typeof a === 'object' && typeof b === 'object' && toJson(a) === toJson(b))
+
+/**
+ * Builds the PUT body from {@link Fields}: ids first, then only the fields that have
+ * a value. Empty `tags`/`attributes`/`notes` are left out, so the widget never
+ * clears what an agent added in the inbox. The body is a full snapshot: sending it
+ * twice is harmless.
+ */
+export function payloadOf(ids: LeadIds, fields: Fields): LeadPayload {
+  const body: LeadPayload = { uuid: ids.uuid, botId: ids.botId, customerId: ids.customerId }
+  const tags: string[] = []
+  const attributes: Attribute[] = []
+  const notes: Note[] = []
+  for (const k of SCALARS) {
+    const v = fields[k]
+    if (v && typeof v === 'string') Object.assign(body, { [k]: v })
+  }
+  for (const [k, v] of Object.entries(fields)) {
+    const rest = k.slice(2)
+    if (k.startsWith('t:') && v === true) tags.push(rest)
+    else if (k.startsWith('a:') && typeof v === 'string') attributes.push({ key: rest, value: v })
+    else if (k.startsWith('n:') && v && typeof v === 'object') notes.push({ ...v })
+  }
+  if (tags.length) body.tags = tags
+  if (attributes.length) body.attributes = attributes
+  if (notes.length) body.notes = notes
   return body
 }
+
+/** The PUT body of a whole lead ({@link payloadOf} of {@link fieldsOf}). */
+export const leadPayload = (ids: LeadIds, lead: Lead): LeadPayload => payloadOf(ids, fieldsOf(lead))
 
 /** Adds tags (trimmed, no duplicates, order kept) and removes others. Returns a new lead. */
 export function withTags(

@@ -1,15 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
-import type { LeadPayload } from './lead'
+import { changes, emptyLead, fieldsOf, type Lead, type LeadPayload } from './lead'
 import {
   BASE_DELAY,
   backoff,
+  bodyBytes,
   createOutbox,
+  type LeadChange,
   LOCK,
+  MAX_BODY,
   MAX_DELAY,
+  MAX_RETRY_AFTER,
+  MIN_GAP,
+  NETWORK_STRIKES,
   OUTBOX_KEY,
+  type OutboxEvents,
+  type OutboxRecord,
   retryAfterMs,
+  SCHEMA,
   type Send,
   type SendResult,
+  TROUBLE_AFTER,
 } from './outbox'
 import { type Kv, memoryKv } from './storage'
 
@@ -20,13 +30,35 @@ const settle = async () => {
 }
 
 const ids = { uuid: '11111111-1111-4111-8111-111111111111', botId: 'bot', customerId: 'cust' }
+const other = '22222222-2222-4222-8222-222222222222'
 const snap = (name: string, uuid = ids.uuid): LeadPayload => ({ ...ids, uuid, name })
+
+/**
+ * A change as actions.ts makes it: the fields that differ between `prev` and
+ * `next`, edited now, with the tab's whole lead as base.
+ */
+const edit = (next: Partial<Lead>, prev: Partial<Lead> = {}, uuid = ids.uuid): LeadChange => {
+  const p = { ...emptyLead(), ...prev }
+  const n = { ...emptyLead(), ...next }
+  return { ids: { ...ids, uuid }, set: changes(p, n), at: Date.now(), base: fieldsOf(n) }
+}
+/** A change of the name only. */
+const named = (name: string, uuid = ids.uuid) => edit({ name }, {}, uuid)
+
+/** Stores a pending change, as an earlier page whose requests all failed would have left it. */
+async function seed(kv: Kv, change: LeadChange) {
+  const page = createOutbox(kv, async () => ({ status: 500 }))
+  await page.put(change)
+  page.dispose()
+  await settle()
+}
 
 /** A fake platform: every request waits until the test answers it. */
 function fakeServer() {
   const calls: {
     payload: LeadPayload
     keepalive: boolean
+    at: number
     answer(r: SendResult): Promise<void>
     fail(e?: Error): Promise<void>
   }[] = []
@@ -40,6 +72,7 @@ function fakeServer() {
         calls.push({
           payload,
           keepalive,
+          at: Date.now(),
           async answer(r) {
             inFlight--
             resolve(r)
@@ -63,27 +96,42 @@ function fakeServer() {
   }
 }
 
+/** A platform that answers every request at once with `status`, or fails it (`'network'`). */
+function answering(status: number | 'network' | 'timeout', retryAfter?: string) {
+  const calls: { payload: LeadPayload; at: number }[] = []
+  const send = vi.fn<Send>(async (payload) => {
+    calls.push({ payload, at: Date.now() })
+    if (status === 'network') throw new TypeError('Failed to fetch')
+    if (status === 'timeout') throw new DOMException('timed out', 'TimeoutError')
+    return { status, retryAfter: retryAfter ?? null }
+  })
+  return { send, calls }
+}
+
 let errorSpy: MockInstance<typeof console.error>
+let warnSpy: MockInstance<typeof console.warn>
 const errorLines = (code: string) =>
   errorSpy.mock.calls.filter((c) => String(c[0]).startsWith(`[Reekolect] ${code}:`))
 
 beforeEach(() => {
   vi.useFakeTimers()
   errorSpy = vi.spyOn(console, 'error').mockImplementation(() => {})
+  warnSpy = vi.spyOn(console, 'warn').mockImplementation(() => {})
 })
 
 afterEach(() => {
   vi.useRealTimers()
   vi.restoreAllMocks()
+  vi.unstubAllGlobals()
 })
 
 describe('createOutbox: delivery', () => {
-  it('stores a snapshot, sends it, and forgets it once accepted', async () => {
+  it('stores a change, sends the snapshot, and records it as delivered', async () => {
     const kv = memoryKv()
     const server = fakeServer()
     const synced = vi.fn()
     const outbox = createOutbox(kv, server.send, { synced })
-    await outbox.put(snap('Ada'))
+    await outbox.put(named('Ada'))
     // Stored before it is sent: a closed tab does not lose it.
     expect(await outbox.pending()).toEqual({ [ids.uuid]: snap('Ada') })
     await settle()
@@ -94,29 +142,61 @@ describe('createOutbox: delivery', () => {
     expect(await outbox.pending()).toEqual({})
     expect(synced).toHaveBeenCalledWith(snap('Ada'))
     expect(server.calls).toHaveLength(1)
+    // The record stays (with the delivered version): a later change still sends every field.
+    const stored = await kv.get<Record<string, OutboxRecord>>(OUTBOX_KEY)
+    expect(stored?.[ids.uuid]).toMatchObject({ s: SCHEMA, v: 1, sent: 1 })
+  })
+
+  it('sends the ids alone for a new visitor with nothing captured (the chat is created)', async () => {
+    const server = fakeServer()
+    const outbox = createOutbox(memoryKv(), server.send)
+    await outbox.put(edit({}))
+    await settle()
+    expect(server.last().payload).toEqual(ids)
   })
 
   it('treats any 2xx as accepted', async () => {
     const server = fakeServer()
     const outbox = createOutbox(memoryKv(), server.send)
-    await outbox.put(snap('Ada'))
+    await outbox.put(named('Ada'))
     await settle()
     await server.last().answer({ status: 204 })
     expect(await outbox.pending()).toEqual({})
   })
 
+  it('a later change sends the whole lead, not only the changed field', async () => {
+    const server = fakeServer()
+    const outbox = createOutbox(memoryKv(), server.send)
+    await outbox.put(edit({ name: 'Ada', tags: ['vip'] }))
+    await settle()
+    await server.last().answer({ status: 200 })
+    await outbox.put(
+      edit(
+        { name: 'Ada', tags: ['vip'], email: 'ada@example.com' },
+        { name: 'Ada', tags: ['vip'] },
+      ),
+    )
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    expect(server.last().payload).toEqual({
+      ...snap('Ada'),
+      email: 'ada@example.com',
+      tags: ['vip'],
+    })
+  })
+
   it('coalesces changes made during a request: the server ends with the latest, one request at a time', async () => {
     const server = fakeServer()
     const outbox = createOutbox(memoryKv(), server.send)
-    await outbox.put(snap('A'))
+    await outbox.put(named('A'))
     await settle()
-    await outbox.put(snap('AB'))
+    await outbox.put(named('AB'))
     await settle()
-    await outbox.put(snap('ABC'))
+    await outbox.put(named('ABC'))
     await settle()
     expect(server.calls).toHaveLength(1)
     await server.calls[0]!.answer({ status: 200 })
-    // The in-flight answer was for an old version: the latest is still pending and sent next.
+    // The in-flight answer was for an old version: the latest is sent next, once the gap is over.
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
     expect(server.calls).toHaveLength(2)
     expect(server.last().payload.name).toBe('ABC')
     await server.last().answer({ status: 200 })
@@ -125,13 +205,37 @@ describe('createOutbox: delivery', () => {
     expect(await outbox.pending()).toEqual({})
   })
 
+  it('50 changes in quick succession (identify per keystroke) make 2 PUTs, the last with the last values', async () => {
+    const server = answering(200)
+    const outbox = createOutbox(memoryKv(), server.send)
+    let prev: Partial<Lead> = {}
+    for (let i = 1; i <= 50; i++) {
+      const next = {
+        name: 'Ada Lovelace'.slice(0, 1 + (i % 12)),
+        attributes: [{ key: 'keys', value: String(i) }],
+      }
+      await outbox.put(edit(next, prev))
+      prev = next
+      await vi.advanceTimersByTimeAsync(8) // typing speed
+    }
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    expect(server.calls.length).toBeLessThanOrEqual(2)
+    expect(server.calls.at(-1)?.payload).toEqual({
+      ...snap('Ada Lovelace'.slice(0, 1 + (50 % 12))),
+      attributes: [{ key: 'keys', value: '50' }],
+    })
+    // Never two PUTs of one visitor closer than MIN_GAP.
+    const times = server.calls.map((c) => c.at)
+    for (let i = 1; i < times.length; i++)
+      expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(MIN_GAP)
+  })
+
   it('sends the snapshots of several visitors one after the other', async () => {
     const server = fakeServer()
     const outbox = createOutbox(memoryKv(), server.send)
-    const other = '22222222-2222-4222-8222-222222222222'
-    await outbox.put(snap('Ada'))
+    await outbox.put(named('Ada'))
     await settle()
-    await outbox.put(snap('Bo', other))
+    await outbox.put(named('Bo', other))
     await settle()
     expect(server.calls).toHaveLength(1)
     await server.last().answer({ status: 200 })
@@ -146,7 +250,7 @@ describe('createOutbox: delivery', () => {
     const kv = memoryKv()
     const first = fakeServer()
     const page1 = createOutbox(kv, first.send)
-    await page1.put(snap('Ada'))
+    await page1.put(named('Ada'))
     await settle()
     page1.dispose() // the tab navigates away before the answer
     const second = fakeServer()
@@ -159,10 +263,22 @@ describe('createOutbox: delivery', () => {
     expect(await page2.pending()).toEqual({})
   })
 
-  it('on page hide sends the waiting snapshot with keepalive at once, even while a request hangs', async () => {
+  it('removes a delivered record after 30 days without a change', async () => {
     const kv = memoryKv()
-    await kv.set(OUTBOX_KEY, { [ids.uuid]: { payload: snap('Ada'), v: 1 } })
+    const outbox = createOutbox(kv, answering(200).send)
+    await outbox.put(named('Ada'))
+    await settle()
+    await vi.advanceTimersByTimeAsync(31 * 24 * 3_600_000)
+    await outbox.put(named('Bo', other))
+    expect(Object.keys((await kv.get<object>(OUTBOX_KEY)) ?? {})).toEqual([other])
+  })
+})
+
+describe('createOutbox: page hide', () => {
+  it('sends the waiting snapshot with keepalive at once, even while a request hangs', async () => {
+    const kv = memoryKv()
     const server = fakeServer()
+    await seed(kv, named('Ada'))
     const outbox = createOutbox(kv, server.send)
     void outbox.flush() // page load: reads the store, the request hangs
     await settle()
@@ -174,6 +290,215 @@ describe('createOutbox: delivery', () => {
     expect(server.last().keepalive).toBe(true)
     expect(server.last().payload).toEqual(snap('Ada'))
   })
+
+  it('sends a change made just before the hide, before storage has answered', async () => {
+    const server = fakeServer()
+    const outbox = createOutbox(memoryKv(), server.send)
+    void outbox.put(named('Ada'))
+    void outbox.flush(true)
+    expect(server.calls.map((c) => [c.payload.name, c.keepalive])).toEqual([['Ada', true]])
+  })
+
+  it('pagehide and visibilitychange together send one keepalive PUT per version', async () => {
+    const kv = memoryKv()
+    await seed(kv, named('Ada'))
+    const server = fakeServer()
+    const outbox = createOutbox(kv, server.send)
+    void outbox.flush()
+    await settle()
+    const before = server.calls.length
+    void outbox.flush(true) // visibilitychange: hidden
+    void outbox.flush(true) // pagehide
+    expect(server.calls.filter((c) => c.keepalive)).toHaveLength(1)
+    // A newer version (the tab came back and changed the lead) goes with the next hide.
+    await outbox.put(named('Ada L'))
+    void outbox.flush(true)
+    void outbox.flush(true)
+    expect(server.calls.filter((c) => c.keepalive).map((c) => c.payload.name)).toEqual([
+      'Ada',
+      'Ada L',
+    ])
+    expect(server.calls.length - before).toBe(2)
+  })
+
+  it('records a keepalive PUT the page lived to see accepted', async () => {
+    const server = fakeServer()
+    const outbox = createOutbox(memoryKv(), server.send)
+    void outbox.put(named('Ada'))
+    void outbox.flush(true)
+    await server.calls[0]!.answer({ status: 200 })
+    await settle()
+    expect(await outbox.pending()).toEqual({})
+  })
+})
+
+describe('createOutbox: tabs of one visitor merge per field', () => {
+  /** Two tabs of one visitor (a duplicated tab: same UUID) over the site's storage. */
+  function twoTabs() {
+    const kv = memoryKv()
+    const server = answering(200)
+    return { kv, server, a: createOutbox(kv, server.send), b: createOutbox(kv, server.send) }
+  }
+
+  it('an edit in one tab is not reverted by the other tab’s later, stale snapshot', async () => {
+    const { server, a, b } = twoTabs()
+    // Both tabs start from the same saved lead.
+    const start: Partial<Lead> = { name: 'Anna', email: 'ann@example.com' }
+    // Tab A: the name becomes Ann, and an attribute only A knows.
+    const inA = { ...start, name: 'Ann', attributes: [{ key: 'only-in-a', value: '1' }] }
+    await a.put(edit(inA, start))
+    await vi.advanceTimersByTimeAsync(10)
+    // Tab B still has the old name and no attribute; it sets a tag.
+    const inB = { ...start, tags: ['from-b'] }
+    await b.put(edit(inB, start))
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    const lastBody = server.calls.at(-1)?.payload
+    expect(lastBody).toEqual({
+      ...ids,
+      name: 'Ann',
+      email: 'ann@example.com',
+      tags: ['from-b'],
+      attributes: [{ key: 'only-in-a', value: '1' }],
+    })
+    // Later, A renames again; then B changes something else: the name stays A's.
+    await vi.advanceTimersByTimeAsync(10)
+    await a.put(edit({ ...inA, name: 'Ann Lee' }, inA))
+    await vi.advanceTimersByTimeAsync(10)
+    await b.put(edit({ ...inB, tags: ['from-b', 'again'] }, inB))
+    await vi.advanceTimersByTimeAsync(2 * MIN_GAP)
+    expect(server.calls.at(-1)?.payload).toMatchObject({
+      name: 'Ann Lee',
+      tags: ['from-b', 'again'],
+      attributes: [{ key: 'only-in-a', value: '1' }],
+    })
+  })
+
+  it('merges tags per tag: a removal in one tab and an addition in the other both hold', async () => {
+    const { server, a, b } = twoTabs()
+    const start: Partial<Lead> = { tags: ['cold', 'web'] }
+    await a.put(edit(start))
+    await vi.advanceTimersByTimeAsync(10)
+    await a.put(edit({ tags: ['web'] }, start)) // A removes "cold"
+    await vi.advanceTimersByTimeAsync(10)
+    await b.put(edit({ tags: ['cold', 'web', 'hot'] }, start)) // B, still with "cold", adds "hot"
+    await vi.advanceTimersByTimeAsync(2 * MIN_GAP)
+    expect(server.calls.at(-1)?.payload.tags).toEqual(['web', 'hot'])
+  })
+
+  it('keeps the notes of both tabs (notes are only added)', async () => {
+    const { server, a, b } = twoTabs()
+    const n1 = { title: 'A', description: 'from tab A' }
+    const n2 = { title: 'B', description: 'from tab B' }
+    await a.put(edit({ notes: [n1] }))
+    await b.put(edit({ notes: [n2] }))
+    await vi.advanceTimersByTimeAsync(2 * MIN_GAP)
+    expect(server.calls.at(-1)?.payload.notes).toEqual([n1, n2])
+  })
+
+  it('an older edit arriving later loses to a newer one of the same field', async () => {
+    const { server, a, b } = twoTabs()
+    const now = Date.now()
+    await a.put({ ...named('New'), at: now + 100 })
+    await b.put({ ...named('Old'), at: now })
+    await vi.advanceTimersByTimeAsync(2 * MIN_GAP)
+    expect(server.calls.at(-1)?.payload.name).toBe('New')
+  })
+
+  it('merges the two tabs’ changes in one atomic step each (Kv.update), not get-then-set', async () => {
+    // A storage whose operations take time, like IndexedDB: a get-then-set would lose one tab's change.
+    const map = new Map<string, unknown>()
+    const later = <T>(f: () => T) => new Promise<T>((r) => setTimeout(() => r(f()), 10))
+    let queue: Promise<unknown> = Promise.resolve()
+    const slowKv: Kv = {
+      get: <T>(k: string) => later(() => structuredClone(map.get(k)) as T | undefined),
+      set: (k, v) => later(() => void map.set(k, structuredClone(v))),
+      del: (k) => later(() => void map.delete(k)),
+      // One transaction at a time, as IndexedDB runs readwrite transactions on one store.
+      update: <T>(k: string, fn: (v: T | undefined) => T) => {
+        const run = queue.then(() =>
+          later(() => {
+            const v = fn(structuredClone(map.get(k)) as T | undefined)
+            map.set(k, structuredClone(v))
+            return v
+          }),
+        )
+        queue = run.catch(() => undefined)
+        return run
+      },
+    }
+    const server = answering(200)
+    const a = createOutbox(slowKv, server.send)
+    const b = createOutbox(slowKv, server.send)
+    void a.put(edit({ name: 'Ann' }))
+    void b.put(edit({ email: 'ann@example.com' }))
+    await vi.advanceTimersByTimeAsync(3000)
+    expect(server.calls.at(-1)?.payload).toEqual({ ...ids, name: 'Ann', email: 'ann@example.com' })
+  })
+})
+
+describe('createOutbox: stored records of another shape', () => {
+  // "Once per page" is module state of the logger: a fresh module graph is a fresh page.
+  let createOutbox: typeof import('./outbox').createOutbox
+  beforeEach(async () => {
+    vi.resetModules()
+    createOutbox = (await import('./outbox')).createOutbox
+  })
+  const warnings = () =>
+    warnSpy.mock.calls.filter((c) => String(c[0]).startsWith('[Reekolect] W_OUTBOX:'))
+
+  it.each([
+    ['a string', 'corrupted'],
+    ['a number', 42],
+    ['an array', [1, 2]],
+    ['an entry that is a string', { [ids.uuid]: 'corrupted' }],
+    ['an entry of an unknown schema', { [ids.uuid]: { s: 99, whatever: true } }],
+    ['an entry with a bad payload', { [ids.uuid]: { payload: 'x', v: 1 } }],
+  ])('%s: discarded with one W_OUTBOX line, nothing throws, the lead is sent', async (_, value) => {
+    const kv = memoryKv()
+    await kv.set(OUTBOX_KEY, value)
+    const server = fakeServer()
+    const outbox = createOutbox(kv, server.send)
+    await expect(outbox.flush()).resolves.toBeUndefined()
+    await outbox.put(named('Ada'))
+    await settle()
+    expect(server.last().payload).toEqual(snap('Ada'))
+    await server.last().answer({ status: 200 })
+    expect(await outbox.pending()).toEqual({})
+    expect(warnings().length).toBeGreaterThanOrEqual(1)
+    expect(new Set(warnings().map((c) => c[0])).size).toBe(1)
+    expect(errorSpy).not.toHaveBeenCalled()
+    // The discarded shape is gone from storage.
+    expect(JSON.stringify(await kv.get(OUTBOX_KEY))).not.toContain('corrupted')
+  })
+
+  it('migrates a snapshot of the previous version ({payload, v}) and sends it', async () => {
+    const kv = memoryKv()
+    const payload = { ...snap('Ada'), tags: ['vip'], attributes: [{ key: 'plan', value: 'pro' }] }
+    await kv.set(OUTBOX_KEY, { [ids.uuid]: { payload, v: 3 } })
+    const server = fakeServer()
+    const outbox = createOutbox(kv, server.send)
+    void outbox.flush()
+    await settle()
+    expect(server.last().payload).toEqual(payload)
+    await server.last().answer({ status: 200 })
+    // Migrated fields are the oldest edits: any change of this page wins over them.
+    await outbox.put(edit({ name: 'Ada L', tags: ['vip'] }, { name: 'Ada', tags: ['vip'] }))
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    expect(server.last().payload).toEqual({ ...payload, name: 'Ada L' })
+    expect(warnSpy).not.toHaveBeenCalled()
+  })
+
+  it('keeps the good entries beside a corrupt one', async () => {
+    const kv = memoryKv()
+    await seed(kv, named('Bo', other))
+    const stored = (await kv.get<Record<string, unknown>>(OUTBOX_KEY)) ?? {}
+    await kv.set(OUTBOX_KEY, { ...stored, [ids.uuid]: null })
+    const server = fakeServer()
+    void createOutbox(kv, server.send).flush()
+    await settle()
+    expect(server.last().payload).toEqual(snap('Bo', other))
+    expect(warnings()).toHaveLength(1)
+  })
 })
 
 describe('createOutbox: rejected leads', () => {
@@ -181,7 +506,7 @@ describe('createOutbox: rejected leads', () => {
     const server = fakeServer()
     const error = vi.fn()
     const outbox = createOutbox(memoryKv(), server.send, { error })
-    await outbox.put(snap('Ada'))
+    await outbox.put(named('Ada'))
     await settle()
     await server.last().answer({ status: 401 })
     expect(errorLines('E_TOKEN')).toHaveLength(1)
@@ -189,10 +514,11 @@ describe('createOutbox: rejected leads', () => {
     expect(error).toHaveBeenCalledWith('E_TOKEN', 401)
 
     await vi.advanceTimersByTimeAsync(10 * MAX_DELAY)
-    await outbox.put(snap('Ada Lovelace'))
+    await outbox.put(named('Ada Lovelace'))
     await settle()
     await outbox.flush(false, true)
     await settle()
+    void outbox.flush(true)
     expect(server.calls).toHaveLength(1)
     expect(errorSpy).toHaveBeenCalledTimes(1)
     // Kept for a later page (with a fixed token).
@@ -202,59 +528,143 @@ describe('createOutbox: rejected leads', () => {
   it('403: blocks like 401 with its own code', async () => {
     const server = fakeServer()
     const outbox = createOutbox(memoryKv(), server.send)
-    await outbox.put(snap('Ada'))
+    await outbox.put(named('Ada'))
     await settle()
     await server.last().answer({ status: 403 })
     expect(errorLines('E_FORBIDDEN')).toHaveLength(1)
-    await outbox.put(snap('Ada L'))
+    await outbox.put(named('Ada L'))
     await vi.advanceTimersByTimeAsync(10 * MAX_DELAY)
     expect(server.calls).toHaveLength(1)
   })
 
-  it.each([
-    [400, 'E_LEAD_INVALID'],
-    [413, 'E_LEAD_TOO_LARGE'],
-  ])('%i: parks the snapshot until a new one arrives', async (status, code) => {
+  it('400: parks the version until a new change arrives, on this page and the next', async () => {
+    const kv = memoryKv()
     const server = fakeServer()
-    const outbox = createOutbox(memoryKv(), server.send)
-    await outbox.put(snap('bad'))
+    const outbox = createOutbox(kv, server.send)
+    await outbox.put(named('bad'))
     await settle()
-    await server.last().answer({ status })
-    expect(errorLines(code)).toHaveLength(1)
+    await server.last().answer({ status: 400 })
+    expect(errorLines('E_LEAD_INVALID')).toHaveLength(1)
 
-    // Sending the same body again cannot help: no retry, however long we wait.
+    // Sending the same body again cannot help: no retry, however long we wait…
     await vi.advanceTimersByTimeAsync(10 * MAX_DELAY)
     await outbox.flush(false, true)
+    void outbox.flush(true)
     await settle()
     expect(server.calls).toHaveLength(1)
+    // …nor on the next page.
+    const next = fakeServer()
+    const page2 = createOutbox(kv, next.send)
+    await page2.flush()
+    void page2.flush(true)
+    expect(next.calls).toHaveLength(0)
 
     // A changed lead is a new chance.
-    await outbox.put(snap('good'))
+    await page2.put(named('good'))
     await settle()
-    expect(server.calls).toHaveLength(2)
-    expect(server.last().payload.name).toBe('good')
-    await server.last().answer({ status: 200 })
-    expect(await outbox.pending()).toEqual({})
+    expect(next.calls).toHaveLength(1)
+    expect(next.last().payload.name).toBe('good')
+    await next.last().answer({ status: 200 })
+    expect(await page2.pending()).toEqual({})
+  })
+
+  it('413: the largest field is left out and flagged, the version is parked, the rest goes with the next change', async () => {
+    const kv = memoryKv()
+    const server = fakeServer()
+    const rejected = vi.fn<NonNullable<OutboxEvents['rejected']>>()
+    const outbox = createOutbox(kv, server.send, { rejected })
+    const lead = { name: 'Ada', attributes: [{ key: 'bio', value: 'x'.repeat(5000) }] }
+    await outbox.put(edit(lead))
+    await settle()
+    await server.last().answer({ status: 413 })
+    expect(errorLines('E_LEAD_TOO_LARGE')).toHaveLength(1)
+    expect(rejected).toHaveBeenLastCalledWith(ids.uuid, ['a:bio'])
+    await vi.advanceTimersByTimeAsync(10 * MAX_DELAY)
+    expect(server.calls).toHaveLength(1)
+    // Not resent by the next page either.
+    const next = fakeServer()
+    const page2 = createOutbox(kv, next.send, { rejected })
+    await page2.flush()
+    expect(next.calls).toHaveLength(0)
+    expect(rejected).toHaveBeenLastCalledWith(ids.uuid, ['a:bio'])
+    // The next change goes without the field.
+    await page2.put(edit({ ...lead, email: 'ada@example.com' }, lead))
+    await settle()
+    expect(next.last().payload).toEqual({ ...snap('Ada'), email: 'ada@example.com' })
+    // A new value of the field is tried again.
+    await next.last().answer({ status: 200 })
+    const shorter = {
+      ...lead,
+      email: 'ada@example.com',
+      attributes: [{ key: 'bio', value: 'short' }],
+    }
+    await page2.put(edit(shorter, { ...lead, email: 'ada@example.com' }))
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    expect(next.last().payload.attributes).toEqual([{ key: 'bio', value: 'short' }])
+    expect(rejected).toHaveBeenLastCalledWith(ids.uuid, [])
   })
 
   it('a parked visitor does not hold up another visitor', async () => {
     const server = fakeServer()
     const outbox = createOutbox(memoryKv(), server.send)
-    const other = '22222222-2222-4222-8222-222222222222'
-    await outbox.put(snap('bad'))
+    await outbox.put(named('bad'))
     await settle()
-    await outbox.put(snap('Bo', other))
+    await outbox.put(named('Bo', other))
     await server.calls[0]!.answer({ status: 400 })
     expect(server.calls).toHaveLength(2)
     expect(server.last().payload.uuid).toBe(other)
   })
 })
 
+describe(`createOutbox: no body over MAX_BODY (${MAX_BODY} bytes)`, () => {
+  it('leaves out a field that would make the body too large, sends the rest, logs one line', async () => {
+    const server = answering(200)
+    const rejected = vi.fn<NonNullable<OutboxEvents['rejected']>>()
+    const outbox = createOutbox(memoryKv(), server.send, { rejected })
+    // Multi-byte text: the limit is in bytes of UTF-8, not characters (3 bytes each here).
+    const huge = '€'.repeat(22_000)
+    await outbox.put(edit({ name: 'Ada', attributes: [{ key: 'essay', value: huge }] }))
+    void outbox.flush(true)
+    await settle()
+    expect(server.calls.length).toBeGreaterThan(0)
+    for (const c of server.calls) expect(bodyBytes(c.payload)).toBeLessThanOrEqual(MAX_BODY)
+    expect(server.calls.at(-1)?.payload).toEqual(snap('Ada'))
+    expect(errorLines('E_LEAD_TOO_LARGE')).toHaveLength(1)
+    expect(String(errorLines('E_LEAD_TOO_LARGE')[0]?.[0])).toContain('attribute "essay"')
+    expect(rejected).toHaveBeenLastCalledWith(ids.uuid, ['a:essay'])
+  })
+
+  it('a body just under the limit is sent whole', async () => {
+    const server = answering(200)
+    const outbox = createOutbox(memoryKv(), server.send)
+    const base = bodyBytes({ ...ids, attributes: [{ key: 'k', value: '' }] })
+    await outbox.put(edit({ attributes: [{ key: 'k', value: 'a'.repeat(MAX_BODY - base) }] }))
+    await settle()
+    expect(bodyBytes(server.calls[0]!.payload)).toBe(MAX_BODY)
+    expect(errorSpy).not.toHaveBeenCalled()
+  })
+
+  it('a stored record too large to send (written by an older version) is trimmed, never sent whole', async () => {
+    const kv = memoryKv()
+    await kv.set(OUTBOX_KEY, {
+      [ids.uuid]: {
+        payload: { ...snap('Ada'), notes: [{ title: 'n', description: 'y'.repeat(70_000) }] },
+        v: 1,
+      },
+    })
+    const server = answering(200)
+    void createOutbox(kv, server.send).flush()
+    await settle()
+    expect(server.calls.map((c) => c.payload)).toEqual([snap('Ada')])
+    expect(errorLines('E_LEAD_TOO_LARGE')).toHaveLength(1)
+  })
+})
+
 describe('createOutbox: retries', () => {
   it('retries a 500 after an exponential backoff until accepted', async () => {
     const server = fakeServer()
-    const outbox = createOutbox(memoryKv(), server.send, {}, () => 1)
-    await outbox.put(snap('Ada'))
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 1 })
+    await outbox.put(named('Ada'))
     await settle()
     await server.last().answer({ status: 500 })
 
@@ -278,8 +688,8 @@ describe('createOutbox: retries', () => {
 
   it('retries after a network failure or timeout', async () => {
     const server = fakeServer()
-    const outbox = createOutbox(memoryKv(), server.send, {}, () => 0)
-    await outbox.put(snap('Ada'))
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 0 })
+    await outbox.put(named('Ada'))
     await settle()
     await server.last().fail(new TypeError('Failed to fetch'))
     expect(server.calls).toHaveLength(1)
@@ -297,15 +707,15 @@ describe('createOutbox: retries', () => {
 
   it('starts the backoff again from the first delay after a success', async () => {
     const server = fakeServer()
-    const outbox = createOutbox(memoryKv(), server.send, {}, () => 1)
-    await outbox.put(snap('A'))
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 1 })
+    await outbox.put(named('A'))
     await settle()
     await server.last().answer({ status: 500 })
     await vi.advanceTimersByTimeAsync(BASE_DELAY)
     await settle()
     await server.last().answer({ status: 200 })
-    await outbox.put(snap('B'))
-    await settle()
+    await outbox.put(named('B'))
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
     await server.last().answer({ status: 500 })
     const before = server.calls.length
     await vi.advanceTimersByTimeAsync(BASE_DELAY)
@@ -315,8 +725,8 @@ describe('createOutbox: retries', () => {
 
   it('503 with Retry-After: 2 waits about 2000 ms, not the shorter backoff', async () => {
     const server = fakeServer()
-    const outbox = createOutbox(memoryKv(), server.send, {}, () => 0)
-    await outbox.put(snap('Ada'))
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 0 })
+    await outbox.put(named('Ada'))
     await settle()
     await server.last().answer({ status: 503, retryAfter: '2' })
     await vi.advanceTimersByTimeAsync(1999)
@@ -330,8 +740,8 @@ describe('createOutbox: retries', () => {
   it('429 with an HTTP-date Retry-After waits until that date', async () => {
     vi.setSystemTime(new Date('2030-01-01T00:00:00Z'))
     const server = fakeServer()
-    const outbox = createOutbox(memoryKv(), server.send, {}, () => 0)
-    await outbox.put(snap('Ada'))
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 0 })
+    await outbox.put(named('Ada'))
     await settle()
     await server.last().answer({ status: 429, retryAfter: 'Tue, 01 Jan 2030 00:00:05 GMT' })
     await vi.advanceTimersByTimeAsync(4990)
@@ -342,13 +752,48 @@ describe('createOutbox: retries', () => {
     expect(server.calls).toHaveLength(2)
   })
 
+  it('a Retry-After beyond MAX_DELAY is honoured in full, and not cut short by a visible tab or a hide', async () => {
+    const server = fakeServer()
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 0 })
+    await outbox.put(named('Ada'))
+    await settle()
+    await server.last().answer({ status: 429, retryAfter: '300' })
+    await vi.advanceTimersByTimeAsync(MAX_DELAY)
+    await outbox.flush(false, true) // the tab becomes visible
+    void outbox.flush(true) // page hide
+    await outbox.put(named('Ada L'))
+    await vi.advanceTimersByTimeAsync(300_000 - MAX_DELAY - 10)
+    expect(server.calls).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(10)
+    await settle()
+    expect(server.calls).toHaveLength(2)
+    expect(server.last().payload.name).toBe('Ada L')
+  })
+
+  it(`a Retry-After beyond ${MAX_RETRY_AFTER / 60_000} minutes parks until the online event`, async () => {
+    const server = fakeServer()
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 0 })
+    await outbox.put(named('Ada'))
+    await settle()
+    await server.last().answer({ status: 503, retryAfter: '3600' })
+    await vi.advanceTimersByTimeAsync(2 * 3_600_000)
+    await outbox.put(named('Ada L'))
+    await outbox.flush(false, true)
+    await settle()
+    expect(server.calls).toHaveLength(1)
+    void outbox.online()
+    await settle()
+    expect(server.calls).toHaveLength(2)
+    expect(server.last().payload.name).toBe('Ada L')
+  })
+
   it('a put during a backoff wait does not jump the wait, but is what gets retried', async () => {
     const server = fakeServer()
-    const outbox = createOutbox(memoryKv(), server.send, {}, () => 1)
-    await outbox.put(snap('A'))
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 1 })
+    await outbox.put(named('A'))
     await settle()
     await server.last().answer({ status: 500 })
-    await outbox.put(snap('AB'))
+    await outbox.put(named('AB'))
     await settle()
     expect(server.calls).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(BASE_DELAY)
@@ -359,10 +804,11 @@ describe('createOutbox: retries', () => {
 
   it('flush(false, true) skips a pending backoff wait; plain flush() does not', async () => {
     const server = fakeServer()
-    const outbox = createOutbox(memoryKv(), server.send, {}, () => 1)
-    await outbox.put(snap('Ada'))
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 1 })
+    await outbox.put(named('Ada'))
     await settle()
     await server.last().answer({ status: 500 })
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
     await outbox.flush()
     await settle()
     expect(server.calls).toHaveLength(1)
@@ -375,10 +821,10 @@ describe('createOutbox: retries', () => {
     expect(server.calls).toHaveLength(2)
   })
 
-  it('dispose() stops retrying and keeps the snapshot stored', async () => {
+  it('dispose() stops retrying and keeps the change stored', async () => {
     const server = fakeServer()
     const outbox = createOutbox(memoryKv(), server.send)
-    await outbox.put(snap('Ada'))
+    await outbox.put(named('Ada'))
     await settle()
     await server.last().answer({ status: 500 })
     outbox.dispose()
@@ -388,37 +834,139 @@ describe('createOutbox: retries', () => {
   })
 })
 
+describe('createOutbox: an API that cannot be reached', () => {
+  const api = 'https://api.example'
+
+  it(`after ${NETWORK_STRIKES} network failures in a row: one E_NETWORK line naming the origin and the headers to allow`, async () => {
+    vi.stubGlobal('location', { origin: 'https://shop.example' })
+    const server = answering('network')
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 1, api })
+    await outbox.put(named('Ada'))
+    await vi.advanceTimersByTimeAsync(10 * 60_000)
+    expect(server.calls.length).toBeGreaterThan(NETWORK_STRIKES)
+    const lines = errorLines('E_NETWORK')
+    expect(lines).toHaveLength(1)
+    const line = String(lines[0]?.[0])
+    expect(line).toContain(api)
+    expect(line).toContain('https://shop.example')
+    expect(line).toContain('x-bp-token')
+    expect(line).toContain('content-type')
+    expect(line).toMatch(/CORS/)
+  })
+
+  it('backs off harder after repeated network failures: at most 4 attempts in the first minute, then minutes apart', async () => {
+    const server = answering('network')
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 0 })
+    await outbox.put(named('Ada'))
+    await vi.advanceTimersByTimeAsync(60_000)
+    // Before: 6 attempts in 60 s (1 s doubling to the 60 s cap), and one a minute after.
+    expect(server.calls.length).toBeLessThanOrEqual(4)
+    const start = server.calls[0]!.at
+    await vi.advanceTimersByTimeAsync(30 * 60_000)
+    const gaps = server.calls.slice(1).map((c, i) => c.at - server.calls[i]!.at)
+    expect(Math.max(...gaps)).toBeGreaterThanOrEqual(2 * 60_000)
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(5 * 60_000)
+    expect(server.calls.at(-1)!.at - start).toBeGreaterThan(25 * 60_000)
+  })
+
+  it('timeouts are a slow server, not an unreachable one: no E_NETWORK line, normal backoff', async () => {
+    const server = answering('timeout')
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 1 })
+    await outbox.put(named('Ada'))
+    await vi.advanceTimersByTimeAsync(60_000)
+    // 1 s doubling (full jitter): attempts at 0, 1, 3, 7, 15 and 31 s.
+    expect(server.calls.length).toBe(6)
+    expect(errorLines('E_NETWORK')).toHaveLength(0)
+  })
+
+  it('says nothing while the browser is offline, and the online event retries at once', async () => {
+    vi.stubGlobal('navigator', { onLine: false })
+    const server = answering('network')
+    const outbox = createOutbox(memoryKv(), server.send)
+    await outbox.put(named('Ada'))
+    await vi.advanceTimersByTimeAsync(10 * 60_000)
+    expect(errorLines('E_NETWORK')).toHaveLength(0)
+    const before = server.calls.length
+    void outbox.online()
+    await settle()
+    expect(server.calls.length).toBe(before + 1)
+  })
+})
+
+describe('createOutbox: what the visitor is told', () => {
+  it(`"retrying" after ${TROUBLE_AFTER} failed attempts in a row, cleared once delivered`, async () => {
+    const server = fakeServer()
+    const trouble = vi.fn<NonNullable<OutboxEvents['trouble']>>()
+    const outbox = createOutbox(memoryKv(), server.send, { trouble }, { random: () => 0 })
+    await outbox.put(named('Ada'))
+    for (let i = 1; i <= TROUBLE_AFTER; i++) {
+      await settle()
+      expect(trouble).not.toHaveBeenCalledWith('retrying')
+      await server.last().answer({ status: 429, retryAfter: '1' })
+      await vi.advanceTimersByTimeAsync(1000)
+    }
+    expect(trouble).toHaveBeenLastCalledWith('retrying')
+    await settle()
+    await server.last().answer({ status: 200 })
+    expect(trouble).toHaveBeenLastCalledWith(undefined)
+  })
+
+  it('"offline" at the first attempt that fails while the browser is offline', async () => {
+    vi.stubGlobal('navigator', { onLine: false })
+    const trouble = vi.fn()
+    const outbox = createOutbox(memoryKv(), answering('network').send, { trouble })
+    await outbox.put(named('Ada'))
+    await settle()
+    expect(trouble).toHaveBeenLastCalledWith('offline')
+  })
+
+  it('tells whether versions wait to be sent', async () => {
+    const server = fakeServer()
+    const pending = vi.fn()
+    const outbox = createOutbox(memoryKv(), server.send, { pending })
+    await outbox.put(named('Ada'))
+    expect(pending).toHaveBeenLastCalledWith(true)
+    await settle()
+    await server.last().answer({ status: 200 })
+    expect(pending).toHaveBeenLastCalledWith(false)
+  })
+})
+
 describe('createOutbox: concurrency', () => {
   // Regression: the in-flight guard was once set only after `await read()`, so two
   // un-awaited puts in the same tick (as actions.ts makes them) sent in parallel.
   it('never has two requests in flight, even for puts made in the same tick', async () => {
     const server = fakeServer()
     const outbox = createOutbox(memoryKv(), server.send)
-    void outbox.put(snap('A'))
-    void outbox.put(snap('AB'))
+    void outbox.put(named('A'))
+    void outbox.put(named('AB'))
     await settle()
     expect(server.maxInFlight).toBe(1)
     expect(server.calls).toHaveLength(1)
   })
 
-  // Regression: the 2xx branch once did a read-modify-write of the whole record
-  // (`const all = await read(); delete all[uuid]; await kv.set(OUTBOX_KEY, all)`)
-  // races put()'s own read-modify-write. With a storage whose operations take time
-  // (IndexedDB), a snapshot stored by put() between the two is deleted unsent.
-  it('never drops a newer snapshot stored while the success of an older one is recorded', async () => {
+  // Regression: recording a success once rewrote the whole stored record from an
+  // earlier read, and a change stored between the two was lost unsent.
+  it('never drops a newer change stored while the success of an older one is recorded', async () => {
     const map = new Map<string, unknown>()
     const later = <T>(f: () => T) => new Promise<T>((r) => setTimeout(() => r(f()), 10))
     const slowKv: Kv = {
       get: <T>(k: string) => later(() => structuredClone(map.get(k)) as T | undefined),
       set: (k, v) => later(() => void map.set(k, structuredClone(v))),
       del: (k) => later(() => void map.delete(k)),
+      update: <T>(k: string, fn: (v: T | undefined) => T) =>
+        later(() => {
+          const v = fn(structuredClone(map.get(k)) as T | undefined)
+          map.set(k, structuredClone(v))
+          return v
+        }),
     }
     const server = fakeServer()
     const outbox = createOutbox(slowKv, server.send)
-    void outbox.put(snap('A'))
+    void outbox.put(named('A'))
     await vi.advanceTimersByTimeAsync(100)
     expect(server.calls).toHaveLength(1)
-    void outbox.put(snap('AB')) // the visitor answers again…
+    void outbox.put(named('AB')) // the visitor answers again…
     await vi.advanceTimersByTimeAsync(5)
     void server.last().answer({ status: 200 }) // …as the platform accepts "A"
     await vi.advanceTimersByTimeAsync(1000)
@@ -475,9 +1023,9 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs('Wed, 21 Oct 2015 07:00:00 GMT', now)).toBe(0)
   })
 
-  it('caps long waits at MAX_DELAY', () => {
-    expect(retryAfterMs('3600', now)).toBe(MAX_DELAY)
-    expect(retryAfterMs('Thu, 22 Oct 2015 07:28:00 GMT', now)).toBe(MAX_DELAY)
+  it('does not cut long waits (the outbox decides what to do with them)', () => {
+    expect(retryAfterMs('3600', now)).toBe(3_600_000)
+    expect(retryAfterMs('Thu, 22 Oct 2015 07:28:00 GMT', now)).toBe(86_400_000)
   })
 
   it('is undefined when absent or unreadable', () => {
@@ -509,26 +1057,22 @@ describe('createOutbox: across tabs', () => {
         return run
       },
     }
+    const kv = memoryKv()
+    await seed(kv, named('Ada'))
     vi.stubGlobal('navigator', { locks })
-    try {
-      const kv = memoryKv()
-      await kv.set(OUTBOX_KEY, { [ids.uuid]: { payload: snap('Ada'), v: 1 } })
-      const server = fakeServer()
-      // Two tabs of the same visitor over the same storage.
-      const tab1 = createOutbox(kv, server.send)
-      const tab2 = createOutbox(kv, server.send)
-      void tab1.flush()
-      void tab2.flush()
-      await settle()
-      expect(held).toEqual([LOCK, LOCK])
-      expect(server.calls).toHaveLength(1)
-      await server.last().answer({ status: 200 })
-      await settle()
-      // The second tab got the lock after the first was done, and found nothing to send.
-      expect(server.calls).toHaveLength(1)
-      expect(most).toBe(1)
-    } finally {
-      vi.unstubAllGlobals()
-    }
+    const server = fakeServer()
+    // Two tabs of the same visitor over the same storage.
+    const tab1 = createOutbox(kv, server.send)
+    const tab2 = createOutbox(kv, server.send)
+    void tab1.flush()
+    void tab2.flush()
+    await settle()
+    expect(held).toEqual([LOCK, LOCK])
+    expect(server.calls).toHaveLength(1)
+    await server.last().answer({ status: 200 })
+    await settle()
+    // The second tab got the lock after the first was done, and found nothing to send.
+    expect(server.calls).toHaveLength(1)
+    expect(most).toBe(1)
   })
 })

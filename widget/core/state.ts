@@ -15,6 +15,8 @@ export interface Message {
   at: number
   /** An image, link button or cards shown with the text (configured bots). */
   rich?: Rich
+  /** A visitor's answer: the keys of the lead fields it set (lead.ts `FieldValue`), so the chat can flag one the platform cannot take. */
+  keys?: string[]
 }
 
 /** Most transcript entries kept in memory; older ones are dropped first. */
@@ -46,6 +48,13 @@ export function createState() {
     lead: signal<Lead>(emptyLead()),
     /** Bot messages that arrived while the chat was closed. */
     unread: signal(0),
+    /**
+     * Lead delivery trouble the visitor is told about (outbox `trouble` event):
+     * `offline`, or `retrying` after repeated failed attempts; `undefined` once delivered.
+     */
+    delivery: signal<'offline' | 'retrying' | undefined>(undefined),
+    /** Keys of the visitor's lead fields too large to send (outbox `rejected` event, lead.ts field keys). */
+    rejected: signal<string[]>([]),
   }
 }
 

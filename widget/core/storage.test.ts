@@ -36,6 +36,13 @@ describe('memoryKv', () => {
     await roundTrip(m.memoryKv())
   })
 
+  it('update replaces a value with what the updater returns', async () => {
+    const kv = m.memoryKv()
+    expect(await kv.update<string[]>('list', (l) => [...(l ?? []), 'a'])).toEqual(['a'])
+    expect(await kv.update<string[]>('list', (l) => [...(l ?? []), 'b'])).toEqual(['a', 'b'])
+    expect(await kv.get('list')).toEqual(['a', 'b'])
+  })
+
   it('shares state through the map it is given (one page, two users of the store)', async () => {
     const map = new Map<string, unknown>()
     await m.memoryKv(map).set('k', 'v')
@@ -82,37 +89,7 @@ describe('createKv', () => {
   })
 
   it('does not warn while IndexedDB works', async () => {
-    const data = new Map<string, unknown>()
-    // A minimal object store behind the idb-keyval UseStore contract.
-    const request = <T>(result: T) => {
-      const r = { result, onsuccess: null as null | (() => void) } as {
-        result: T
-        onsuccess: null | (() => void)
-        oncomplete?: null | (() => void)
-      }
-      queueMicrotask(() => {
-        r.onsuccess?.()
-        r.oncomplete?.()
-      })
-      return r
-    }
-    const tx = () => request(undefined)
-    const objectStore = {
-      get: (k: string) => request(data.get(k)),
-      put: (v: unknown, k: string) => {
-        data.set(k, v)
-        return request(k)
-      },
-      delete: (k: string) => {
-        data.delete(k)
-        return request(undefined)
-      },
-      get transaction() {
-        return tx()
-      },
-    }
-    const store = (<T>(_mode: IDBTransactionMode, cb: (s: IDBObjectStore) => T | PromiseLike<T>) =>
-      Promise.resolve(cb(objectStore as unknown as IDBObjectStore))) as UseStore
+    const { data, store } = fakeStore()
     const kv = m.createKv(50, () => store)
     await kv.set('k', { a: 1 })
     expect(data.get('k')).toEqual({ a: 1 })
@@ -121,4 +98,74 @@ describe('createKv', () => {
     expect(data.has('k')).toBe(false)
     expect(storageWarnings()).toHaveLength(0)
   })
+
+  it('update reads and writes in one step and resolves with the new value', async () => {
+    const { data, store } = fakeStore()
+    const kv = m.createKv(50, () => store)
+    expect(await kv.update<number>('n', (n) => (n ?? 0) + 1)).toBe(1)
+    expect(await kv.update<number>('n', (n) => (n ?? 0) + 1)).toBe(2)
+    expect(data.get('n')).toBe(2)
+    expect(storageWarnings()).toHaveLength(0)
+  })
+
+  it('update: an error of the updater rejects, keeps the value and keeps IndexedDB', async () => {
+    const { data, store } = fakeStore()
+    const kv = m.createKv(50, () => store)
+    await kv.set('k', 'kept')
+    await expect(
+      kv.update('k', () => {
+        throw new TypeError('bad record')
+      }),
+    ).rejects.toThrow('bad record')
+    expect(data.get('k')).toBe('kept')
+    await kv.set('k', 'still IndexedDB')
+    expect(data.get('k')).toBe('still IndexedDB')
+    expect(storageWarnings()).toHaveLength(0)
+  })
+
+  it('update falls back to memory like the other operations', async () => {
+    const failing = (() =>
+      Promise.reject(new DOMException('quota', 'QuotaExceededError'))) as UseStore
+    const kv = m.createKv(50, () => failing)
+    expect(await kv.update<number>('n', (n) => (n ?? 0) + 1)).toBe(1)
+    expect(await kv.update<number>('n', (n) => (n ?? 0) + 1)).toBe(2)
+    expect(await kv.get('n')).toBe(2)
+    expect(storageWarnings()).toHaveLength(1)
+  })
 })
+
+/** A minimal object store behind the idb-keyval UseStore contract, over a Map. */
+function fakeStore() {
+  const data = new Map<string, unknown>()
+  // A minimal object store behind the idb-keyval UseStore contract.
+  const request = <T>(result: T) => {
+    const r = { result, onsuccess: null as null | (() => void) } as {
+      result: T
+      onsuccess: null | (() => void)
+      oncomplete?: null | (() => void)
+    }
+    queueMicrotask(() => {
+      r.onsuccess?.()
+      r.oncomplete?.()
+    })
+    return r
+  }
+  const tx = () => request(undefined)
+  const objectStore = {
+    get: (k: string) => request(data.get(k)),
+    put: (v: unknown, k: string) => {
+      data.set(k, v)
+      return request(k)
+    },
+    delete: (k: string) => {
+      data.delete(k)
+      return request(undefined)
+    },
+    get transaction() {
+      return tx()
+    },
+  }
+  const store = (<T>(_mode: IDBTransactionMode, cb: (s: IDBObjectStore) => T | PromiseLike<T>) =>
+    Promise.resolve(cb(objectStore as unknown as IDBObjectStore))) as UseStore
+  return { data, store }
+}

@@ -7,7 +7,7 @@
  * not answer within `timeoutMs` (`indexedDB.open` can hang), this store switches
  * to memory for the rest of the page and logs one `W_STORAGE` warning.
  */
-import { createStore, del, get, set, type UseStore } from 'idb-keyval'
+import { createStore, del, get, set, type UseStore, update } from 'idb-keyval'
 import { report } from './log'
 
 /** The async key-value interface the widget's core uses. */
@@ -15,6 +15,14 @@ export interface Kv {
   get<T>(key: string): Promise<T | undefined>
   set(key: string, value: unknown): Promise<void>
   del(key: string): Promise<void>
+  /**
+   * Replaces the value of `key` with `fn(current)` and resolves with it. In
+   * IndexedDB the read and the write run in one readwrite transaction
+   * (idb-keyval's `update`), so two tabs updating the same key at once never lose
+   * either change. `fn` must be synchronous; if it throws, the value is left as it
+   * was and the promise rejects with that error (the store stays in IndexedDB).
+   */
+  update<T>(key: string, fn: (current: T | undefined) => T): Promise<T>
 }
 
 /** A Kv in memory only; also the fallback of {@link createKv}. */
@@ -23,6 +31,11 @@ export function memoryKv(map = new Map<string, unknown>()): Kv {
     get: async <T>(k: string) => map.get(k) as T | undefined,
     set: async (k, v) => void map.set(k, v),
     del: async (k) => void map.delete(k),
+    update: async <T>(k: string, fn: (current: T | undefined) => T) => {
+      const v = fn(map.get(k) as T | undefined)
+      map.set(k, v)
+      return v
+    },
   }
 }
 
@@ -80,6 +93,28 @@ export function createKv(
         (s) => del(k, s),
         () => memory.del(k),
       ),
+    async update<T>(k: string, fn: (current: T | undefined) => T) {
+      // An error of fn is the caller's, not the store's: it must not switch the store to memory.
+      let failed: { error: unknown } | undefined
+      let out: T | undefined
+      const wrapped = (v: T | undefined) => {
+        try {
+          out = fn(v)
+          return out
+        } catch (error) {
+          failed = { error }
+          return v
+        }
+      }
+      await guard(
+        (s) => update<T | undefined>(k, wrapped, s),
+        async () => {
+          out = await memory.update<T | undefined>(k, wrapped)
+        },
+      )
+      if (failed) throw failed.error
+      return out as T
+    },
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Answer, AskNode } from './flow'
 import type { MessageKey } from './i18n'
+import { suggestEmail } from './suggest'
 
 /** Longest accepted answer per input kind, in characters (UTF-16 code units). Documented in the README. */
 export const MAX_LENGTH = {
@@ -36,13 +37,6 @@ export const HOST_LIMITS = {
   /** Longest attribute value, in characters (as a typed text answer). */
   value: MAX_LENGTH.text,
 } as const
-
-/**
- * Largest lead PUT body the widget sends, in bytes of UTF-8 JSON (64 KiB): the
- * platform documents no limit (docs/platform-api.md), and a lead this big is
- * already a mistake of the host's.
- */
-export const MAX_BODY = 65_536
 
 /**
  * Email format of the WHATWG HTML spec (`input type=email`,
@@ -84,12 +78,15 @@ export function roughPhone(raw: string): { phone: string; dialCode: string } | u
 /**
  * Validates a typed answer to `node`. Phone numbers are checked by `phone`
  * (libphonenumber-js, loaded lazily by the caller) against `country` (ISO 3166-1
- * alpha-2) unless the visitor typed a `+` international number.
+ * alpha-2) unless the visitor typed a `+` international number. An email whose
+ * domain is one edit from a common mailbox domain is refused with a suggestion
+ * (`suggestEmail`), unless it is `warned`: the address already refused once.
  */
 export async function check(
   node: AskNode,
   raw: string,
   phone?: (raw: string) => Promise<{ phone: string; dialCode: string } | undefined>,
+  warned?: string,
 ): Promise<Checked> {
   const text = raw.trim()
   if (!text) return { ok: false, error: 'errRequired' }
@@ -100,9 +97,12 @@ export async function check(
       return { ok: true, answer: { text, value: text.replace(/\s+/g, ' ') } }
     case 'email': {
       const value = text.toLowerCase()
-      return isEmail(value)
-        ? { ok: true, answer: { text, value } }
-        : { ok: false, error: 'errEmail' }
+      if (!isEmail(value)) return { ok: false, error: 'errEmail' }
+      // A likely typo is refused once with its correction; the same address again is taken.
+      const s = value === warned ? undefined : suggestEmail(value)
+      return s
+        ? { ok: false, error: 'emailSuggest', vars: { email: s }, suggest: s }
+        : { ok: true, answer: { text, value } }
     }
     case 'phone': {
       const p = await phone?.(text)

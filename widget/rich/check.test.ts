@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { AskNode, InputKind } from '../core/flow'
+import { distance, suggestEmail } from '../core/suggest'
 import { check as coreCheck } from '../core/validate'
-import { createCheck, distance, isFreeMail, suggestEmail } from './check'
+import { createCheck, isFreeMail } from './check'
 
 const node = (input: InputKind, extra: Partial<AskNode> = {}): AskNode => ({
   id: input,

@@ -196,8 +196,7 @@ interface Parts {
 /**
  * Creates the header and footer parts of a configured bot: the avatar, the
  * "Continue on WhatsApp" link (`whatsapp()` gives its `wa.me` URL), and under the
- * composer the "Use …" button for a suggested email, "Skip" where the node allows
- * it, and the branding line.
+ * composer "Skip" where the node allows it, and the branding line.
  */
 export function parts(o: {
   avatar?: string | undefined
@@ -214,15 +213,9 @@ export function parts(o: {
       ) : null,
     Foot({ state, actions, t }: Parts) {
       const node = state.ask.value
-      const suggest = state.error.value?.suggest
       return (
         <>
           <div class="extra">
-            {suggest && (
-              <button type="button" class="choice" onClick={() => void actions.submit(suggest)}>
-                {t('useSuggestion', { email: suggest })}
-              </button>
-            )}
             {node?.type === 'ask' && node.skip && (
               <button
                 type="button"

@@ -5,6 +5,7 @@ import { createActions } from '../core/actions'
 import { builtinFlow, graph } from '../core/flow'
 import { translator } from '../core/i18n'
 import type { LeadPayload } from '../core/lead'
+import { recordSnapshots } from '../core/outbox.fake'
 import { createState, type State } from '../core/state'
 import { memoryKv } from '../core/storage'
 import { ChatWindow } from './ChatWindow'
@@ -24,9 +25,7 @@ function setup(mode: 'launcher' | 'page' = 'launcher') {
     graph: graph([builtinFlow(t)]),
     kv: memoryKv(),
     ids: () => ({ uuid: '7e88d192-9b20-4035-9b68-d4ac3d58a34f', botId: 'b', customerId: 'c' }),
-    sync: async (p) => {
-      payloads.push(p)
-    },
+    sync: recordSnapshots(payloads),
     phone: async (raw) =>
       raw.replace(/\D/g, '') === '07400123456'
         ? { phone: '7400123456', dialCode: '+44' }
@@ -189,5 +188,61 @@ describe('ChatWindow', () => {
     const log = screen.getByRole('log')
     await waitFor(() => expect(log.textContent).toContain('<img src=x onerror=alert(1)>'))
     expect(log.querySelector('img')).toBeNull()
+  })
+})
+
+describe('ChatWindow: lead delivery', () => {
+  it('says in a status line when delivery waits for the network, and clears it once delivered', async () => {
+    const { actions, state } = setup()
+    await act(() => actions.open())
+    const note = await screen.findByRole('status')
+    expect(note.textContent).toBe('')
+    await act(() => {
+      state.delivery.value = 'offline'
+    })
+    expect(note.textContent).toBe(t('sendOffline'))
+    await act(() => {
+      state.delivery.value = 'retrying'
+    })
+    expect(note.textContent).toBe(t('sendRetrying'))
+    await act(() => {
+      state.delivery.value = undefined
+    })
+    expect(note.textContent).toBe('')
+    // The chat stays usable: the note blocks nothing.
+    expect(screen.getByRole('textbox')).toBeTruthy()
+  })
+
+  it('flags the visitor’s answer that carried a field too large to send', async () => {
+    const { actions, state } = setup()
+    await act(() => actions.open())
+    await screen.findByRole('textbox', { name: t('askName') })
+    await answer('Ada')
+    await waitFor(() => expect(input(state)).toBe('email'))
+    const mine = () => [...document.querySelectorAll('.msg.visitor')]
+    expect(mine()[0]?.getAttribute('aria-invalid')).toBeNull()
+    await act(() => {
+      state.rejected.value = ['name']
+    })
+    const msg = mine()[0]!
+    expect(msg.getAttribute('aria-invalid')).toBe('true')
+    expect(document.getElementById(msg.getAttribute('aria-describedby')!)?.textContent).toBe(
+      t('tooLongToSend'),
+    )
+    // The question that waits is not the flagged field: its input is fine.
+    expect(screen.getByRole('textbox').getAttribute('aria-invalid')).toBe('false')
+  })
+
+  it('flags the input when the waiting question’s field is the one too large to send', async () => {
+    const { actions, state } = setup()
+    await act(() => actions.open())
+    const box = await screen.findByRole('textbox', { name: t('askName') })
+    await act(() => {
+      state.rejected.value = ['name']
+    })
+    expect(box.getAttribute('aria-invalid')).toBe('true')
+    expect(document.getElementById(box.getAttribute('aria-describedby')!)?.textContent).toBe(
+      t('tooLongToSend'),
+    )
   })
 })

@@ -42,6 +42,7 @@ export function ChatWindow({
   const ref = useRef<HTMLElement>(null)
   const open = state.open.value
   const full = !rich || rich.full
+  const delivery = state.delivery.value
   usePhoneLayout(ref, open && mode === 'launcher' && full)
   if (!open) return null
   const onKeyDown = (e: KeyboardEvent) => {
@@ -73,7 +74,17 @@ export function ChatWindow({
           </button>
         )}
       </header>
-      <Transcript messages={state.messages} ended={!state.ask.value} t={t} rich={rich} />
+      <Transcript
+        messages={state.messages}
+        rejected={state.rejected}
+        ended={!state.ask.value}
+        t={t}
+        rich={rich}
+      />
+      {/* Always there, so that screen readers announce it when its text comes (WCAG 4.1.3). */}
+      <p class="note" role="status">
+        {delivery === 'offline' ? t('sendOffline') : delivery ? t('sendRetrying') : ''}
+      </p>
       <Composer
         state={state}
         actions={actions}

@@ -40,7 +40,10 @@ export function Composer({
   // Labels read the question as the transcript shows it, placeholders filled.
   const question = ask ? fill(ask.text ?? '', state.lead.value, true) : ''
   const options = actions.choices()
-  const error = state.error.value
+  // A value of this question's field the platform could not take (a host's identify).
+  const key = ask?.type !== 'ask' ? undefined : ask.attribute ? `a:${ask.attribute}` : ask.input
+  const big = !!key && state.rejected.value.includes(key)
+  const error = state.error.value ?? (big ? { key: 'tooLongToSend' } : undefined)
   const [text, setText] = useState('')
   const [country, setCountry] = useState(initialCountry ?? '')
   // The phone chunk (validation and dial-code picker), loaded at the first phone question.
@@ -104,6 +107,19 @@ export function Composer({
       <p id="rk-err" class="err" aria-live="assertive">
         {error ? t(error.key, error.vars) : ''}
       </p>
+      {error?.suggest && (
+        // One click takes the corrected address ("Did you mean …?").
+        <button
+          type="button"
+          class="choice"
+          onClick={() => {
+            const email = error.suggest as string
+            void actions.submit(email).then((ok) => ok && setText(''))
+          }}
+        >
+          {t('useSuggestion', { email: error.suggest })}
+        </button>
+      )}
     </form>
   )
 }

@@ -27,11 +27,14 @@ const NEAR = 4
  */
 export function Transcript({
   messages,
+  rejected,
   ended,
   t,
   rich,
 }: {
   messages: ReadonlySignal<Message[]>
+  /** Lead fields too large to send: the visitor's latest answer carrying one is flagged. */
+  rejected: ReadonlySignal<string[]>
   /** True when no question waits: focus moves here, so Escape and scrolling keep working. */
   ended: boolean
   t: Translate
@@ -64,6 +67,12 @@ export function Transcript({
     setBehind(false)
   }
 
+  const flagged = new Set<number | undefined>()
+  if (rejected.value.length) {
+    const last = new Map<string, number>()
+    for (const m of list) for (const k of m.keys ?? []) last.set(k, m.id)
+    for (const k of rejected.value) flagged.add(last.get(k))
+  }
   // A layout effect: in the same task as the render that removed the focused choice
   // or input, so focus never falls to the host's <body> in between (an Escape
   // pressed then would not reach the window).
@@ -127,12 +136,25 @@ export function Transcript({
         onScroll={onScroll}
       >
         <div class="msgs" ref={content}>
-          {list.map((m) => (
-            <div key={m.id} class={`msg ${m.from}`}>
-              <span class="sr">{m.from === 'bot' ? t('bot') : t('you')}: </span>
-              {rich && m.from === 'bot' ? <rich.RichBody m={m} t={t} /> : m.text}
-            </div>
-          ))}
+          {list.map((m) => {
+            const bad = flagged.has(m.id)
+            return (
+              <div
+                key={m.id}
+                class={`msg ${m.from}`}
+                aria-invalid={bad ? 'true' : undefined}
+                aria-describedby={bad ? `rk-big-${m.id}` : undefined}
+              >
+                <span class="sr">{m.from === 'bot' ? t('bot') : t('you')}: </span>
+                {rich && m.from === 'bot' ? <rich.RichBody m={m} t={t} /> : m.text}
+                {bad && (
+                  <span class="big" id={`rk-big-${m.id}`}>
+                    {t('tooLongToSend')}
+                  </span>
+                )}
+              </div>
+            )
+          })}
         </div>
       </div>
       {behind && (

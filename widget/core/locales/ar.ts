@@ -30,4 +30,9 @@ export default {
   errEmail: 'يرجى إدخال بريد إلكتروني صحيح، مثل name@example.com.',
   errPhone: 'لا يبدو هذا الرقم صحيحًا للدولة المختارة.',
   errTooLong: 'النص طويل جدًا ({max} حرفًا على الأكثر).',
+  emailSuggest: 'هل تقصد {email}؟',
+  useSuggestion: 'استخدم {email}',
+  sendOffline: 'سنرسل هذا عند عودتك إلى الاتصال بالإنترنت.',
+  sendRetrying: 'ما زلنا نحاول إرسال هذا.',
+  tooLongToSend: 'كان هذا أطول من أن يُرسل.',
 } satisfies Catalogue

@@ -30,4 +30,9 @@ export default {
   errEmail: 'Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.',
   errPhone: 'Diese Nummer scheint für das gewählte Land nicht gültig zu sein.',
   errTooLong: 'Das ist zu lang (höchstens {max} Zeichen).',
+  emailSuggest: 'Meinten Sie {email}?',
+  useSuggestion: '{email} verwenden',
+  sendOffline: 'Wir senden das, sobald Sie wieder online sind.',
+  sendRetrying: 'Wir versuchen weiterhin, das zu senden.',
+  tooLongToSend: 'Das war zu lang zum Senden.',
 } satisfies Catalogue

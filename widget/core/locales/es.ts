@@ -30,4 +30,9 @@ export default {
   errEmail: 'Escribe un correo válido, como nombre@ejemplo.com.',
   errPhone: 'Este número no parece válido para el país elegido.',
   errTooLong: 'Es demasiado largo (como máximo {max} caracteres).',
+  emailSuggest: '¿Quisiste decir {email}?',
+  useSuggestion: 'Usar {email}',
+  sendOffline: 'Lo enviaremos cuando vuelvas a estar en línea.',
+  sendRetrying: 'Seguimos intentando enviarlo.',
+  tooLongToSend: 'Era demasiado largo para enviarlo.',
 } satisfies Catalogue

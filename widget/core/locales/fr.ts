@@ -30,4 +30,9 @@ export default {
   errEmail: 'Veuillez saisir une adresse e-mail valide, comme nom@exemple.fr.',
   errPhone: 'Ce numéro ne semble pas valide pour le pays choisi.',
   errTooLong: 'C’est trop long ({max} caractères au plus).',
+  emailSuggest: 'Vouliez-vous dire {email} ?',
+  useSuggestion: 'Utiliser {email}',
+  sendOffline: 'Nous l’enverrons dès que vous serez de nouveau en ligne.',
+  sendRetrying: 'Nous essayons toujours de l’envoyer.',
+  tooLongToSend: 'C’était trop long pour être envoyé.',
 } satisfies Catalogue

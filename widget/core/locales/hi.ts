@@ -30,4 +30,9 @@ export default {
   errEmail: 'कृपया मान्य ईमेल पता लिखें, जैसे name@example.com।',
   errPhone: 'यह नंबर चुने गए देश के लिए मान्य नहीं लगता।',
   errTooLong: 'यह बहुत लंबा है (अधिकतम {max} अक्षर)।',
+  emailSuggest: 'क्या आपका मतलब {email} था?',
+  useSuggestion: '{email} इस्तेमाल करें',
+  sendOffline: 'आपके फिर से ऑनलाइन होते ही हम इसे भेज देंगे।',
+  sendRetrying: 'हम अब भी इसे भेजने की कोशिश कर रहे हैं।',
+  tooLongToSend: 'यह भेजने के लिए बहुत लंबा था।',
 } satisfies Catalogue

@@ -30,4 +30,9 @@ export default {
   errEmail: 'Escreva um e-mail válido, como nome@exemplo.com.',
   errPhone: 'Este número não parece válido para o país escolhido.',
   errTooLong: 'É demasiado longo (no máximo {max} caracteres).',
+  emailSuggest: 'Você quis dizer {email}?',
+  useSuggestion: 'Usar {email}',
+  sendOffline: 'Enviaremos isto quando voltar a estar online.',
+  sendRetrying: 'Ainda estamos a tentar enviar isto.',
+  tooLongToSend: 'Era demasiado longo para enviar.',
 } satisfies Catalogue
