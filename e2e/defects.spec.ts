@@ -5,6 +5,8 @@
 import { expect, test } from '@playwright/test'
 import {
   answer,
+  answerEmail,
+  answerName,
   answerPhone,
   chat,
   hostUrl,
@@ -115,3 +117,54 @@ test('built-in flow: a mistyped email gets "Did you mean", and one click takes t
   const lead = await visitorLead(page, request, ids, (c) => !!c.profile.userDetails.contact.email)
   expect(lead.profile.userDetails.contact.email).toBe('ada@gmail.com')
 })
+
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 375, height: 667 },
+]) {
+  test(`phone question at ${viewport.width}×${viewport.height}: the chosen country's dial code and the search hint are not cut`, async ({
+    page,
+  }) => {
+    await page.setViewportSize(viewport)
+    await page.goto(hostUrl(uniqueIds('dialcode')))
+    await launcher(page).click()
+    await answerName(page, 'Ada')
+    await answerEmail(page, 'ada@example.com')
+    const select = chat(page).getByRole('combobox', { name: 'Country' })
+    const search = chat(page).getByRole('searchbox', { name: 'Search country or dial code' })
+    await expect(search).toBeVisible()
+    // Long names too: the end of a too-narrow select is cut, never its dial code.
+    for (const [code, dial] of [
+      ['GB', '+44'],
+      ['VC', '+1'],
+      ['BA', '+387'],
+    ] as const) {
+      await select.selectOption(code)
+      const fit = await select.evaluate((el: HTMLSelectElement, dial) => {
+        const text = el.selectedOptions[0]?.textContent ?? ''
+        const style = getComputedStyle(el)
+        const ctx = document.createElement('canvas').getContext('2d')!
+        ctx.font = style.font
+        // Everything up to and including the dial code must lie in the text box,
+        // which is the select's inner width less its padding and drop-down arrow.
+        const upTo = text.slice(0, text.indexOf(dial) + dial.length)
+        const arrow = 20
+        const box =
+          el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - arrow
+        return { needed: ctx.measureText(upTo).width, box, text }
+      }, dial)
+      expect(fit.text).toContain(dial)
+      expect(fit.needed, `"${fit.text}"`).toBeLessThanOrEqual(fit.box)
+    }
+    // The search field's visible hint says what it finds, in full.
+    const hint = await search.evaluate((el: HTMLInputElement) => {
+      const style = getComputedStyle(el)
+      const ctx = document.createElement('canvas').getContext('2d')!
+      ctx.font = style.font
+      const box = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+      return { text: el.placeholder, needed: ctx.measureText(el.placeholder).width, box }
+    })
+    expect(hint.text).toMatch(/country/i)
+    expect(hint.needed, hint.text).toBeLessThanOrEqual(hint.box)
+  })
+}

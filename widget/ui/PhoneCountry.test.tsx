@@ -52,14 +52,22 @@ describe('PhoneCountry', () => {
     const { select, codes } = setup('GB')
     expect(codes().length).toBeGreaterThan(200)
     expect(select.value).toBe('GB')
-    expect(select.selectedOptions[0]?.textContent).toBe('United Kingdom (+44)')
+    expect(select.selectedOptions[0]?.textContent).toBe('+44 United Kingdom')
+  })
+
+  it('puts the dial code first, isolated left to right in a right-to-left language', () => {
+    const { select } = setup('EG', 'ar')
+    const text = select.selectedOptions[0]?.textContent ?? ''
+    // "+20" reads as one left-to-right run before the Arabic name, never "20+".
+    expect(text.startsWith('\u2066+20\u2069 ')).toBe(true)
+    expect(text.length).toBeGreaterThan('\u2066+20\u2069 '.length)
   })
 
   it('has a labelled search field in the visitor’s language', () => {
     const { search } = setup('GB')
     expect(search.getAttribute('type')).toBe('search')
     expect(search.getAttribute('aria-label')).toBe('Search country or dial code')
-    expect(search.getAttribute('placeholder')).toBe('Search')
+    expect(search.getAttribute('placeholder')).toBe('Country or code')
     expect(search.getAttribute('aria-controls')).toBe(screen.getByRole('combobox').id)
     cleanup()
     setup('ES', 'es-MX')
@@ -72,7 +80,7 @@ describe('PhoneCountry', () => {
     await type('espa')
     expect(codes()).toEqual(['ES'])
     expect(select.value).toBe('ES')
-    expect(select.selectedOptions[0]?.textContent).toBe('España (+34)')
+    expect(select.selectedOptions[0]?.textContent).toBe('+34 España')
     expect(changes).toEqual(['ES'])
   })
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { type Country, countries, countryMatcher, guessCountry } from '../core/countries'
-import { languageOf, type Translate } from '../core/i18n'
+import { dirOf, languageOf, type Translate } from '../core/i18n'
 import css from './phone.css?inline'
 
 /**
@@ -9,13 +9,27 @@ import css from './phone.css?inline'
  * the chat window chunk does not pay for them.
  */
 const SEARCH: Record<string, [label: string, placeholder: string]> = {
-  en: ['Search country or dial code', 'Search'],
-  es: ['Buscar país o prefijo', 'Buscar'],
-  fr: ['Rechercher un pays ou un indicatif', 'Rechercher'],
-  de: ['Land oder Vorwahl suchen', 'Suchen'],
-  pt: ['Pesquisar país ou código de discagem', 'Pesquisar'],
-  hi: ['देश या डायल कोड खोजें', 'खोजें'],
-  ar: ['ابحث عن دولة أو رمز الاتصال', 'بحث'],
+  en: ['Search country or dial code', 'Country or code'],
+  es: ['Buscar país o prefijo', 'País o prefijo'],
+  fr: ['Rechercher un pays ou un indicatif', 'Pays ou indicatif'],
+  de: ['Land oder Vorwahl suchen', 'Land/Vorwahl'],
+  pt: ['Pesquisar país ou código de discagem', 'País ou código'],
+  hi: ['देश या डायल कोड खोजें', 'देश या कोड'],
+  ar: ['ابحث عن دولة أو رمز الاتصال', 'دولة أو رمز'],
+}
+
+/**
+ * An option's text: the dial code first, then the country's name, e.g.
+ * "+44 United Kingdom". A select narrower than its text cuts the end, so the part
+ * the visitor needs to check, the dial code, comes first and is never cut, and the
+ * list's keyboard type-ahead finds a country by its code ("+4…"). In a
+ * right-to-left language (`rtl` true) the code is isolated left to right
+ * (LRI…PDI, Unicode UAX #9) so it reads "+44", not "44+". Without a known dial
+ * code: the name alone.
+ */
+export function optionText(c: Country, rtl = false): string {
+  if (!c.dial) return c.name
+  return rtl ? `\u2066${c.dial}\u2069 ${c.name}` : `${c.dial} ${c.name}`
 }
 
 /** The country list of the last locale asked for: built once, not on every keystroke. */
@@ -45,7 +59,7 @@ function mounted(el: Element | null): void {
 /**
  * The dial-code picker of a phone question, a line above the number's input: a
  * search field and a native `<select>` (keyboard type-ahead and screen-reader
- * support for free) listing every country with its dial code. Typing in the search
+ * support for free) listing every country, dial code first (see {@link optionText}). Typing in the search
  * field narrows the list by name (any accent or case, in the visitor's language or
  * English), ISO code or dial code (`44`, `+44`); a single match is selected at
  * once. The selected country always stays in the list.
@@ -78,6 +92,7 @@ export function PhoneCountry({
   if (!shown.some((c) => c.code === current))
     shown.unshift({ code: current, name: current, dial: '' } as Country)
   const [label, hint] = SEARCH[languageOf(locale)] ?? SEARCH.en!
+  const rtl = dirOf(locale) === 'rtl'
   const search = (q: string) => {
     setQuery(q)
     const found = q.trim() ? list.filter(countryMatcher(q)) : []
@@ -123,7 +138,7 @@ export function PhoneCountry({
       >
         {shown.map((c) => (
           <option key={c.code} value={c.code}>
-            {c.dial ? `${c.name} (${c.dial})` : c.name}
+            {optionText(c, rtl)}
           </option>
         ))}
       </select>
