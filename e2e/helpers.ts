@@ -60,7 +60,7 @@ export function uniqueIds(prefix: string): { bot: string; customer: string; suff
   return { bot: `${prefix}-bot-${suffix}`, customer: `${prefix}-cust-${suffix}`, suffix }
 }
 
-/** What else a host page URL carries: `config` (data-config-url), `locale` (data-locale), `api` (data-api-url), `page`. */
+/** What else a host page URL carries: `config` (data-config-url), `locale` (data-locale), `api` (data-api-url), `retention` (data-retention-days), `page`. */
 export interface HostOptions {
   /** `host.html` (default) or `second.html`: another page of the same demo site. */
   page?: 'host.html' | 'second.html'
@@ -68,16 +68,19 @@ export interface HostOptions {
   locale?: string
   /** `data-api-url`; default `/` (the demo server itself). */
   api?: string
+  /** `data-retention-days`; default none (30 days). */
+  retention?: string
 }
 
 /** URL of the generic host page (demo/e2e/host.html) embedding the widget with these ids. */
 export function hostUrl(
   ids: { bot: string; customer: string },
   token = TOKEN,
-  { page = 'host.html', config, locale, api }: HostOptions = {},
+  { page = 'host.html', config, locale, api, retention }: HostOptions = {},
 ): string {
   const q = new URLSearchParams({ bot: ids.bot, customer: ids.customer, token })
   if (config) q.set('config', config)
+  if (retention !== undefined) q.set('retention', retention)
   if (api) q.set('api', api)
   if (locale) q.set('locale', locale)
   return `/demo/e2e/${page}?${q}`

@@ -42,6 +42,12 @@ export interface WidgetConfig {
   mode: 'launcher' | 'page'
   /** BCP 47 locale from `data-locale`; `undefined` means the browser's. */
   locale?: string | undefined
+  /**
+   * `data-retention-days`: days a visitor's saved conversation and delivered lead
+   * record stay in the browser unchanged before they are removed (a whole number
+   * from 1 to 3650). Default 30. An undelivered lead is kept until delivered.
+   */
+  retentionDays: number
 }
 
 /** Commands of `window.Reekolect(command, ...args)`; see {@link Commands}. */

@@ -48,6 +48,7 @@ describe('load', () => {
       locale: 'pt-BR',
       configUrl: '/config.json',
       mode: 'page',
+      retentionDays: 7,
       nonce: 'n0nce',
     }
     const first = load(options)
@@ -66,6 +67,7 @@ describe('load', () => {
       locale: 'pt-BR',
       configUrl: '/config.json',
       mode: 'page',
+      retentionDays: '7',
     })
     await first
     // What the loader itself reads through document.currentScript.
@@ -78,6 +80,7 @@ describe('load', () => {
         locale: 'pt-BR',
         configUrl: '/config.json',
         mode: 'page',
+        retentionDays: '7',
       },
       nonce: 'n0nce',
     })

@@ -50,6 +50,12 @@ export interface LoadOptions {
   configUrl?: string | undefined
   /** `data-mode`: `launcher` (default) draws the bubble; `page` runs the chat full-page. */
   mode?: 'launcher' | 'page' | undefined
+  /**
+   * `data-retention-days`: days a visitor's saved conversation and delivered lead
+   * record stay in the browser unchanged before they are removed, a whole number
+   * from 1 to 3650. Default 30.
+   */
+  retentionDays?: number | undefined
   /** Nonce for the tag under a nonce-based CSP; the widget copies it to its `<style>` fallback. Default none. */
   nonce?: string | undefined
 }
@@ -118,6 +124,7 @@ function insert(options: LoadOptions): Promise<ReekolectApi> {
       ['locale', options.locale],
       ['configUrl', options.configUrl],
       ['mode', options.mode],
+      ['retentionDays', options.retentionDays?.toString()],
     ]
     for (const [key, value] of data) if (value) tag.dataset[key] = value
     if (options.nonce) tag.nonce = options.nonce

@@ -21,6 +21,7 @@ import { builtinFlow, graph } from './core/flow'
 import { type Catalogue, dirOf, loadCatalogue, type Translate, translator } from './core/i18n'
 import { ASSETS, report } from './core/log'
 import { createOutbox, type OutboxEvents } from './core/outbox'
+import { DAY } from './core/retention'
 import { createState } from './core/state'
 import { createKv, type Kv } from './core/storage'
 import { widgetConfig } from './core/tag'
@@ -210,8 +211,10 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
         state.rejected.value = keys
     },
   }
+  const keep = config.retentionDays * DAY
   const outbox = createOutbox(kv, createLeadSender(config), relay, {
     api: apiOrigin(config.apiUrl),
+    keep,
   })
   const ids = () => ({ uuid: host.uuid(), botId: config.botId, customerId: config.customerId })
   /** libphonenumber-js, imported once (one E_LOAD line when it cannot load). */
@@ -221,6 +224,7 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
     graph: rich?.graph ?? graph([builtinFlow(t)]),
     ext: rich?.ext,
     kv,
+    keep,
     ids,
     sync: outbox.put,
     // No country yet (no configured default, sent before the picker loaded): the
@@ -319,6 +323,14 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
   // renders the window (opening IndexedDB and taking the Web Lock cost the click's
   // task about 1.5 ms at 1x; the first paint need not wait for them).
   setTimeout(() => void outbox.flush())
+  // Conversations past the retention go when the page is idle (at most once a day);
+  // a chunk that cannot load is tried again on the next page.
+  ;(window.requestIdleCallback ?? setTimeout)(() =>
+    import('./core/sweep').then(
+      (m) => m.sweep(kv, keep),
+      () => undefined,
+    ),
+  )
   if (config.mode === 'page') actions.open()
 
   const stopAlerts = rich?.alerts(state)
@@ -359,6 +371,7 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
           const previous = host.uuid()
           host.newVisitor()
           void actions.reset(previous)
+          void m.forgetDelivered(kv, previous)
         },
         shutdown() {
           unmount()

@@ -22,5 +22,8 @@ if (locale) tag.dataset.locale = locale
 // ?config=<url>: the bot configuration document to use (data-config-url).
 const config = query.get('config')
 if (config) tag.dataset.configUrl = config
+// ?retention=<days>: how long visitor records stay in the browser (data-retention-days).
+const retention = query.get('retention')
+if (retention !== null) tag.dataset.retentionDays = retention
 tag.textContent = `${query.get('bot') ?? ''},${query.get('customer') ?? ''}`
 document.body.append(tag)

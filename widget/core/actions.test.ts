@@ -41,6 +41,8 @@ function setup(
     graph?: Graph
     ext?: ActionExtension
     fresh?: () => boolean
+    now?: () => number
+    keep?: number
   } = {},
 ) {
   const state = createState()
@@ -54,8 +56,9 @@ function setup(
     ids: () => ({ ...ids, uuid: opts.uuid ?? ids.uuid }),
     sync,
     phone: fakePhone,
-    now: () => 1_700_000_000_000,
+    now: opts.now ?? (() => 1_700_000_000_000),
     fresh: opts.fresh,
+    keep: opts.keep,
   }
   const actions = createActions(state, deps)
   const bot = () => state.messages.value.filter((m) => m.from === 'bot').map((m) => m.text)
@@ -89,7 +92,7 @@ describe('start', () => {
     const kv = memoryKv()
     await kv.set(`chat:${ids.uuid}`, {
       v: 1,
-      messages: [{ id: 1, from: 'bot', at: 1, text: 'saved meanwhile' }],
+      messages: [{ id: 1, from: 'bot', at: 1_700_000_000_000, text: 'saved meanwhile' }],
       lead: emptyLead(),
       open: false,
     } satisfies SavedChat)
@@ -297,6 +300,32 @@ describe('reload', () => {
     expect(input(second.state)).toBe('choice')
   })
 
+  it('starts over once the saved chat is older than the retention (30 days by default)', async () => {
+    const kv = memoryKv()
+    const day = 86_400_000
+    let clock = 1_700_000_000_000
+    const first = setup({ kv, now: () => clock })
+    await first.actions.start()
+    await first.actions.submit('Ada')
+    // 29 days later the visitor (a restored tab keeps its UUID) is where they were…
+    clock += 29 * day
+    const soon = setup({ kv, now: () => clock })
+    await soon.actions.start()
+    expect(input(soon.state)).toBe('email')
+    // …but 31 days after the last change, the old conversation is not shown again.
+    clock += 31 * day
+    const later = setup({ kv, now: () => clock })
+    expect(await later.actions.start()).toBe(false)
+    expect(later.bot()).toEqual([t('greet'), t('askName')])
+    expect(later.state.lead.value.name).toBeUndefined()
+    // A shorter retention (data-retention-days="1") applies the same way.
+    await later.actions.submit('Grace')
+    clock += 2 * day
+    const short = setup({ kv, now: () => clock, keep: day })
+    await short.actions.start()
+    expect(input(short.state)).toBe('name')
+  })
+
   it('keeps visitors apart: another UUID starts a fresh chat', async () => {
     const kv = memoryKv()
     const first = setup({ kv })
@@ -457,7 +486,7 @@ describe('transcript bound', () => {
       id: i + 1,
       from: 'bot' as const,
       text: `m${i + 1}`,
-      at: 0,
+      at: 1_700_000_000_000,
     }))
     await kv.set(`chat:${ids.uuid}`, {
       v: 1,

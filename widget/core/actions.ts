@@ -20,6 +20,7 @@ import {
 import { changes, emptyLead, fieldsOf, type Lead, type LeadIds, STATUSES } from './lead'
 import { report } from './log'
 import type { LeadChange } from './outbox'
+import { DAY, RETENTION_DAYS } from './retention'
 import { MAX_MESSAGES, MAX_SAVED, type Message, type State } from './state'
 import type { Kv } from './storage'
 import { type Checked, check } from './validate'
@@ -52,6 +53,11 @@ export interface ActionDeps {
   /** Clock, epoch ms. Default `Date.now`. */
   now?(): number
   /**
+   * Retention (ms): a saved conversation unchanged for longer is not resumed (the
+   * chat starts over) and is removed. Default `RETENTION_DAYS` days (retention.ts).
+   */
+  keep?: number
+  /**
    * Whether the visitor's UUID is new on this page: true when the tab's
    * `sessionStorage` holds none yet, so nothing can be saved under it. Asked by
    * {@link createActions}' `start`, before it first reads the UUID (which creates
@@ -68,6 +74,8 @@ export const chatKey = (uuid: string) => `chat:${uuid}`
 /** The conversation as persisted per visitor UUID, key `chat:<uuid>` ({@link chatKey}). */
 export interface SavedChat {
   v: 1
+  /** When it was saved, ms since the epoch; absent in records of versions before it (sweep.ts lastChange). */
+  at?: number
   /** The newest {@link MAX_SAVED} messages. */
   messages: Message[]
   /** Id of the node the chat resumes at: the waiting node, or a webhook call in flight. */
@@ -108,6 +116,7 @@ export function savedChat(x: unknown): SavedChat | undefined {
         (m.keys === undefined || strings(m.keys)),
     ) &&
     (x.ask === undefined || isStr(x.ask)) &&
+    (x.at === undefined || typeof x.at === 'number') &&
     isObj(l) &&
     ['name', 'email', 'phone', 'dialCode'].every((k) => l[k] === undefined || isStr(l[k])) &&
     (l.status === undefined || (STATUSES as readonly unknown[]).includes(l.status)) &&
@@ -126,6 +135,7 @@ export function savedChat(x: unknown): SavedChat | undefined {
 /** Creates the actions bound to one state. */
 export function createActions(state: State, deps: ActionDeps) {
   const now = deps.now ?? Date.now
+  const keep = deps.keep ?? RETENTION_DAYS * DAY
   const key = () => chatKey(deps.ids().uuid)
   let g = deps.graph
   const engine: Engine = deps.ext ?? coreEngine
@@ -140,6 +150,7 @@ export function createActions(state: State, deps: ActionDeps) {
   const save = () => {
     const saved: SavedChat = {
       v: 1,
+      at: now(),
       messages: state.messages.value.slice(-MAX_SAVED),
       ask: (state.ask.value ?? calling)?.id,
       lead: state.lead.value,
@@ -226,7 +237,11 @@ export function createActions(state: State, deps: ActionDeps) {
     start(at?: string): Promise<boolean> {
       starting ??= (async () => {
         // A fresh UUID skips the read: the first bot message shows in the same frame as the window.
-        const saved = deps.fresh?.() ? undefined : savedChat(await deps.kv.get(key()))
+        let saved = deps.fresh?.() ? undefined : savedChat(await deps.kv.get(key()))
+        // Unchanged for longer than the retention (a record of an older version
+        // without `at`: since its newest message): forgotten, as the sweep would.
+        if (saved && now() - (saved.at ?? saved.messages.at(-1)?.at ?? now()) > keep)
+          saved = undefined
         // A saved chat without messages holds only what the host set before the
         // first open (identify, addTags…): the flow starts, with that lead.
         if (saved?.messages.length) {

@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { parseConfig } from '../config/schema'
 import { createRich } from '../rich'
 import { createActions } from './actions'
-import { createCommands } from './commands'
+import { createCommands, forgetDelivered } from './commands'
 import { builtinFlow, type Graph, graph } from './flow'
 import { translator } from './i18n'
 import type { LeadPayload } from './lead'
-import type { OutboxEvents } from './outbox'
+import { OUTBOX_KEY, type OutboxEvents, SCHEMA } from './outbox'
 import { recordSnapshots } from './outbox.fake'
 import { createState } from './state'
 import { memoryKv } from './storage'
@@ -509,5 +509,41 @@ describe('lead commands', () => {
     expect(reset).toHaveBeenCalledOnce()
     commands.shutdown()
     expect(shutdown).toHaveBeenCalledOnce()
+  })
+})
+
+describe('forgetDelivered (reset)', () => {
+  const record = (v: number, sent: number) => ({
+    s: SCHEMA,
+    ids,
+    f: { name: ['Ada', 1] },
+    v,
+    sent,
+    at: 1,
+  })
+
+  it('removes the previous visitor’s delivered lead record, and only that', async () => {
+    const kv = memoryKv()
+    const other = '22222222-2222-4222-8222-222222222222'
+    await kv.set(OUTBOX_KEY, { [ids.uuid]: record(2, 2), [other]: record(1, 1) })
+    await forgetDelivered(kv, ids.uuid)
+    expect(Object.keys((await kv.get<object>(OUTBOX_KEY)) ?? {})).toEqual([other])
+  })
+
+  it('keeps a record with a version still waiting: the lead is never lost', async () => {
+    const kv = memoryKv()
+    await kv.set(OUTBOX_KEY, { [ids.uuid]: record(3, 2) })
+    await forgetDelivered(kv, ids.uuid)
+    expect(Object.keys((await kv.get<object>(OUTBOX_KEY)) ?? {})).toEqual([ids.uuid])
+  })
+
+  it('never rejects on a missing, corrupt or failing store', async () => {
+    await expect(forgetDelivered(memoryKv(), ids.uuid)).resolves.toBeUndefined()
+    const kv = memoryKv()
+    await kv.set(OUTBOX_KEY, 'garbage')
+    await forgetDelivered(kv, ids.uuid)
+    expect(await kv.get(OUTBOX_KEY)).toBe('garbage')
+    const broken = { ...kv, update: () => Promise.reject(new Error('gone')) }
+    await expect(forgetDelivered(broken, ids.uuid)).resolves.toBeUndefined()
   })
 })

@@ -9,8 +9,16 @@ import type { Actions } from './actions'
 import { createEmitter } from './events'
 import { type Lead, type LeadIds, leadPayload, toJson, withAttribute, withTags } from './lead'
 import { report } from './log'
-import { MAX_BODY, type OutboxEvents } from './outbox'
+import {
+  isPending,
+  MAX_BODY,
+  OUTBOX_KEY,
+  type OutboxEvents,
+  type OutboxRecord,
+  SCHEMA,
+} from './outbox'
 import type { State } from './state'
+import type { Kv } from './storage'
 import { HOST_LIMITS, isEmail, MAX_LENGTH } from './validate'
 
 const isStr = (v: unknown): v is string => typeof v === 'string'
@@ -60,6 +68,23 @@ function rawPairs(v: Identity['attributes'] | unknown): [string, string][] | und
 
 const TAGS = `an array of at most ${HOST_LIMITS.tags} strings of at most ${HOST_LIMITS.tag} characters`
 const ATTRS = `a record of strings or {key, value}[] (at most ${HOST_LIMITS.attributes}, keys ≤ ${HOST_LIMITS.key} and values ≤ ${HOST_LIMITS.value} characters)`
+
+/**
+ * `reset`'s clean-up of the lead outbox: removes the record of visitor `uuid`
+ * (each field's value and edit time) when all of it was delivered. A record with
+ * a version still waiting stays, so that the lead is never lost; once delivered
+ * it is removed after the retention (retention.ts). Resolves once stored; never
+ * rejects.
+ */
+export function forgetDelivered(kv: Kv, uuid: string): Promise<unknown> {
+  return kv
+    .update<Record<string, OutboxRecord> | undefined>(OUTBOX_KEY, (all) => {
+      const r = all?.[uuid]
+      if (r?.s === SCHEMA && !isPending(r)) delete all?.[uuid]
+      return all
+    })
+    .catch(() => undefined)
+}
 
 /** What the commands need besides state and actions. */
 export interface CommandDeps {

@@ -272,6 +272,27 @@ describe('createOutbox: delivery', () => {
     await outbox.put(named('Bo', other))
     expect(Object.keys((await kv.get<object>(OUTBOX_KEY)) ?? {})).toEqual([other])
   })
+
+  it('keeps a delivered record as long as the site owner’s retention says (keep), a pending one until delivered', async () => {
+    const kv = memoryKv()
+    const day = 24 * 3_600_000
+    const outbox = createOutbox(kv, answering(200).send, {}, { keep: 2 * day })
+    await outbox.put(named('Ada'))
+    await settle()
+    await seed(kv, named('Bo', other)) // never delivered: its page got only 500s
+    await vi.advanceTimersByTimeAsync(day)
+    await outbox.put(named('Cy', '33333333-3333-4333-8333-333333333333'))
+    expect(Object.keys((await kv.get<object>(OUTBOX_KEY)) ?? {})).toContain(ids.uuid)
+    outbox.dispose()
+    await vi.advanceTimersByTimeAsync(2 * day)
+    const next = createOutbox(kv, async () => ({ status: 500 }), {}, { keep: 2 * day })
+    expect(Object.keys(await next.pending())).toContain(other)
+    await next.put(named('Di', '44444444-4444-4444-8444-444444444444')) // a write drops expired records
+    const stored = Object.keys((await kv.get<object>(OUTBOX_KEY)) ?? {})
+    expect(stored).toContain(other)
+    expect(stored).not.toContain(ids.uuid)
+    next.dispose()
+  })
 })
 
 describe('createOutbox: page hide', () => {

@@ -20,6 +20,7 @@ import {
   toJson,
 } from './lead'
 import { report } from './log'
+import { DAY, RETENTION_DAYS } from './retention'
 import type { Kv } from './storage'
 
 /** What one send attempt returned: the HTTP status and the `Retry-After` header, if any. */
@@ -117,8 +118,8 @@ export const NETWORK_MAX_DELAY = 5 * 60_000
 export const MAX_RETRY_AFTER = 10 * 60_000
 /** Failed attempts in a row after which the visitor is told that sending is still being tried. */
 export const TROUBLE_AFTER = 3
-/** A delivered record untouched this long (ms, 30 days) is removed. */
-export const KEEP = 30 * 24 * 3_600_000
+/** Default retention: a delivered record untouched this long (ms, 30 days, retention.ts RETENTION_DAYS) is removed. */
+export const KEEP = RETENTION_DAYS * DAY
 
 /** Statuses that will not succeed by sending the same body again: the version is parked. */
 const PARK = new Set([400, 401, 403, 413])
@@ -161,6 +162,8 @@ export interface OutboxOptions {
   random?: () => number
   /** Origin of the lead API, named by the `E_NETWORK` line. */
   api?: string
+  /** How long (ms) a delivered record is kept unchanged before it is removed. Default {@link KEEP}. */
+  keep?: number
 }
 
 /**
@@ -318,16 +321,16 @@ function migrate(x: unknown, now: number): OutboxRecord | undefined {
 
 /**
  * The stored records, checked: schema-1 ones migrated, pending ones kept, delivered
- * ones older than {@link KEEP} dropped, anything else discarded with one `W_OUTBOX`
- * line (an older version's or a corrupted write). Never throws.
+ * ones unchanged for longer than `keep` ms dropped, anything else discarded with
+ * one `W_OUTBOX` line (an older version's or a corrupted write). Never throws.
  */
-function parse(raw: unknown, now: number): Record<string, OutboxRecord> {
+function parse(raw: unknown, now: number, keep: number): Record<string, OutboxRecord> {
   const all: Record<string, OutboxRecord> = {}
   let bad = raw !== undefined && !isObj(raw)
   for (const [uuid, x] of Object.entries(isObj(raw) ? raw : {})) {
     const rec = check(x) ?? migrate(x, now)
     if (!rec || uuid === '__proto__') bad = true
-    else if (isPending(rec) || now - rec.at < KEEP) all[uuid] = rec
+    else if (isPending(rec) || now - rec.at < keep) all[uuid] = rec
   }
   if (bad) {
     report(
@@ -369,7 +372,7 @@ export function createOutbox(
   kv: Kv,
   send: Send,
   events: OutboxEvents = {},
-  { random = Math.random, api = 'the lead API' }: OutboxOptions = {},
+  { random = Math.random, api = 'the lead API', keep = KEEP }: OutboxOptions = {},
 ) {
   /** True while a flush holds the single in-flight slot, from reading the store to handling the answer. */
   let busy = false
@@ -409,13 +412,13 @@ export function createOutbox(
     }
     return all
   }
-  const read = async () => remember(parse(await kv.get(OUTBOX_KEY), Date.now()))
+  const read = async () => remember(parse(await kv.get(OUTBOX_KEY), Date.now(), keep))
   /** Changes the stored records in one transaction (across tabs too: Kv.update). */
   const write = (fn: (all: Record<string, OutboxRecord>) => void) =>
     serial(async () =>
       remember(
         await kv.update<Record<string, OutboxRecord>>(OUTBOX_KEY, (raw) => {
-          const all = parse(raw, Date.now())
+          const all = parse(raw, Date.now(), keep)
           fn(all)
           return all
         }),

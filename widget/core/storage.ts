@@ -39,15 +39,15 @@ export function memoryKv(map = new Map<string, unknown>()): Kv {
   }
 }
 
+/** Opens the widget's own IndexedDB store: database `reekolect`, object store `kv`. */
+export const openStore = (): UseStore => createStore('reekolect', 'kv')
+
 /**
  * @param timeoutMs how long one IndexedDB operation may take before the store
  *   falls back to memory. Default 2000 ms.
  * @param open opens the idb-keyval store; a test may pass one that fails or hangs.
  */
-export function createKv(
-  timeoutMs = 2000,
-  open: () => UseStore = () => createStore('reekolect', 'kv'),
-): Kv {
+export function createKv(timeoutMs = 2000, open: () => UseStore = openStore): Kv {
   const memory = memoryKv()
   let store: UseStore | undefined
   try {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { TagOptions } from '../../loader/protocol'
 import { DEFAULT_API, widgetConfig } from './tag'
 
@@ -19,6 +19,7 @@ describe('widgetConfig', () => {
       apiUrl: '/api',
       token: 'secret',
       locale: 'pt-BR',
+      retentionDays: 30,
     })
   })
 
@@ -27,5 +28,23 @@ describe('widgetConfig', () => {
     expect(config.apiUrl).toBe(DEFAULT_API)
     expect(config.token).toBe('')
     expect(config.locale).toBeUndefined()
+  })
+
+  it('keeps visitor records 30 days, or the whole days of data-retention-days', () => {
+    expect(widgetConfig(tag()).retentionDays).toBe(30)
+    expect(widgetConfig(tag({ 'retention-days': '7' })).retentionDays).toBe(7)
+    expect(widgetConfig(tag({ 'retention-days': '3650' })).retentionDays).toBe(3650)
+  })
+
+  it('takes the default, with one E_ATTRIBUTE line each, for a retention that is not 1–3650 whole days', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    for (const bad of ['0', '-3', '1.5', 'week', '', '3651']) {
+      expect(widgetConfig(tag({ 'retention-days': bad })).retentionDays).toBe(30)
+    }
+    expect(error).toHaveBeenCalledTimes(6)
+    expect(String(error.mock.calls[0]?.[0])).toMatch(
+      /^\[Reekolect\] E_ATTRIBUTE: data-retention-days="0" is not a whole number .* — fix the attribute/,
+    )
+    error.mockRestore()
   })
 })
