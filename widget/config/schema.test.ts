@@ -501,6 +501,19 @@ describe('parseConfig: references', () => {
     ])
   })
 
+  it('rejects a split path to an unknown node, and a split with one path', () => {
+    const split = (paths: unknown[]) =>
+      two([
+        { id: 's', type: 'split', paths },
+        { id: 'a', type: 'end' },
+      ])
+    valid(split([{ next: 'a' }, { next: 'a', weight: 3 }]))
+    expect(issues(split([{ next: 'a' }, { next: 'nowhere' }]))).toEqual([
+      { path: 'flows.0.nodes.0.paths.1.next', message: 'unknown node "nowhere"' },
+    ])
+    expect(issues(split([{ next: 'a' }]))[0]?.path).toBe('flows.0.nodes.0.paths')
+  })
+
   it('rejects an unknown start flow', () => {
     expect(issues({ ...minimal(), start: 'sales' })).toEqual([
       { path: 'start', message: 'unknown flow "sales"' },

@@ -11,7 +11,6 @@
  * Node types follow "Components In Chatflow" (see `widget/core/flow.ts`).
  */
 import * as v from 'valibot'
-import type { FlowNode } from '../core/flow'
 import { STATUSES } from '../core/lead'
 
 const id = v.pipe(
@@ -36,12 +35,18 @@ const patterns = v.optional(v.array(v.pipe(v.string(), v.maxLength(200))), [])
 const node = <K extends string, T extends v.ObjectEntries>(type: K, entries: T) =>
   v.strictObject({ id, type: v.literal(type), next: v.optional(id), ...entries })
 
+/**
+ * A reply button: of a choice question, quick replies, a card or a menu.
+ * `value` defaults to `label`. `next` (a node id) or `flow` (a flow id, started
+ * from its first node) overrides where the chat continues.
+ */
 const choice = v.strictObject({
   label: text(80),
   value: v.optional(text(200)),
   next: v.optional(id),
   flow: v.optional(id),
 })
+/** A condition on the lead: `field` is `name`, `email`, `phone`, `dialCode`, `status`, `tags` or `attributes.<key>`. */
 const condition = v.strictObject({
   field: v.pipe(
     v.string(),
@@ -56,43 +61,74 @@ const condition = v.strictObject({
 const bound = v.optional(
   v.union([v.number(), v.pipe(v.string(), v.isoDate('must be a YYYY-MM-DD date'))]),
 )
+/** A card of a cards node. `image` is an https URL; buttons open `url` or reply like a {@link Choice}. */
+const card = v.strictObject({
+  title: text(120),
+  text: v.optional(text(500)),
+  image: v.optional(image),
+  alt: v.optional(text(300)),
+  buttons: v.optional(
+    v.pipe(v.array(v.strictObject({ ...choice.entries, url: v.optional(https) })), v.maxLength(3)),
+  ),
+})
 
-/** Every chat-flow node type, told apart by `type`. */
-const flowNode = v.variant('type', [
-  node('message', { text: text() }),
-  node('image', { src: image, alt: text(300) }),
-  node('link', { text: v.optional(text()), label: text(80), url: https }),
-  node('quick', {
+/**
+ * Every chat-flow node type, by `type`: the single source of the node types (the
+ * engine's types are derived from it: `FlowNode` below, `widget/core/flow.ts`).
+ * Names follow the platform's chat-flow editor (the platform's help centre,
+ * "Components In Chatflow": Send Information, Request Information, Trigger
+ * Actions). A node's `next` names the node that follows (default: the next node
+ * of its flow); its `id` is unique in the whole bot.
+ *
+ * Adding a node type: an entry here (and any ids it names in {@link parseConfig}'s
+ * reference check), and its handler in `widget/rich/engine.ts` `nodeTypes` (the
+ * compiler insists on both; CONTRIBUTING.md).
+ */
+export const NODES = {
+  /**
+   * Send Information, text: `**bold**`, `*italic*`, `[label](https://…)`; `{name}`,
+   * `{attributes.key}` filled from the lead. `named` is said instead of `text` when
+   * the lead already has a name (the host identified the visitor, or an earlier
+   * answer gave it): the built-in greeting greets an identified visitor by name.
+   */
+  message: node('message', { text: text(), named: v.optional(text()) }),
+  /** Send Information, image: an https URL with alternative text (required: WCAG 1.1.1). */
+  image: node('image', { src: image, alt: text(300) }),
+  /** Send Information, link button: `text` (optional) then a button opening `url` in a new tab. */
+  link: node('link', { text: v.optional(text()), label: text(80), url: https }),
+  /** Send Information, quick replies: buttons that branch; the answer is not stored unless `attribute`/`tag` say so. */
+  quick: node('quick', {
     text: text(),
     options: v.pipe(v.array(choice), v.minLength(1), v.maxLength(12)),
     attribute: v.optional(id),
     tag: v.optional(v.boolean()),
   }),
-  node('cards', {
+  /**
+   * Send Information, cards carousel. Waits for a reply when a card has a reply
+   * button; `attribute` stores the chosen reply button's value.
+   */
+  cards: node('cards', {
     text: v.optional(text()),
     attribute: v.optional(id),
     tag: v.optional(v.boolean()),
-    cards: v.pipe(
-      v.array(
-        v.strictObject({
-          title: text(120),
-          text: v.optional(text(500)),
-          image: v.optional(image),
-          alt: v.optional(text(300)),
-          buttons: v.optional(
-            v.pipe(
-              v.array(v.strictObject({ ...choice.entries, url: v.optional(https) })),
-              v.maxLength(3),
-            ),
-          ),
-        }),
-      ),
-      v.minLength(1),
-      v.maxLength(10),
-    ),
+    cards: v.pipe(v.array(card), v.minLength(1), v.maxLength(10)),
   }),
-  node('menu', { text: text(), flows: v.optional(v.array(id)) }),
-  node('ask', {
+  /** A main menu: one button per listed flow (default: every other flow), named by the flow's `name`. */
+  menu: node('menu', { text: text(), flows: v.optional(v.array(id)) }),
+  /**
+   * Request Information: the bot asks `text` and waits. `input`: `name`, `email`,
+   * `phone` fill the lead fields of the same name; `number` (bounded by
+   * `min`/`max`), `date` (ISO `YYYY-MM-DD`, bounded by `min`/`max` dates), `choice`
+   * (one option), `multi` (several options, at least `min`, at most `max`),
+   * `rating` (1–5 stars), `text`. `attribute` stores the answer as a lead
+   * attribute; `tag: true` adds the answer (each chosen value) as a tag; `skip:
+   * true` offers a "Skip" button. An answer that fills no lead field (an input other
+   * than `name`, `email`, `phone`, with neither `attribute` nor `tag`) is stored as
+   * the attribute named after the node's `id`, so it always reaches the lead. A
+   * `name`, `email` or `phone` question whose field the lead already has (the
+   * host's `identify`) is not asked.
+   */
+  ask: node('ask', {
     input: v.picklist([
       'name',
       'email',
@@ -109,26 +145,48 @@ const flowNode = v.variant('type', [
     attribute: v.optional(id),
     tag: v.optional(v.boolean()),
     skip: v.optional(v.boolean()),
+    /** `number`: lowest value; `date`: earliest `YYYY-MM-DD`; `multi`: fewest options. */
     min: bound,
+    /** `number`: highest value; `date`: latest `YYYY-MM-DD`; `multi`: most options. */
     max: bound,
     placeholder: v.optional(text(100)),
   }),
-  node('tag', { add: v.optional(v.array(text(100))), remove: v.optional(v.array(text(100))) }),
-  node('attribute', { key: id, value: v.pipe(v.string(), v.maxLength(1000)) }),
-  node('status', { status: v.picklist(STATUSES) }),
-  node('note', { title: text(200), description: text() }),
-  node('jump', { to: v.optional(id), flow: v.optional(id) }),
-  node('branch', {
+  /** Trigger Actions, tags: adds and removes lead tags. */
+  tag: node('tag', { add: v.optional(v.array(text(100))), remove: v.optional(v.array(text(100))) }),
+  /** Trigger Actions: sets attribute `key` to `value` (placeholders filled). */
+  attribute: node('attribute', { key: id, value: v.pipe(v.string(), v.maxLength(1000)) }),
+  /** Trigger Actions: sets the chat status (docs/platform-api.md). */
+  status: node('status', { status: v.picklist(STATUSES) }),
+  /** Trigger Actions: adds a note `{title, description}` (placeholders filled) to the chat. */
+  note: node('note', { title: text(200), description: text() }),
+  /** Trigger Actions: continues at node `to`, or at the first node of flow `flow` (exactly one of them). */
+  jump: node('jump', { to: v.optional(id), flow: v.optional(id) }),
+  /**
+   * Branching by condition: the first rule whose conditions all hold gives the next
+   * node; otherwise `else`, otherwise the following node.
+   */
+  branch: node('branch', {
     rules: v.array(v.strictObject({ if: v.pipe(v.array(condition), v.minLength(1)), next: id })),
     else: v.optional(id),
   }),
-  node('webhook', {
+  /**
+   * Trigger Actions, call an external API: POSTs `{uuid, botId, customerId, lead}`
+   * as JSON to `url`, copies response fields to attributes (`map`: attribute key →
+   * dot path in the response), continues at `next`; on an error status, invalid
+   * JSON or after `timeout` ms (default 8000) continues at `onError` (default `next`).
+   */
+  webhook: node('webhook', {
     url: https,
     map: v.optional(v.record(id, v.pipe(v.string(), v.maxLength(200)))),
     timeout: v.optional(int(100, 30000)),
     onError: v.optional(id),
   }),
-  node('whatsapp', {
+  /**
+   * Trigger Actions, transfer to WhatsApp: a button opening
+   * `https://wa.me/<number>?text=<text>` (the platform's help centre). `number` is
+   * international digits without "+"; `text` may use `{uuid}`.
+   */
+  whatsapp: node('whatsapp', {
     number: v.pipe(
       v.string(),
       v.regex(/^\d{6,15}$/, 'must be 6–15 digits, international, without "+"'),
@@ -136,8 +194,33 @@ const flowNode = v.variant('type', [
     text: v.optional(text(500)),
     label: v.optional(text(80)),
   }),
-  v.strictObject({ id, type: v.literal('end'), text: v.optional(text()) }),
-])
+  /**
+   * A/B split: continues at one of `paths`, picked at random in proportion to its
+   * `weight` (default 1), e.g. to try two greetings on half the visitors each.
+   * A tag or attribute node on each path records which one a visitor got.
+   */
+  split: node('split', {
+    paths: v.pipe(
+      v.array(v.strictObject({ next: id, weight: v.optional(int(1, 100)) })),
+      v.minLength(2),
+      v.maxLength(10),
+    ),
+  }),
+  /** Ends the chat flow, optionally saying `text`. */
+  end: v.strictObject({ id, type: v.literal('end'), text: v.optional(text()) }),
+}
+
+/** Every chat-flow node type, told apart by `type`. */
+const flowNode = v.variant('type', Object.values(NODES))
+
+/** One step of a chat flow: any node of {@link NODES}, validated. */
+export type FlowNode = v.InferOutput<(typeof NODES)[keyof typeof NODES]>
+/** A reply button ({@link choice}). */
+export type Choice = v.InferOutput<typeof choice>
+/** A card of a cards node ({@link card}). */
+export type Card = v.InferOutput<typeof card>
+/** A condition of a branch node ({@link condition}). */
+export type Condition = v.InferOutput<typeof condition>
 
 const flow = v.strictObject({
   id,
@@ -291,11 +374,6 @@ export type BotConfig = v.InferOutput<typeof BotConfigSchema>
 /** Bot settings with defaults filled in. */
 export type Settings = BotConfig['settings']
 
-// The schema and the engine's hand-written node types must agree.
-type Node = v.InferOutput<typeof flowNode>
-const _agree: (n: Node) => FlowNode = (n) => n
-void _agree
-
 /** One problem of a document: where (`flows.0.nodes.3.next`) and why. */
 export interface ConfigIssue {
   path: string
@@ -357,6 +435,8 @@ export function parseConfig(doc: unknown): { config: BotConfig } | { issues: Con
         ref(`${at}.else`, n.else, 'node')
       }
       if (n.type === 'webhook') ref(`${at}.onError`, n.onError, 'node')
+      if (n.type === 'split')
+        for (const [pi, path] of n.paths.entries()) ref(`${at}.paths.${pi}.next`, path.next, 'node')
       if (n.type === 'ask' && (n.input === 'choice' || n.input === 'multi') && !n.options?.length)
         issues.push({ path: `${at}.options`, message: `a ${n.input} question needs options` })
     }

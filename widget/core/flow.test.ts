@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   type Answer,
   type AskNode,
@@ -154,7 +154,8 @@ describe('walk', () => {
 })
 
 describe('walk: node types of configured bots', () => {
-  it('ends at a node type only the configured-bot engine runs', () => {
+  it('ends at a node type only the configured-bot engine runs, with one E_CONFIG line: never skipped', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     const f: Flow = {
       id: 'f',
       nodes: [
@@ -167,6 +168,11 @@ describe('walk: node types of configured bots', () => {
     expect(texts(step)).toEqual(['A'])
     expect(step.ask).toBeUndefined()
     expect(step.call).toBeUndefined()
+    expect(error).toHaveBeenCalledOnce()
+    expect(String(error.mock.calls[0]?.[0])).toMatch(
+      /^\[Reekolect\] E_CONFIG: no engine runs node type "image"/,
+    )
+    error.mockRestore()
   })
 })
 

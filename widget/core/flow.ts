@@ -1,227 +1,45 @@
 /**
  * The chat-flow engine: pure functions over a {@link Graph} and a {@link Lead}.
- * Component names follow the platform's chat-flow editor (the platform's help centre, "Components
- * In Chatflow": Send Information, Request Information, Trigger Actions; "Creating
- * Multiple Flows"). This core knows the node types of the built-in flow
+ * The node types are those of the configuration document's schema
+ * (`widget/config/schema.ts` `NODES`, imported as types only: no valibot here),
+ * named after the platform's chat-flow editor (the platform's help centre,
+ * "Components In Chatflow"; "Creating Multiple Flows"). This core knows the node types of the built-in flow
  * (`message`, `ask`, `tag`, `end`); every other node type is run by the
  * {@link Extension} of the configured-bot chunk (`widget/rich/`), so a bot without
  * a configuration document never downloads it.
  */
+import type { Card, Choice, Condition, FlowNode } from '../config/schema'
 import type { Translate } from './i18n'
-import { type Lead, type Status, withAttribute, withTags } from './lead'
+import { type Lead, withAttribute, withTags } from './lead'
+import { report } from './log'
 
-/**
- * What a Request Information node asks for. `name`, `email`, `phone` fill the lead
- * fields of the same name; the others become attributes when the node has one.
- * `number` (bounded by `min`/`max`), `date` (ISO `YYYY-MM-DD`, bounded by
- * `min`/`max` dates), `choice` (one option), `multi` (several options, at least
- * `min`, at most `max`), `rating` (1–5 stars).
- */
-export type InputKind =
-  | 'name'
-  | 'email'
-  | 'phone'
-  | 'text'
-  | 'choice'
-  | 'number'
-  | 'date'
-  | 'multi'
-  | 'rating'
+export type { Card, Choice, Condition, FlowNode }
 
-/**
- * A reply button: of a choice question, quick replies, a card or a menu.
- * `value` defaults to `label`. `next` (a node id) or `flow` (a flow id, started
- * from its first node) overrides where the chat continues.
- */
-export interface Choice {
-  label: string
-  value?: string
-  next?: string
-  flow?: string
-}
+/** The node of type `K`, e.g. `NodeOf<'ask'>`. */
+export type NodeOf<K extends FlowNode['type']> = Extract<FlowNode, { type: K }>
 
-/** A card of a {@link CardsNode}. `image` is an https URL; buttons open `url` or reply like a {@link Choice}. */
-export interface Card {
-  title: string
-  text?: string
-  image?: string
-  alt?: string
-  buttons?: (Choice & { url?: string })[]
-}
-
-/** A condition on the lead: `field` is `name`, `email`, `phone`, `dialCode`, `status`, `tags` or `attributes.<key>`. */
-export interface Condition {
-  field: string
-  op: 'equals' | 'notEquals' | 'contains' | 'exists' | 'empty' | 'gt' | 'lt' | 'matches'
-  value?: string | number
-}
-
-interface Base {
-  /** Unique in the whole bot (all flows). */
-  id: string
-  /** The node that follows; default: the next node of the same flow. */
-  next?: string
-}
-
-/** Send Information, text: `**bold**`, `*italic*`, `[label](https://…)`; `{name}`, `{attributes.key}` filled from the lead. */
-export interface MessageNode extends Base {
-  type: 'message'
-  text: string
-  /**
-   * Said instead of `text` when the lead already has a name (the host identified
-   * the visitor, or an earlier answer gave it): the built-in greeting greets an
-   * identified visitor by name.
-   */
-  named?: string
-}
-/** Send Information, image: an https URL with alternative text (required: WCAG 1.1.1). */
-export interface ImageNode extends Base {
-  type: 'image'
-  src: string
-  alt: string
-}
-/** Send Information, link button: `text` (optional) then a button opening `url` in a new tab. */
-export interface LinkNode extends Base {
-  type: 'link'
-  text?: string
-  label: string
-  url: string
-}
-/** Send Information, quick replies: buttons that branch; the answer is not stored unless `attribute`/`tag` say so. */
-export interface QuickNode extends Base {
-  type: 'quick'
-  text: string
-  options: Choice[]
-  attribute?: string
-  tag?: boolean
-}
-/** Send Information, cards carousel. Waits for a reply when a card has a reply button. */
-export interface CardsNode extends Base {
-  type: 'cards'
-  text?: string
-  cards: Card[]
-  /** Stores the chosen reply button's value as this attribute. */
-  attribute?: string
-  tag?: boolean
-}
-/** A main menu: one button per listed flow (default: every other flow), named by the flow's `name`. */
-export interface MenuNode extends Base {
-  type: 'menu'
-  text: string
-  flows?: string[]
-}
-
-/**
- * Request Information: the bot asks `text` and waits. `attribute` stores the answer
- * as a lead attribute; `tag: true` adds the answer (each chosen value) as a tag;
- * `skip: true` offers a "Skip" button. An answer that fills no lead field (an
- * input other than `name`, `email`, `phone`, with neither `attribute` nor `tag`)
- * is stored as the attribute named after the node's `id` ({@link answerKey}), so
- * it always reaches the lead. A `name`, `email` or `phone` question whose field the
- * lead already has (the host's `identify`) is not asked ({@link known}).
- */
-export interface AskNode extends Base {
-  type: 'ask'
-  input: InputKind
-  text: string
-  options?: Choice[]
-  attribute?: string
-  tag?: boolean
-  skip?: boolean
-  /** `number`: lowest value; `date`: earliest `YYYY-MM-DD`; `multi`: fewest options. */
-  min?: number | string
-  /** `number`: highest value; `date`: latest `YYYY-MM-DD`; `multi`: most options. */
-  max?: number | string
-  placeholder?: string
-}
-
-/** Trigger Actions, tags: adds and removes lead tags. */
-export interface TagNode extends Base {
-  type: 'tag'
-  add?: string[]
-  remove?: string[]
-}
-/** Trigger Actions: sets attribute `key` to `value` (placeholders filled). */
-export interface AttributeNode extends Base {
-  type: 'attribute'
-  key: string
-  value: string
-}
-/** Trigger Actions: sets the chat status (docs/platform-api.md). */
-export interface StatusNode extends Base {
-  type: 'status'
-  status: Status
-}
-/** Trigger Actions: adds a note `{title, description}` (placeholders filled) to the chat. */
-export interface NoteNode extends Base {
-  type: 'note'
-  title: string
-  description: string
-}
-/** Trigger Actions: continues at node `to`, or at the first node of flow `flow`. */
-export interface JumpNode extends Base {
-  type: 'jump'
-  to?: string
-  flow?: string
-}
-/**
- * Branching by condition: the first rule whose conditions all hold gives the next
- * node; otherwise `else`, otherwise the following node.
- */
-export interface BranchNode extends Base {
-  type: 'branch'
-  rules: { if: Condition[]; next: string }[]
-  else?: string
-}
-/**
- * Trigger Actions, call an external API: POSTs `{uuid, botId, customerId, lead}` as
- * JSON to `url`, copies response fields to attributes (`map`: attribute key → dot
- * path in the response), continues at `next`; on an error status, invalid JSON or
- * after `timeout` ms (default 8000) continues at `onError` (default `next`).
- */
-export interface WebhookNode extends Base {
-  type: 'webhook'
-  url: string
-  map?: Record<string, string>
-  timeout?: number
-  onError?: string
-}
-/**
- * Trigger Actions, transfer to WhatsApp: a button opening
- * `https://wa.me/<number>?text=<text>` (the platform's help centre).
- * `number` is international digits without "+"; `text` may use `{uuid}`.
- */
-export interface WhatsappNode extends Base {
-  type: 'whatsapp'
-  number: string
-  text?: string
-  label?: string
-}
-/** Ends the chat flow, optionally saying `text`. */
-export interface EndNode {
-  id: string
-  type: 'end'
-  text?: string
-}
-
-/** One step of a chat flow. */
-export type FlowNode =
-  | MessageNode
-  | ImageNode
-  | LinkNode
-  | QuickNode
-  | CardsNode
-  | MenuNode
-  | AskNode
-  | TagNode
-  | AttributeNode
-  | StatusNode
-  | NoteNode
-  | JumpNode
-  | BranchNode
-  | WebhookNode
-  | WhatsappNode
-  | EndNode
+/** Send Information, text (schema.ts `NODES.message`). */
+export type MessageNode = NodeOf<'message'>
+/** Send Information, image. */
+export type ImageNode = NodeOf<'image'>
+/** Send Information, link button. */
+export type LinkNode = NodeOf<'link'>
+/** Send Information, quick replies. */
+export type QuickNode = NodeOf<'quick'>
+/** Send Information, cards carousel. */
+export type CardsNode = NodeOf<'cards'>
+/** A main menu of flows. */
+export type MenuNode = NodeOf<'menu'>
+/** Request Information: a question (schema.ts `NODES.ask`). */
+export type AskNode = NodeOf<'ask'>
+/** What a Request Information node asks for (schema.ts `NODES.ask`). */
+export type InputKind = AskNode['input']
+/** Trigger Actions, tags. */
+export type TagNode = NodeOf<'tag'>
+/** Trigger Actions, call an external API. */
+export type WebhookNode = NodeOf<'webhook'>
+/** Ends the chat flow. */
+export type EndNode = NodeOf<'end'>
 
 /** A chat flow: it starts at its first node; a node without `next` continues with the one after it. */
 export interface Flow {
@@ -323,7 +141,37 @@ export interface Engine {
 }
 
 /** Most nodes one walk visits: a guard against `next` cycles without questions. */
-const MAX_STEPS = 200
+export const MAX_STEPS = 500
+
+/**
+ * What running a node tells the walk: nothing (`undefined`) goes on with the node after it
+ * ({@link nextId}), `{next}` with that node (`undefined`: the flow ends), `{ask}`
+ * waits for the visitor, `{call}` waits for a webhook call, `'end'` ends the flow.
+ */
+export type Outcome =
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing goes on.
+  void | { next: string | undefined } | { ask: WaitNode } | { call: WebhookNode } | 'end'
+
+/** One walk in progress: its graph, and what running nodes changes: the lead and what the bot says. */
+export interface Walk {
+  g: Graph
+  lead: Lead
+  say: Say[]
+}
+
+/** How the engine runs one node type. */
+export interface NodeType<N extends FlowNode> {
+  /** Runs `node`: may change `w.lead` and add to `w.say`; tells the walk where to go. */
+  run(node: N, w: Walk): Outcome
+  /** The reply buttons of a waiting node of this type; default none (an answer is typed). */
+  choices?(node: N, g: Graph): Choice[]
+}
+
+/** Node types by `type`, as far as an engine runs them: the core's ({@link coreTypes}) or a configured bot's (all). */
+export type NodeTypes = { [K in FlowNode['type']]?: NodeType<NodeOf<K>> }
+
+/** Every node type: what a configured bot's engine must run (`widget/rich/engine.ts` is checked against it). */
+export type AllNodeTypes = Required<NodeTypes>
 
 /** The id of the node after `node`: `override`, else `node.next`, else the following node of its flow. */
 export function nextId(g: Graph, node: FlowNode, override?: string): string | undefined {
@@ -402,33 +250,95 @@ export function answerKey(node: WaitNode): string | undefined {
     : node.id
 }
 
+/** The first node of flow `id`, or `undefined` when there is no such flow. */
+export const firstOf = (g: Graph, id: string): string | undefined =>
+  g.flows.find((f) => f.id === id)?.nodes[0]?.id
+
 /**
- * Runs the flow from node `id` through `message` and `tag` nodes, and past
- * questions whose answer the lead already has ({@link known}), until a question
- * waits or the flow ends. Unknown ids and node types end the flow (the built-in
- * flow has none; configured bots use the engine of `widget/rich/`).
+ * The node types of the built-in flow: `message`, `ask` (passed over when the lead
+ * already has its field: {@link known}), `tag` and `end`. The configured-bot chunk
+ * adds the others (`widget/rich/engine.ts`), so a bot without a configuration
+ * document never downloads them.
  */
-export function walk(g: Graph, id: string | undefined, lead: Lead): Step {
-  const said: Say[] = []
-  for (let i = 0; id && i < MAX_STEPS; i++) {
-    const node = g.node.get(id)
-    if (node?.type === 'ask' && !known(node, lead))
-      return { say: [...said, say(node.text, lead)], lead, ask: node }
-    if (node?.type === 'message') said.push(say(messageText(node, lead), lead))
-    else if (node?.type === 'tag') lead = withTags(lead, node.add, node.remove)
-    else if (node?.type !== 'ask') break
-    id = nextId(g, node)
+export const coreTypes = {
+  message: {
+    run(node, w) {
+      w.say.push(say(messageText(node, w.lead), w.lead))
+    },
+  },
+  ask: {
+    run(node, w) {
+      if (known(node, w.lead)) return
+      w.say.push(say(node.text, w.lead))
+      return { ask: node }
+    },
+    choices: (node) => (node.input === 'choice' && node.options) || [],
+  },
+  tag: {
+    run(node, w) {
+      w.lead = withTags(w.lead, node.add, node.remove)
+    },
+  },
+  end: {
+    run(node, w) {
+      if (node.text) w.say.push(say(node.text, w.lead))
+      return 'end'
+    },
+  },
+} satisfies NodeTypes
+
+/**
+ * The engine that runs `types`: one walk loop dispatching each node to
+ * `types[node.type]`, which runs the flow from node `id` until a node waits, a
+ * webhook is to be called, or the flow ends (an `end` node, the last node, an
+ * unknown id, or {@link MAX_STEPS} nodes without a question). A node whose type
+ * `types` lacks is never skipped: the flow ends there with one `E_CONFIG` line
+ * (validation rejects unknown types, so this is a widget bug).
+ */
+export function engine(types: NodeTypes): Engine {
+  const typeOf = (node: FlowNode) => types[node.type] as NodeType<FlowNode> | undefined
+  return {
+    walk(g, id, lead) {
+      const w: Walk = { g, lead, say: [] }
+      for (let i = 0; id && i < MAX_STEPS; i++) {
+        const node = g.node.get(id)
+        if (!node) break
+        const type = typeOf(node)
+        if (!type) {
+          report('E_CONFIG', `no engine runs node type "${node.type}"`, 'report this bug')
+          break
+        }
+        const out = type.run(node, w)
+        if (out === 'end') break
+        if (out && !('next' in out)) return { say: w.say, lead: w.lead, ...out }
+        id = out ? out.next : nextId(g, node)
+      }
+      return { say: w.say, lead: w.lead }
+    },
+    applyAnswer,
+    choices: (g, node) => typeOf(node)?.choices?.(node, g) ?? [],
   }
-  return { say: said, lead }
 }
 
-/** Applies a validated answer to the lead and says which node comes next (a choice's `next` first). */
+/** The engine of the built-in flow's node types ({@link coreTypes}). */
+export const coreEngine: Engine = engine(coreTypes)
+
+/** {@link coreEngine}'s walk: the steps of the built-in flow from node `id`. */
+export const walk: Engine['walk'] = coreEngine.walk
+
+/**
+ * Applies a validated answer to the lead and says which node comes next: a
+ * choice's `next`, else the first node of its `flow`, else the node after. A
+ * skipped answer stores nothing.
+ */
 export function applyAnswer(
   g: Graph,
   node: WaitNode,
   answer: Answer,
   lead: Lead,
 ): { lead: Lead; next: string | undefined } {
+  if (answer.skipped) return { lead, next: nextId(g, node) }
+  const flow = answer.choice?.flow
   const input = node.type === 'ask' ? node.input : ''
   if (input === 'name') lead = { ...lead, name: answer.value }
   else if (input === 'email') lead = { ...lead, email: answer.value }
@@ -436,14 +346,7 @@ export function applyAnswer(
   const key = answerKey(node)
   if (key) lead = withAttribute(lead, key, answer.value)
   if ('tag' in node && node.tag) lead = withTags(lead, answer.values ?? [answer.value])
-  return { lead, next: nextId(g, node, answer.choice?.next) }
-}
-
-/** The engine of the built-in flow's node types. */
-export const coreEngine: Engine = {
-  walk,
-  applyAnswer,
-  choices: (_, node) => (node.type === 'ask' && node.options) || [],
+  return { lead, next: nextId(g, node, answer.choice?.next || (flow && firstOf(g, flow))) }
 }
 
 /**

@@ -756,3 +756,51 @@ describe('call', () => {
     expect(await engine.call(w, visitor)).toEqual({ lead: visitor, next: 'ok' })
   })
 })
+
+describe('walk: split (a node type added as CONTRIBUTING.md describes: a schema entry and a handler)', () => {
+  const paths = one(
+    {
+      id: 'ab',
+      type: 'split',
+      paths: [
+        { next: 'a', weight: 3 },
+        { next: 'b', weight: 1 },
+      ],
+    },
+    { id: 'a', type: 'message', text: 'Hello from A', next: 'end' },
+    { id: 'b', type: 'message', text: 'Hello from B' },
+    { id: 'end', type: 'end' },
+  )
+  const walkWith = (roll: number) =>
+    createEngine({
+      graph: graph(paths),
+      ids: () => ids,
+      whatsappLabel: 'WhatsApp',
+      random: () => roll,
+    }).walk(graph(paths), 'ab', lead())
+
+  it('sends a visitor down one path, in proportion to the weights', () => {
+    expect(texts(walkWith(0))).toEqual(['Hello from A'])
+    expect(texts(walkWith(0.74))).toEqual(['Hello from A'])
+    expect(texts(walkWith(0.75))).toEqual(['Hello from B'])
+    expect(texts(walkWith(0.999))).toEqual(['Hello from B'])
+  })
+
+  it('splits about evenly without weights', () => {
+    const even = one(
+      { id: 'ab', type: 'split', paths: [{ next: 'a' }, { next: 'b' }] },
+      { id: 'a', type: 'message', text: 'A', next: 'end' },
+      { id: 'b', type: 'message', text: 'B' },
+      { id: 'end', type: 'end' },
+    )
+    let n = 0
+    const random = () => (n++ % 100) / 100
+    const split = createEngine({ graph: graph(even), ids: () => ids, whatsappLabel: '', random })
+    const counts = { A: 0, B: 0 }
+    for (let i = 0; i < 100; i++) {
+      const said = texts(split.walk(graph(even), 'ab', lead()))[0] as 'A' | 'B'
+      counts[said]++
+    }
+    expect(counts).toEqual({ A: 50, B: 50 })
+  })
+})

@@ -6,21 +6,22 @@
  */
 import ky from 'ky'
 import {
-  applyAnswer,
+  type AllNodeTypes,
   type Condition,
+  coreTypes,
   type Engine,
-  type FlowNode,
+  engine,
   field,
   fill,
+  firstOf,
   type Graph,
-  known,
-  messageText,
   nextId,
-  type Say,
   say as sayText,
+  type WaitNode,
+  type Walk,
   type WebhookNode,
 } from '../core/flow'
-import { type Lead, type LeadIds, leadPayload, withAttribute, withTags } from '../core/lead'
+import { type Lead, type LeadIds, leadPayload, withAttribute } from '../core/lead'
 
 /**
  * Whether `c` holds for the lead. Text comparisons ignore case; `tags` compares
@@ -81,9 +82,6 @@ export function pick(value: unknown, path: string): unknown {
   return v
 }
 
-/** Most nodes one walk visits: a guard against cycles without questions. */
-const MAX_STEPS = 500
-
 /** What the engine needs from the widget. */
 export interface EngineContext {
   graph: Graph
@@ -92,118 +90,115 @@ export interface EngineContext {
   whatsappLabel: string
   /** `fetch` for webhook calls (tests pass a fake). */
   fetch?: typeof fetch
+  /** Random numbers in [0, 1) for split nodes. Default `Math.random`. */
+  random?: () => number
 }
 
-/** The first node of flow `id`. */
-const first = (g: Graph, id: string) => g.flows.find((f) => f.id === id)?.nodes[0]?.id
+/** A node that waits for the visitor: says its text, then waits. */
+const asks = <N extends WaitNode & { text: string }>(node: N, w: Walk) => {
+  w.say.push(sayText(node.text, w.lead))
+  return { ask: node }
+}
 
 /**
- * The engine of a configured bot: every node type of `widget/core/flow.ts`,
- * branching by answer (a reply's `next`/`flow`) and by condition, and webhook calls.
+ * Every node type a configured bot runs: the core's ({@link coreTypes}) and the
+ * rest of Send Information, Trigger Actions and branching. The table is checked
+ * against the schema's node types both ways (`satisfies AllNodeTypes`): a node
+ * type added to the schema does not compile until it has its entry here.
+ */
+export function nodeTypes(ctx: Pick<EngineContext, 'ids' | 'whatsappLabel' | 'random'>) {
+  const random = ctx.random ?? Math.random
+  return {
+    ...coreTypes,
+    image: {
+      run(node, w) {
+        w.say.push({ text: '', rich: { t: 'img', src: node.src, alt: node.alt } })
+      },
+    },
+    link: {
+      run(node, w) {
+        w.say.push({
+          ...sayText(node.text ?? '', w.lead),
+          rich: { t: 'link', label: node.label, url: node.url },
+        })
+      },
+    },
+    quick: { run: asks, choices: (node) => node.options },
+    menu: {
+      run: asks,
+      choices: (node, g) =>
+        (node.flows
+          ? node.flows.map((id) => g.flows.find((f) => f.id === id))
+          : g.flows.filter((f) => !f.nodes.includes(node))
+        )
+          .filter((f) => f !== undefined)
+          .map((f) => ({ label: f.name ?? f.id, flow: f.id })),
+    },
+    cards: {
+      run(node, w) {
+        w.say.push({ ...sayText(node.text ?? '', w.lead), rich: { t: 'cards', cards: node.cards } })
+        // Waits only when a card has a reply button (not only links).
+        if (node.cards.some((c) => c.buttons?.some((b) => !b.url))) return { ask: node }
+      },
+      choices: (node) => node.cards.flatMap((c) => c.buttons?.filter((b) => !b.url) ?? []),
+    },
+    attribute: {
+      run(node, w) {
+        w.lead = withAttribute(w.lead, node.key, fill(node.value, w.lead))
+      },
+    },
+    status: {
+      run(node, w) {
+        w.lead = { ...w.lead, status: node.status }
+      },
+    },
+    note: {
+      run(node, w) {
+        const note = {
+          title: fill(node.title, w.lead),
+          description: fill(node.description, w.lead),
+        }
+        w.lead = { ...w.lead, notes: [...w.lead.notes, note] }
+      },
+    },
+    jump: {
+      run: (node, w) => ({ next: node.flow ? firstOf(w.g, node.flow) : node.to }),
+    },
+    branch: {
+      run(node, w) {
+        const rule = node.rules.find((r) => r.if.every((c) => holds(c, w.lead)))
+        const next = rule?.next ?? node.else
+        if (next) return { next }
+      },
+    },
+    webhook: { run: (node) => ({ call: node }) },
+    split: {
+      run(node) {
+        const weight = (p: { weight?: number | undefined }) => p.weight ?? 1
+        let roll = random() * node.paths.reduce((sum, p) => sum + weight(p), 0)
+        for (const p of node.paths) if ((roll -= weight(p)) < 0) return { next: p.next }
+        return { next: node.paths[node.paths.length - 1]?.next }
+      },
+    },
+    whatsapp: {
+      run(node, w) {
+        const text = node.text ?? 'Hi! My chat reference is {uuid}'
+        const url = whatsappUrl(node.number, text, ctx.ids().uuid, w.lead)
+        w.say.push({ text: '', rich: { t: 'link', label: node.label ?? ctx.whatsappLabel, url } })
+      },
+    },
+  } satisfies AllNodeTypes
+}
+
+/**
+ * The engine of a configured bot: every node type ({@link nodeTypes}), branching
+ * by answer (a reply's `next`/`flow`) and by condition, and webhook calls.
  */
 export function createEngine(ctx: EngineContext): Engine & {
   call(node: WebhookNode, lead: Lead): Promise<{ lead: Lead; next: string | undefined }>
 } {
-  const walk: Engine['walk'] = (g, id, lead) => {
-    const say: Say[] = []
-    for (let i = 0; id && i < MAX_STEPS; i++) {
-      const node: FlowNode | undefined = g.node.get(id)
-      if (!node) break
-      let next = nextId(g, node)
-      switch (node.type) {
-        case 'message':
-          say.push(sayText(messageText(node, lead), lead))
-          break
-        case 'ask':
-          if (known(node, lead)) break
-          return { say: [...say, sayText(node.text, lead)], lead, ask: node }
-        case 'quick':
-        case 'menu':
-          return { say: [...say, sayText(node.text, lead)], lead, ask: node }
-        case 'image':
-          say.push({ text: '', rich: { t: 'img', src: node.src, alt: node.alt } })
-          break
-        case 'link':
-          say.push({
-            ...sayText(node.text ?? '', lead),
-            rich: { t: 'link', label: node.label, url: node.url },
-          })
-          break
-        case 'cards':
-          say.push({
-            ...sayText(node.text ?? '', lead),
-            rich: { t: 'cards', cards: node.cards },
-          })
-          if (node.cards.some((c) => c.buttons?.some((b) => !b.url)))
-            return { say, lead, ask: node }
-          break
-        case 'tag':
-          lead = withTags(lead, node.add, node.remove)
-          break
-        case 'attribute':
-          lead = withAttribute(lead, node.key, fill(node.value, lead))
-          break
-        case 'status':
-          lead = { ...lead, status: node.status }
-          break
-        case 'note':
-          lead = {
-            ...lead,
-            notes: [
-              ...lead.notes,
-              { title: fill(node.title, lead), description: fill(node.description, lead) },
-            ],
-          }
-          break
-        case 'jump':
-          next = node.flow ? first(g, node.flow) : node.to
-          break
-        case 'branch':
-          next =
-            node.rules.find((r) => r.if.every((c) => holds(c, lead)))?.next ?? node.else ?? next
-          break
-        case 'webhook':
-          return { say, lead, call: node }
-        case 'whatsapp': {
-          const url = whatsappUrl(
-            node.number,
-            node.text ?? 'Hi! My chat reference is {uuid}',
-            ctx.ids().uuid,
-            lead,
-          )
-          say.push({ text: '', rich: { t: 'link', label: node.label ?? ctx.whatsappLabel, url } })
-          break
-        }
-        case 'end':
-          if (node.text) say.push(sayText(node.text, lead))
-          return { say, lead }
-      }
-      id = next
-    }
-    return { say, lead }
-  }
-  const choices: Engine['choices'] = (g, node) => {
-    if (node.type === 'menu')
-      return (
-        node.flows
-          ? node.flows.map((id) => g.flows.find((f) => f.id === id))
-          : g.flows.filter((f) => !f.nodes.includes(node))
-      )
-        .filter((f) => f !== undefined)
-        .map((f) => ({ label: f.name ?? f.id, flow: f.id }))
-    if (node.type === 'cards')
-      return node.cards.flatMap((c) => c.buttons?.filter((b) => !b.url) ?? [])
-    return node.type === 'quick' || node.input === 'choice' ? (node.options ?? []) : []
-  }
   return {
-    walk,
-    choices,
-    applyAnswer(g, node, answer, lead) {
-      if (answer.skipped) return { lead, next: nextId(g, node) }
-      const r = applyAnswer(g, node, answer, lead)
-      const flow = answer.choice?.flow
-      return flow ? { lead: r.lead, next: first(g, flow) ?? r.next } : r
-    },
+    ...engine(nodeTypes(ctx)),
     /**
      * POSTs `{uuid, botId, customerId, lead}` (the lead as its PUT body) to the
      * node's URL, without credentials, and copies `map`ped response fields (strings,
