@@ -5,18 +5,20 @@
  * facade in a shadow root, owns the visitor UUID and the `window.Reekolect` queue,
  * and imports the chat window chunk only when the visitor reaches for it.
  */
-import { ASSETS, report } from '../widget/core/log'
+
 import launcherCss from './launcher.css?inline'
+import { ASSETS, report } from './log'
 import { parseTag } from './parseTag'
-import type {
-  HostBridge,
-  Mount,
-  MountedWidget,
-  QueuedCall,
-  ReekolectApi,
-  WidgetChunk,
+import {
+  type HostBridge,
+  type Mount,
+  type MountedWidget,
+  type QueuedCall,
+  type ReekolectApi,
+  SESSION_KEY,
+  type WidgetChunk,
 } from './protocol'
-import { createVisitor, mayHaveSession, SESSION_KEY, type TabLike } from './visitor'
+import { createVisitor, mayHaveSession, type TabLike } from './visitor'
 
 /** URL of the widget entry chunk relative to this script, injected at build time from the widget build's manifest. */
 declare const __WIDGET_ENTRY__: string

@@ -1,10 +1,59 @@
 /**
- * The one typed protocol between the loader (`loader/`, a classic script on every
- * page view) and the lazily imported chat window (`widget/`). Both sides import
- * it with `import type`, so it costs zero bytes at run time.
+ * The contract: the one protocol between the host page, the loader (`loader/`, a
+ * classic script on every page view), the lazily imported chat window (`widget/`)
+ * and the npm entry (`npm/`). It holds the host API (commands, events and their
+ * types), the loader↔widget types, the browser storage keys both sides read and
+ * write, and the site-owner console codes. It imports nothing, so every side can
+ * import it without a cycle (`scripts/imports.test.ts`); its types cost no byte at
+ * run time, its few constants a handful.
  */
 
-import type { LoadedConfig } from '../widget/config/settings'
+/**
+ * `sessionStorage` key of the visitor's UUID. The platform reads the UUID "from
+ * the local web session storage" (docs/platform-api.md), so it
+ * lives per tab and survives reloads and navigation within the site.
+ */
+export const UUID_KEY = 'reekolect:uuid'
+
+/**
+ * `sessionStorage` key the widget writes and the loader reads on the next page of
+ * the tab: `'1'` while the chat is open (reopen it at once), `'sync'` while a lead
+ * snapshot waits to be delivered (load the widget, closed, to send it), else absent.
+ */
+export const SESSION_KEY = 'reekolect:open'
+
+/**
+ * Navigation API state the widget gives the current session history entry while
+ * {@link SESSION_KEY} is set (widget/core/session.ts `markEntry`): the next page's
+ * loader reads the session only after such an entry (loader/visitor.ts
+ * `mayHaveSession`). Any state counts, so an entry that carries the host's own
+ * state is read after too.
+ */
+export const ENTRY_MARK = { reekolect: 'session' } as const
+
+/**
+ * The codes of the site owner's console lines, `[Reekolect] CODE: what happened —
+ * how to fix it` (loader/log.ts; each listed in the docs' console table). `E_…`
+ * are errors, `W_…` degradations the widget recovers from.
+ */
+export type LogCode =
+  | 'E_TAG'
+  | 'E_LOADER'
+  | 'E_LOAD'
+  | 'E_CONFIG'
+  | 'E_ATTRIBUTE'
+  | 'E_COMMAND'
+  | 'E_ARGS'
+  | 'E_LISTENER'
+  | 'E_TOKEN'
+  | 'E_FORBIDDEN'
+  | 'E_LEAD_INVALID'
+  | 'E_LEAD_TOO_LARGE'
+  | 'E_NETWORK'
+  | 'W_TWICE'
+  | 'W_STORAGE'
+  | 'W_OUTBOX'
+  | 'W_SAVED_CHAT'
 
 /**
  * What the loader tells the chat window about its `<script>` tag: what the loader
@@ -133,15 +182,25 @@ declare global {
 /** A call made before the widget was ready: `[command, ...args]`, replayed in order. */
 export type QueuedCall = [command: string, ...args: unknown[]]
 
-/** What the loader hands the widget when it mounts it. */
-export interface HostBridge {
+/**
+ * A bot configuration document as the settings chunk hands it over: validated
+ * (`config`, the widget's `BotConfig`) and applied to the page (design, triggers);
+ * `dispose` undoes what applying it added.
+ */
+export interface LoadedConfig<Config = unknown> {
+  config: Config
+  dispose(): void
+}
+
+/** What the loader hands the widget when it mounts it; `Config` is the type of a validated configuration document. */
+export interface HostBridge<Config = unknown> {
   /**
    * The bot configuration document, fetched at page load from `data-config-url`
    * (opt-in), validated and applied by the settings chunk. `undefined` when there
    * is none (no attribute, 204) or it is unusable
    * (one `E_CONFIG` line): the widget then runs the built-in flow.
    */
-  config: Promise<LoadedConfig | undefined>
+  config: Promise<LoadedConfig<Config> | undefined>
   /**
    * Shadow root (open) of the widget's single host element; the widget renders
    * here. In launcher mode it holds the loader's `button.launcher`, whose state
@@ -167,11 +226,11 @@ export interface MountedWidget {
 }
 
 /** The widget chunk's entry point, imported by URL by the loader. */
-export type Mount = (host: HostBridge, tag: TagOptions) => MountedWidget
+export type Mount<Config = unknown> = (host: HostBridge<Config>, tag: TagOptions) => MountedWidget
 
 /** The widget chunk's exports the loader uses. */
-export interface WidgetChunk {
-  mount: Mount
+export interface WidgetChunk<Config = unknown> {
+  mount: Mount<Config>
   /**
    * Called once, when the chunk has loaded (at intent: pointer over or focus on the
    * launcher), to do ahead of the click what the first open would otherwise pay in

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
+import { markEntry } from '../widget/core/session'
+import { ENTRY_MARK, UUID_KEY } from './protocol'
 import type * as VisitorModule from './visitor'
 
 const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
@@ -35,7 +37,7 @@ describe('createVisitor', () => {
     const s = fakeStorage()
     const id = m.createVisitor(() => s).get()
     expect(id).toMatch(V4)
-    expect(s.map.get(m.UUID_KEY)).toBe(id)
+    expect(s.map.get(UUID_KEY)).toBe(id)
     expect(warnSpy).not.toHaveBeenCalled()
   })
 
@@ -107,7 +109,7 @@ describe('createVisitor', () => {
     expect(after).toMatch(V4)
     expect(after).not.toBe(before)
     expect(v.get()).toBe(after)
-    expect(tab.get(m.UUID_KEY)).toBe(after)
+    expect(tab.get(UUID_KEY)).toBe(after)
     // The next page of the tab sees the new visitor.
     expect(m.createVisitor(() => fakeStorage(tab)).get()).toBe(after)
   })
@@ -204,7 +206,7 @@ describe('mayHaveSession', () => {
 
   it('is true after a page the widget marked: next page, reload, back/forward', () => {
     const nav = fakeNavigation()
-    m.markEntry(nav)
+    markEntry(nav)
     const marked = nav.currentEntry as FakeEntry
     for (const navigationType of kinds)
       expect(m.mayHaveSession(tab({ activation: { from: marked, navigationType } }))).toBe(true)
@@ -212,7 +214,7 @@ describe('mayHaveSession', () => {
 
   it('is true when an earlier page of the site was marked, with a page without the widget since', () => {
     const nav = fakeNavigation()
-    m.markEntry(nav) // page A: the chat was open
+    markEntry(nav) // page A: the chat was open
     const a = nav.currentEntry as FakeEntry
     const plain = new FakeEntry() // page B: no widget tag (a checkout, say)
     const c = new FakeEntry()
@@ -268,34 +270,34 @@ describe('mayHaveSession', () => {
 describe('markEntry', () => {
   it('gives an entry without state the mark, once', () => {
     const nav = fakeNavigation()
-    m.markEntry(nav)
-    m.markEntry(nav)
-    expect(nav.currentEntry?.getState()).toEqual(m.ENTRY_MARK)
+    markEntry(nav)
+    markEntry(nav)
+    expect(nav.currentEntry?.getState()).toEqual(ENTRY_MARK)
     expect(nav.writes).toBe(1)
   })
 
   it('leaves the host’s own state alone', () => {
     const hostState = { scrollY: 120 }
     const nav = fakeNavigation(new FakeEntry(hostState))
-    m.markEntry(nav)
+    markEntry(nav)
     expect(nav.writes).toBe(0)
     expect(nav.currentEntry?.getState()).toBe(hostState)
   })
 
   it('marks the new entry after the host’s pushState or replaceState (which leave it without state)', () => {
     const nav = fakeNavigation()
-    m.markEntry(nav)
+    markEntry(nav)
     nav.currentEntry = new FakeEntry() // history.pushState / replaceState
-    m.markEntry(nav)
-    expect(nav.currentEntry.getState()).toEqual(m.ENTRY_MARK)
+    markEntry(nav)
+    expect(nav.currentEntry.getState()).toEqual(ENTRY_MARK)
     expect(nav.writes).toBe(2)
   })
 
   it('never throws: no Navigation API, no current entry, or a refusal', () => {
-    expect(() => m.markEntry(undefined)).not.toThrow()
+    expect(() => markEntry(undefined)).not.toThrow()
     const none = fakeNavigation()
     none.currentEntry = null
-    expect(() => m.markEntry(none)).not.toThrow()
+    expect(() => markEntry(none)).not.toThrow()
     expect(none.writes).toBe(0)
     const refusing = {
       currentEntry: new FakeEntry(),
@@ -303,6 +305,6 @@ describe('markEntry', () => {
         throw new DOMException('document is not fully active', 'InvalidStateError')
       },
     }
-    expect(() => m.markEntry(refusing)).not.toThrow()
+    expect(() => markEntry(refusing)).not.toThrow()
   })
 })

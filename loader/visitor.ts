@@ -1,20 +1,7 @@
-import { report } from '../widget/core/log'
+import { report } from './log'
+import { SESSION_KEY, UUID_KEY } from './protocol'
 
-/**
- * `sessionStorage` key of the visitor's UUID. The platform reads the UUID "from
- * the local web session storage" (docs/platform-api.md), so it
- * lives per tab and survives reloads and navigation within the site.
- */
-export const UUID_KEY = 'reekolect:uuid'
-
-/**
- * `sessionStorage` key the widget writes and the loader reads on the next page of
- * the tab: `'1'` while the chat is open (reopen it at once), `'sync'` while a lead
- * snapshot waits to be delivered (load the widget, closed, to send it), else absent.
- */
-export const SESSION_KEY = 'reekolect:open'
-
-/** A session history entry of the Navigation API: the part {@link mayHaveSession} and {@link markEntry} use. */
+/** A session history entry of the Navigation API: the part {@link mayHaveSession} reads (and the widget's `markEntry` writes). */
 export interface EntryLike {
   /** The entry's navigation API state: `undefined` unless a script set one (not the History API's `history.state`). */
   getState(): unknown
@@ -41,14 +28,6 @@ export interface TabLike {
     } | null
   }
 }
-
-/**
- * Navigation API state the widget gives the current session history entry while
- * {@link SESSION_KEY} is set ({@link markEntry}): the next page's loader reads the
- * session only after such an entry. Any state counts, so an entry that carries the
- * host's own state is read after too.
- */
-export const ENTRY_MARK = { reekolect: 'session' } as const
 
 /**
  * Whether an earlier page of this site may have left {@link SESSION_KEY} in this
@@ -95,34 +74,6 @@ export function mayHaveSession(w: TabLike): boolean {
         [a.from, ...(n?.entries() ?? [])].some((e) => e && e.getState() !== undefined)
       : w.history.length > 1)
   )
-}
-
-/** The part of the Navigation API {@link markEntry} uses. */
-export interface NavigationLike {
-  currentEntry: EntryLike | null
-  updateCurrentEntry(options: { state: unknown }): void
-}
-
-/**
- * Gives the current session history entry {@link ENTRY_MARK}, so the next page's
- * loader reads this tab's session ({@link mayHaveSession}). Called by the widget
- * whenever it sets {@link SESSION_KEY}, and again after each same-document
- * navigation of the host while it is (`history.pushState` makes a new entry,
- * `replaceState` clears the state: HTML, "URL and history update steps").
- *
- * Leaves an entry that has a state alone (the host's own state wins and counts as
- * a mark), so it writes at most once per entry; each write fires the Navigation
- * API's `currententrychange` event (navigationType null) and does not touch
- * `history.state`. Never throws: without the Navigation API, or where it refuses
- * (an opaque origin, a document being unloaded), it does nothing.
- */
-export function markEntry(nav: NavigationLike | undefined): void {
-  try {
-    const entry = nav?.currentEntry
-    if (entry && entry.getState() === undefined) nav?.updateCurrentEntry({ state: ENTRY_MARK })
-  } catch {
-    /* the next page falls back to starting closed (mayHaveSession) */
-  }
 }
 
 /**

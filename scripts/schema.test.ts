@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { parseConfig } from '../widget/config/schema'
+import { NODES, parseConfig } from '../widget/config/schema'
 import { botConfigJsonSchema } from './schema'
 
 describe('the published JSON Schema', () => {
@@ -14,26 +14,9 @@ describe('the published JSON Schema', () => {
       properties: { type: { const: string } }
       additionalProperties: boolean
     }[]
-    expect(variants.map((n) => n.properties.type.const).sort()).toEqual(
-      [
-        'ask',
-        'attribute',
-        'branch',
-        'cards',
-        'end',
-        'image',
-        'jump',
-        'link',
-        'menu',
-        'message',
-        'note',
-        'quick',
-        'status',
-        'tag',
-        'webhook',
-        'whatsapp',
-      ].sort(),
-    )
+    // Every entry of the schema's node registry, each under its own name.
+    expect(variants.map((n) => n.properties.type.const).sort()).toEqual(Object.keys(NODES).sort())
+    expect(Object.keys(NODES)).toContain('split')
     expect(variants.every((n) => n.additionalProperties === false)).toBe(true)
   })
 })

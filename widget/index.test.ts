@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
 import type { HostBridge, MountedWidget, TagOptions } from '../loader/protocol'
+import type { BotConfig } from './config/schema'
 import type { LoadedConfig } from './config/settings'
 import { translator } from './core/i18n'
 import type { LeadPayload } from './core/lead'
@@ -35,7 +36,7 @@ function fakeHost() {
   button.className = 'launcher'
   root.append(button)
   let arrive!: (loaded: LoadedConfig | undefined) => void
-  const host: HostBridge = {
+  const host: HostBridge<BotConfig> = {
     config: new Promise<LoadedConfig | undefined>((resolve) => {
       arrive = resolve
     }),

@@ -5,23 +5,26 @@
  */
 import { effect, signal } from '@preact/signals-core'
 import { h, render } from 'preact'
-import type {
-  HostBridge,
-  Mount,
-  MountedWidget,
-  TagOptions,
-  WidgetChunk,
-  WidgetConfig,
+import { ASSETS, report } from '../loader/log'
+import {
+  type HostBridge,
+  type Mount,
+  type MountedWidget,
+  SESSION_KEY,
+  type TagOptions,
+  UUID_KEY,
+  type WidgetChunk,
+  type WidgetConfig,
 } from '../loader/protocol'
-import { markEntry, type NavigationLike, SESSION_KEY, UUID_KEY } from '../loader/visitor'
+import type { BotConfig } from './config/schema'
 import type { LoadedConfig } from './config/settings'
 import { chatKey, createActions } from './core/actions'
 import { createLeadSender } from './core/api'
 import { builtinFlow, graph } from './core/flow'
 import { type Catalogue, dirOf, loadCatalogue, type Translate, translator } from './core/i18n'
-import { ASSETS, report } from './core/log'
 import { createOutbox, type OutboxEvents } from './core/outbox'
 import { DAY } from './core/retention'
+import { markEntry, type NavigationLike } from './core/session'
 import { createState } from './core/state'
 import { createKv, type Kv } from './core/storage'
 import { widgetConfig } from './core/tag'
@@ -29,6 +32,9 @@ import { roughPhone } from './core/validate'
 import type { Rich } from './rich'
 import { ChatWindow, type ChatWindowProps } from './ui/ChatWindow'
 import css from './ui/chat.css?inline'
+
+/** The loader's bridge, with the configuration document as the settings chunk validated it. */
+type Host = HostBridge<BotConfig>
 
 /**
  * Shows the chat's state on the loader's launcher: `aria-expanded`, its accessible
@@ -60,7 +66,7 @@ function launcher(root: ShadowRoot, open: boolean, unread: number, label: string
  *   `data-locale`, else the browser's language, picks the catalogue.
  * @returns `dispatch` for host commands and `unmount`, which removes everything it added.
  */
-export const mount: Mount = (host: HostBridge, tag: TagOptions): MountedWidget => {
+export const mount: Mount<BotConfig> = (host: Host, tag: TagOptions): MountedWidget => {
   const config = widgetConfig(tag)
   let widget: MountedWidget | undefined
   let stopped = false
@@ -105,7 +111,7 @@ const translate = async (locale: string, rich?: Rich) =>
  * the visitor's catalogue. English with the built-in flow needs no request at all.
  * Any failure degrades: English, built-in flow.
  */
-async function prepare(host: HostBridge, config: WidgetConfig): Promise<Ready> {
+async function prepare(host: Host, config: WidgetConfig): Promise<Ready> {
   const loaded = await host.config.catch(() => undefined)
   const ids = () => ({ uuid: host.uuid(), botId: config.botId, customerId: config.customerId })
   const rich =
@@ -190,7 +196,7 @@ function apiOrigin(url: string): string {
   }
 }
 
-function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWidget {
+function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
   const { locale, t, loaded, rich } = ready
   const state = createState()
   const kv = takeKv()
@@ -218,7 +224,7 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
   })
   const ids = () => ({ uuid: host.uuid(), botId: config.botId, customerId: config.customerId })
   /** libphonenumber-js, imported once (one E_LOAD line when it cannot load). */
-  let phoneChunk: Promise<typeof import('./core/phone') | undefined> | undefined
+  let phoneChunk: Promise<typeof import('./ui/phone') | undefined> | undefined
   const actions = createActions(state, {
     fresh: isFresh,
     graph: rich?.graph ?? graph([builtinFlow(t)]),
@@ -232,7 +238,7 @@ function start(host: HostBridge, config: WidgetConfig, ready: Ready): MountedWid
     // (a network blip) must not strand the visitor at the question: a rough check
     // keeps the number (validate.ts roughPhone).
     phone: async (raw, country) => {
-      phoneChunk ??= import('./core/phone').catch(() => {
+      phoneChunk ??= import('./ui/phone').catch(() => {
         report('E_LOAD', 'the phone chunk could not load; numbers are not checked', ASSETS)
         return undefined
       })

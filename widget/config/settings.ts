@@ -7,15 +7,12 @@
  * Access (where the launcher shows) and Triggers (auto-open), re-evaluated on
  * single-page-app route changes without polling.
  */
-import type { HostBridge } from '../../loader/protocol'
-import { report } from '../core/log'
+import { report } from '../../loader/log'
+import type { HostBridge, LoadedConfig as Loaded } from '../../loader/protocol'
 import { type BotConfig, parseConfig, type Settings } from './schema'
 
 /** A validated document and the function that removes every listener, timer and sheet it added. */
-export interface LoadedConfig {
-  config: BotConfig
-  dispose(): void
-}
+export type LoadedConfig = Loaded<BotConfig>
 
 /** What the settings need from the loader. */
 export type SettingsHost = Pick<HostBridge, 'root'> & {

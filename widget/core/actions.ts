@@ -4,6 +4,7 @@
  * and hand lead snapshots to the outbox. I/O errors never reach the UI.
  */
 import { batch } from '@preact/signals-core'
+import { report } from '../../loader/log'
 import {
   type Answer,
   type AskNode,
@@ -18,7 +19,6 @@ import {
   type WebhookNode,
 } from './flow'
 import { changes, emptyLead, fieldsOf, type Lead, type LeadIds, STATUSES } from './lead'
-import { report } from './log'
 import type { LeadChange } from './outbox'
 import { DAY, RETENTION_DAYS } from './retention'
 import { MAX_MESSAGES, MAX_SAVED, type Message, type State } from './state'

@@ -4,11 +4,11 @@
  * Types: `Commands` in loader/protocol.ts.
  */
 import { effect } from '@preact/signals-core'
+import { report } from '../../loader/log'
 import type { Identity } from '../../loader/protocol'
 import type { Actions } from './actions'
 import { createEmitter } from './events'
 import { type Lead, type LeadIds, leadPayload, toJson, withAttribute, withTags } from './lead'
-import { report } from './log'
 import {
   isPending,
   MAX_BODY,

@@ -3,8 +3,9 @@
  * A listener that throws is the host's bug: it is reported and never breaks the
  * widget or the other listeners.
  */
+
+import { report } from '../../loader/log'
 import type { WidgetEvents } from '../../loader/protocol'
-import { report } from './log'
 
 type Listener = (payload: never) => void
 

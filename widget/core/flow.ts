@@ -8,10 +8,11 @@
  * {@link Extension} of the configured-bot chunk (`widget/rich/`), so a bot without
  * a configuration document never downloads it.
  */
+
+import { report } from '../../loader/log'
 import type { Card, Choice, Condition, FlowNode } from '../config/schema'
 import type { Translate } from './i18n'
 import { type Lead, withAttribute, withTags } from './lead'
-import { report } from './log'
 
 export type { Card, Choice, Condition, FlowNode }
 

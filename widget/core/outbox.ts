@@ -10,6 +10,9 @@
  * built from that record (the platform's body is an upsert snapshot:
  * docs/platform-api.md), so one tab's snapshot never reverts another tab's edit.
  */
+
+import { report } from '../../loader/log'
+import type { LogCode } from '../../loader/protocol'
 import {
   type Fields,
   type FieldValue,
@@ -19,7 +22,6 @@ import {
   same,
   toJson,
 } from './lead'
-import { report } from './log'
 import { DAY, RETENTION_DAYS } from './retention'
 import type { Kv } from './storage'
 
@@ -125,7 +127,7 @@ export const KEEP = RETENTION_DAYS * DAY
 const PARK = new Set([400, 401, 403, 413])
 
 /** Site-owner messages for parked statuses: code, what happened, how to fix it. */
-const WHY: Record<number, [string, string, string]> = {
+const WHY: Record<number, [LogCode, string, string]> = {
   400: [
     'E_LEAD_INVALID',
     'the platform rejected the lead as a bad request (400)',
@@ -544,7 +546,7 @@ export function createOutbox(
         await delivered(uuid, rec.v, payload)
         next = 'again'
       } else if (PARK.has(res.status)) {
-        const [code, what, fix] = WHY[res.status] as [string, string, string]
+        const [code, what, fix] = WHY[res.status] as [LogCode, string, string]
         report(code, what, fix)
         events.error?.(code, res.status)
         attempts = 0

@@ -1,14 +1,11 @@
 /**
- * Phone numbers, through libphonenumber-js with its "min" metadata, and the
- * dial-code picker. This module is its own chunk, imported only when a phone
- * question is shown: it is most of the widget's bytes and most visitors never
- * reach a phone question.
+ * Phone numbers, through libphonenumber-js with its "min" metadata. Part of the
+ * phone chunk (its entry is widget/ui/phone.ts, which adds the dial-code picker),
+ * imported only when a phone question is shown: it is most of the widget's bytes
+ * and most visitors never reach a phone question.
  */
 import { type CountryCode, getCountries, parsePhoneNumberFromString } from 'libphonenumber-js/min'
 
-export { PhoneCountry } from '../ui/PhoneCountry'
-// The dial-code picker of phone questions comes with this chunk: the composer
-// imports it from here when a phone question is shown.
 export { type Country, countries, countryMatcher, guessCountry } from './countries'
 
 /**

@@ -8,7 +8,7 @@
  * to memory for the rest of the page and logs one `W_STORAGE` warning.
  */
 import { createStore, del, get, set, type UseStore, update } from 'idb-keyval'
-import { report } from './log'
+import { report } from '../../loader/log'
 
 /** The async key-value interface the widget's core uses. */
 export interface Kv {

@@ -3,8 +3,9 @@
  * "Embed"), with their defaults. The loader passes a reader of the attributes
  * rather than their values, so that an option costs the loader no byte.
  */
+
+import { report } from '../../loader/log'
 import type { TagOptions, WidgetConfig } from '../../loader/protocol'
-import { report } from './log'
 import { MAX_RETENTION_DAYS, RETENTION_DAYS } from './retention'
 
 /** The platform API's origin when the tag has no `data-api-url` (docs/platform-api.md). */

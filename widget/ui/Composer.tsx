@@ -47,7 +47,7 @@ export function Composer({
   const [text, setText] = useState('')
   const [country, setCountry] = useState(initialCountry ?? '')
   // The phone chunk (validation and dial-code picker), loaded at the first phone question.
-  const [phoneUi, setPhoneUi] = useState<typeof import('../core/phone')>()
+  const [phoneUi, setPhoneUi] = useState<typeof import('./phone')>()
   const input = useRef<HTMLInputElement>(null)
   const group = useRef<HTMLFieldSetElement>(null)
   const phone = ask?.type === 'ask' && ask.input === 'phone'
@@ -57,7 +57,7 @@ export function Composer({
   }, [ask])
   useEffect(() => {
     // Without it (the chunk failed to load) the number is typed without the picker.
-    if (phone) import('../core/phone').then(setPhoneUi, () => {})
+    if (phone) import('./phone').then(setPhoneUi, () => {})
   }, [phone])
 
   if (!ask) return null

@@ -1,8 +1,10 @@
 /**
- * Site-owner diagnostics: one console line per problem, in the fixed shape
- * `[Reekolect] E_CODE: what happened — how to fix it`.
- * Codes are stable and listed in the README.
+ * Site-owner diagnostics, shared by the loader and the widget: one console line
+ * per problem, in the fixed shape `[Reekolect] E_CODE: what happened — how to fix
+ * it`. The codes are the contract's `LogCode` (loader/protocol.ts), stable and
+ * listed in the docs.
  */
+import type { LogCode } from './protocol'
 
 const seen = new Set<string>()
 
@@ -14,7 +16,7 @@ export const ASSETS = 'serve assets/ next to Reekolect.js'
  * each time); `W_…` codes are recoverable degradations (`console.warn`, once per
  * page and code). Never throws, so it is safe on any error path.
  */
-export function report(code: string, what: string, fix: string): void {
+export function report(code: LogCode, what: string, fix: string): void {
   const warning = code[0] === 'W'
   if (warning && seen.has(code)) return
   seen.add(code)
