@@ -1,7 +1,7 @@
 /**
  * Site-owner diagnostics: one console line per problem, in the fixed shape
  * `[Reekolect] E_CODE: what happened — how to fix it`.
- * Codes are stable and listed in the README.
+ * Codes are stable and listed in docs/troubleshooting.md, "Console messages for site owners".
  */
 
 const seen = new Set<string>()
