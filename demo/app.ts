@@ -88,7 +88,7 @@ const TYPES: Record<string, string> = {
 
 /**
  * Content Security Policies of the demo's CSP host pages (demo/csp/NAME.html): the
- * strictest a site may set with the widget embedded. The README lists them.
+ * strictest a site may set with the widget embedded. docs/architecture.md, "Security, CSP and privacy", lists them.
  */
 export const CSP_POLICIES: Record<string, string> = {
   strict:
@@ -262,7 +262,7 @@ export function createApp(opts: AppOptions) {
   })
 
   // Playground controls (not part of the platform contract).
-  // --- Bot configuration documents (our extension; README "Bot configuration document").
+  // --- Bot configuration documents (our extension; docs/configuration.md, "Bot configuration document").
   // GET {api}/widget/:botId/config.json, the URL the playground's tags give as
   // data-config-url (the document is opt-in): a saved document, else the template
   // of the same name (demo/templates/<botId>.json), else 204 No Content ("this bot

@@ -126,7 +126,7 @@ export function openDb(file: string) {
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL, visits INTEGER NOT NULL DEFAULT 1,
     UNIQUE (uuid, bot_id, customer_id)
   )`)
-  // Bot configuration documents saved by the playground's editor (our extension, README).
+  // Bot configuration documents saved by the playground's editor (our extension, docs/configuration.md).
   db.exec(`CREATE TABLE IF NOT EXISTS configs (
     bot_id TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at TEXT NOT NULL
   )`)

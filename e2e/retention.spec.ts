@@ -1,6 +1,6 @@
 /**
- * What the widget keeps about visitors in the browser, and for how long (README,
- * "What is stored"): conversations unchanged for longer than the retention
+ * What the widget keeps about visitors in the browser, and for how long
+ * (docs/architecture.md, "What is stored"): conversations unchanged for longer than the retention
  * (30 days, or `data-retention-days`) are removed, and `reset` removes the
  * previous visitor's records. Drives the built bundle on the demo host page and
  * reads IndexedDB as the browser's devtools would.

@@ -32,7 +32,7 @@ const script =
 
 /**
  * Runs once per page view; what the host page pays for is measured by `npm run
- * bench` (README, "Benchmark"). The script's own task only installs
+ * bench` (docs/benchmarks.md). The script's own task only installs
  * `window.Reekolect` (calls queue); when the tag names a configuration document, a
  * timer task right after it starts fetching it. Reading the tag, building and
  * drawing the launcher and reading the tab's session happen in one task when the
@@ -64,7 +64,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
   const visitor = createVisitor()
   let bridge: HostBridge | undefined
 
-  // The bot configuration document (our extension, README) is opt-in: the platform
+  // The bot configuration document (our extension, docs/configuration.md) is opt-in: the platform
   // documents no such endpoint, so the documented tag makes no request and runs the
   // built-in flow. Relative URLs resolve against the page's base URL as it is when
   // this script runs (the host may pushState before the fetch starts). Fetched

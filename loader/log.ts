@@ -2,7 +2,7 @@
  * Site-owner diagnostics, shared by the loader and the widget: one console line
  * per problem, in the fixed shape `[Reekolect] E_CODE: what happened — how to fix
  * it`. The codes are the contract's `LogCode` (loader/protocol.ts), stable and
- * listed in the docs.
+ * listed in docs/troubleshooting.md, "Console messages for site owners".
  */
 import type { LogCode } from './protocol'
 

@@ -141,7 +141,7 @@ describe('load', () => {
     expect(tags()).toHaveLength(1)
   })
 
-  it('rejects with E_LOAD on an error even with the queue stub installed (README)', async () => {
+  it('rejects with E_LOAD on an error even with the queue stub installed (docs/javascript-api.md)', async () => {
     window.Reekolect = Object.assign(() => {}, { q: [] })
     const failed = load({ ...ids, src: script('') })
     tags()[0]?.dispatchEvent(new Event('error'))

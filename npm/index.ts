@@ -44,8 +44,8 @@ export interface LoadOptions {
   /** `data-locale`: BCP 47 language of the chat, e.g. `pt-BR`. Default: the browser's. */
   locale?: string | undefined
   /**
-   * `data-config-url`: URL of the bot's configuration document (README, "Bot
-   * configuration document"). Default: none, no request; the built-in flow runs.
+   * `data-config-url`: URL of the bot's configuration document (docs/configuration.md,
+   * "Bot configuration document"). Default: none, no request; the built-in flow runs.
    */
   configUrl?: string | undefined
   /** `data-mode`: `launcher` (default) draws the bubble; `page` runs the chat full-page. */
@@ -65,7 +65,7 @@ const TAG_ID = 'Reekolect-messenger-widget'
 
 let loading: Promise<ReekolectApi> | undefined
 
-/** `[Reekolect] CODE: what — fix`, the shape of every widget diagnostic (README, "Console messages"). */
+/** `[Reekolect] CODE: what — fix`, the shape of every widget diagnostic (docs/troubleshooting.md). */
 const fail = (code: string, what: string, fix: string) =>
   new Error(`[Reekolect] ${code}: ${what} — ${fix}`)
 

@@ -1,11 +1,11 @@
 // @ts-check
 /**
- * The stub snippet of the README, then calls made before the loader has run:
+ * The stub snippet of docs/javascript-api.md, then calls made before the loader has run:
  * they must take effect, in order, once the widget is ready. Events are recorded
  * in `window.seen` for the spec to read. `?pre=0` skips the early calls.
  */
 const w = /** @type {any} */ (window)
-// The README's stub, verbatim:
+// The stub of docs/javascript-api.md, verbatim:
 window.Reekolect ||= Object.assign((...args) => window.Reekolect.q.push(args), { q: [] })
 
 w.seen = []

@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * The editor of the bot configuration document (README, "Bot configuration
- * document"):
+ * The editor of the bot configuration document (docs/configuration.md, "Bot
+ * configuration document"):
  * - a picker: the built-in flow (no document: `DELETE /demo/api/config/:bot`), the
  *   bot's saved document, or a template (`GET /demo/templates/:name.json`, applied
  *   at once);

@@ -40,7 +40,7 @@ const post = (message) => {
   }
 }
 
-// The README's stub: calls made before the loader has run are queued and replayed.
+// The stub of docs/javascript-api.md: calls made before the loader has run are queued and replayed.
 w.Reekolect ||= Object.assign((/** @type {unknown[]} */ ...args) => w.Reekolect.q.push(args), {
   q: [],
 })

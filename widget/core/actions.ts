@@ -253,7 +253,7 @@ export function createActions(state: State, deps: ActionDeps) {
             state.busy.value = node?.type === 'webhook'
           })
           synced = saved.lead
-          // A call cut short by the reload runs again (webhooks must be idempotent: README).
+          // A call cut short by the reload runs again (webhooks must be idempotent: docs/configuration.md, "Node types").
           if (node?.type === 'webhook') void callOut(node)
           return false
         }

@@ -1,6 +1,6 @@
 /**
  * How long what the widget keeps about a visitor stays in this browser
- * (README, "What is stored"): a saved conversation (`chat:<uuid>`) and a delivered
+ * (docs/architecture.md, "What is stored"): a saved conversation (`chat:<uuid>`) and a delivered
  * lead record (`outbox`) are removed once unchanged for the retention, by default
  * {@link RETENTION_DAYS} days, set by the tag's `data-retention-days`. A lead
  * record not yet delivered is kept until it is: a lead is never lost to expiry.

@@ -6,7 +6,7 @@ import type { Answer, AskNode } from './flow'
 import type { MessageKey } from './i18n'
 import { suggestEmail } from './suggest'
 
-/** Longest accepted answer per input kind, in characters (UTF-16 code units). Documented in the README. */
+/** Longest accepted answer per input kind, in characters (UTF-16 code units): docs/configuration.md, "Validation limits". */
 export const MAX_LENGTH = {
   name: 100,
   email: 254,
@@ -21,7 +21,7 @@ export const MAX_LENGTH = {
 
 /**
  * Limits of what the host may set with `identify`, `addTags` and `setAttributes`
- * (README, "JavaScript API"): a call over any of them is refused whole. Names and
+ * (docs/javascript-api.md, "Commands"): a call over any of them is refused whole. Names and
  * emails share {@link MAX_LENGTH} with the composer; phone numbers are 4 to 17
  * digits.
  */

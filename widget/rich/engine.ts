@@ -176,7 +176,10 @@ export function nodeTypes(ctx: Pick<EngineContext, 'ids' | 'whatsappLabel' | 'ra
       run(node) {
         const weight = (p: { weight?: number | undefined }) => p.weight ?? 1
         let roll = random() * node.paths.reduce((sum, p) => sum + weight(p), 0)
-        for (const p of node.paths) if ((roll -= weight(p)) < 0) return { next: p.next }
+        for (const p of node.paths) {
+          roll -= weight(p)
+          if (roll < 0) return { next: p.next }
+        }
         return { next: node.paths[node.paths.length - 1]?.next }
       },
     },
