@@ -12,12 +12,12 @@ import { parseTag } from './parseTag'
 import {
   type HostBridge,
   type Mount,
-  type MountedWidget,
   type QueuedCall,
   type ReekolectApi,
   SESSION_KEY,
   type WidgetChunk,
 } from './protocol'
+import { createQueue } from './queue'
 import { createVisitor, mayHaveSession, type TabLike } from './visitor'
 
 /** URL of the widget entry chunk relative to this script, injected at build time from the widget build's manifest. */
@@ -44,12 +44,12 @@ function boot(w: Window, tag: HTMLScriptElement): void {
     report('W_TWICE', 'loaded twice', 'keep one script tag')
     return
   }
-  const queue: QueuedCall[] = previous?.q ? [...previous.q] : []
-  let widget: MountedWidget | undefined
-  let start: ((call?: QueuedCall) => void) | undefined
+  const calls: QueuedCall[] = previous?.q ? [...previous.q] : []
+  /** Loads and mounts the chat window; set once the tag is read (`setup`). */
+  let start: (() => void) | undefined
+  const queue = createQueue(calls, () => start?.())
   // Typed for hosts by ReekolectApi; untyped calls from plain pages are checked by the widget.
-  const api = ((...call: QueuedCall) =>
-    widget ? widget.dispatch(...call) : start ? start(call) : queue.push(call)) as ReekolectApi
+  const api = ((...call: QueuedCall) => queue.push(call)) as ReekolectApi
   api.loaded = true
   w.Reekolect = api
 
@@ -75,11 +75,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
   const apply = (outcome: unknown) =>
     import(/* @vite-ignore */ `${near(__SETTINGS_ENTRY__)}`).then(
       (m: typeof import('../widget/config/settings')) =>
-        m.applySettings(
-          { root: draw().root, open: () => api('open') },
-          outcome,
-          configUrl as string,
-        ),
+        m.applySettings(draw().root, () => api('open'), outcome, configUrl as string),
       () => void report('E_LOAD', 'the settings chunk could not load', ASSETS),
     )
   // The fetch starts in a task of its own, not in the parser's task this script
@@ -92,7 +88,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
         .then(() =>
           fetch(new URL(configUrl, base as string), { signal: AbortSignal.timeout(4000) }),
         )
-        .then((r) => (r.status - 204 ? apply(r) : undefined), apply)
+        .then((r) => (r.status === 204 ? undefined : apply(r)), apply)
     : Promise.resolve(undefined)
 
   /** Builds the host element, its shadow root and the launcher, once (not yet in the page). */
@@ -120,7 +116,11 @@ function boot(w: Window, tag: HTMLScriptElement): void {
       // Intent (pointer over, focus) fetches the chunk (once: fetchWidget memoises); the click mounts it.
       button.addEventListener('pointerenter', fetchWidget)
       button.addEventListener('focus', fetchWidget)
-      button.addEventListener('click', () => (widget ? widget.dispatch('toggle') : api('open')))
+      // The click does what the button says: the widget keeps `aria-expanded` up to date
+      // once mounted; until then every click opens (a double click must not open and close).
+      button.addEventListener('click', () =>
+        api(button.getAttribute('aria-expanded') === 'true' ? 'close' : 'open'),
+      )
       root.append(button)
     }
     // A host that replaces document.body (some SPA frameworks) takes our element with it: put it back.
@@ -136,23 +136,23 @@ function boot(w: Window, tag: HTMLScriptElement): void {
     return bridge
   }
   let loading: Promise<Mount> | undefined
-  /** Failed attempts to load the chat chunk so far (each logged once, by `start`). */
-  let failed = 0
+  /** Imports of the chat chunk retried with a query so far. */
+  let retries = 0
   // The chunk loads at intent; warm() then does early what the first open would do
-  // in the click's task (widget/index.ts). After a failed attempt, the next one
-  // imports the same URL again, which current browsers retry, and if that fails at
-  // once, the URL with a new query, which no browser's module map can hold as
-  // failed (older ones keep a failed import: whatwg/html#6768). The plain URL
-  // comes first because the lazy chunks import the entry by it: a second copy of
-  // the entry would not share their state.
+  // in the click's task (widget/index.ts). Each attempt imports the plain URL,
+  // which current browsers fetch again after a failure, and if that fails, the URL
+  // with a new query, which no browser's module map can hold as failed (older ones
+  // keep a failed import: whatwg/html#6768). The plain URL comes first because the
+  // lazy chunks import the entry by it: a second copy of the entry would not share
+  // their state. An attempt that fails both ways is logged once (`start`).
   const load = (query = '') => import(/* @vite-ignore */ near(__WIDGET_ENTRY__) + query)
   const fetchWidget = () =>
-    (loading ||= (failed ? load().catch(() => load(`?${failed}`)) : load()).then(
-      (m: WidgetChunk) => {
+    (loading ||= load()
+      .catch(() => load(`?${++retries}`))
+      .then((m: WidgetChunk) => {
         m.warm()
         return m.mount
-      },
-    ))
+      }))
 
   /** Reads the tag and draws the launcher; then the queue drains into the widget. */
   const setup = () => {
@@ -167,20 +167,17 @@ function boot(w: Window, tag: HTMLScriptElement): void {
       w.Reekolect = previous
       return
     }
-    start = (call) => {
-      if (call) queue.push(call)
-      fetchWidget().then(
-        (mount) => {
-          // The widget reads the tag's other attributes itself (TagOptions).
-          widget ||= mount(draw(), { ...ids, mode, attr })
-          for (const c of queue.splice(0)) widget.dispatch(...c)
-        },
-        () => {
-          loading = undefined
-          failed++
+    /** The chat chunk loading and mounting; unset again after a failure, so the next call retries. */
+    // biome-ignore lint/correctness/noUnusedVariables: read by the `||=` below
+    let mounting: Promise<void> | undefined
+    start = () => {
+      mounting ||= fetchWidget()
+        // The widget reads the tag's other attributes itself (TagOptions).
+        .then((mount) => mount(draw(), { ...ids, mode, attr }))
+        .then(queue.attach, () => {
+          mounting = loading = undefined
           report('E_LOAD', 'the chat could not load', ASSETS)
-        },
-      )
+        })
     }
     // The chat loads at once for the landing page, for queued calls, to reopen a
     // chat that was open on the previous page of this tab ('1'), and to deliver a
@@ -198,8 +195,8 @@ function boot(w: Window, tag: HTMLScriptElement): void {
     // makes the body the containing block of the fixed launcher (CSS Transforms 1),
     // which would then sit at the end of a long page.
     html.append(root.host)
-    if (session === '1') start(['open'])
-    else if (session || mode === 'page' || queue.length) start()
+    if (session === '1') api('open')
+    else if (session || mode === 'page' || calls.length) start()
     observer.observe(html, { childList: true })
   }
   // The launcher is drawn when the page is idle (within 1 s), so the loader never

@@ -217,16 +217,37 @@ export interface HostBridge<Config = unknown> {
   style(css: string): void
 }
 
-/** What `mount()` returns to the loader. */
+/** What `mount()` resolves with. */
 export interface MountedWidget {
-  /** Runs a host command (see {@link Command}); unknown commands log `[Reekolect] E_COMMAND`. */
-  dispatch(command: string, ...args: unknown[]): void
+  /**
+   * Runs a host command (see {@link Command}, arguments unchecked; a bad call logs
+   * `[Reekolect] E_ARGS`, an unknown command `E_COMMAND`). Returns `undefined` when
+   * it ran at once, or a promise, which never rejects, when it waits for a chunk:
+   * the loader's queue (loader/queue.ts) then holds later calls back until it
+   * settles, so that commands run in the order they were made.
+   */
+  dispatch(command: string, ...args: unknown[]): Promise<void> | undefined
   /** Removes every node, listener and timer the widget added. */
   unmount(): void
 }
 
-/** The widget chunk's entry point, imported by URL by the loader. */
-export type Mount<Config = unknown> = (host: HostBridge<Config>, tag: TagOptions) => MountedWidget
+/**
+ * The widget chunk's entry point, imported by URL by the loader. It resolves once
+ * the chat window is ready for commands (the bot's configuration document and the
+ * visitor's catalogue have arrived); it never rejects. The loader queues every call
+ * until then.
+ */
+export type Mount<Config = unknown> = (
+  host: HostBridge<Config>,
+  tag: TagOptions,
+) => Promise<MountedWidget>
+
+/**
+ * A command table: a handler, taking the raw unchecked arguments, for every
+ * {@link Command} and for nothing else (checked with `satisfies` on an object
+ * literal, so a missing command and an unknown one both fail to compile).
+ */
+export type CommandTable = { [C in Command]: (...args: unknown[]) => void }
 
 /** The widget chunk's exports the loader uses. */
 export interface WidgetChunk<Config = unknown> {

@@ -1,11 +1,13 @@
 // @vitest-environment happy-dom
 /**
- * The chat window chunk's composition root (`mount`): commands dispatched before
- * the widget is ready (the bot's document has not arrived yet) are kept and
- * replayed in the order they were made.
+ * The chat window chunk's entry (`mount`) behind the loader's command queue
+ * (loader/queue.ts), as the loader wires them: commands made before the widget is
+ * ready (the bot's document has not arrived yet) wait in the queue and run in the
+ * order they were made, also across the commands chunk's load.
  */
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
-import type { HostBridge, MountedWidget, TagOptions } from '../loader/protocol'
+import type { HostBridge, MountedWidget, QueuedCall, TagOptions } from '../loader/protocol'
+import { createQueue } from '../loader/queue'
 import type { BotConfig } from './config/schema'
 import type { LoadedConfig } from './config/settings'
 import { translator } from './core/i18n'
@@ -76,6 +78,20 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
+/**
+ * Mounts the widget as the loader does: its calls go through the loader's queue,
+ * which the widget drains once mounted. `call` is `window.Reekolect`.
+ */
+function mountQueued(host: HostBridge<BotConfig>) {
+  const queue = createQueue([], () => {})
+  const mounted = mount(host, config).then((w) => {
+    widget = w
+    queue.attach(w)
+  })
+  const call = (...c: QueuedCall) => queue.push(c)
+  return { call, mounted }
+}
+
 const commandErrors = () =>
   errors.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('[Reekolect] E_COMMAND'))
 
@@ -86,21 +102,21 @@ const commandErrors = () =>
  */
 async function replay() {
   const fake = fakeHost()
-  widget = mount(fake.host, config)
+  const { call } = mountQueued(fake.host)
   /** Host events in the order the listeners saw them. */
   const events: string[] = []
   const messages: Message[] = []
-  widget.dispatch('on', 'open', () => events.push('open'))
-  widget.dispatch('on', 'message', (m: Message) => {
+  call('on', 'open', () => events.push('open'))
+  call('on', 'message', (m: Message) => {
     events.push('message')
     messages.push(m)
   })
-  widget.dispatch('on', 'close', () => events.push('close'))
-  widget.dispatch('open')
-  widget.dispatch('identify', { name: 'Ada' })
-  widget.dispatch('fly')
-  widget.dispatch('addTags', ['vip'])
-  widget.dispatch('close')
+  call('on', 'close', () => events.push('close'))
+  call('open')
+  call('identify', { name: 'Ada' })
+  call('fly')
+  call('addTags', ['vip'])
+  call('close')
 
   // Nothing runs while the document is on its way.
   await new Promise<void>((r) => setTimeout(r, 0))
@@ -171,18 +187,18 @@ describe('mount: commands before the widget is ready', () => {
 
   it('counts bot messages that arrive while closed on the launcher, and clears it on open', async () => {
     const { host, arrive, button } = fakeHost()
-    widget = mount(host, config)
+    const { call } = mountQueued(host)
     arrive(undefined)
     await vi.waitFor(() => expect(button.getAttribute('aria-label')).toBe(t('open')))
     expect(button.hasAttribute('data-unread')).toBe(false)
     // The host answers for the visitor while the window stays closed: the greeting,
     // the name question and the email question arrive unseen.
-    widget.dispatch('sendMessage', 'Ada')
+    call('sendMessage', 'Ada')
     await vi.waitFor(() => expect(button.getAttribute('data-unread')).toBe('3'))
     expect(button.getAttribute('aria-expanded')).toBe('false')
     // A screen reader hears the count too, not only the badge's pixels.
     expect(button.getAttribute('aria-label')).toBe('Open chat, 3 unread')
-    widget.dispatch('open')
+    call('open')
     await vi.waitFor(() => expect(button.getAttribute('aria-expanded')).toBe('true'))
     expect(button.hasAttribute('data-unread')).toBe(false)
     expect(button.getAttribute('aria-label')).toBe(t('close'))
@@ -190,34 +206,53 @@ describe('mount: commands before the widget is ready', () => {
 
   it('after ready, open then toggle run at once and in order', async () => {
     const { host, arrive, button, expanded } = fakeHost()
-    widget = mount(host, config)
+    const { call, mounted } = mountQueued(host)
     arrive(undefined)
+    await mounted
     // Ready: the widget has drawn the launcher's state.
-    await vi.waitFor(() => expect(button.getAttribute('aria-label')).toBe(t('open')))
+    expect(button.getAttribute('aria-label')).toBe(t('open'))
     expect(expanded()).toBe('false')
 
-    widget.dispatch('open')
+    call('open')
     expect(expanded()).toBe('true')
     expect(button.getAttribute('aria-label')).toBe(t('close'))
-    widget.dispatch('toggle')
+    call('toggle')
     expect(expanded()).toBe('false')
-    widget.dispatch('toggle')
+    call('toggle')
     expect(expanded()).toBe('true')
     expect(commandErrors()).toEqual([])
   })
 
-  it('drops queued commands when unmounted before the document arrives', async () => {
+  it('holds open/close behind a command whose chunk is loading, then runs them in order', async () => {
     const { host, arrive, expanded } = fakeHost()
-    const w = mount(host, config)
-    w.dispatch('open')
-    w.unmount()
+    const { call, mounted } = mountQueued(host)
     arrive(undefined)
-    await host.config
-    await new Promise<void>((r) => queueMicrotask(r))
-    expect(expanded()).toBeNull()
+    await mounted
+    const seen: string[] = []
+    // `on` needs the commands chunk; `open` and `close` would run at once on their own.
+    call('on', 'open', () => seen.push(`open:${expanded()}`))
+    call('open')
+    call('close')
+    expect(expanded()).toBe('false')
+    // The listener was in place before `open` ran: it saw it, and `close` came after.
+    await vi.waitFor(() => expect(seen).toEqual(['open:true']))
+    expect(expanded()).toBe('false')
+    expect(commandErrors()).toEqual([])
+  })
+
+  it('resolves only once the document has arrived, and never before', async () => {
+    const { host, arrive } = fakeHost()
+    let ready = false
+    void mount(host, config).then((w) => {
+      widget = w
+      ready = true
+    })
+    await new Promise<void>((r) => setTimeout(r, 0))
+    expect(ready).toBe(false)
     expect(host.style).not.toHaveBeenCalled()
-    expect(host.root.childElementCount).toBe(1)
-    expect(puts).toEqual([])
+    arrive(undefined)
+    await vi.waitFor(() => expect(ready).toBe(true))
+    expect(host.style).toHaveBeenCalled()
   })
 })
 

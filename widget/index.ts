@@ -1,34 +1,37 @@
 /**
- * The chat window chunk's composition root. Importing it does nothing
- *; the loader calls {@link warm} once the chunk has loaded at
- * intent, and {@link mount} to open the chat.
+ * The chat window chunk's entry. Importing it does nothing; the loader calls
+ * {@link warm} once the chunk has loaded at intent, and {@link mount} to open the
+ * chat.
  */
-import { effect, signal } from '@preact/signals-core'
+import { type Signal, signal } from '@preact/signals-core'
 import { h, render } from 'preact'
 import { ASSETS, report } from '../loader/log'
-import {
-  type HostBridge,
-  type Mount,
-  type MountedWidget,
-  SESSION_KEY,
-  type TagOptions,
-  UUID_KEY,
-  type WidgetChunk,
-  type WidgetConfig,
+import type {
+  Command,
+  CommandTable,
+  HostBridge,
+  Mount,
+  MountedWidget,
+  TagOptions,
+  WidgetChunk,
+  WidgetConfig,
 } from '../loader/protocol'
+import { UUID_KEY } from '../loader/protocol'
 import type { BotConfig } from './config/schema'
 import type { LoadedConfig } from './config/settings'
-import { chatKey, createActions } from './core/actions'
+import { type ActionDeps, chatKey, createActions } from './core/actions'
 import { createLeadSender } from './core/api'
 import { builtinFlow, graph } from './core/flow'
 import { type Catalogue, dirOf, loadCatalogue, type Translate, translator } from './core/i18n'
 import { createOutbox, type OutboxEvents } from './core/outbox'
+import { flushOnPageEvents } from './core/page'
 import { DAY } from './core/retention'
-import { markEntry, type NavigationLike } from './core/session'
-import { createState } from './core/state'
+import { keepSession } from './core/session'
+import { createState, type State } from './core/state'
 import { createKv, type Kv } from './core/storage'
 import { widgetConfig } from './core/tag'
 import { roughPhone } from './core/validate'
+import { showLauncher } from './launcher'
 import type { Rich } from './rich'
 import { ChatWindow, type ChatWindowProps } from './ui/ChatWindow'
 import css from './ui/chat.css?inline'
@@ -37,53 +40,19 @@ import css from './ui/chat.css?inline'
 type Host = HostBridge<BotConfig>
 
 /**
- * Shows the chat's state on the loader's launcher: `aria-expanded`, its accessible
- * name in the visitor's language (`label`, which carries the unread count), and
- * `unread` (0 while open, capped at 99 by the caller) on its badge (`data-unread`).
- * Focus returns to it when the chat closes with focus inside (WCAG 2.4.3).
- */
-function launcher(root: ShadowRoot, open: boolean, unread: number, label: string): void {
-  const button = root.querySelector('.launcher')
-  if (!button) return
-  const was = button.getAttribute('aria-expanded') === 'true'
-  button.setAttribute('aria-expanded', String(open))
-  button.setAttribute('aria-label', label)
-  // Drawn by the chat's sheet (chat.css, [data-unread]::after) on the loader's button.
-  if (unread) button.setAttribute('data-unread', String(unread))
-  else button.removeAttribute('data-unread')
-  if (was && !open && root.activeElement) (button as HTMLElement).focus()
-}
-
-/**
- * Mounts the chat window into the loader's shadow root.
- *
- * It first waits for the bot's configuration document (fetched by the loader at
- * page load) and, where needed, the visitor's catalogue and the configured-bot
- * chunk; commands dispatched meanwhile are kept and run in order once mounted.
+ * Mounts the chat window into the loader's shadow root, once the bot's
+ * configuration document (fetched by the loader at page load) and, where needed,
+ * the visitor's catalogue and the configured-bot chunk have arrived. Never
+ * rejects. Commands made meanwhile wait in the loader's queue (loader/queue.ts).
  *
  * @param host what the loader provides (shadow root, visitor UUID, launcher state, styling).
  * @param tag the script tag's ids, mode and `data-*` attributes ({@link widgetConfig});
  *   `data-locale`, else the browser's language, picks the catalogue.
  * @returns `dispatch` for host commands and `unmount`, which removes everything it added.
  */
-export const mount: Mount<BotConfig> = (host: Host, tag: TagOptions): MountedWidget => {
+export const mount: Mount<BotConfig> = async (host: Host, tag: TagOptions) => {
   const config = widgetConfig(tag)
-  let widget: MountedWidget | undefined
-  let stopped = false
-  const early: [string, unknown[]][] = []
-  void prepare(host, config).then((ready) => {
-    if (stopped) return
-    widget = start(host, config, ready)
-    for (const [command, args] of early.splice(0)) widget.dispatch(command, ...args)
-  })
-  return {
-    dispatch: (command, ...args) =>
-      widget ? widget.dispatch(command, ...args) : void early.push([command, args]),
-    unmount() {
-      stopped = true
-      widget?.unmount()
-    },
-  }
+  return start(host, config, await prepare(host, config))
 }
 
 /** What {@link start} needs that may take a request: the bot's document, its chunk, the catalogue. */
@@ -196,55 +165,101 @@ function apiOrigin(url: string): string {
   }
 }
 
-function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
-  const { locale, t, loaded, rich } = ready
-  const state = createState()
-  const kv = takeKv()
-  const waiting = signal(false)
-  // Outbox events → state (the UI only reads state). `synced`/`error` are filled in
-  // by the commands chunk, which owns host events.
-  const relay: OutboxEvents = {
+/**
+ * The outbox's events as state (the UI only reads state): `waiting` while a lead
+ * snapshot waits, delivery trouble, and the lead fields the platform refused for
+ * the current visitor. `synced` and `error` are set by the commands chunk, which
+ * owns host events.
+ */
+function outboxRelay(state: State, waiting: Signal<boolean>, uuid: () => string): OutboxEvents {
+  return {
     pending: (w) => {
       waiting.value = w
     },
     trouble: (kind) => {
       state.delivery.value = kind
     },
-    rejected: (uuid, keys) => {
+    rejected: (visitor, keys) => {
       const now = state.rejected.value
       // Most records have none: only then ask for the UUID (which creates one).
-      if ((keys.length || now.length) && uuid === host.uuid() && keys.join('\n') !== now.join('\n'))
+      if ((keys.length || now.length) && visitor === uuid() && keys.join('\n') !== now.join('\n'))
         state.rejected.value = keys
     },
   }
+}
+
+/**
+ * Checks a phone answer with libphonenumber-js, imported once on first use (one
+ * E_LOAD line when it cannot load). No country yet (no configured default, sent
+ * before the picker loaded): the picker's guess from the locale and time zone. The
+ * phone chunk failing to load (a network blip) must not strand the visitor at the
+ * question: a rough check keeps the number (validate.ts `roughPhone`).
+ */
+function phoneChecker(locale: string): ActionDeps['phone'] {
+  let chunk: Promise<typeof import('./ui/phone') | undefined> | undefined
+  return async (raw, country) => {
+    chunk ??= import('./ui/phone').catch(() => {
+      report('E_LOAD', 'the phone chunk could not load; numbers are not checked', ASSETS)
+      return undefined
+    })
+    const m = await chunk
+    return m ? m.parsePhone(raw, country || m.guessCountry(locale)) : roughPhone(raw)
+  }
+}
+
+/**
+ * The host command dispatcher of {@link MountedWidget.dispatch}. `instant`
+ * commands run at once; the others live in the commands chunk (not needed to
+ * chat), loaded by `load` on the first of them: that call returns a promise, and
+ * the loader's queue holds later calls back until it settles. A chunk that cannot
+ * load gives one E_LOAD line per attempt; the next command tries again.
+ */
+function dispatcher(
+  instant: Partial<CommandTable>,
+  load: () => Promise<CommandTable>,
+): MountedWidget['dispatch'] {
+  let table: CommandTable | undefined
+  const run = (t: Partial<CommandTable>, command: string, args: unknown[]) =>
+    Object.hasOwn(t, command)
+      ? t[command as Command]?.(...args)
+      : report('E_COMMAND', `unknown command "${command}"`, 'see docs/javascript-api.md')
+  return (command, ...args) => {
+    if (table || Object.hasOwn(instant, command)) return void run(table ?? instant, command, args)
+    return load().then(
+      (t) => {
+        table = t
+        run(t, command, args)
+      },
+      () => void report('E_LOAD', 'the command chunk could not load', ASSETS),
+    )
+  }
+}
+
+/**
+ * The composition root: builds the chat (state, outbox, actions, window) for a
+ * ready document and catalogue, wires it to the page (launcher, session hand-over,
+ * delivery on page events, idle-time retention sweep), and returns its dispatcher.
+ */
+function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
+  const { locale, loaded, rich } = ready
+  const state = createState()
+  const kv = takeKv()
   const keep = config.retentionDays * DAY
+  const waiting = signal(false)
+  const relay = outboxRelay(state, waiting, host.uuid)
   const outbox = createOutbox(kv, createLeadSender(config), relay, {
     api: apiOrigin(config.apiUrl),
     keep,
   })
-  const ids = () => ({ uuid: host.uuid(), botId: config.botId, customerId: config.customerId })
-  /** libphonenumber-js, imported once (one E_LOAD line when it cannot load). */
-  let phoneChunk: Promise<typeof import('./ui/phone') | undefined> | undefined
   const actions = createActions(state, {
     fresh: isFresh,
-    graph: rich?.graph ?? graph([builtinFlow(t)]),
+    graph: rich?.graph ?? graph([builtinFlow(ready.t)]),
     ext: rich?.ext,
     kv,
     keep,
-    ids,
+    ids: () => ({ uuid: host.uuid(), botId: config.botId, customerId: config.customerId }),
     sync: outbox.put,
-    // No country yet (no configured default, sent before the picker loaded): the
-    // picker's guess from the locale and time zone. The phone chunk failing to load
-    // (a network blip) must not strand the visitor at the question: a rough check
-    // keeps the number (validate.ts roughPhone).
-    phone: async (raw, country) => {
-      phoneChunk ??= import('./ui/phone').catch(() => {
-        report('E_LOAD', 'the phone chunk could not load; numbers are not checked', ASSETS)
-        return undefined
-      })
-      const m = await phoneChunk
-      return m ? m.parsePhone(raw, country || m.guessCountry(locale)) : roughPhone(raw)
-    },
+    phone: phoneChecker(locale),
   })
 
   host.style(css)
@@ -254,77 +269,27 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
   let props: ChatWindowProps = {
     state,
     actions,
-    t,
+    t: ready.t,
     locale,
     dir: dirOf(locale),
     country: rich?.country,
     mode: config.mode,
     rich: rich?.ui,
   }
-  const label = signal(t)
+  const t = signal(ready.t)
   const draw = (change: Partial<ChatWindowProps>) => {
     props = { ...props, ...change }
-    label.value = props.t
+    t.value = props.t
     render(h(ChatWindow, props), container)
   }
   draw({})
-  // The Navigation API, where the browser has it (Chromium 102+, Safari 26.2+, Firefox 147+).
-  const nav = (window as { navigation?: NavigationLike & EventTarget }).navigation
-  /** What the next page's loader must do: '1' reopen, 'sync' deliver a lead, '' nothing. */
-  let session = ''
-  // Tells the loader of the next page in this tab to reopen the chat, or to load
-  // it closed to deliver a waiting lead (loader/visitor.ts SESSION_KEY), and marks
-  // this page's history entry so that it reads the session at all (markEntry).
-  // Again on pageshow: a page back from the back/forward cache says what it shows.
-  const save = () => {
-    try {
-      if (session) sessionStorage.setItem(SESSION_KEY, session)
-      else sessionStorage.removeItem(SESSION_KEY)
-    } catch {
-      /* without sessionStorage the next page simply starts closed */
-    }
-    if (session) markEntry(nav)
-  }
-  // State → launcher and session. Host events live in the commands chunk: no one
-  // can listen before `Reekolect('on')` loads it.
-  const effects = [
-    effect(() => {
-      const open = state.open.value
-      const unread = open || rich?.badge === false ? 0 : Math.min(state.unread.value, 99)
-      const t = label.value
-      // The badge is visual: the count is in the accessible name too (WCAG 1.1.1, 4.1.2).
-      const name = t(open ? 'close' : 'open') + (unread ? `, ${t('unread', { n: unread })}` : '')
-      launcher(host.root, open, unread, name)
-    }),
-    effect(() => {
-      session = state.open.value ? '1' : waiting.value ? 'sync' : ''
-      save()
-    }),
-  ]
 
-  // Deliver pending leads now, when the network returns, and on page hide
-  // (keepalive fetch: sendBeacon cannot send the x-bp-token header).
-  const flushNow = () => void outbox.flush(false, true)
-  // Both hide events send: the outbox sends each waiting version once.
-  const onVisibility = () =>
-    document.visibilityState === 'hidden' ? void outbox.flush(true) : flushNow()
-  const listeners: [EventTarget, string, () => void][] = [
-    [window, 'online', () => void outbox.online()],
-    [
-      window,
-      'pageshow',
-      () => {
-        save()
-        flushNow()
-      },
-    ],
-    [window, 'pagehide', () => void outbox.flush(true)],
-    [document, 'visibilitychange', onVisibility],
+  const endSession = keepSession({ open: state.open, waiting })
+  const stops = [
+    showLauncher(host.root, state, t, rich?.badge !== false),
+    flushOnPageEvents(outbox),
+    rich?.alerts(state),
   ]
-  // The host's pushState makes a new entry, its replaceState clears the entry's
-  // state: mark it again (the write fires one more currententrychange, same URL).
-  if (nav) listeners.push([nav, 'currententrychange', () => session && markEntry(nav)])
-  for (const [target, type, fn] of listeners) target.addEventListener(type, fn)
   // Leads left waiting by an earlier page: in a task of their own, after the one that
   // renders the window (opening IndexedDB and taking the Web Lock cost the click's
   // task about 1.5 ms at 1x; the first paint need not wait for them).
@@ -339,78 +304,45 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
   )
   if (config.mode === 'page') actions.open()
 
-  const stopAlerts = rich?.alerts(state)
-  let stopEvents: (() => void) | undefined
-  const unmount = () => {
-    stopAlerts?.()
-    stopEvents?.()
-    for (const stop of effects) stop()
+  const unmount = (forget?: boolean) => {
+    for (const stop of stops) stop?.()
+    endSession(forget)
     outbox.dispose()
-    for (const [target, type, fn] of listeners) target.removeEventListener(type, fn)
     render(null, container)
     container.remove()
   }
-  // open/close/toggle run at once. The other host commands live in their own chunk
-  // (not needed to chat): once one is called, every later call is chained behind it,
-  // so calls still run in the order they were made.
-  const basic: Record<string, () => void> = {
-    open: actions.open,
-    close: actions.close,
-    toggle: actions.toggle,
-  }
-  let table: Promise<Record<string, (...args: unknown[]) => void>> | undefined
-  let chain: Promise<unknown> = Promise.resolve()
-  let chained = false
-  const lazy = () =>
-    (table ||= import('./core/commands').then((m): Record<string, (...args: unknown[]) => void> => {
-      const c = m.createCommands({
-        actions,
-        state,
-        relay,
-        uuid: host.uuid,
-        async setLocale(next: string) {
-          const nt = await translate(next, rich)
-          if (!rich) actions.setGraph(graph([builtinFlow(nt)]))
-          draw({ t: nt, locale: next, dir: dirOf(next) })
-        },
-        reset() {
-          const previous = host.uuid()
-          host.newVisitor()
-          void actions.reset(previous)
-          void m.forgetDelivered(kv, previous)
-        },
-        shutdown() {
-          unmount()
-          // The next page starts closed, as if the chat had never opened in this tab.
-          session = ''
-          save()
-          loaded?.dispose()
-          host.observer.disconnect()
-          host.root.host.remove()
-          delete window.Reekolect
-        },
-      })
-      stopEvents = c.dispose
-      return { ...basic, ...c.commands }
-    }))
-  const unknown = (command: unknown) =>
-    report(
-      'E_COMMAND',
-      `unknown command "${String(command)}"`,
-      'see the JavaScript API in the README',
-    )
-  return {
-    dispatch(command, ...args) {
-      const run = Object.hasOwn(basic, command) ? basic[command] : undefined
-      // Inline only while nothing is chained: once a command waits for the chunk,
-      // open/close/toggle queue behind it, so calls keep the order they were made in.
-      if (run && !chained) return run()
-      chained = true
-      chain = chain
-        .then(lazy)
-        .then((t) => (Object.hasOwn(t, command) ? t[command]?.(...args) : unknown(command)))
-        .catch(() => report('E_LOAD', 'the command chunk could not load', ASSETS))
-    },
-    unmount,
-  }
+  const dispatch = dispatcher(
+    { open: actions.open, close: actions.close, toggle: actions.toggle },
+    () =>
+      import('./core/commands').then((m) => {
+        const c = m.createCommands({
+          actions,
+          state,
+          relay,
+          uuid: host.uuid,
+          async setLocale(next: string) {
+            const nt = await translate(next, rich)
+            if (!rich) actions.setGraph(graph([builtinFlow(nt)]))
+            draw({ t: nt, locale: next, dir: dirOf(next) })
+          },
+          reset() {
+            const previous = host.uuid()
+            host.newVisitor()
+            void actions.reset(previous)
+            void m.forgetDelivered(kv, previous)
+          },
+          shutdown() {
+            // The next page starts closed, as if the chat had never opened in this tab.
+            unmount(true)
+            loaded?.dispose()
+            host.observer.disconnect()
+            host.root.host.remove()
+            delete window.Reekolect
+          },
+        })
+        stops.push(c.dispose)
+        return c.commands
+      }),
+  )
+  return { dispatch, unmount }
 }

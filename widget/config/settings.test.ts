@@ -163,7 +163,7 @@ function launcherHost() {
     root.adoptedStyleSheets = [...root.adoptedStyleSheets]
     return getComputedStyle(button)
   }
-  return { host, root, button, open, style, bridge: { root, open } }
+  return { host, root, button, open, style }
 }
 
 describe('designCss', () => {
@@ -251,7 +251,7 @@ describe('applySettings', () => {
   let errors: ReturnType<typeof vi.spyOn>
   const loaded: LoadedConfig[] = []
   const apply = async (host: ReturnType<typeof launcherHost>, outcome: unknown) => {
-    const r = await applySettings(host.bridge, outcome, URL_)
+    const r = await applySettings(host.root, host.open, outcome, URL_)
     if (r) loaded.push(r)
     return r
   }

@@ -14,12 +14,6 @@ import { type BotConfig, parseConfig, type Settings } from './schema'
 /** A validated document and the function that removes every listener, timer and sheet it added. */
 export type LoadedConfig = Loaded<BotConfig>
 
-/** What the settings need from the loader. */
-export type SettingsHost = Pick<HostBridge, 'root'> & {
-  /** Opens the chat (the loader's `open` command; loads the widget). */
-  open(): void
-}
-
 /** Relative luminance of `#rrggbb` (WCAG 2.2, "relative luminance"). */
 export function luminance(hex: string): number {
   const full = hex.length === 4 ? hex.replace(/\w/g, (c) => c + c) : hex
@@ -100,6 +94,10 @@ const FIRED = 'reekolect:auto'
 /**
  * Reads the loader's fetch outcome (a `Response`, or the network error), validates
  * the document and applies the settings.
+ * @param root the loader's shadow root ({@link HostBridge.root}): the design's
+ *   stylesheet goes there, and the launcher is styled by it.
+ * @param open opens the chat (the loader's `open` command, which loads the
+ *   widget), for the document's triggers.
  * @param outcome what `fetch(url)` gave: a `Response` (any status but 204) or an error.
  * @param url the document's URL as written in `data-config-url` (resolved against
  *   the page's base URL for the console line).
@@ -108,7 +106,8 @@ const FIRED = 'reekolect:auto'
  *   the built-in lead-capture flow).
  */
 export async function applySettings(
-  host: SettingsHost,
+  root: ShadowRoot,
+  open: () => void,
   outcome: unknown,
   url: string,
 ): Promise<LoadedConfig | undefined> {
@@ -141,8 +140,8 @@ export async function applySettings(
   const config = parsed.config
   const s = config.settings
   const sheet = new CSSStyleSheet()
-  host.root.adoptedStyleSheets = [...host.root.adoptedStyleSheets, sheet]
-  const button = host.root.querySelector('.launcher')
+  root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
+  const button = root.querySelector('.launcher')
   let img: HTMLImageElement | undefined
   if (button && !['bubble', 'help'].includes(s.design.launcherIcon)) {
     img = document.createElement('img')
@@ -181,7 +180,7 @@ export async function applySettings(
     } catch {
       /* without sessionStorage a trigger may fire again on the next page */
     }
-    host.open()
+    open()
   }
 
   let shownPath: string | undefined
@@ -254,7 +253,7 @@ export async function applySettings(
     dispose() {
       for (const c of [...pageCleanup.splice(0), ...cleanups.splice(0)]) c()
       img?.remove()
-      host.root.adoptedStyleSheets = host.root.adoptedStyleSheets.filter((x) => x !== sheet)
+      root.adoptedStyleSheets = root.adoptedStyleSheets.filter((x) => x !== sheet)
     },
   }
 }

@@ -5,7 +5,7 @@
  */
 import { effect } from '@preact/signals-core'
 import { report } from '../../loader/log'
-import type { Identity } from '../../loader/protocol'
+import type { CommandTable, Identity } from '../../loader/protocol'
 import type { Actions } from './actions'
 import { createEmitter } from './events'
 import { type Lead, type LeadIds, leadPayload, toJson, withAttribute, withTags } from './lead'
@@ -266,6 +266,6 @@ export function createCommands({
     },
     reset: () => reset(),
     shutdown: () => shutdown(),
-  } satisfies Record<string, (...args: unknown[]) => void>
+  } satisfies CommandTable
   return { commands, dispose }
 }
