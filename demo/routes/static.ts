@@ -1,9 +1,9 @@
 /**
- * The demo's files: the playground (`demo/index.html` and its scripts), the
- * shipped landing page pointed at this API, the built widget (`dist/`), and the
- * host pages, fixtures and templates of `demo/` as they are (the CSP host pages
- * with their policy). Mount it last: `/demo/*` answers every GET under `/demo/`
- * the other sub-apps have not.
+ * The demo's files: the playground (built by `vite build --mode demo` into
+ * `dist/demo/`), the shipped landing page pointed at this API, the built widget
+ * (`dist/`), and the host pages, fixtures and templates of `demo/` as they are
+ * (the CSP host pages with their policy). Mount it last: `/demo/*` answers every
+ * GET under `/demo/` the other sub-apps have not.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { extname, join, normalize } from 'node:path'
@@ -50,9 +50,19 @@ const inside = (root: string, rel: string) => {
 /** The demo's pages and files. */
 export function staticFiles(state: DemoState): Hono {
   const { dist, demo, token } = state
+  /** The built playground: its two pages, and their scripts and styles with hashed names. */
+  const playground = join(dist, 'demo')
+  const built = (c: Context, rel: string) =>
+    existsSync(join(playground, rel))
+      ? file(c, join(playground, rel))
+      : c.text('run npm run build first', 404)
   const app = new Hono()
 
-  app.get('/', (c) => file(c, join(demo, 'index.html')))
+  app.get('/', (c) => built(c, 'index.html'))
+  app.get('/demo/playground/preview.html', (c) => built(c, 'playground/preview.html'))
+  app.get('/demo/assets/*', (c) =>
+    file(c, inside(playground, c.req.path.slice('/demo'.length)), IMMUTABLE),
+  )
   app.get('/favicon.ico', (c) => c.body(null, 204))
   // The shipped landing page, pointed at this demo API, token and the bot's
   // configuration document (the one the playground saves; 204 while there is none),
