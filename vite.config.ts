@@ -11,9 +11,15 @@
  * - `vite build --mode settings`: the settings chunk the loader imports at page load
  *   when the bot has a configuration document.
  *
- * `npm run build` runs them in that order: widget, settings, loader.
+ * - `vite build --mode demo`: the demo's playground (demo/index.html and its
+ *   preview page, their TypeScript and CSS) into `dist/demo/`, which the demo
+ *   server serves; not part of the shipped package.
+ *
+ * `npm run build` runs them in that order: widget, settings, loader, then the npm
+ * entry and the demo.
  */
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { defineConfig, type UserConfig } from 'vite'
 
 const jsx = { runtime: 'automatic', importSource: 'preact' } as const
@@ -157,6 +163,40 @@ function loader(): UserConfig {
   }
 }
 
+/**
+ * The playground as a multi-page app rooted at `demo/`: each HTML entry is written
+ * to the same path under `dist/demo/` (`index.html`, `playground/preview.html`),
+ * pointing at its scripts and styles in `dist/demo/assets/` with hashed names,
+ * served under `/demo/` (demo/routes/static.ts). It runs in the browsers the
+ * playground is used in, so it keeps modern syntax and needs no preload polyfill.
+ */
+function demo(): UserConfig {
+  return {
+    root: 'demo',
+    base: '/demo/',
+    publicDir: false,
+    build: {
+      outDir: resolve('dist/demo'),
+      // Outside the root, so Vite asks: only dist/demo/ is emptied.
+      emptyOutDir: true,
+      target: 'es2022',
+      modulePreload: { polyfill: false },
+      rolldownOptions: {
+        input: {
+          playground: resolve('demo/index.html'),
+          preview: resolve('demo/playground/preview.html'),
+        },
+      },
+    },
+  }
+}
+
 export default defineConfig(({ mode }) =>
-  mode === 'loader' ? loader() : mode === 'settings' ? settings() : widget(),
+  mode === 'loader'
+    ? loader()
+    : mode === 'settings'
+      ? settings()
+      : mode === 'demo'
+        ? demo()
+        : widget(),
 )

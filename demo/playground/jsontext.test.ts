@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { lineOf, locate, pretty, scan } from './jsontext.js'
+import { lineOf, locate, pretty, scan } from './jsontext'
 
 const template = (name: string) => readFileSync(`demo/templates/${name}.json`, 'utf8')
 

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The live preview: the sample host site (preview.html) in an iframe, with the
  * real tag of the playground's bot. The playground restarts it after each apply
@@ -6,27 +5,44 @@
  * starts on the new document; the bot and customer stay, so its leads reach the
  * inbox. Its events arrive by postMessage; commands go the same way.
  */
-import { $ } from './dom.js'
-import { BOT, CUSTOMER, TOKEN } from './ids.js'
+import { $ } from './dom'
+import { BOT, CUSTOMER, TOKEN } from './ids'
+import { isRecord } from './jsontext'
+import type { Log } from './log'
 
-/** @typedef {ReturnType<typeof import('./log.js').createLog>} Log */
+/** What the preview page posts (host.ts): a widget event or console line, or its own load. */
+export interface PreviewMessage {
+  source: 'reekolect-preview'
+  kind: 'event' | 'console' | 'loaded'
+  name: string
+  payload?: unknown
+}
 
-/** @param {Log} log */
-export function startPreview(log) {
-  const frame = /** @type {HTMLIFrameElement} */ ($('preview-frame'))
+/** What the playground posts to the preview (host.ts runs it as `window.Reekolect(command, ...args)`). */
+export interface PlaygroundMessage {
+  source: 'reekolect-playground'
+  command: string
+  args: unknown[]
+}
+
+const isPreviewMessage = (d: unknown): d is PreviewMessage =>
+  isRecord(d) && d.source === 'reekolect-preview' && typeof d.name === 'string'
+
+/** Loads the preview, relays its events to the log, wires the commands and the width switch. */
+export function startPreview(log: Log) {
+  const frame = $('preview-frame', HTMLIFrameElement)
   const wrap = $('frame-wrap')
   const base = `/demo/playground/preview.html?${new URLSearchParams({ bot: BOT, customer: CUSTOMER, token: TOKEN })}`
   frame.src = base
-  const tab = /** @type {HTMLAnchorElement} */ ($('preview-tab'))
-  tab.href = base
+  $('preview-tab', HTMLAnchorElement).href = base
   /** Whether the chat is open in the preview (from its events), to reopen it after a restart. */
   let open = false
   let restarts = 0
 
-  window.addEventListener('message', (e) => {
+  window.addEventListener('message', (e: MessageEvent<unknown>) => {
     if (e.origin !== location.origin || e.source !== frame.contentWindow) return
     const d = e.data
-    if (d?.source !== 'reekolect-preview' || typeof d.name !== 'string') return
+    if (!isPreviewMessage(d)) return
     if (d.kind === 'event') {
       if (d.name === 'open') open = true
       if (d.name === 'close') open = false
@@ -40,8 +56,7 @@ export function startPreview(log) {
   // Desktop or phone width.
   const desktop = $('size-desktop')
   const phone = $('size-phone')
-  /** @param {boolean} narrow */
-  const size = (narrow) => {
+  const size = (narrow: boolean) => {
     wrap.classList.toggle('phone', narrow)
     desktop.setAttribute('aria-pressed', String(!narrow))
     phone.setAttribute('aria-pressed', String(narrow))
@@ -53,17 +68,15 @@ export function startPreview(log) {
     frame.contentWindow?.location.reload()
   })
 
-  /** Sends `window.Reekolect(command, ...args)` to the preview. @param {string} command @param {unknown[]} args */
-  const send = (command, ...args) => {
+  /** Sends `window.Reekolect(command, ...args)` to the preview. */
+  const send = (command: string, ...args: unknown[]) => {
     log.add('command', command, args.length ? args : undefined)
-    frame.contentWindow?.postMessage(
-      { source: 'reekolect-playground', command, args },
-      location.origin,
-    )
+    const message: PlaygroundMessage = { source: 'reekolect-playground', command, args }
+    frame.contentWindow?.postMessage(message, location.origin)
   }
-  for (const b of /** @type {HTMLElement[]} */ ([...document.querySelectorAll('[data-command]')]))
+  for (const b of document.querySelectorAll<HTMLElement>('[data-command]'))
     b.addEventListener('click', () => {
-      const command = /** @type {string} */ (b.dataset.command)
+      const command = b.dataset.command ?? ''
       if (command === 'identify')
         send('identify', {
           name: 'Sam Sample',
@@ -73,12 +86,12 @@ export function startPreview(log) {
         })
       else send(command)
     })
-  const flow = /** @type {HTMLSelectElement} */ ($('flow'))
+  const flow = $('flow', HTMLSelectElement)
   const startFlow = $('start-flow')
   startFlow.addEventListener('click', () => {
     if (flow.value) send('startFlow', flow.value)
   })
-  const locale = /** @type {HTMLSelectElement} */ ($('locale'))
+  const locale = $('locale', HTMLSelectElement)
   $('set-locale').addEventListener('click', () => send('setLocale', locale.value))
 
   return {
@@ -91,14 +104,16 @@ export function startPreview(log) {
       if (frame.contentWindow) frame.contentWindow.location.replace(url)
       else frame.src = url
     },
-    /** The flows of the document the preview runs, for "Start flow" (null: the built-in flow). @param {any} doc */
-    setDocument(doc) {
-      const flows = Array.isArray(doc?.flows) ? doc.flows : []
+    /**
+     * The flows of the document the preview runs, for "Start flow" (`null`: the
+     * built-in flow). The document is one the server accepted.
+     */
+    setDocument(doc: unknown) {
+      const flows: unknown[] = isRecord(doc) && Array.isArray(doc.flows) ? doc.flows : []
       flow.replaceChildren(
-        ...flows.map(
-          (/** @type {any} */ f) =>
-            new Option(f.name ? `${f.name} (${f.id})` : String(f.id), String(f.id)),
-        ),
+        ...flows
+          .filter(isRecord)
+          .map((f) => new Option(f.name ? `${f.name} (${f.id})` : String(f.id), String(f.id))),
       )
       if (!flows.length) flow.append(new Option('Built-in flow: no flow ids', ''))
       flow.disabled = !flows.length
@@ -106,3 +121,6 @@ export function startPreview(log) {
     },
   }
 }
+
+/** The preview's controls. */
+export type Preview = ReturnType<typeof startPreview>

@@ -1,14 +1,19 @@
-// @ts-check
 /**
  * The lead API's fault modes (`POST /demo/api/fault {fault, botId}`) as toggles,
  * for the playground's bot only: other bots (and tests running alongside) keep a
  * healthy API.
  */
-import { $, el } from './dom.js'
-import { BOT } from './ids.js'
+import type { Fault } from '../state'
+import { $, el } from './dom'
+import { BOT } from './ids'
+import type { Log } from './log'
 
-/** What each mode does to `PUT /inbox/direct/lead`. */
-const WHAT = {
+/**
+ * What each mode does to `PUT /inbox/direct/lead`: every fault of the server but
+ * `cors`, which is server-wide only (a preflight names no bot), and the playground
+ * is one origin with its API.
+ */
+const WHAT: Record<Exclude<Fault, 'cors'>, string> = {
   none: 'is healthy: leads are saved',
   500: 'answers 500: the widget retries later',
   503: 'answers 503 with Retry-After: 2',
@@ -20,20 +25,24 @@ const WHAT = {
   drop: 'closes the connection without an answer',
 }
 
-/** @param {ReturnType<typeof import('./log.js').createLog>} log */
-export async function startFaults(log) {
+/** `GET /demo/api/fault` (demo/routes/demo-api.ts). */
+interface FaultState {
+  fault: Fault
+  faults: Fault[]
+  byBot: Record<string, Fault>
+}
+
+/** Lists the fault modes as radio buttons; a switch is logged. */
+export async function startFaults(log: Log): Promise<void> {
   const box = $('faults')
   const status = $('fault-status')
-  /** @type {{ fault: string, faults: string[], byBot: Record<string, string> }} */
-  const state = await (await fetch('/demo/api/fault')).json()
+  const state: FaultState = await (await fetch('/demo/api/fault')).json()
   const current = state.byBot[BOT] ?? 'none'
-  /** @param {string} f */
-  const describe = (f) => {
-    status.textContent = `The lead API ${WHAT[/** @type {keyof typeof WHAT} */ (f)] ?? f}.${
+  const describe = (f: Fault) => {
+    status.textContent = `The lead API ${f === 'cors' ? f : WHAT[f]}.${
       state.fault !== 'none' ? ` Server-wide fault: ${state.fault}.` : ''
     }`
   }
-  // `cors` is server-wide only (a preflight names no bot), and the playground is one origin with its API.
   for (const f of state.faults.filter((x) => x !== 'cors')) {
     const label = el('label', undefined, 'pill')
     const input = el('input')

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The bot the playground edits, previews and lists: `?bot=&customer=` (each 1–64
  * letters, digits, `_` or `-`, as in the embed tag), else the stable demo pair.
@@ -6,8 +5,7 @@
  */
 const ID = /^[\w-]{1,64}$/
 const query = new URLSearchParams(location.search)
-/** @param {string} name @param {string} fallback */
-const pick = (name, fallback) => {
+const pick = (name: string, fallback: string): string => {
   const v = query.get(name)?.trim()
   return v && ID.test(v) ? v : fallback
 }

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The playground's inbox panel, an agent's view of the demo platform:
  * - Leads and Chats: `GET /inbox/direct/chats?type=lead|non-lead` (docs/platform-api.md,
@@ -10,54 +9,86 @@
  *   (server-sent events).
  * DOM is built with createElement and textContent only: no HTML strings.
  */
-import { $, el } from './dom.js'
-import { BOT, CUSTOMER, TOKEN } from './ids.js'
+import type { ChatRecord, UserRecord } from '../db'
+import { $, el } from './dom'
+import { BOT, CUSTOMER, TOKEN } from './ids'
 
 /** Rows per page of both listings (PAGE_SIZE in demo/db.ts). */
 const PAGE_SIZE = 20
 
-/** @typedef {'lead' | 'non-lead' | 'contacts'} View */
-/** @typedef {'chats' | 'contacts'} Panel */
+/** The inbox's tabs: the two chat listings and the contacts. */
+type View = 'lead' | 'non-lead' | 'contacts'
+/** The inbox's panels: the chats (of the Leads and Chats tabs) and the contacts. */
+type Panel = 'chats' | 'contacts'
 
-const state = {
-  /** @type {View} */
-  view: 'lead',
-  /** @type {Record<View, number>} */
-  page: { lead: 1, 'non-lead': 1, contacts: 1 },
-  /** The page last loaded for each view. @type {Record<View, any[]>} */
-  data: { lead: [], 'non-lead': [], contacts: [] },
-  /** Whether the last load of each view failed. @type {Record<View, string>} */
-  error: { lead: '', 'non-lead': '', contacts: '' },
+/**
+ * A row of either listing: a user of `POST /inbox/users` (demo/db.ts, UserRecord),
+ * or a chat of `GET /inbox/direct/chats` (ChatRecord), which has no `channel` and
+ * `_botWebsite`. `lastMessage` is the platform's (docs/platform-api.md); the demo
+ * stores no messages, so it has none.
+ */
+type Row = Omit<UserRecord, 'channel' | '_botWebsite'> &
+  Partial<Pick<UserRecord, 'channel' | '_botWebsite'>> & {
+    lastMessage?: { at?: string; by?: string; text?: string }
+  }
+type Details = Row['profile']['userDetails']
+
+/** The envelope of both listings' answers, `{success, message, data, code}`. */
+interface Listing<T> {
+  success: boolean
+  message?: string
+  data: T[]
+  code: number
+}
+
+/** What the inbox shows and has loaded. */
+interface InboxState {
+  view: View
+  page: Record<View, number>
+  /** The page last loaded for each view. */
+  data: Record<View, Row[]>
+  /** Why the last load of each view failed (`''`: it did not). */
+  error: Record<View, string>
   /** The submitted contacts search. */
-  search: '',
-  /** `_id` of the record shown in each panel's detail view. @type {Record<Panel, string | null>} */
-  open: { chats: null, contacts: null },
+  search: string
+  /** `_id` of the record shown in each panel's detail view. */
+  open: Record<Panel, string | null>
   /** Latest request per panel, so a slow answer never overwrites a newer one. */
+  seq: Record<Panel, number>
+}
+
+const state: InboxState = {
+  view: 'lead',
+  page: { lead: 1, 'non-lead': 1, contacts: 1 },
+  data: { lead: [], 'non-lead': [], contacts: [] },
+  error: { lead: '', 'non-lead': '', contacts: '' },
+  search: '',
+  open: { chats: null, contacts: null },
   seq: { chats: 0, contacts: 0 },
 }
 
 /** `updatedAt` last seen per record: a row that changed since is highlighted. */
-const seen = new Map()
+const seen = new Map<string, string>()
 
-const NOUN = {
+const NOUN: Record<View, [one: string, many: string]> = {
   lead: ['lead', 'leads'],
   'non-lead': ['chat', 'chats'],
   contacts: ['contact', 'contacts'],
 }
-/** @param {View} view @param {number} n */
-const count = (view, n) => `${n} ${NOUN[view][n === 1 ? 0 : 1]}`
+const count = (view: View, n: number) => `${n} ${NOUN[view][n === 1 ? 0 : 1]}`
 
-/** @param {any} u userDetails */
-function phoneOf(u) {
+/** The view of the chats panel: the Leads or Chats tab (Leads while Contacts is shown). */
+const chatView = (): Exclude<View, 'contacts'> => (state.view === 'contacts' ? 'lead' : state.view)
+
+function phoneOf(u: Details): string {
   const p = u.contact?.phone
   if (!p?.number) return ''
   return p.prefix ? `+${p.prefix} ${p.number}` : p.number
 }
 
-/** @param {string | null | undefined} iso */
-function when(iso) {
+function when(iso: string | null | undefined): HTMLElement {
   if (!iso) return el('span', '—', 'muted')
-  const t = /** @type {HTMLTimeElement} */ (el('time'))
+  const t = el('time')
   t.dateTime = iso
   t.textContent = new Date(iso).toLocaleString(undefined, {
     dateStyle: 'medium',
@@ -66,24 +97,21 @@ function when(iso) {
   return t
 }
 
-/** @param {string[]} tags */
-function chips(tags) {
+function chips(tags: string[]): HTMLElement {
   const span = el('span', undefined, 'chips')
   for (const t of tags) span.append(el('span', t, 'tag'))
   return span
 }
 
-/** Where a record comes from; the chats listing is of one bot and does not say which. @param {any} r */
-const sourceOf = (r) =>
+/** Where a record comes from; the chats listing is of one bot and does not say which. */
+const sourceOf = (r: Row) =>
   r.channel === 'import' ? 'Imported' : `Website chat · ${r._botWebsite ?? BOT}`
 
 /**
  * One row of a list: the name is the button that opens the detail view (a click
  * anywhere on the row does too); a short summary below as a definition list.
- * @param {any} r a chat (docs/platform-api.md) or a user (POST /inbox/users)
- * @param {Panel} panel
  */
-function row(r, panel) {
+function row(r: Row, panel: Panel): HTMLElement {
   const u = r.profile.userDetails
   const li = el('li')
   if (r.uuid) li.dataset.uuid = r.uuid
@@ -104,8 +132,7 @@ function row(r, panel) {
   })
 
   const dl = el('dl')
-  /** @param {string} k @param {string | Node} v */
-  const add = (k, v) => {
+  const add = (k: string, v: string | Node) => {
     const dd = el('dd')
     dd.append(v)
     dl.append(el('dt', k), dd)
@@ -115,7 +142,7 @@ function row(r, panel) {
   if (phone) add('Phone', phone)
   if (u.tags?.length) add('Tags', chips(u.tags))
   if (panel === 'contacts') add('Source', sourceOf(r))
-  else add('UUID', r.uuid)
+  else add('UUID', r.uuid ?? '')
   const updated = when(r.updatedAt)
   add('Updated', updated)
   li.append(dl)
@@ -125,20 +152,16 @@ function row(r, panel) {
 /**
  * Replaces the rows of `list`; a row's button that had focus keeps it in its new
  * copy (a live refresh must not throw a keyboard user back to the top).
- * @param {HTMLElement} list @param {HTMLElement[]} rows
  */
-function replaceRows(list, rows) {
+function replaceRows(list: HTMLElement, rows: HTMLElement[]) {
   const active = document.activeElement
   const id = active && list.contains(active) ? active.closest('li')?.dataset.id : undefined
   list.replaceChildren(...rows)
-  if (id)
-    /** @type {HTMLElement | null} */ (
-      list.querySelector(`li[data-id="${CSS.escape(id)}"] .name`)
-    )?.focus()
+  if (id) list.querySelector<HTMLElement>(`li[data-id="${CSS.escape(id)}"] .name`)?.focus()
 }
 
-/** Whether a chat matches the page filter (name, email, phone, tags). @param {any} r @param {string} q */
-function matches(r, q) {
+/** Whether a chat matches the page filter (name, email, phone, tags). */
+function matches(r: Row, q: string): boolean {
   const u = r.profile.userDetails
   const phone = phoneOf(u)
   const hay = [u.name, u.contact?.email, phone, phone.replace(/\D/g, ''), ...(u.tags ?? [])]
@@ -151,10 +174,9 @@ function matches(r, q) {
 
 /**
  * Pager buttons stay focusable when unavailable (`aria-disabled`), so focus is
- * never lost when the last page is reached.
- * @param {string} prefix '' or 'contacts-' @param {View} view
+ * never lost when the last page is reached. `prefix` is `''` or `'contacts-'`.
  */
-function pager(prefix, view) {
+function pager(prefix: '' | 'contacts-', view: View) {
   const page = state.page[view]
   $(`${prefix}page`).textContent = `Page ${page}`
   $(`${prefix}prev`).setAttribute('aria-disabled', String(page <= 1))
@@ -162,10 +184,10 @@ function pager(prefix, view) {
 }
 
 function renderChats() {
-  const view = state.view === 'contacts' ? 'lead' : state.view
+  const view = chatView()
   const list = $('leads')
   const status = $('status')
-  const q = /** @type {HTMLInputElement} */ ($('filter')).value.trim().toLowerCase()
+  const q = $('filter', HTMLInputElement).value.trim().toLowerCase()
   const all = state.data[view]
   const shown = q ? all.filter((r) => matches(r, q)) : all
   replaceRows(
@@ -188,7 +210,7 @@ function renderChats() {
 }
 
 async function loadChats() {
-  const view = state.view === 'contacts' ? 'lead' : state.view
+  const view = chatView()
   const seq = ++state.seq.chats
   const q = new URLSearchParams({
     botId: BOT,
@@ -199,7 +221,7 @@ async function loadChats() {
   $('chats-endpoint').textContent = `GET /inbox/direct/chats?type=${view}&page=${state.page[view]}`
   try {
     const res = await fetch(`/inbox/direct/chats?${q}`, { headers: { 'x-bot-token': TOKEN } })
-    const body = await res.json()
+    const body: Listing<ChatRecord> = await res.json()
     if (seq !== state.seq.chats) return
     if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`)
     state.data[view] = body.data
@@ -247,7 +269,7 @@ async function loadContacts() {
         isContact: true,
       }),
     })
-    const body = await res.json()
+    const body: Listing<UserRecord> = await res.json()
     if (seq !== state.seq.contacts) return
     if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`)
     state.data.contacts = body.data
@@ -285,7 +307,7 @@ const SAMPLE_CONTACTS = [
 ]
 
 async function importSamples() {
-  const button = /** @type {HTMLButtonElement} */ ($('import'))
+  const button = $('import', HTMLButtonElement)
   const status = $('contacts-status')
   if (button.getAttribute('aria-disabled') === 'true') return
   button.setAttribute('aria-disabled', 'true')
@@ -296,11 +318,10 @@ async function importSamples() {
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify(SAMPLE_CONTACTS),
     })
-    const body = await res.json()
+    const body: { message?: string } = await res.json()
     if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`)
     // Show them: clear the search and go to the first page (newest first).
-    const search = /** @type {HTMLInputElement} */ ($('contacts-q'))
-    search.value = ''
+    $('contacts-q', HTMLInputElement).value = ''
     state.search = ''
     state.page.contacts = 1
     await loadContacts()
@@ -312,18 +333,14 @@ async function importSamples() {
   }
 }
 
-/** @param {string} title @param {Node} body */
-function section(title, body) {
+function section(title: string, body: Node): HTMLElement {
   const s = el('section', undefined, 'detail-section')
   s.append(el('h4', title), body)
   return s
 }
 
-/**
- * The detail of one chat or user.
- * @param {any} r @param {Panel} panel
- */
-function detail(r, panel) {
+/** The detail of one chat or user. */
+function detail(r: Row, panel: Panel): DocumentFragment {
   const u = r.profile.userDetails
   const frag = document.createDocumentFragment()
   const back = el(
@@ -342,8 +359,7 @@ function detail(r, panel) {
   frag.append(back, title, badges)
 
   const dl = el('dl', undefined, 'facts')
-  /** @param {string} k @param {string | Node | null | undefined} v */
-  const add = (k, v) => {
+  const add = (k: string, v: string | Node | null | undefined) => {
     const dd = el('dd')
     dd.append(v === null || v === undefined || v === '' ? el('span', '—', 'muted') : v)
     dl.append(el('dt', k), dd)
@@ -406,44 +422,39 @@ function detail(r, panel) {
   return frag
 }
 
-/** @param {Panel} panel */
-const panelRecords = (panel) =>
-  panel === 'contacts'
-    ? state.data.contacts
-    : state.data[state.view === 'contacts' ? 'lead' : state.view]
+const panelRecords = (panel: Panel) =>
+  panel === 'contacts' ? state.data.contacts : state.data[chatView()]
 
-/**
- * Shows the detail of record `id` in `panel`, in place of its list.
- * @param {Panel} panel @param {string} id @param {HTMLElement} [trigger]
- */
-function openDetail(panel, id, trigger) {
+/** Shows the detail of record `id` in `panel`, in place of its list; focus moves to it after a click. */
+function openDetail(panel: Panel, id: string, trigger?: HTMLElement) {
   const r = panelRecords(panel).find((x) => x._id === id)
   if (!r) return
   state.open[panel] = id
   const box = $(`${panel}-detail`)
   box.replaceChildren(detail(r, panel))
   box.hidden = false
-  const list = /** @type {HTMLElement} */ (box.previousElementSibling)
-  list.hidden = true
+  // The list view before it, hidden while the detail shows.
+  const list = box.previousElementSibling
+  if (list instanceof HTMLElement) list.hidden = true
   if (trigger) $(`${panel}-detail-title`).focus()
 }
 
-/** @param {Panel} panel */
-function closeDetail(panel) {
+function closeDetail(panel: Panel) {
   const id = state.open[panel]
   state.open[panel] = null
   const box = $(`${panel}-detail`)
   box.hidden = true
   box.replaceChildren()
-  const list = /** @type {HTMLElement} */ (box.previousElementSibling)
+  const list = box.previousElementSibling
+  if (!(list instanceof HTMLElement)) return
   list.hidden = false
   // Focus returns to the row that opened it, when it is still listed.
   const again = id && list.querySelector(`li[data-id="${CSS.escape(id)}"] .name`)
   if (again instanceof HTMLElement) again.focus()
 }
 
-/** After a reload, an open detail shows the new data of its record (focus stays). @param {Panel} panel @param {any[]} data */
-function refreshDetail(panel, data) {
+/** After a reload, an open detail shows the new data of its record (focus stays). */
+function refreshDetail(panel: Panel, data: Row[]) {
   const id = state.open[panel]
   if (!id) return
   const r = data.find((x) => x._id === id)
@@ -454,20 +465,22 @@ function refreshDetail(panel, data) {
   if (focused) $(`${panel}-detail-title`).focus()
 }
 
-/** @param {View} view */
-function load(view) {
+function load(view: View): Promise<void> {
   return view === 'contacts' ? loadContacts() : loadChats()
 }
 
-/** Selects a tab (and its panel). @param {View} view @param {boolean} [focus] */
-function selectTab(view, focus = false) {
+const isView = (v: string | undefined): v is View =>
+  v === 'lead' || v === 'non-lead' || v === 'contacts'
+
+/** Selects a tab (and its panel). */
+function selectTab(view: View, focus = false) {
   const before = state.view
   state.view = view
-  for (const tab of document.querySelectorAll('.inbox [role="tab"]')) {
-    const on = /** @type {HTMLElement} */ (tab).dataset.view === view
+  for (const tab of document.querySelectorAll<HTMLElement>('.inbox [role="tab"]')) {
+    const on = tab.dataset.view === view
     tab.setAttribute('aria-selected', String(on))
     tab.setAttribute('tabindex', on ? '0' : '-1')
-    if (on && focus) /** @type {HTMLElement} */ (tab).focus()
+    if (on && focus) tab.focus()
   }
   const chats = view !== 'contacts'
   $('panel-chats').hidden = !chats
@@ -481,55 +494,58 @@ function selectTab(view, focus = false) {
 }
 
 function tabs() {
-  const list = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('.inbox [role="tab"]')])
+  const list = [...document.querySelectorAll<HTMLElement>('.inbox [role="tab"]')]
   for (const tab of list) {
-    tab.addEventListener('click', () => selectTab(/** @type {View} */ (tab.dataset.view)))
+    const view = tab.dataset.view
+    if (!isView(view)) continue
+    tab.addEventListener('click', () => selectTab(view))
     tab.addEventListener('keydown', (e) => {
       const i = list.indexOf(tab)
-      const to = {
+      const keys: Record<string, number> = {
         ArrowRight: (i + 1) % list.length,
         ArrowLeft: (i - 1 + list.length) % list.length,
         Home: 0,
         End: list.length - 1,
-      }[e.key]
+      }
+      const to = keys[e.key]
       if (to === undefined) return
       e.preventDefault()
-      selectTab(/** @type {View} */ (list[to]?.dataset.view), true)
+      const next = list[to]?.dataset.view
+      if (isView(next)) selectTab(next, true)
     })
   }
 }
 
 function controls() {
   $('filter').addEventListener('input', renderChats)
-  /** @param {string} id @param {View | (() => View)} which @param {number} step */
-  const step = (id, which, step) =>
-    $(id).addEventListener('click', (e) => {
-      const button = /** @type {HTMLElement} */ (e.currentTarget)
+  const step = (id: string, which: View | (() => View), step: number) => {
+    const button = $(id)
+    button.addEventListener('click', () => {
       if (button.getAttribute('aria-disabled') === 'true') return
       const view = typeof which === 'function' ? which() : which
       state.page[view] = Math.max(1, state.page[view] + step)
       void load(view)
     })
-  const chatView = () => /** @type {View} */ (state.view === 'contacts' ? 'lead' : state.view)
+  }
   step('prev', chatView, -1)
   step('next', chatView, 1)
   step('contacts-prev', 'contacts', -1)
   step('contacts-next', 'contacts', 1)
   $('contacts-search').addEventListener('submit', (e) => {
     e.preventDefault()
-    state.search = /** @type {HTMLInputElement} */ ($('contacts-q')).value.trim()
+    state.search = $('contacts-q', HTMLInputElement).value.trim()
     state.page.contacts = 1
     void loadContacts()
   })
   $('import').addEventListener('click', () => void importSamples())
-  for (const panel of /** @type {Panel[]} */ (['chats', 'contacts']))
+  for (const panel of ['chats', 'contacts'] as const)
     $(`${panel}-detail`).addEventListener('keydown', (e) => {
       if (e.key === 'Escape') closeDetail(panel)
     })
 }
 
 /** Wires the inbox panel and loads the leads; reloads what is on screen when a lead changes. */
-export function startInbox() {
+export function startInbox(): void {
   tabs()
   controls()
   void loadChats()

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The editor of the bot configuration document (docs/configuration.md, "Bot
  * configuration document"):
@@ -11,9 +10,11 @@
  *   syntax errors, are listed next to the editor with their path and line; an
  *   invalid document is not saved, so the preview keeps the last valid one.
  */
-import { $, button, el } from './dom.js'
-import { BOT } from './ids.js'
-import { lineOf, locate, pretty, scan } from './jsontext.js'
+import type { ConfigIssue } from '../../widget/config/schema'
+import { $, button, el } from './dom'
+import { BOT } from './ids'
+import { isRecord, lineOf, locate, pretty, scan } from './jsontext'
+import type { Log } from './log'
 
 /** Auto-apply delay after the last keystroke, ms. */
 const IDLE_MS = 600
@@ -21,46 +22,60 @@ const IDLE_MS = 600
 const SAVED = '@saved'
 const DEFAULT_COLOR = '#4338ca'
 
-/** @typedef {{ path: string, message: string, pos?: number, label?: string }} Issue */
-/** @typedef {(kind: 'command' | 'event' | 'info' | 'console', name: string, payload?: unknown) => void} Log */
 /**
- * @typedef {object} EditorHooks
- * @property {Log} log
- * @property {(doc: any) => void} onDocument the document the preview runs changed (null: built-in flow)
- * @property {() => void} onApplied a document was saved or removed: restart the preview
+ * A problem of the document: a schema issue of the server (`PUT
+ * /demo/api/config/:botId` answers the widget's own `parseConfig` issues) or a
+ * JSON syntax error at offset `pos`; `label` replaces the path in the list.
  */
+interface Issue extends ConfigIssue {
+  pos?: number
+  label?: string
+}
 
-const doc = /** @type {HTMLTextAreaElement} */ ($('doc'))
+/** What the editor tells the rest of the playground. */
+export interface EditorHooks {
+  log: Log['add']
+  /** The document the preview runs changed (`null`: the built-in flow). */
+  onDocument(doc: unknown): void
+  /** A document was saved or removed: restart the preview. */
+  onApplied(): void
+}
+
+/** The answer of `PUT /demo/api/config/:botId` (demo/routes/demo-api.ts) that is not a success. */
+interface Refusal {
+  issues?: Issue[]
+  message?: string
+}
+
+const doc = $('doc', HTMLTextAreaElement)
 const gutter = $('doc-lines')
-const picker = /** @type {HTMLSelectElement} */ ($('template'))
-const fields = /** @type {HTMLFieldSetElement} */ ($('design-fields'))
+const picker = $('template', HTMLSelectElement)
+const fields = $('design-fields', HTMLFieldSetElement)
 const applyButton = $('apply')
 const status = $('apply-status')
 const problems = $('problems')
 
-/** @type {'builtin' | 'document'} */
-let mode = 'builtin'
+let mode: 'builtin' | 'document' = 'builtin'
 /** The document last saved on the server, as sent (compact JSON), to skip unchanged applies. */
 let saved = ''
 let timer = 0
 let seq = 0
 
-/** @param {string} text */
-const say = (text) => {
+const say = (text: string) => {
   status.textContent = text
 }
 const time = () => new Date().toLocaleTimeString(undefined, { hour12: false })
 
-/** @param {string} name `lead-capture` → `Lead capture` */
-const title = (name) => {
+/** `lead-capture` → `Lead capture` */
+const title = (name: string) => {
   const words = name.replace(/[-_]+/g, ' ')
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
 // --- Line numbers --------------------------------------------------------------------
 
-/** Lines with a problem, marked in the gutter. @type {Set<number>} */
-let badLines = new Set()
+/** Lines with a problem, marked in the gutter. */
+let badLines = new Set<number>()
 function drawGutter() {
   const n = mode === 'document' ? doc.value.split('\n').length : 0
   const rows = []
@@ -75,52 +90,52 @@ doc.addEventListener('scroll', () => {
 // --- Design form ⇄ document ----------------------------------------------------------
 
 /** Text inputs bound to `settings.<section>.<key>`: an empty value removes the key. */
-const TEXTS = /** @type {HTMLInputElement[]} */ (
-  ['d-bot-name', 'd-welcome', 'd-title', 'd-subtitle', 'd-whatsapp'].map($)
-)
-const color = /** @type {HTMLInputElement} */ ($('d-color'))
+const TEXTS: (HTMLInputElement | HTMLTextAreaElement)[] = [
+  $('d-bot-name', HTMLInputElement),
+  $('d-welcome', HTMLTextAreaElement),
+  $('d-title', HTMLInputElement),
+  $('d-subtitle', HTMLInputElement),
+  $('d-whatsapp', HTMLInputElement),
+]
+const color = $('d-color', HTMLInputElement)
 const colorValue = $('d-color-value')
-const branding = /** @type {HTMLInputElement} */ ($('d-branding'))
-const positions = /** @type {HTMLInputElement[]} */ ([
-  ...document.querySelectorAll('input[name="position"]'),
-])
+const branding = $('d-branding', HTMLInputElement)
+const positions = [...document.querySelectorAll<HTMLInputElement>('input[name="position"]')]
 
-/** @param {HTMLElement} input */
-const pathOf = (input) => /** @type {[string, string]} */ (input.dataset.path?.split('.'))
+/** `settings.<section>.<key>` of a form control, from its `data-path` (`design.botName`). */
+type SettingPath = [section: string, key: string]
+const pathOf = (input: HTMLElement): SettingPath => {
+  const [section = '', key = ''] = input.dataset.path?.split('.') ?? []
+  return [section, key]
+}
 
-/** The document being edited, when the JSON parses to an object. @type {any} */
-let current = null
+/** The document being edited: what the JSON parses to (`null` while it does not parse). */
+let current: unknown = null
 
-/** `settings`, when the document has a form-editable shape. @param {any} d */
-const settingsOf = (d) =>
-  d &&
-  typeof d === 'object' &&
-  !Array.isArray(d) &&
-  (d.settings === undefined || isObject(d.settings))
-    ? (d.settings ?? {})
-    : undefined
-/** @param {unknown} v */
-const isObject = (v) => !!v && typeof v === 'object' && !Array.isArray(v)
+/** `settings`, when the document has a form-editable shape. */
+const settingsOf = (d: unknown): Record<string, unknown> | undefined =>
+  isRecord(d) && (d.settings === undefined || isRecord(d.settings)) ? (d.settings ?? {}) : undefined
 
-/** @param {string} text */
-function formOff(text) {
+function formOff(text: string) {
   const note = $('design-off')
   note.textContent = text
   note.hidden = !text
   fields.disabled = !!text
 }
 
-/** Shows the document's settings in the form (the form follows the JSON). @param {any} d */
-function fillForm(d) {
+/** Shows the document's settings in the form (the form follows the JSON). */
+function fillForm(d: unknown) {
   const s = settingsOf(d)
   if (mode !== 'document') return formOff('The built-in flow has no settings: choose a template.')
   if (!s) return formOff('The JSON is not a document yet: the form waits for it.')
   for (const section of ['design', 'general', 'window', 'whatsapp'])
-    if (s[section] !== undefined && !isObject(s[section]))
+    if (s[section] !== undefined && !isRecord(s[section]))
       return formOff(`"settings.${section}" is not an object: fix it in the JSON.`)
   formOff('')
-  /** @param {[string, string]} p */
-  const get = ([section, key]) => s[section]?.[key]
+  const get = ([section, key]: SettingPath) => {
+    const values = s[section]
+    return isRecord(values) ? values[key] : undefined
+  }
   for (const input of TEXTS) {
     const v = get(pathOf(input))
     input.value = typeof v === 'string' ? v : ''
@@ -141,27 +156,31 @@ function fillForm(d) {
 
 /**
  * Sets (or, with `undefined`, removes) `settings.<section>.<key>` of the current
- * document; a section left empty by a removal goes too.
- * @param {[string, string]} path @param {unknown} value
+ * document; a section left empty by a removal goes too. (The form is off while
+ * `settings` or the section is there but not an object.)
  */
-function setSetting([section, key], value) {
-  if (!isObject(current)) return
+function setSetting([section, key]: SettingPath, value: unknown) {
+  if (!isRecord(current)) return
   if (current.settings === undefined) current.settings = {}
   const s = current.settings
+  if (!isRecord(s)) return
   if (value === undefined) {
-    if (!isObject(s[section])) return
-    delete s[section][key]
-    if (!Object.keys(s[section]).length) delete s[section]
+    const values = s[section]
+    if (!isRecord(values)) return
+    delete values[key]
+    if (!Object.keys(values).length) delete s[section]
   } else {
     if (s[section] === undefined) s[section] = {}
-    s[section][key] = value
+    const values = s[section]
+    if (isRecord(values)) values[key] = value
   }
 }
 
-/** A form control changed: update the document, rewrite the JSON, schedule an apply. @param {Event} e */
-function onFormInput(e) {
-  const input = /** @type {HTMLInputElement} */ (e.target)
-  if (!isObject(current)) return
+/** A form control changed: update the document, rewrite the JSON, schedule an apply. */
+function onFormInput(e: Event) {
+  const input = e.target
+  if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement)) return
+  if (!isRecord(current)) return
   if (input === color) {
     setSetting(['design', 'primaryColor'], color.value)
     colorValue.textContent = color.value
@@ -188,8 +207,10 @@ $('design').addEventListener('submit', (e) => {
 
 // --- JSON ----------------------------------------------------------------------------
 
-/** @param {string} text @returns {{ ok: true, value: unknown } | { ok: false, pos: number, message: string }} */
-function parse(text) {
+/** The JSON's value, or where and why it does not parse. */
+function parse(
+  text: string,
+): { ok: true; value: unknown } | { ok: false; pos: number; message: string } {
   try {
     return { ok: true, value: JSON.parse(text) }
   } catch (e) {
@@ -226,9 +247,8 @@ function changed() {
 /**
  * Lists the problems of `text` (empty: none) next to the editor, each with its
  * path, message and line; a button selects the place in the JSON.
- * @param {string} text @param {Issue[]} issues @param {string} [heading]
  */
-function showProblems(text, issues, heading) {
+function showProblems(text: string, issues: Issue[], heading?: string) {
   badLines = new Set()
   for (const input of document.querySelectorAll('#design [aria-invalid]'))
     input.removeAttribute('aria-invalid')
@@ -272,8 +292,8 @@ function showProblems(text, issues, heading) {
   drawGutter()
 }
 
-/** Selects `start`–`end` of the JSON and scrolls line `line` into view. @param {number} start @param {number} end @param {number} line */
-function select(start, end, line) {
+/** Selects `start`–`end` of the JSON and scrolls line `line` into view. */
+function select(start: number, end: number, line: number) {
   doc.focus()
   doc.setSelectionRange(start, end)
   const lh = Number.parseFloat(getComputedStyle(doc).lineHeight) || 20
@@ -314,21 +334,19 @@ async function apply() {
       headers: { 'content-type': 'application/json' },
       body,
     })
-    const answer = await res.json().catch(() => ({}))
+    const answer: Refusal = await res.json().catch(() => ({}))
     if (mine !== seq) return
     if (res.ok) {
       saved = body
       showProblems(text, [])
       savedOption(true)
       say(`Applied at ${time()}: the preview restarted with a new visitor.`)
-      hooks.log('info', 'config:applied', {
-        flows: r.value && /** @type {any} */ (r.value).flows?.length,
-      })
+      const flows = isRecord(r.value) && Array.isArray(r.value.flows) ? r.value.flows : undefined
+      hooks.log('info', 'config:applied', { flows: r.value && flows?.length })
       hooks.onDocument(r.value)
       hooks.onApplied()
     } else {
-      /** @type {Issue[]} */
-      const issues = Array.isArray(answer.issues)
+      const issues: Issue[] = Array.isArray(answer.issues)
         ? answer.issues
         : [{ path: '', message: answer.message ?? `HTTP ${res.status}` }]
       showProblems(text, issues)
@@ -346,17 +364,15 @@ applyButton.addEventListener('click', () => void apply())
 
 // --- Picker ---------------------------------------------------------------------------
 
-/** Adds or removes the "Saved document" option (whether the server has one). @param {boolean} on */
-function savedOption(on) {
-  const opt = /** @type {HTMLOptionElement | null} */ (
-    picker.querySelector(`option[value="${SAVED}"]`)
-  )
+/** Adds or removes the "Saved document" option (whether the server has one). */
+function savedOption(on: boolean) {
+  const opt = picker.querySelector(`option[value="${SAVED}"]`)
   if (on && !opt) picker.append(new Option(`Saved document of ${BOT}`, SAVED))
   if (!on && opt) opt.remove()
 }
 
-/** Shows a document in the editor (pretty-printed). @param {unknown} value */
-function load(value) {
+/** Shows a document in the editor (pretty-printed). */
+function load(value: unknown) {
   mode = 'document'
   current = value
   doc.readOnly = false
@@ -410,7 +426,7 @@ async function choose() {
       return
     }
     if (!res.ok) throw new Error(`HTTP ${res.status}`)
-    const value = await res.json()
+    const value: unknown = await res.json()
     if (mine !== seq) return
     load(value)
     if (name === SAVED) {
@@ -427,20 +443,18 @@ async function choose() {
 }
 picker.addEventListener('change', () => void choose())
 
-/** @type {EditorHooks} */
-let hooks = { log: () => {}, onDocument: () => {}, onApplied: () => {} }
+let hooks: EditorHooks = { log: () => {}, onDocument: () => {}, onApplied: () => {} }
 
 /**
  * Fills the picker (GET /demo/api/templates) and loads the bot's document: its
  * saved one when it has one, else the built-in flow.
- * @param {EditorHooks} h
  */
-export async function startEditor(h) {
+export async function startEditor(h: EditorHooks): Promise<void> {
   hooks = h
   picker.append(new Option('Built-in flow (no document)', ''))
   loadBuiltin()
   try {
-    const names = /** @type {string[]} */ (await (await fetch('/demo/api/templates')).json())
+    const names: string[] = await (await fetch('/demo/api/templates')).json()
     const group = document.createElement('optgroup')
     group.label = 'Templates'
     for (const n of names) group.append(new Option(title(n), n))
@@ -455,7 +469,7 @@ export async function startEditor(h) {
   }).catch(() => undefined)
   if (mine !== seq) return
   if (res?.status === 200) {
-    const value = await res.json().catch(() => undefined)
+    const value: unknown = await res.json().catch(() => undefined)
     if (mine !== seq) return
     if (value !== undefined) {
       savedOption(true)

@@ -1,31 +1,40 @@
-// @ts-check
 /**
  * The embed snippet of the playground's bot, as the platform's docs give it (seed
  * 001, "For Chatbot Script"), with absolute URLs so it works on any site, and a
  * Copy button (the Clipboard API, else the text is selected for Ctrl+C).
  */
-import { $ } from './dom.js'
-import { BOT, CUSTOMER, TOKEN } from './ids.js'
+import { $ } from './dom'
+import { BOT, CUSTOMER, TOKEN } from './ids'
+
+/** What {@link embedTag} writes into the tag. */
+export interface EmbedOptions {
+  /** Origin of the demo server, e.g. `http://127.0.0.1:8787`. */
+  origin: string
+  bot: string
+  customer: string
+  token: string
+  /** `data-config-url`; default `{origin}/widget/{bot}/config.json`. */
+  configUrl?: string
+}
 
 /**
  * The tag, with `data-config-url` (the bot configuration document is opt-in): by
  * default the document the playground saves, `{origin}/widget/{bot}/config.json`
  * (204, the built-in flow, while none is saved).
- * @param {{ origin: string, bot: string, customer: string, token: string, configUrl?: string }} o
  */
-export function embedTag({ origin, bot, customer, token, configUrl }) {
+export function embedTag({ origin, bot, customer, token, configUrl }: EmbedOptions): string {
   const config = configUrl ?? `${origin}/widget/${encodeURIComponent(bot)}/config.json`
   return `<script id="Reekolect-messenger-widget" src="${origin}/Reekolect.js" data-api-url="${origin}" data-token="${token}" data-config-url="${config}" defer>${bot},${customer}</script>`
 }
 
-export function startSnippet() {
+/** Shows the snippet of the playground's bot and wires its Copy button. */
+export function startSnippet(): void {
   const code = $('snippet')
   const status = $('copy-status')
   const text = embedTag({ origin: location.origin, bot: BOT, customer: CUSTOMER, token: TOKEN })
   code.textContent = text
   let timer = 0
-  /** @param {string} msg */
-  const say = (msg) => {
+  const say = (msg: string) => {
     status.textContent = msg
     clearTimeout(timer)
     timer = window.setTimeout(() => {

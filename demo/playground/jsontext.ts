@@ -1,31 +1,47 @@
-// @ts-check
 /**
  * JSON text helpers of the document editor: where each value is in the text
  * (so an issue's path, `flows.0.nodes.3.next`, points at a line), where a syntax
  * error is, and a compact pretty-printer (short objects and arrays on one line).
  */
 
-/** @typedef {{ start: number, end: number }} Span */
-/** @typedef {{ ok: true, spans: Map<string, Span> } | { ok: false, pos: number, message: string }} Scan */
+/** Where a value is in the text: offsets of its first character and after its last. */
+export interface Span {
+  start: number
+  end: number
+}
+/** What {@link scan} found: each value's span by path, or the offset and reason of a syntax error. */
+export type Scan =
+  | { ok: true; spans: Map<string, Span> }
+  | { ok: false; pos: number; message: string }
+
+/** Whether a JSON value is an object (not `null`, not an array). */
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v)
+
+/** A syntax error of {@link scan} at offset `pos` of the text. */
+class SyntaxAt extends Error {
+  constructor(
+    message: string,
+    readonly pos: number,
+  ) {
+    super(message)
+  }
+}
 
 /**
  * Scans JSON text. For each value, the span from its key (or its first character
  * in an array or at the top) to its end, by dot path as valibot's `getDotPath`
  * writes it (`settings.design.primaryColor`, `flows.0.nodes.2`; the document is
  * `''`). A syntax error gives its offset and what was expected.
- * @param {string} text
- * @returns {Scan}
  */
-export function scan(text) {
+export function scan(text: string): Scan {
   let i = 0
-  /** @type {Map<string, Span>} */
-  const spans = new Map()
-  /** @param {string} message */
-  const fail = (message) => {
-    throw Object.assign(new Error(message), { pos: i })
+  const spans = new Map<string, Span>()
+  const fail = (message: string): never => {
+    throw new SyntaxAt(message, i)
   }
   const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(/** @type {string} */ (text[i]))) i++
+    while (i < text.length && ' \t\n\r'.includes(text.charAt(i))) i++
   }
   const string = () => {
     const s = i++
@@ -42,11 +58,10 @@ export function scan(text) {
       else i++
     }
     i++
-    return /** @type {string} */ (JSON.parse(text.slice(s, i)))
+    return String(JSON.parse(text.slice(s, i)))
   }
   const literal = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y
-  /** @param {string} path @param {number} [from] */
-  const value = (path, from) => {
+  const value = (path: string, from?: number) => {
     ws()
     const start = i
     const c = text[i]
@@ -109,13 +124,14 @@ export function scan(text) {
     if (i < text.length) fail('unexpected text after the document')
     return { ok: true, spans }
   } catch (e) {
-    const err = /** @type {Error & { pos?: number }} */ (e)
-    return { ok: false, pos: err.pos ?? i, message: err.message }
+    // Not only a syntax error: a document nested too deep overflows the stack.
+    const pos = e instanceof SyntaxAt ? e.pos : i
+    return { ok: false, pos, message: e instanceof Error ? e.message : String(e) }
   }
 }
 
-/** 1-based line and column of an offset. @param {string} text @param {number} pos */
-export function lineOf(text, pos) {
+/** 1-based line and column of an offset. */
+export function lineOf(text: string, pos: number): { line: number; column: number } {
   const before = text.slice(0, pos)
   const line = before.split('\n').length
   return { line, column: pos - before.lastIndexOf('\n') }
@@ -124,9 +140,8 @@ export function lineOf(text, pos) {
 /**
  * The span of `path`, or of its nearest ancestor in the text (a missing property
  * points at the object that lacks it).
- * @param {Map<string, Span>} spans @param {string} path
  */
-export function locate(spans, path) {
+export function locate(spans: Map<string, Span>, path: string): Span | undefined {
   const parts = path ? path.split('.') : []
   for (let n = parts.length; n >= 0; n--) {
     const span = spans.get(parts.slice(0, n).join('.'))
@@ -138,26 +153,22 @@ export function locate(spans, path) {
 /**
  * JSON with two-space indents, where objects and arrays that fit in `width`
  * characters stay on one line (`{ "id": "end", "type": "end" }`).
- * @param {unknown} value @param {number} [width]
  */
-export function pretty(value, width = 72) {
-  /** @param {unknown} v @param {string} pad @returns {string} */
-  const out = (v, pad) => {
+export function pretty(value: unknown, width = 72): string {
+  const out = (v: unknown, pad: string): string => {
     if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null'
-    const entries = Array.isArray(v)
-      ? v.map((x) => ['', x])
+    const entries: [string, unknown][] = Array.isArray(v)
+      ? v.map((x: unknown) => ['', x])
       : Object.entries(v).filter(([, x]) => x !== undefined)
     const [open, close] = Array.isArray(v) ? ['[', ']'] : ['{', '}']
     if (!entries.length) return open + close
-    /** @param {string} k */
-    const key = (k) => (Array.isArray(v) ? '' : `${JSON.stringify(k)}: `)
+    const key = (k: string) => (Array.isArray(v) ? '' : `${JSON.stringify(k)}: `)
     const flat = inline(v)
     if (flat.length + pad.length <= width && !flat.includes('\n')) return flat
     const inner = `${pad}  `
     return `${open}\n${entries.map(([k, x]) => inner + key(String(k)) + out(x, inner)).join(',\n')}\n${pad}${close}`
   }
-  /** @param {unknown} v @returns {string} */
-  const inline = (v) => {
+  const inline = (v: unknown): string => {
     if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null'
     if (Array.isArray(v)) return v.length ? `[${v.map(inline).join(', ')}]` : '[]'
     const e = Object.entries(v).filter(([, x]) => x !== undefined)

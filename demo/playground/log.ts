@@ -1,27 +1,34 @@
-// @ts-check
 /**
  * The event log: the widget's events and console lines relayed by the preview,
  * the commands the playground sends, and the playground's own steps (document
  * applied, preview restarted, fault switched). At most {@link MAX} entries.
  */
-import { $, clock, el } from './dom.js'
+import { $, clock, el } from './dom'
+import { isRecord } from './jsontext'
 
 /** Entries kept; older ones are dropped. */
 export const MAX = 200
 
-/** @typedef {'command' | 'event' | 'info' | 'console'} Kind */
-const BADGE = { command: 'command →', event: '← event', info: 'playground', console: 'console' }
+/** What an entry is: a command sent, a widget event, a playground step, a widget console line. */
+export type Kind = 'command' | 'event' | 'info' | 'console'
+const BADGE: Record<Kind, string> = {
+  command: 'command →',
+  event: '← event',
+  info: 'playground',
+  console: 'console',
+}
 
-/** A one-line summary of a payload. @param {string} name @param {unknown} payload */
-export function summary(name, payload) {
+/** A one-line summary of a payload (at most 160 characters). */
+export function summary(name: string, payload: unknown): string {
   if (payload === undefined || payload === null) return ''
   if (typeof payload === 'string') return payload
-  const p = /** @type {any} */ (payload)
-  if (name === 'message' && typeof p.text === 'string') return `${p.from}: ${p.text}`
+  if (name === 'message' && isRecord(payload) && typeof payload.text === 'string')
+    return `${payload.from}: ${payload.text}`
   const text = JSON.stringify(payload) ?? ''
   return text.length > 160 ? `${text.slice(0, 159)}…` : text
 }
 
+/** The event log of the page (`#event-log`): {@link Log.add} appends an entry. */
 export function createLog() {
   const list = $('event-log')
   const box = $('log-box')
@@ -36,8 +43,8 @@ export function createLog() {
   })
   tally()
   return {
-    /** @param {Kind} kind @param {string} name @param {unknown} [payload] */
-    add(kind, name, payload) {
+    /** Appends an entry, and follows it when the log was scrolled to its end. */
+    add(kind: Kind, name: string, payload?: unknown) {
       const follow = box.scrollHeight - box.scrollTop - box.clientHeight < 32
       const now = new Date()
       const li = el('li', undefined, `entry entry-${kind}`)
@@ -55,3 +62,6 @@ export function createLog() {
     },
   }
 }
+
+/** The event log. */
+export type Log = ReturnType<typeof createLog>

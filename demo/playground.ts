@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The playground (demo/index.html): the bot configuration editor, the live
  * preview in an iframe, the embed snippet, the JavaScript API's commands and event
@@ -6,19 +5,19 @@
  * (default demo-bot, demo-customer). Each part is a module of demo/playground/.
  * DOM is built with createElement and textContent only: no HTML strings.
  */
-import { $ } from './playground/dom.js'
-import { startEditor } from './playground/editor.js'
-import { startFaults } from './playground/faults.js'
-import { BOT, CUSTOMER } from './playground/ids.js'
-import { startInbox } from './playground/inbox.js'
-import { createLog } from './playground/log.js'
-import { startPreview } from './playground/preview.js'
-import { startSnippet } from './playground/snippet.js'
+import { $ } from './playground/dom'
+import { startEditor } from './playground/editor'
+import { startFaults } from './playground/faults'
+import { BOT, CUSTOMER } from './playground/ids'
+import { startInbox } from './playground/inbox'
+import { createLog } from './playground/log'
+import { startPreview } from './playground/preview'
+import { startSnippet } from './playground/snippet'
 
 $('bot-id').textContent = BOT
 $('customer-id').textContent = CUSTOMER
-const landing = /** @type {HTMLAnchorElement} */ ($('landing'))
-landing.href = `/page/${encodeURIComponent(BOT)}/${encodeURIComponent(CUSTOMER)}`
+$('landing', HTMLAnchorElement).href =
+  `/page/${encodeURIComponent(BOT)}/${encodeURIComponent(CUSTOMER)}`
 
 const log = createLog()
 const preview = startPreview(log)

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The preview's side of the playground (demo/playground/preview.html, in an iframe
  * of the playground, same origin):
@@ -13,16 +12,25 @@
  * - runs the playground's commands (`window.Reekolect(command, ...args)`).
  * Messages go to and come from the parent window of this origin only.
  */
-const w = /** @type {any} */ (window)
+import {
+  type Command,
+  type QueuedCall,
+  SESSION_KEY,
+  UUID_KEY,
+  type WidgetEvents,
+} from '../../loader/protocol'
+import { isRecord } from './jsontext'
+import type { PlaygroundMessage, PreviewMessage } from './preview'
+
 const query = new URLSearchParams(location.search)
 const ORIGIN = location.origin
 const embedded = window.parent !== window
 
 if (query.get('visitor') === 'new') {
   try {
-    sessionStorage.removeItem('reekolect:uuid')
-    if (query.get('open') === '1') sessionStorage.setItem('reekolect:open', '1')
-    else sessionStorage.removeItem('reekolect:open')
+    sessionStorage.removeItem(UUID_KEY)
+    if (query.get('open') === '1') sessionStorage.setItem(SESSION_KEY, '1')
+    else sessionStorage.removeItem(SESSION_KEY)
   } catch {
     /* no storage: every load is a new visitor anyway */
   }
@@ -30,67 +38,88 @@ if (query.get('visitor') === 'new') {
   history.replaceState(history.state, '', `${location.pathname}?${query}`)
 }
 
-/** @param {Record<string, unknown>} message */
-const post = (message) => {
+const post = (message: Omit<PreviewMessage, 'source'>) => {
   if (!embedded) return
   try {
-    window.parent.postMessage({ source: 'reekolect-preview', ...message }, ORIGIN)
+    const full: PreviewMessage = { source: 'reekolect-preview', ...message }
+    window.parent.postMessage(full, ORIGIN)
   } catch {
     /* a payload that cannot be cloned is not worth breaking the page for */
   }
 }
 
 // The stub of docs/javascript-api.md: calls made before the loader has run are queued and replayed.
-w.Reekolect ||= Object.assign((/** @type {unknown[]} */ ...args) => w.Reekolect.q.push(args), {
-  q: [],
-})
+if (!window.Reekolect) {
+  const q: QueuedCall[] = []
+  window.Reekolect = Object.assign((...args: QueuedCall) => void q.push(args), { q })
+}
 
-/** Every event of the JavaScript API (loader/protocol.ts, WidgetEvents). */
-const EVENTS = [
-  'ready',
-  'open',
-  'close',
-  'message',
-  'lead:synced',
-  'lead:error',
-  'flow:end',
-  'unread',
-]
-for (const name of EVENTS)
-  w.Reekolect('on', name, (/** @type {unknown} */ payload) =>
+/**
+ * `window.Reekolect(command, ...args)` for a command and arguments known only at
+ * run time (the playground's messages): the widget checks them itself and names a
+ * bad one in a console line (`E_COMMAND`, `E_ARGS`), which the log shows.
+ */
+const call = (command: string, args: unknown[]) =>
+  (window.Reekolect as ((command: string, ...args: unknown[]) => void) | undefined)?.(
+    command,
+    ...args,
+  )
+
+/** Every event of the JavaScript API (loader/protocol.ts, WidgetEvents): the log shows each. */
+const EVENTS = {
+  ready: true,
+  open: true,
+  close: true,
+  message: true,
+  'lead:synced': true,
+  'lead:error': true,
+  'flow:end': true,
+  unread: true,
+} satisfies Record<keyof WidgetEvents, true>
+for (const name of Object.keys(EVENTS) as (keyof WidgetEvents)[])
+  window.Reekolect?.('on', name, (payload) =>
     post({ kind: 'event', name, payload: payload === undefined ? null : payload }),
   )
 
 // The widget's diagnostics are console lines: show them in the playground's log too.
-for (const level of /** @type {const} */ (['error', 'warn'])) {
+for (const level of ['error', 'warn'] as const) {
   const original = console[level].bind(console)
-  console[level] = (/** @type {unknown[]} */ ...args) => {
+  console[level] = (...args: unknown[]) => {
     if (typeof args[0] === 'string' && args[0].startsWith('[Reekolect]'))
       post({ kind: 'console', name: level, payload: args[0] })
     original(...args)
   }
 }
 
-/** Commands the playground may send (loader/protocol.ts, Commands, and the commands chunk). */
-const COMMANDS = new Set([
-  'open',
-  'close',
-  'toggle',
-  'identify',
-  'addTags',
-  'removeTags',
-  'setAttributes',
-  'startFlow',
-  'sendMessage',
-  'setLocale',
-  'reset',
-])
-window.addEventListener('message', (e) => {
+/**
+ * Commands the playground may send (loader/protocol.ts, Commands): all but the
+ * ones that take a function (`on`, `off`) and `shutdown`, which would leave the
+ * preview without a widget until it is restarted.
+ */
+const COMMANDS = new Set<string>(
+  Object.keys({
+    open: true,
+    close: true,
+    toggle: true,
+    identify: true,
+    addTags: true,
+    removeTags: true,
+    setAttributes: true,
+    startFlow: true,
+    sendMessage: true,
+    setLocale: true,
+    reset: true,
+  } satisfies Record<Exclude<Command, 'on' | 'off' | 'shutdown'>, true>),
+)
+const isCommand = (d: unknown): d is PlaygroundMessage =>
+  isRecord(d) &&
+  d.source === 'reekolect-playground' &&
+  typeof d.command === 'string' &&
+  COMMANDS.has(d.command) &&
+  Array.isArray(d.args)
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
   if (e.origin !== ORIGIN || e.source !== window.parent) return
-  const d = e.data
-  if (d?.source !== 'reekolect-playground' || !COMMANDS.has(d.command)) return
-  if (!Array.isArray(d.args)) return
-  w.Reekolect(d.command, ...d.args)
+  if (isCommand(e.data)) call(e.data.command, e.data.args)
 })
 
 // The tag, as the platform's docs give it (docs/platform-api.md).
