@@ -346,6 +346,11 @@ export function openDb(file: string) {
     /** Number of imported contacts (for tests). */
     countContacts: (): number =>
       db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM contacts').get()?.n ?? 0,
+    /**
+     * The better-sqlite3 handle, for modules that keep their own tables in the same
+     * file (demo/live/store.ts).
+     */
+    sqlite: db,
     close: () => db.close(),
   }
 }
