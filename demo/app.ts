@@ -28,6 +28,7 @@ export function createApp(opts: AppOptions) {
   const app = new Hono()
   app.route('/', platform(state))
   app.route('/', demoApi(state))
+  app.route('/', state.live.app)
   // Last: its `/demo/*` answers any GET under /demo/ that no sub-app above has.
   app.route('/', staticFiles(state))
   return {
@@ -36,5 +37,7 @@ export function createApp(opts: AppOptions) {
       state.fault = f
     },
     stats: state.stats,
+    /** Live chat's open streams and `close()` (end them before closing the database). */
+    live: state.live,
   }
 }

@@ -11,7 +11,7 @@ import { openDb } from './db'
 const port = Number(process.env.PORT ?? 8787)
 const hostname = process.env.HOST ?? '127.0.0.1'
 const db = openDb(process.env.REEKOLECT_DB ?? 'demo/.data/reekolect.db')
-const { app } = createApp({
+const { app, live } = createApp({
   db,
   token: process.env.REEKOLECT_TOKEN ?? 'demo-token',
   fault: (process.env.REEKOLECT_FAULT as Fault | undefined) ?? 'none',
@@ -26,6 +26,7 @@ serve({ fetch: app.fetch, port, hostname }, (info) => {
 })
 
 const stop = () => {
+  live.close()
   db.close()
   process.exit(0)
 }

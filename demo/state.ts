@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Db } from './db'
+import { createLive, type Live } from './live'
 
 /**
  * Fault modes the demo API can simulate on `PUT /inbox/direct/lead`, for tests and
@@ -83,6 +84,8 @@ export interface DemoState {
    * and `-`) with `{origin}` replaced by `origin`, or `undefined` when there is none.
    */
   template(name: string, origin: string): string | undefined
+  /** Live chat (demo/live/): its sub-app, and the hooks the lead PUT and the chats listing call. */
+  readonly live: Live
 }
 
 /** The state of one demo app, from its options (defaults as in {@link AppOptions}). */
@@ -93,6 +96,7 @@ export function createState(opts: AppOptions): DemoState {
   return {
     db: opts.db,
     token: opts.token ?? 'demo-token',
+    live: createLive({ db: opts.db, token: opts.token ?? 'demo-token' }),
     dist: resolve(opts.dist ?? 'dist'),
     demo,
     slowMs: opts.slowMs ?? 3000,

@@ -129,6 +129,9 @@ export function platform(state: DemoState): Hono {
       return fail(c, 400, `${path || 'body'}: ${issue?.message ?? 'invalid'}`)
     }
     db.upsert(parsed.output)
+    const { botId: bot, customerId, uuid, status, agentId } = parsed.output
+    if (status)
+      state.live.onLeadStatus(bot, customerId, uuid, status, agentId ? { id: agentId } : undefined)
     stats.accepted++
     state.emit(`${parsed.output.botId}/${parsed.output.customerId}`)
     return c.json({ success: true, message: 'ok', code: 200 })
@@ -146,7 +149,11 @@ export function platform(state: DemoState): Hono {
     return c.json({
       success: true,
       message: 'ok',
-      data: db.list(botId, customerId, type, n),
+      // The live fields of each row (lastMessage, isOnline, …), as in the platform's sample.
+      data: db.list(botId, customerId, type, n).map((row) => {
+        const live = state.live.summary(botId, customerId, row.uuid)
+        return { ...row, ...live, lastSeenAt: live.lastSeenAt ?? row.lastSeenAt }
+      }),
       code: 200,
     })
   })
