@@ -26,9 +26,11 @@ export { type AppOptions, FAULTS, type Fault } from './state'
 export function createApp(opts: AppOptions) {
   const state = createState(opts)
   const app = new Hono()
+  // First: its CORS rules (Last-Event-ID allowed) answer its paths' preflights
+  // before the platform's `/inbox/*` rules do.
+  app.route('/', state.live.app)
   app.route('/', platform(state))
   app.route('/', demoApi(state))
-  app.route('/', state.live.app)
   // Last: its `/demo/*` answers any GET under /demo/ that no sub-app above has.
   app.route('/', staticFiles(state))
   return {
