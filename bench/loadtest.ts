@@ -5,8 +5,9 @@
  * conversation each, opens one visitor stream per conversation (node fetch +
  * eventsource-parser) and one agent console stream, then posts `LOADTEST_ROUNDS`
  * (default 5) rounds of agent replies, one per conversation per round, at most
- * `LOADTEST_CONCURRENCY` (default 50) requests at a time. In the middle round one
- * stream in ten is disconnected first and resumes with `Last-Event-ID` after it.
+ * `LOADTEST_CONCURRENCY` (default 10: agents answering at once) requests at a
+ * time. In the middle round one stream in ten is disconnected first and resumes
+ * with `Last-Event-ID` after it.
  *
  * Reports (markdown table, and `bench/results/loadtest.json`): delivery latency
  * from the reply's POST starting to the visitor's stream parsing it (p50, p99,
@@ -35,7 +36,7 @@ import { percentile, sleep, withTimeout } from './util'
 
 const N = Number(process.env.LOADTEST_STREAMS ?? 1000)
 const ROUNDS = Math.max(3, Number(process.env.LOADTEST_ROUNDS ?? 5))
-const CONCURRENCY = Number(process.env.LOADTEST_CONCURRENCY ?? 50)
+const CONCURRENCY = Number(process.env.LOADTEST_CONCURRENCY ?? 10)
 const DEADLINE_MS = Number(process.env.LOADTEST_DEADLINE_MS ?? 300_000)
 /** A folder for the server's V8 CPU profile (`.cpuprofile`), when set. */
 const PROFILE = process.env.LOADTEST_CPU_PROF

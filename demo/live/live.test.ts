@@ -387,7 +387,7 @@ describe('GET /inbox/direct/stream', () => {
     live.close()
     start({ heartbeatMs: 20 })
     const s = await visitorStream()
-    await s.until((_, c) => c.filter((x) => x === 'heartbeat').length >= 2, 1000)
+    await s.until((_, c) => c.filter((x) => x === 'heartbeat').length >= 2, 3000)
     expect(s.comments[0]).toBe('connected')
     expect(s.events).toEqual([])
   })
