@@ -201,9 +201,11 @@ export function createLive(opts: LiveOptions) {
     c: Context,
     schema: S,
   ): Promise<{ out: v.InferOutput<S> } | { res: Response }> => {
+    const tooLarge = `body larger than ${MAX_LIVE_BODY} bytes`
+    if (Number(c.req.header('content-length')) > MAX_LIVE_BODY)
+      return { res: fail(c, 413, tooLarge) }
     const raw = await c.req.text()
-    if (Buffer.byteLength(raw) > MAX_LIVE_BODY)
-      return { res: fail(c, 413, `body larger than ${MAX_LIVE_BODY} bytes`) }
+    if (Buffer.byteLength(raw) > MAX_LIVE_BODY) return { res: fail(c, 413, tooLarge) }
     let json: unknown
     try {
       json = JSON.parse(raw)
@@ -272,11 +274,14 @@ export function createLive(opts: LiveOptions) {
     const { messages, handoff, ...key } = b.out
     if (!messages.length && !handoff)
       return fail(c, 400, 'messages: at least one message, unless handoff is true')
-    // The listing shows a conversation once it has a chats row (demo/db.ts).
-    if (!store.chat(key)) opts.db.upsert(key)
-    touch(key)
-    const stored = store.append(key, messages)
-    if (handoff) store.handoff(key, iso())
+    // One transaction: one disk sync per request, and all of it or none.
+    const stored = sqlite.transaction(() => {
+      // The listing shows a conversation once it has a chats row (demo/db.ts).
+      if (!store.chat(key)) opts.db.upsert(key)
+      touch(key)
+      if (handoff) store.handoff(key, iso())
+      return store.append(key, messages)
+    })()
     publish(key, stored)
     if (stored.length || handoff) changed(key)
     return ok(c)
@@ -362,8 +367,10 @@ export function createLive(opts: LiveOptions) {
       at: iso(),
       agent: resolveAgent(key.botId, key.customerId, agent),
     }
-    store.assign(key, agent.id)
-    const stored = store.append(key, [message])
+    const stored = sqlite.transaction(() => {
+      store.assign(key, agent.id)
+      return store.append(key, [message])
+    })()
     publish(key, stored)
     changed(key)
     return c.json({ success: true, message: 'ok', code: 200, data: message })

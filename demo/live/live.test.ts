@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Db, openDb } from '../db'
-import { createLive, type Live, MAX_BATCH, type Message } from './index'
+import { createLive, type Live, MAX_BATCH, MAX_LIVE_BODY, type Message } from './index'
 import { readSse, type SseReader } from './sse-client'
 import { VISIT_GAP_MS } from './store'
 
@@ -175,6 +175,17 @@ describe('POST /inbox/direct/messages', () => {
     const res = await post([])
     expect(res.status).toBe(400)
     expect(((await res.json()) as { message: string }).message).toMatch(/^messages: /)
+  })
+
+  it('answers 413 for a body over 1 MiB, storing nothing', async () => {
+    const res = await post([msg('hi')], { padding: 'x'.repeat(MAX_LIVE_BODY) })
+    expect(res.status).toBe(413)
+    expect(await res.json()).toStrictEqual({
+      success: false,
+      message: `body larger than ${MAX_LIVE_BODY} bytes`,
+      code: 413,
+    })
+    expect(await history()).toEqual([])
   })
 
   it('answers 400 for a body that is not JSON and for a missing uuid', async () => {
@@ -376,7 +387,7 @@ describe('GET /inbox/direct/stream', () => {
     live.close()
     start({ heartbeatMs: 20 })
     const s = await visitorStream()
-    await s.until((_, c) => c.filter((x) => x === 'heartbeat').length >= 2, 1000)
+    await s.until((_, c) => c.filter((x) => x === 'heartbeat').length >= 2, 3000)
     expect(s.comments[0]).toBe('connected')
     expect(s.events).toEqual([])
   })
