@@ -84,6 +84,10 @@ function widget(): UserConfig {
         output: {
           entryFileNames: 'assets/[name]-[hash].js',
           chunkFileNames: 'assets/[name]-[hash].js',
+          // Hex: the loader, on every page view, carries the entry's and the settings
+          // chunk's names; 8 hex digits compress to fewer bytes, and more steadily,
+          // than 8 base64 characters (a new hash moved the brotli size by up to 9 B).
+          hashCharacters: 'hex',
           // The chat window's entry runs nearly all of itself on open.
           postBanner: (chunk) => (chunk.isEntry ? COMPILE_HINT : ''),
           // Library mode keeps whitespace in ES output by default: minify fully.
@@ -119,6 +123,10 @@ function settings(): UserConfig {
         output: {
           entryFileNames: 'assets/[name]-[hash].js',
           chunkFileNames: 'assets/[name]-[hash].js',
+          // Hex: the loader, on every page view, carries the entry's and the settings
+          // chunk's names; 8 hex digits compress to fewer bytes, and more steadily,
+          // than 8 base64 characters (a new hash moved the brotli size by up to 9 B).
+          hashCharacters: 'hex',
           postBanner: COMPILE_HINT,
         },
       },

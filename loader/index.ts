@@ -44,7 +44,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
     report('W_TWICE', 'loaded twice', 'keep one script tag')
     return
   }
-  const calls: QueuedCall[] = previous?.q ? [...previous.q] : []
+  const calls: QueuedCall[] = [...(previous?.q ?? [])]
   /** Loads and mounts the chat window; set once the tag is read (`setup`). */
   let start: (() => void) | undefined
   const queue = createQueue(calls, () => start?.())
@@ -207,7 +207,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
   const later = () =>
     (self.requestIdleCallback ?? setTimeout)(() => settings.then(run, run), { timeout: 1000 })
   if (document.body) later()
-  else document.addEventListener('DOMContentLoaded', later, { once: true })
+  else document.addEventListener('DOMContentLoaded', later)
 }
 
 /** Runs `fn`; a fault becomes one `E_LOADER` console line, never an exception on the host page. */
