@@ -3,7 +3,7 @@
  * {@link warm} once the chunk has loaded at intent, and {@link mount} to open the
  * chat.
  */
-import { type Signal, signal } from '@preact/signals-core'
+import { computed, type Signal, signal } from '@preact/signals-core'
 import { h, render } from 'preact'
 import { ASSETS, report } from '../loader/log'
 import type {
@@ -245,7 +245,9 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
   const state = createState()
   const kv = takeKv()
   const keep = config.retentionDays * DAY
+  /** A lead snapshot, or transcript messages, wait to be delivered. */
   const waiting = signal(false)
+  const unsent = signal(false)
   const relay = outboxRelay(state, waiting, host.uuid)
   const outbox = createOutbox(kv, createLeadSender(config), relay, {
     api: apiOrigin(config.apiUrl),
@@ -284,7 +286,10 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
   }
   draw({})
 
-  const endSession = keepSession({ open: state.open, waiting })
+  const endSession = keepSession({
+    open: state.open,
+    waiting: computed(() => waiting.value || unsent.value),
+  })
   const stops = [
     showLauncher(host.root, state, t, rich?.badge !== false),
     flushOnPageEvents(outbox),
@@ -294,17 +299,34 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
   // renders the window (opening IndexedDB and taking the Web Lock cost the click's
   // task about 1.5 ms at 1x; the first paint need not wait for them).
   setTimeout(() => void outbox.flush())
-  // Conversations past the retention go when the page is idle (at most once a day);
-  // a chunk that cannot load is tried again on the next page.
-  ;(window.requestIdleCallback ?? setTimeout)(() =>
+  // When the page is idle: the transcript outbox, which sends the conversation and
+  // what earlier pages left waiting; and the sweep of conversations past the
+  // retention (at most once a day). A chunk that cannot load is tried again on the
+  // next page: the conversation stays stored meanwhile.
+  ;(window.requestIdleCallback ?? setTimeout)(() => {
+    import('./core/transcript').then(
+      (m) => {
+        const sender = m.createMessagesSender(config)
+        const pending = (w: boolean) => {
+          unsent.value = w
+        }
+        if (!ended)
+          stops.push(
+            m.follow(state, m.createTranscript(kv, sender, { keep, pending }), actions.ids),
+          )
+      },
+      () => undefined,
+    )
     import('./core/sweep').then(
       (m) => m.sweep(kv, keep),
       () => undefined,
-    ),
-  )
+    )
+  })
   if (config.mode === 'page') actions.open()
 
+  let ended = false
   const unmount = (forget?: boolean) => {
+    ended = true
     for (const stop of stops) stop?.()
     endSession(forget)
     outbox.dispose()
