@@ -144,6 +144,15 @@ const full = () => ({
     whatsapp: { number: '5511987654321', text: 'Hello {uuid}', button: true },
     email: { suggest: false, businessOnly: true },
     phone: { defaultCountry: 'BR' },
+    hours: {
+      timeZone: 'America/Sao_Paulo',
+      weekly: [
+        { days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:30' },
+        { days: ['sat'], from: '10:00', to: '24:00' },
+      ],
+      closed: ['2026-12-25', '2027-01-01'],
+      message: 'We are away; leave us a message.',
+    },
   },
 })
 
@@ -227,6 +236,8 @@ describe('parseConfig: valid documents', () => {
     expect(settings.email).toEqual({ suggest: true, businessOnly: false })
     expect(settings.general).toEqual({})
     expect(settings.phone).toEqual({})
+    // No business hours unless the document sets them.
+    expect(settings.hours).toBeUndefined()
   })
 
   it('fills the defaults of a partly given settings group, keeping what was given', () => {
@@ -474,6 +485,73 @@ describe('parseConfig: errors with paths', () => {
       settings: { design: { primaryColor: 'red' } },
     })
     expect(r.map((i) => i.path)).toEqual(['flows.0.nodes.0.text', 'settings.design.primaryColor'])
+  })
+})
+
+describe('parseConfig: business hours', () => {
+  const withHours = (hours: unknown) => ({ ...minimal(), settings: { hours } })
+  const week = (from: string, to: string) => [{ days: ['mon'], from, to }]
+
+  it('accepts hours without dates closed or a message, and a week with no ranges', () => {
+    const hours = { timeZone: 'Asia/Kolkata', weekly: week('00:00', '24:00') }
+    expect(valid(withHours(hours)).settings.hours).toEqual({ ...hours, closed: [] })
+    expect(valid(withHours({ timeZone: 'UTC', weekly: [] })).settings.hours?.weekly).toEqual([])
+  })
+
+  it.each(['Europe/Londres', 'GMT+25', 'London', ''])('rejects the time zone "%s"', (zone) => {
+    expect(issues(withHours({ timeZone: zone, weekly: [] }))).toEqual([
+      {
+        path: 'settings.hours.timeZone',
+        message: 'must be an IANA time zone such as "Europe/London"',
+      },
+    ])
+  })
+
+  it('rejects a range that ends when or before it starts, at its "to"', () => {
+    for (const [from, to] of [
+      ['17:30', '09:00'],
+      ['09:00', '09:00'],
+    ]) {
+      expect(
+        issues(withHours({ timeZone: 'UTC', weekly: week(from as string, to as string) })),
+      ).toEqual([
+        {
+          path: 'settings.hours.weekly.0.to',
+          message: 'must be later than "from" (a range cannot cross midnight: split it in two)',
+        },
+      ])
+    }
+  })
+
+  it.each([
+    ['from', '9:00', '17:00'],
+    ['from', '24:00', '24:00'],
+    ['to', '09:00', '24:01'],
+    ['to', '09:00', '17:60'],
+    ['to', '09:00', '5pm'],
+  ])('rejects a malformed %s time (%s–%s)', (key, from, to) => {
+    const r = issues(withHours({ timeZone: 'UTC', weekly: week(from, to) }))
+    expect(r[0]?.path).toBe(`settings.hours.weekly.0.${key}`)
+    expect(r[0]?.message).toMatch(/^must be a 24-hour time "HH:MM"/)
+  })
+
+  it('rejects a range without days, an unknown day and a date closed that is not YYYY-MM-DD', () => {
+    expect(
+      issues(
+        withHours({
+          timeZone: 'UTC',
+          weekly: [
+            { days: [], from: '09:00', to: '17:00' },
+            { days: ['monday'], from: '09:00', to: '17:00' },
+          ],
+          closed: ['25/12/2026'],
+        }),
+      ).map((i) => i.path),
+    ).toEqual([
+      'settings.hours.weekly.0.days',
+      'settings.hours.weekly.1.days.0',
+      'settings.hours.closed.0',
+    ])
   })
 })
 

@@ -7,7 +7,8 @@
  * `schema/bot-config.schema.json` is generated from it (`npm run schema`).
  *
  * Settings follow the platform's help centre, "Website Bot settings": Design, General, Alerts,
- * Triggers, User Access, Chat Window, Transfer Chat to WhatsApp, Email Validation.
+ * Triggers, User Access, Chat Window, Transfer Chat to WhatsApp, Email Validation; and
+ * "Business Hours" (a page of its "Teams" section).
  * Node types follow "Components In Chatflow" (see `widget/core/flow.ts`).
  */
 import * as v from 'valibot'
@@ -228,6 +229,69 @@ const flow = v.strictObject({
   nodes: v.pipe(v.array(flowNode), v.minLength(1), v.maxLength(500)),
 })
 
+/** The days of a weekly range, as written in a document. */
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
+/** A wall-clock time, 24-hour `HH:MM`; `end` also allows `24:00`, the end of the day. */
+const time = (end: boolean) =>
+  v.pipe(
+    v.string(),
+    end
+      ? v.regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a 24-hour time "HH:MM" (00:00–24:00)')
+      : v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time "HH:MM" (00:00–23:59)'),
+  )
+/** Whether `zone` is a time zone this browser knows (IANA names such as `Europe/London`, or `UTC`). */
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}
+/**
+ * Business Hours (the platform's help centre, "Teams" → "Business Hours"; the
+ * schema has no teams, so one set of hours serves the bot): when the team answers
+ * in the live chat. `timeZone` is the team's IANA time zone; `weekly` lists open
+ * ranges, `from` inclusive to `to` exclusive, wall-clock time in that zone (a
+ * range stays within one day: `to` is later than `from`, and `24:00` is the end of
+ * the day); `closed` lists dates (`YYYY-MM-DD`, in that zone) on which no range
+ * applies; `message` is the text for visitors while the team is closed. Evaluated
+ * by `widget/core/hours.ts` (time zones, daylight-saving days).
+ */
+const hours = v.strictObject({
+  timeZone: v.pipe(
+    v.string(),
+    v.check(isTimeZone, 'must be an IANA time zone such as "Europe/London"'),
+  ),
+  weekly: v.pipe(
+    v.array(
+      v.pipe(
+        v.strictObject({
+          days: v.pipe(v.array(v.picklist(WEEKDAYS)), v.minLength(1), v.maxLength(7)),
+          from: time(false),
+          to: time(true),
+        }),
+        v.forward(
+          v.partialCheck(
+            [['from'], ['to']],
+            (r) => r.to > r.from,
+            'must be later than "from" (a range cannot cross midnight: split it in two)',
+          ),
+          ['to'],
+        ),
+      ),
+    ),
+    v.maxLength(50),
+  ),
+  closed: v.optional(
+    v.pipe(v.array(v.pipe(v.string(), v.isoDate('must be a YYYY-MM-DD date'))), v.maxLength(500)),
+    [],
+  ),
+  message: v.optional(text()),
+})
+/** Business hours with defaults filled in ({@link hours}). */
+export type Hours = v.InferOutput<typeof hours>
+
 /** Bot settings; every field is optional and its default is given here. */
 const settings = v.strictObject({
   /** Design: colours, names, launcher and its place on the page. */
@@ -356,6 +420,8 @@ const settings = v.strictObject({
     }),
     {},
   ),
+  /** Business Hours ({@link hours}); absent: no hours. */
+  hours: v.optional(hours),
 })
 
 /** The whole document. */
