@@ -18,7 +18,12 @@
  *   widget chunk is fetched by this very interaction) and warm (hovered first,
  *   chunk fetched, network idle, then clicked);
  * - typing latency over a long saved transcript (seed-transcript.js seeds it on with.html) and a
- *   short one (baseline): keydown → the frame that shows the character, rendered.
+ *   short one (baseline): keydown → the frame that shows the character, rendered;
+ * - host cost from outside, at 1x and 4x: the whole page's main thread as
+ *   Performance.getMetrics counts it (TaskDuration, ThreadTime) and its long tasks,
+ *   untraced, for four pages interleaved in each run: without the tag, with it,
+ *   with a bare Preact + signals launcher instead (bench/fixtures/), and without
+ *   the tag again (the noise floor of a difference).
  *
  * Why trace CPU time next to getMetrics: on a small, shared machine the wall-clock
  * durations of getMetrics swing by more than the loader costs; the loader's own
@@ -27,7 +32,7 @@
  * Environment: `BENCH_RUNS` (default 7 per scenario, 15 for host impact, whose 4x
  * loader time spreads with a standard deviation of ~6 ms on a shared 2-core machine), `BENCH_KEYS` (keystrokes per typing run,
  * default 30), `BENCH_TRANSCRIPT` (messages seeded, default 1000), `BENCH_ONLY`
- * (`load,open,typing`), `CHROMIUM_PATH`. Exit code 1 when a metric has no
+ * (`load,open,typing,host`), `CHROMIUM_PATH`. Exit code 1 when a metric has no
  * successful run; targets are reported, not enforced.
  */
 
@@ -37,9 +42,14 @@ import { join } from 'node:path'
 import { type Browser, chromium } from '@playwright/test'
 import { chromiumArgs, chromiumPath } from '../e2e/browser'
 import { MAX_MESSAGES } from '../widget/core/state'
+import { buildPreactLauncher } from './fixtures/build'
 import { sizes } from './net'
+import { HOST_PROBE_SCRIPT } from './probe'
 import { type Row, row, table } from './report'
 import {
+  type HostPage,
+  type HostSample,
+  hostRun,
   inFreshContext,
   type LoadSample,
   type LoadVariant,
@@ -59,8 +69,18 @@ const KEYS = Math.max(5, Number(process.env.BENCH_KEYS ?? 30) || 30)
 const TRANSCRIPT = Math.max(1, Number(process.env.BENCH_TRANSCRIPT ?? 1000) || 1000)
 /** Saved messages of the typing baseline (a short conversation). */
 const SHORT = 2
-/** `BENCH_ONLY=load,open,typing` runs a subset (for working on one scenario). */
-const ONLY = new Set((process.env.BENCH_ONLY || 'load,open,typing').split(',').map((x) => x.trim()))
+/** `BENCH_ONLY=load,open,typing,host` runs a subset (for working on one scenario). */
+const ONLY = new Set(
+  (process.env.BENCH_ONLY || 'load,open,typing,host').split(',').map((x) => x.trim()),
+)
+/** The host scenario's pages in their first run's order (later runs rotate it). */
+const HOST_PAGES: readonly HostPage[] = ['bare', 'tag', 'preact', 'bare-again']
+const HOST_NAMES: Record<HostPage, string> = {
+  bare: 'bare page',
+  tag: 'with the tag',
+  preact: 'Preact + signals launcher',
+  'bare-again': 'bare page again',
+}
 const THROTTLES = [1, 4] as const
 /** Longest one run may take before it is abandoned (the scenario goes on). */
 const RUN_TIMEOUT_MS = 45_000
@@ -208,6 +228,39 @@ async function main(): Promise<number> {
       }
     }
     raw.typing = typing
+
+    // 4. Host cost from outside: four pages per run, both rates, interleaved.
+    const host: Record<number, Partial<Record<HostPage, HostSample>>[]> = { 1: [], 4: [] }
+    if (ONLY.has('host')) {
+      await buildPreactLauncher(join(tmp, 'demo/bench'))
+      const t = Date.now()
+      for (let i = 0; i < RUNS; i++) {
+        // Each run rotates the order by one page and alternates the rates' order, so
+        // a page is not always measured first, or always right after another.
+        const order = HOST_PAGES.map((_, k) => HOST_PAGES[(k + i) % HOST_PAGES.length]!)
+        for (const rate of i % 2 ? [...THROTTLES].reverse() : THROTTLES) {
+          const got: Partial<Record<HostPage, HostSample>> = {}
+          for (const page of order) {
+            const label = `host ${page} ${rate}x #${i + 1}`
+            got[page] = await attempt(label, () =>
+              inFreshContext(
+                b,
+                rate,
+                label,
+                RUN_TIMEOUT_MS,
+                (c) => hostRun(c, base, page),
+                HOST_PROBE_SCRIPT,
+              ),
+            )
+          }
+          host[rate]!.push(got)
+        }
+      }
+      console.log(
+        `  host cost: ${RUNS} runs of ${HOST_PAGES.length} pages at 1x and 4x in ${secs(t)}`,
+      )
+    }
+    raw.host = host
 
     // ---- rows
     const add = (...args: Parameters<typeof row>) => rows.push(row(...args))
@@ -447,12 +500,45 @@ async function main(): Promise<number> {
       }
     }
 
+    for (const rate of ONLY.has('host') ? THROTTLES : []) {
+      const runs = host[rate] ?? []
+      const x = ` ${rate}x`
+      const metrics: [string, 'ms' | 'count', (s: HostSample) => number][] = [
+        ['TaskDuration (getMetrics, wall)', 'ms', (s) => s.taskMs],
+        ['ThreadTime (getMetrics, main-thread CPU)', 'ms', (s) => s.threadMs],
+        ['long tasks (> 50 ms)', 'count', (s) => s.longtasks],
+        ['long tasks, total', 'ms', (s) => s.longtaskMs],
+      ]
+      for (const page of HOST_PAGES)
+        for (const [name, unit, f] of metrics)
+          add(
+            `host: ${HOST_NAMES[page]}: ${name},${x}`,
+            unit,
+            defined(runs.map((r) => (r[page] ? f(r[page]) : null))),
+          )
+      // Paired within a run: the pages of one run met the same machine load.
+      const paired = (a: HostPage, z: HostPage, f: (s: HostSample) => number) =>
+        defined(runs.map((r) => (r[a] && r[z] ? f(r[a]) - f(r[z]) : null))).filter(
+          (d) => !Number.isNaN(d),
+        )
+      const pairs: [HostPage, HostPage, string][] = [
+        ['tag', 'bare', 'with the tag − bare page'],
+        ['preact', 'bare', 'Preact + signals launcher − bare page'],
+        ['tag', 'preact', 'with the tag − Preact + signals launcher'],
+        ['bare-again', 'bare', 'noise floor: bare page again − bare page'],
+      ]
+      for (const [a, z, label] of pairs)
+        for (const [name, unit, f] of metrics)
+          add(`host: ${label}: ${name},${x}`, unit, paired(a, z, f))
+    }
+
     const elapsed = (Date.now() - t0) / 1000
     const notes: string[] = [
       'Extra = with.html − without.html, paired per run (fresh context each, a same-origin warm-up page first, order alternating), read after load + 1 s idle: the next page of a visit. "First page of a visit" rows: the same pair after a warm-up page on another site (localhost vs 127.0.0.1), as a visitor arriving from a search engine.',
       "Main-thread: 'trace' rows are thread CPU time from a Chrome trace (loader = outermost EvaluateScript/FunctionCall/v8.compile of /Reekolect.js; all tasks = RunTask on the page's renderer main thread); 'getMetrics' rows are Performance.getMetrics durations, which are wall-clock and swing with machine load. Under CPU throttling the throttled thread's CPU time also grows with machine load.",
       "Open cold is timed from the first pointer event on the launcher (pointerover starts the chunk fetch, as a tap would); warm from pointerdown after hover + network idle. End = first .msg.bot in the shadow root + 2 animation frames. 'open cold/warm' rows are a new visitor (no IndexedDB yet); 'saved chat' rows a returning one.",
       'Typing = keydown Event.timeStamp → after the next animation frame following the input event (rAF + MessageChannel).',
+      "Host rows: each run loads the four pages (bare = without.html; with the tag = with.html; the Preact + signals launcher = preact.html; bare again = without.html) in fresh contexts after the same-site warm-up page, at 1x and 4x, order rotated per run; read after load + 1 s idle, untraced. TaskDuration is a wall-clock sum of the page's main-thread tasks, ThreadTime the main thread's CPU time since the document committed (at 4x both include the throttler's busy-wait); '−' rows are paired within a run. The noise-floor rows compare the same page with itself.",
       `Machine load average (1 min) at start ${load0.toFixed(2)}, at end ${os.loadavg()[0]!.toFixed(2)}, on ${os.cpus().length} cores.`,
       `Transcript: ${TRANSCRIPT} messages seeded in IndexedDB (reekolect/kv, chat:<uuid>); ${rendered} rendered (the widget keeps at most MAX_MESSAGES = ${MAX_MESSAGES}).`,
     ]
