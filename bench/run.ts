@@ -23,7 +23,8 @@
  *   Performance.getMetrics counts it (TaskDuration, ThreadTime) and its long tasks,
  *   untraced, for four pages interleaved in each run: without the tag, with it,
  *   with a bare Preact + signals launcher instead (bench/fixtures/), and without
- *   the tag again (the noise floor of a difference).
+ *   the tag again (the noise floor of a difference); opt-in (`BENCH_ONLY=host-trace`),
+ *   the same four pages traced, their main-thread CPU time by kind of work.
  *
  * Why trace CPU time next to getMetrics: on a small, shared machine the wall-clock
  * durations of getMetrics swing by more than the loader costs; the loader's own
@@ -60,6 +61,7 @@ import {
   typingRun,
 } from './scenarios'
 import { type Server, startServer } from './server'
+import { CPU_KINDS, type CpuKind } from './trace'
 import { defined, secs } from './util'
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7) || 7)
@@ -69,7 +71,11 @@ const KEYS = Math.max(5, Number(process.env.BENCH_KEYS ?? 30) || 30)
 const TRANSCRIPT = Math.max(1, Number(process.env.BENCH_TRANSCRIPT ?? 1000) || 1000)
 /** Saved messages of the typing baseline (a short conversation). */
 const SHORT = 2
-/** `BENCH_ONLY=load,open,typing,host` runs a subset (for working on one scenario). */
+/**
+ * `BENCH_ONLY=load,open,typing,host` runs a subset (for working on one scenario);
+ * `host-trace` (not in the default set) adds the host scenario traced: where the
+ * main-thread time goes, by kind of work.
+ */
 const ONLY = new Set(
   (process.env.BENCH_ONLY || 'load,open,typing,host').split(',').map((x) => x.trim()),
 )
@@ -81,11 +87,20 @@ const HOST_NAMES: Record<HostPage, string> = {
   preact: 'Preact + signals launcher',
   'bare-again': 'bare page again',
 }
+/** The host rows' paired differences: a − z, and what the row calls it. */
+const HOST_PAIRS: readonly [HostPage, HostPage, string][] = [
+  ['tag', 'bare', 'with the tag − bare page'],
+  ['preact', 'bare', 'Preact + signals launcher − bare page'],
+  ['tag', 'preact', 'with the tag − Preact + signals launcher'],
+  ['bare-again', 'bare', 'noise floor: bare page again − bare page'],
+]
+/** One run of the host scenario at one rate: the pages that did not fail. */
+type HostSet = Partial<Record<HostPage, HostSample>>
 const THROTTLES = [1, 4] as const
 /** Longest one run may take before it is abandoned (the scenario goes on). */
 const RUN_TIMEOUT_MS = 45_000
 /** Longest the whole benchmark may take before it cleans up and exits. */
-const TOTAL_TIMEOUT_MS = 15 * 60_000
+const TOTAL_TIMEOUT_MS = 30 * 60_000
 const TEXT = 'the quick brown fox jumps over the lazy dog'.slice(0, KEYS).padEnd(KEYS, 'x')
 
 /** One run of each host page at one throttle rate; `config` may have failed alone. */
@@ -229,38 +244,47 @@ async function main(): Promise<number> {
     }
     raw.typing = typing
 
-    // 4. Host cost from outside: four pages per run, both rates, interleaved.
-    const host: Record<number, Partial<Record<HostPage, HostSample>>[]> = { 1: [], 4: [] }
-    if (ONLY.has('host')) {
+    // 4. Host cost from outside: four pages per run, both rates, interleaved; and
+    // (opt-in) the same traced, for where the time goes.
+    const host: Record<number, HostSet[]> = { 1: [], 4: [] }
+    const hostTraced: Record<number, HostSet[]> = { 1: [], 4: [] }
+    if (ONLY.has('host') || ONLY.has('host-trace'))
       await buildPreactLauncher(join(tmp, 'demo/bench'))
+    for (const [on, trace, into] of [
+      [ONLY.has('host'), false, host],
+      [ONLY.has('host-trace'), true, hostTraced],
+    ] as const) {
+      if (!on) continue
       const t = Date.now()
+      const name = trace ? 'host-trace' : 'host'
       for (let i = 0; i < RUNS; i++) {
         // Each run rotates the order by one page and alternates the rates' order, so
         // a page is not always measured first, or always right after another.
         const order = HOST_PAGES.map((_, k) => HOST_PAGES[(k + i) % HOST_PAGES.length]!)
         for (const rate of i % 2 ? [...THROTTLES].reverse() : THROTTLES) {
-          const got: Partial<Record<HostPage, HostSample>> = {}
+          const got: HostSet = {}
           for (const page of order) {
-            const label = `host ${page} ${rate}x #${i + 1}`
+            const label = `${name} ${page} ${rate}x #${i + 1}`
             got[page] = await attempt(label, () =>
               inFreshContext(
                 b,
                 rate,
                 label,
                 RUN_TIMEOUT_MS,
-                (c) => hostRun(c, base, page),
+                (c) => hostRun(c, base, page, trace),
                 HOST_PROBE_SCRIPT,
               ),
             )
           }
-          host[rate]!.push(got)
+          into[rate]!.push(got)
         }
       }
       console.log(
-        `  host cost: ${RUNS} runs of ${HOST_PAGES.length} pages at 1x and 4x in ${secs(t)}`,
+        `  ${name}: ${RUNS} runs of ${HOST_PAGES.length} pages at 1x and 4x in ${secs(t)}`,
       )
     }
     raw.host = host
+    raw.hostTraced = hostTraced
 
     // ---- rows
     const add = (...args: Parameters<typeof row>) => rows.push(row(...args))
@@ -500,6 +524,11 @@ async function main(): Promise<number> {
       }
     }
 
+    // Paired within a run: the pages of one run met the same machine load.
+    const paired = (runs: HostSet[], a: HostPage, z: HostPage, f: (s: HostSample) => number) =>
+      defined(runs.map((r) => (r[a] && r[z] ? f(r[a]) - f(r[z]) : null))).filter(
+        (d) => !Number.isNaN(d),
+      )
     for (const rate of ONLY.has('host') ? THROTTLES : []) {
       const runs = host[rate] ?? []
       const x = ` ${rate}x`
@@ -516,20 +545,34 @@ async function main(): Promise<number> {
             unit,
             defined(runs.map((r) => (r[page] ? f(r[page]) : null))),
           )
-      // Paired within a run: the pages of one run met the same machine load.
-      const paired = (a: HostPage, z: HostPage, f: (s: HostSample) => number) =>
-        defined(runs.map((r) => (r[a] && r[z] ? f(r[a]) - f(r[z]) : null))).filter(
-          (d) => !Number.isNaN(d),
-        )
-      const pairs: [HostPage, HostPage, string][] = [
-        ['tag', 'bare', 'with the tag − bare page'],
-        ['preact', 'bare', 'Preact + signals launcher − bare page'],
-        ['tag', 'preact', 'with the tag − Preact + signals launcher'],
-        ['bare-again', 'bare', 'noise floor: bare page again − bare page'],
-      ]
-      for (const [a, z, label] of pairs)
+      for (const [a, z, label] of HOST_PAIRS)
         for (const [name, unit, f] of metrics)
-          add(`host: ${label}: ${name},${x}`, unit, paired(a, z, f))
+          add(`host: ${label}: ${name},${x}`, unit, paired(runs, a, z, f))
+      // How hard the throttler actually throttled: it busy-waits on the main thread
+      // even when the page is idle, if its own thread gets a core (docs/benchmarks.md).
+      add(
+        `host: main thread's CPU share in the idle second after load (all pages; 0.75 = full 4x),${x}`,
+        'score',
+        runs.flatMap((r) => defined(HOST_PAGES.map((p) => r[p]?.idleCpuShare))),
+      )
+    }
+    for (const rate of ONLY.has('host-trace') ? THROTTLES : []) {
+      const runs = hostTraced[rate] ?? []
+      const x = ` ${rate}x`
+      const cpu = (k: CpuKind | 'total') => (s: HostSample) => s.cpu?.[k] ?? Number.NaN
+      for (const page of HOST_PAGES)
+        add(
+          `host, traced: ${HOST_NAMES[page]}: main-thread CPU, all work,${x}`,
+          'ms',
+          defined(runs.map((r) => r[page]?.cpu?.total)),
+        )
+      for (const [a, z, label] of HOST_PAIRS)
+        for (const k of ['total', ...CPU_KINDS] as const)
+          add(
+            `host, traced: ${label}: CPU, ${k === 'total' ? 'all work' : k},${x}`,
+            'ms',
+            paired(runs, a, z, cpu(k)),
+          )
     }
 
     const elapsed = (Date.now() - t0) / 1000

@@ -5,7 +5,7 @@
 import type { Browser, CDPSession, Page } from '@playwright/test'
 import { NetLog } from './net'
 import { HOST_PROBE_SCRIPT, type KeySample, PROBE_SCRIPT, type Probe } from './probe'
-import { mainThreadTime, scriptTime, traced } from './trace'
+import { type CpuKind, cpuByKind, mainThreadTime, scriptTime, traced } from './trace'
 import { percentile, sleep, stats, withTimeout } from './util'
 
 /** Idle time after the `load` event before the host-impact numbers are read. */
@@ -195,22 +195,45 @@ export interface HostSample {
   load: number
   /** Navigation start → the metrics read, ms (what ThreadTime at 4x follows). */
   elapsedMs: number
+  /**
+   * ThreadTime gained over the idle second after `load`, per second: ~0 unthrottled;
+   * under throttling rate r, (r − 1) / r when the throttler got all the CPU it asked
+   * for (0.75 at 4x), less when the machine's load kept its thread from running.
+   */
+  idleCpuShare: number
+  /** Traced runs only: the page's main-thread CPU time by kind of work (trace.ts cpuByKind), ms. */
+  cpu?: Record<CpuKind, number> & { total: number }
 }
 
 /**
  * Loads `page` after the same-site warm-up page and reads the whole page's cost
  * from outside, as a site owner would with DevTools: Performance.getMetrics after
- * `load` + 1 s idle, no trace (a trace adds its own work to every task), and long
- * tasks from {@link HOST_PROBE_SCRIPT}, an observer and nothing else. On `tag` and
+ * `load` + 1 s idle, and long tasks from {@link HOST_PROBE_SCRIPT}, an observer and
+ * nothing else. Untraced unless `trace` (a trace adds its own work to every task:
+ * traced runs are for {@link HostSample.cpu}, where the time goes). On `tag` and
  * `preact` the launcher must be drawn by then, or the run fails.
  */
-export async function hostRun(c: Ctx, base: string, page: HostPage): Promise<HostSample> {
+export async function hostRun(
+  c: Ctx,
+  base: string,
+  page: HostPage,
+  trace = false,
+): Promise<HostSample> {
   const { page: p, cdp } = c
   await p.goto(`${base}/demo/bench/blank.html`, { waitUntil: 'load' })
   await sleep(200)
-  await p.goto(`${base}/demo/bench/${HOST_FILES[page]}.html`, { waitUntil: 'load' })
-  await sleep(IDLE_AFTER_LOAD_MS)
-  const m = await metrics(cdp)
+  const path = `/demo/bench/${HOST_FILES[page]}.html`
+  let m: Record<string, number> = {}
+  let atLoad: Record<string, number> = {}
+  const visit = async () => {
+    await p.goto(`${base}${path}`, { waitUntil: 'load' })
+    atLoad = await metrics(cdp)
+    await sleep(IDLE_AFTER_LOAD_MS)
+    m = await metrics(cdp)
+  }
+  let cpu: HostSample['cpu']
+  if (trace) cpu = cpuByKind(await traced(cdp, visit), path)
+  else await visit()
   const ms = (k: string) => (m[k] ?? Number.NaN) * 1000
   const seen = JSON.parse(
     (await p.evaluate(`JSON.stringify({
@@ -238,6 +261,10 @@ export async function hostRun(c: Ctx, base: string, page: HostPage): Promise<Hos
     longtaskMs: seen.long.reduce((a, [, d]) => a + d, 0),
     load: seen.load,
     elapsedMs: ms('Timestamp') - ms('NavigationStart'),
+    idleCpuShare:
+      ((m.ThreadTime ?? Number.NaN) - (atLoad.ThreadTime ?? Number.NaN)) /
+      ((m.Timestamp ?? Number.NaN) - (atLoad.Timestamp ?? Number.NaN)),
+    ...(cpu ? { cpu } : {}),
   }
 }
 
