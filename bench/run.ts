@@ -33,7 +33,7 @@
  * Environment: `BENCH_RUNS` (default 7 per scenario, 15 for host impact, whose 4x
  * loader time spreads with a standard deviation of ~6 ms on a shared 2-core machine), `BENCH_KEYS` (keystrokes per typing run,
  * default 30), `BENCH_TRANSCRIPT` (messages seeded, default 1000), `BENCH_ONLY`
- * (`load,open,typing,host`), `CHROMIUM_PATH`. Exit code 1 when a metric has no
+ * (default `load,open,typing,host`; `host-trace` only when named), `CHROMIUM_PATH`. Exit code 1 when a metric has no
  * successful run; targets are reported, not enforced.
  */
 
