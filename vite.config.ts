@@ -36,7 +36,7 @@ const jsx = { runtime: 'automatic', importSource: 'preact' } as const
  * budget. CSS targets are newer so that lightningcss does not expand `system-ui`
  * and `place-items` into long fallbacks (CSS degrades gracefully).
  */
-const target = ['es2020', 'chrome91', 'edge91', 'firefox78', 'safari14']
+export const target = ['es2020', 'chrome91', 'edge91', 'firefox78', 'safari14']
 /**
  * The chat window chunk may use class fields and private methods natively (ky
  * does): transpiling them to WeakMaps and helpers costs 2.4 KB (526 B brotli) of
@@ -47,7 +47,7 @@ const target = ['es2020', 'chrome91', 'edge91', 'firefox78', 'safari14']
  * bugfix-v8-static-class-fields-redefine-readonly). Browsers of 2022 on.
  */
 const widgetTarget = ['es2022', 'chrome98', 'edge98', 'firefox93', 'safari16.4']
-const cssTarget = ['chrome111', 'edge111', 'firefox113', 'safari16.4']
+export const cssTarget = ['chrome111', 'edge111', 'firefox113', 'safari16.4']
 
 /**
  * V8's per-file explicit compile hint (Chrome 136+; WICG
@@ -58,7 +58,7 @@ const cssTarget = ['chrome111', 'edge111', 'firefox113', 'safari16.4']
  * at 1x; settings chunk -2.8 ms at 1x (13.1 -> 10.3 ms with the loader), -15 ms at 4x.
  * Not for chunks that run a small part of themselves (libphonenumber-js's metadata).
  */
-const COMPILE_HINT = '//# allFunctionsCalledOnLoad'
+export const COMPILE_HINT = '//# allFunctionsCalledOnLoad'
 
 function widget(): UserConfig {
   return {

@@ -14,6 +14,7 @@ export default defineConfig({
       'widget/**/*.test.{ts,tsx}',
       'demo/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'bench/**/*.test.ts',
       'e2e/**/*.unit.test.ts',
     ],
     environment: 'node',

@@ -177,3 +177,19 @@ export const PROBE_SCRIPT = `(() => {
     })
   }, true)
 })()`
+
+/**
+ * The `host` scenario's probe: a buffered long-task observer and nothing else, so
+ * the measured pages run no probe code but its callbacks. Entries land on
+ * `window.__benchLong` as `[startTime, duration]`, ms.
+ */
+export const HOST_PROBE_SCRIPT = `(() => {
+  if (window.top !== window || window.__benchLong) return
+  const long = []
+  Object.defineProperty(window, '__benchLong', { value: long, enumerable: false })
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) long.push([e.startTime, e.duration])
+    }).observe({ type: 'longtask', buffered: true })
+  } catch (e) {}
+})()`

@@ -18,7 +18,13 @@
  *   widget chunk is fetched by this very interaction) and warm (hovered first,
  *   chunk fetched, network idle, then clicked);
  * - typing latency over a long saved transcript (seed-transcript.js seeds it on with.html) and a
- *   short one (baseline): keydown → the frame that shows the character, rendered.
+ *   short one (baseline): keydown → the frame that shows the character, rendered;
+ * - host cost from outside, at 1x and 4x: the whole page's main thread as
+ *   Performance.getMetrics counts it (TaskDuration, ThreadTime) and its long tasks,
+ *   untraced, for four pages interleaved in each run: without the tag, with it,
+ *   with a bare Preact + signals launcher instead (bench/fixtures/), and without
+ *   the tag again (the noise floor of a difference); opt-in (`BENCH_ONLY=host-trace`),
+ *   the same four pages traced, their main-thread CPU time by kind of work.
  *
  * Why trace CPU time next to getMetrics: on a small, shared machine the wall-clock
  * durations of getMetrics swing by more than the loader costs; the loader's own
@@ -27,7 +33,7 @@
  * Environment: `BENCH_RUNS` (default 7 per scenario, 15 for host impact, whose 4x
  * loader time spreads with a standard deviation of ~6 ms on a shared 2-core machine), `BENCH_KEYS` (keystrokes per typing run,
  * default 30), `BENCH_TRANSCRIPT` (messages seeded, default 1000), `BENCH_ONLY`
- * (`load,open,typing`), `CHROMIUM_PATH`. Exit code 1 when a metric has no
+ * (default `load,open,typing,host`; `host-trace` only when named), `CHROMIUM_PATH`. Exit code 1 when a metric has no
  * successful run; targets are reported, not enforced.
  */
 
@@ -37,9 +43,14 @@ import { join } from 'node:path'
 import { type Browser, chromium } from '@playwright/test'
 import { chromiumArgs, chromiumPath } from '../e2e/browser'
 import { MAX_MESSAGES } from '../widget/core/state'
+import { buildPreactLauncher } from './fixtures/build'
 import { sizes } from './net'
+import { HOST_PROBE_SCRIPT } from './probe'
 import { type Row, row, table } from './report'
 import {
+  type HostPage,
+  type HostSample,
+  hostRun,
   inFreshContext,
   type LoadSample,
   type LoadVariant,
@@ -50,6 +61,7 @@ import {
   typingRun,
 } from './scenarios'
 import { type Server, startServer } from './server'
+import { CPU_KINDS, type CpuKind } from './trace'
 import { defined, secs } from './util'
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7) || 7)
@@ -59,13 +71,36 @@ const KEYS = Math.max(5, Number(process.env.BENCH_KEYS ?? 30) || 30)
 const TRANSCRIPT = Math.max(1, Number(process.env.BENCH_TRANSCRIPT ?? 1000) || 1000)
 /** Saved messages of the typing baseline (a short conversation). */
 const SHORT = 2
-/** `BENCH_ONLY=load,open,typing` runs a subset (for working on one scenario). */
-const ONLY = new Set((process.env.BENCH_ONLY || 'load,open,typing').split(',').map((x) => x.trim()))
+/**
+ * `BENCH_ONLY=load,open,typing,host` runs a subset (for working on one scenario);
+ * `host-trace` (not in the default set) adds the host scenario traced: where the
+ * main-thread time goes, by kind of work.
+ */
+const ONLY = new Set(
+  (process.env.BENCH_ONLY || 'load,open,typing,host').split(',').map((x) => x.trim()),
+)
+/** The host scenario's pages in their first run's order (later runs rotate it). */
+const HOST_PAGES: readonly HostPage[] = ['bare', 'tag', 'preact', 'bare-again']
+const HOST_NAMES: Record<HostPage, string> = {
+  bare: 'bare page',
+  tag: 'with the tag',
+  preact: 'Preact + signals launcher',
+  'bare-again': 'bare page again',
+}
+/** The host rows' paired differences: a − z, and what the row calls it. */
+const HOST_PAIRS: readonly [HostPage, HostPage, string][] = [
+  ['tag', 'bare', 'with the tag − bare page'],
+  ['preact', 'bare', 'Preact + signals launcher − bare page'],
+  ['tag', 'preact', 'with the tag − Preact + signals launcher'],
+  ['bare-again', 'bare', 'noise floor: bare page again − bare page'],
+]
+/** One run of the host scenario at one rate: the pages that did not fail. */
+type HostSet = Partial<Record<HostPage, HostSample>>
 const THROTTLES = [1, 4] as const
 /** Longest one run may take before it is abandoned (the scenario goes on). */
 const RUN_TIMEOUT_MS = 45_000
 /** Longest the whole benchmark may take before it cleans up and exits. */
-const TOTAL_TIMEOUT_MS = 15 * 60_000
+const TOTAL_TIMEOUT_MS = 30 * 60_000
 const TEXT = 'the quick brown fox jumps over the lazy dog'.slice(0, KEYS).padEnd(KEYS, 'x')
 
 /** One run of each host page at one throttle rate; `config` may have failed alone. */
@@ -208,6 +243,48 @@ async function main(): Promise<number> {
       }
     }
     raw.typing = typing
+
+    // 4. Host cost from outside: four pages per run, both rates, interleaved; and
+    // (opt-in) the same traced, for where the time goes.
+    const host: Record<number, HostSet[]> = { 1: [], 4: [] }
+    const hostTraced: Record<number, HostSet[]> = { 1: [], 4: [] }
+    if (ONLY.has('host') || ONLY.has('host-trace'))
+      await buildPreactLauncher(join(tmp, 'demo/bench'))
+    for (const [on, trace, into] of [
+      [ONLY.has('host'), false, host],
+      [ONLY.has('host-trace'), true, hostTraced],
+    ] as const) {
+      if (!on) continue
+      const t = Date.now()
+      const name = trace ? 'host-trace' : 'host'
+      for (let i = 0; i < RUNS; i++) {
+        // Each run rotates the order by one page and alternates the rates' order, so
+        // a page is not always measured first, or always right after another.
+        const order = HOST_PAGES.map((_, k) => HOST_PAGES[(k + i) % HOST_PAGES.length]!)
+        for (const rate of i % 2 ? [...THROTTLES].reverse() : THROTTLES) {
+          const got: HostSet = {}
+          for (const page of order) {
+            const label = `${name} ${page} ${rate}x #${i + 1}`
+            got[page] = await attempt(label, () =>
+              inFreshContext(
+                b,
+                rate,
+                label,
+                RUN_TIMEOUT_MS,
+                (c) => hostRun(c, base, page, trace),
+                HOST_PROBE_SCRIPT,
+              ),
+            )
+          }
+          into[rate]!.push(got)
+        }
+      }
+      console.log(
+        `  ${name}: ${RUNS} runs of ${HOST_PAGES.length} pages at 1x and 4x in ${secs(t)}`,
+      )
+    }
+    raw.host = host
+    raw.hostTraced = hostTraced
 
     // ---- rows
     const add = (...args: Parameters<typeof row>) => rows.push(row(...args))
@@ -447,12 +524,64 @@ async function main(): Promise<number> {
       }
     }
 
+    // Paired within a run: the pages of one run met the same machine load.
+    const paired = (runs: HostSet[], a: HostPage, z: HostPage, f: (s: HostSample) => number) =>
+      defined(runs.map((r) => (r[a] && r[z] ? f(r[a]) - f(r[z]) : null))).filter(
+        (d) => !Number.isNaN(d),
+      )
+    for (const rate of ONLY.has('host') ? THROTTLES : []) {
+      const runs = host[rate] ?? []
+      const x = ` ${rate}x`
+      const metrics: [string, 'ms' | 'count', (s: HostSample) => number][] = [
+        ['TaskDuration (getMetrics, wall)', 'ms', (s) => s.taskMs],
+        ['ThreadTime (getMetrics, main-thread CPU)', 'ms', (s) => s.threadMs],
+        ['long tasks (> 50 ms)', 'count', (s) => s.longtasks],
+        ['long tasks, total', 'ms', (s) => s.longtaskMs],
+      ]
+      for (const page of HOST_PAGES)
+        for (const [name, unit, f] of metrics)
+          add(
+            `host: ${HOST_NAMES[page]}: ${name},${x}`,
+            unit,
+            defined(runs.map((r) => (r[page] ? f(r[page]) : null))),
+          )
+      for (const [a, z, label] of HOST_PAIRS)
+        for (const [name, unit, f] of metrics)
+          add(`host: ${label}: ${name},${x}`, unit, paired(runs, a, z, f))
+      // How hard the throttler actually throttled: it busy-waits on the main thread
+      // even when the page is idle, if its own thread gets a core (docs/benchmarks.md).
+      add(
+        `host: main thread's CPU share in the idle second after load (all pages; 0.75 = full 4x),${x}`,
+        'score',
+        runs.flatMap((r) => defined(HOST_PAGES.map((p) => r[p]?.idleCpuShare))),
+      )
+    }
+    for (const rate of ONLY.has('host-trace') ? THROTTLES : []) {
+      const runs = hostTraced[rate] ?? []
+      const x = ` ${rate}x`
+      const cpu = (k: CpuKind | 'total') => (s: HostSample) => s.cpu?.[k] ?? Number.NaN
+      for (const page of HOST_PAGES)
+        add(
+          `host, traced: ${HOST_NAMES[page]}: main-thread CPU, all work,${x}`,
+          'ms',
+          defined(runs.map((r) => r[page]?.cpu?.total)),
+        )
+      for (const [a, z, label] of HOST_PAIRS)
+        for (const k of ['total', ...CPU_KINDS] as const)
+          add(
+            `host, traced: ${label}: CPU, ${k === 'total' ? 'all work' : k},${x}`,
+            'ms',
+            paired(runs, a, z, cpu(k)),
+          )
+    }
+
     const elapsed = (Date.now() - t0) / 1000
     const notes: string[] = [
       'Extra = with.html − without.html, paired per run (fresh context each, a same-origin warm-up page first, order alternating), read after load + 1 s idle: the next page of a visit. "First page of a visit" rows: the same pair after a warm-up page on another site (localhost vs 127.0.0.1), as a visitor arriving from a search engine.',
       "Main-thread: 'trace' rows are thread CPU time from a Chrome trace (loader = outermost EvaluateScript/FunctionCall/v8.compile of /Reekolect.js; all tasks = RunTask on the page's renderer main thread); 'getMetrics' rows are Performance.getMetrics durations, which are wall-clock and swing with machine load. Under CPU throttling the throttled thread's CPU time also grows with machine load.",
       "Open cold is timed from the first pointer event on the launcher (pointerover starts the chunk fetch, as a tap would); warm from pointerdown after hover + network idle. End = first .msg.bot in the shadow root + 2 animation frames. 'open cold/warm' rows are a new visitor (no IndexedDB yet); 'saved chat' rows a returning one.",
       'Typing = keydown Event.timeStamp → after the next animation frame following the input event (rAF + MessageChannel).',
+      "Host rows: each run loads the four pages (bare = without.html; with the tag = with.html; the Preact + signals launcher = preact.html; bare again = without.html) in fresh contexts after the same-site warm-up page, at 1x and 4x, order rotated per run; read after load + 1 s idle, untraced. TaskDuration is a wall-clock sum of the page's main-thread tasks, ThreadTime the main thread's CPU time since the document committed (at 4x both include the throttler's busy-wait); '−' rows are paired within a run. The noise-floor rows compare the same page with itself.",
       `Machine load average (1 min) at start ${load0.toFixed(2)}, at end ${os.loadavg()[0]!.toFixed(2)}, on ${os.cpus().length} cores.`,
       `Transcript: ${TRANSCRIPT} messages seeded in IndexedDB (reekolect/kv, chat:<uuid>); ${rendered} rendered (the widget keeps at most MAX_MESSAGES = ${MAX_MESSAGES}).`,
     ]

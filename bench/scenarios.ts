@@ -4,8 +4,8 @@
  */
 import type { Browser, CDPSession, Page } from '@playwright/test'
 import { NetLog } from './net'
-import { type KeySample, PROBE_SCRIPT, type Probe } from './probe'
-import { mainThreadTime, scriptTime, traced } from './trace'
+import { HOST_PROBE_SCRIPT, type KeySample, PROBE_SCRIPT, type Probe } from './probe'
+import { type CpuKind, cpuByKind, mainThreadTime, scriptTime, traced } from './trace'
 import { percentile, sleep, stats, withTimeout } from './util'
 
 /** Idle time after the `load` event before the host-impact numbers are read. */
@@ -27,17 +27,21 @@ async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
   return Object.fromEntries(metrics.map((m) => [m.name, m.value]))
 }
 
-/** Runs `fn` (at most `timeoutMs`) in a fresh context with the probe, CDP domains and CPU throttling set up. */
+/**
+ * Runs `fn` (at most `timeoutMs`) in a fresh context with an in-page probe (init
+ * script, default the full {@link PROBE_SCRIPT}), CDP domains and CPU throttling set up.
+ */
 export async function inFreshContext<T>(
   browser: Browser,
   throttle: number,
   label: string,
   timeoutMs: number,
   fn: (c: Ctx) => Promise<T>,
+  probe: string = PROBE_SCRIPT,
 ): Promise<T> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
   try {
-    await context.addInitScript(PROBE_SCRIPT)
+    await context.addInitScript(probe)
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     const cdp = await context.newCDPSession(page)
@@ -149,6 +153,118 @@ export async function loadRun(c: Ctx, base: string, variant: LoadVariant): Promi
     dcl: probe.dcl,
     load: probe.load,
     js: await net.jsBytes(since),
+  }
+}
+
+/**
+ * The pages of the `host` scenario, all of the same site and after the same
+ * warm-up page as `with`/`without`: `bare` is without.html, `tag` with.html,
+ * `preact` preact.html (the reference Preact + signals launcher instead of the
+ * tag, bench/fixtures/preact-launcher.tsx), `bare-again` without.html once more,
+ * measured like the others: the difference between the two bare loads is the
+ * noise floor of a difference.
+ */
+export type HostPage = 'bare' | 'tag' | 'preact' | 'bare-again'
+
+const HOST_FILES: Record<HostPage, string> = {
+  bare: 'without',
+  tag: 'with',
+  preact: 'preact',
+  'bare-again': 'without',
+}
+
+/** One load of a host page, read after `load` + 1 s idle, untraced. */
+export interface HostSample {
+  /** Performance.getMetrics TaskDuration: wall-clock sum of the renderer main thread's tasks for this document, ms. */
+  taskMs: number
+  /** ScriptDuration, V8CompileDuration, LayoutDuration and RecalcStyleDuration of the same (wall, ms). */
+  scriptMs: number
+  compileMs: number
+  layoutMs: number
+  styleMs: number
+  /**
+   * Performance.getMetrics ThreadTime: main-thread CPU time since this document's
+   * inspector agent started (at the navigation's commit), ms; under CPU throttling
+   * it includes the throttler's busy-wait.
+   */
+  threadMs: number
+  /** Long tasks (> 50 ms) of the whole page until the read (PerformanceObserver, buffered). */
+  longtasks: number
+  longtaskMs: number
+  /** `load` event, ms after navigation start. */
+  load: number
+  /** Navigation start → the metrics read, ms (what ThreadTime at 4x follows). */
+  elapsedMs: number
+  /**
+   * ThreadTime gained over the idle second after `load`, per second: ~0 unthrottled;
+   * under throttling rate r, (r − 1) / r when the throttler got all the CPU it asked
+   * for (0.75 at 4x), less when the machine's load kept its thread from running.
+   */
+  idleCpuShare: number
+  /** Traced runs only: the page's main-thread CPU time by kind of work (trace.ts cpuByKind), ms. */
+  cpu?: Record<CpuKind, number> & { total: number }
+}
+
+/**
+ * Loads `page` after the same-site warm-up page and reads the whole page's cost
+ * from outside, as a site owner would with DevTools: Performance.getMetrics after
+ * `load` + 1 s idle, and long tasks from {@link HOST_PROBE_SCRIPT}, an observer and
+ * nothing else. Untraced unless `trace` (a trace adds its own work to every task:
+ * traced runs are for {@link HostSample.cpu}, where the time goes). On `tag` and
+ * `preact` the launcher must be drawn by then, or the run fails.
+ */
+export async function hostRun(
+  c: Ctx,
+  base: string,
+  page: HostPage,
+  trace = false,
+): Promise<HostSample> {
+  const { page: p, cdp } = c
+  await p.goto(`${base}/demo/bench/blank.html`, { waitUntil: 'load' })
+  await sleep(200)
+  const path = `/demo/bench/${HOST_FILES[page]}.html`
+  let m: Record<string, number> = {}
+  let atLoad: Record<string, number> = {}
+  const visit = async () => {
+    await p.goto(`${base}${path}`, { waitUntil: 'load' })
+    atLoad = await metrics(cdp)
+    await sleep(IDLE_AFTER_LOAD_MS)
+    m = await metrics(cdp)
+  }
+  let cpu: HostSample['cpu']
+  if (trace) cpu = cpuByKind(await traced(cdp, visit), path)
+  else await visit()
+  const ms = (k: string) => (m[k] ?? Number.NaN) * 1000
+  const seen = JSON.parse(
+    (await p.evaluate(`JSON.stringify({
+      long: window.__benchLong || [],
+      load: performance.getEntriesByType('navigation')[0]?.loadEventStart ?? 0,
+      drawn: (() => {
+        const h = document.querySelector('div[data-reekolect], div[data-bench-launcher]')
+        const b = h && h.shadowRoot && h.shadowRoot.querySelector('button.launcher')
+        const r = b && b.getBoundingClientRect()
+        return !!r && r.width > 0 && r.height > 0
+      })(),
+    })`)) as string,
+  ) as { long: [number, number][]; load: number; drawn: boolean }
+  if ((page === 'tag' || page === 'preact') && !seen.drawn)
+    throw new Error('launcher not drawn 1 s after load')
+  if (page.startsWith('bare') && seen.drawn) throw new Error('a launcher on the bare page')
+  return {
+    taskMs: ms('TaskDuration'),
+    scriptMs: ms('ScriptDuration'),
+    compileMs: ms('V8CompileDuration'),
+    layoutMs: ms('LayoutDuration'),
+    styleMs: ms('RecalcStyleDuration'),
+    threadMs: ms('ThreadTime'),
+    longtasks: seen.long.length,
+    longtaskMs: seen.long.reduce((a, [, d]) => a + d, 0),
+    load: seen.load,
+    elapsedMs: ms('Timestamp') - ms('NavigationStart'),
+    idleCpuShare:
+      ((m.ThreadTime ?? Number.NaN) - (atLoad.ThreadTime ?? Number.NaN)) /
+      ((m.Timestamp ?? Number.NaN) - (atLoad.Timestamp ?? Number.NaN)),
+    ...(cpu ? { cpu } : {}),
   }
 }
 

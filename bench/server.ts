@@ -51,6 +51,15 @@ export async function startServer(dir: string): Promise<Server> {
   )
   if (configured === withTag) throw new Error('demo/bench/with.html: the widget tag was not found')
   writeFileSync(join(dir, 'demo/bench/with-config.html'), configured)
+  // preact.html: with.html with the widget tag replaced by the reference Preact
+  // launcher (bench/fixtures/preact-launcher.tsx, built by run.ts for the host scenario).
+  const tag = /<script id="Reekolect-messenger-widget"[^>]*>[^<]*<\/script>/
+  const preact = withTag.replace(
+    tag,
+    '<script src="/demo/bench/preact-launcher.js" defer></script>',
+  )
+  if (preact === withTag) throw new Error('demo/bench/with.html: the widget tag was not found')
+  writeFileSync(join(dir, 'demo/bench/preact.html'), preact)
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const child = spawn(resolve('node_modules', '.bin', 'tsx'), [resolve('demo', 'server.ts')], {

@@ -113,6 +113,105 @@ export function mainThreadTime(events: TraceEvent[], path: string): { wall: numb
   )
 }
 
+/** What the renderer main thread spent its CPU time on, by the kind of trace event (see {@link KIND_OF}). */
+export type CpuKind = 'script' | 'style+layout' | 'paint' | 'parse+load' | 'ipc' | 'other'
+
+/**
+ * Trace event names by kind, for {@link cpuByKind}; an event not named here counts
+ * as `other`, with the tasks' own time outside their events (scheduling, task
+ * overhead). `script` is every script of the page (on the bench pages only the
+ * launcher's runs), its microtasks and callbacks; `parse+load` the HTML parser and
+ * its preload scanner's fetches; `ipc` the handling of messages from the browser
+ * and other processes (network answers among them).
+ */
+const KIND_OF: Record<string, CpuKind> = {
+  EvaluateScript: 'script',
+  FunctionCall: 'script',
+  'v8.compile': 'script',
+  'v8.compileModule': 'script',
+  'v8.evaluateModule': 'script',
+  RunMicrotasks: 'script',
+  BlinkScheduler_PerformMicrotaskCheckpoint: 'script',
+  FireIdleCallback: 'script',
+  TimerFire: 'script',
+  EventDispatch: 'script',
+  'V8.BytecodeBudgetInterrupt': 'script',
+  'V8.HandleInterrupts': 'script',
+  'V8.InvokeApiInterruptCallbacks': 'script',
+  'V8.StackGuard': 'script',
+  UpdateLayoutTree: 'style+layout',
+  Layout: 'style+layout',
+  PrePaint: 'paint',
+  Paint: 'paint',
+  Layerize: 'paint',
+  UpdateLayer: 'paint',
+  'Document::UpdateLifecyclePhases': 'paint',
+  ParseHTML: 'parse+load',
+  'HTMLDocumentParser::MaybeFetchQueuedPreloads': 'parse+load',
+  CommitLoad: 'parse+load',
+  'Receive mojo message': 'ipc',
+  'Receive mojo reply': 'ipc',
+  'Closed mojo endpoint': 'ipc',
+  'SimpleWatcher::OnHandleReady': 'ipc',
+}
+
+/** The kinds of {@link cpuByKind}, in the order they are reported. */
+export const CPU_KINDS: readonly CpuKind[] = [
+  'script',
+  'style+layout',
+  'paint',
+  'parse+load',
+  'ipc',
+  'other',
+]
+
+/**
+ * Thread CPU time of the renderer main thread that parsed `path`, by kind of work,
+ * ms: every complete event's own time (its `tdur` less that of the events nested
+ * in it) added to its kind; `total` is the sum, the same as
+ * {@link mainThreadTime}'s `cpu` when every event lies within a task. Chromium's
+ * category `toplevel` and `devtools.timeline` events, as {@link traced} records.
+ */
+export function cpuByKind(
+  events: TraceEvent[],
+  path: string,
+): Record<CpuKind, number> & { total: number } {
+  const out = {
+    script: 0,
+    'style+layout': 0,
+    paint: 0,
+    'parse+load': 0,
+    ipc: 0,
+    other: 0,
+    total: 0,
+  }
+  const parse = events.find(
+    (e) => e.name === 'ParseHTML' && pathOf(e.args?.beginData?.url) === path,
+  )
+  if (!parse) {
+    for (const k of Object.keys(out) as (keyof typeof out)[]) out[k] = Number.NaN
+    return out
+  }
+  // Parents before their children: by start, the longer first.
+  const on = events
+    .filter((e) => e.ph === 'X' && e.pid === parse.pid && e.tid === parse.tid)
+    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0))
+  const stack: { e: TraceEvent; end: number; nested: number }[] = []
+  const close = (f: { e: TraceEvent; nested: number }) => {
+    const own = Math.max(0, (f.e.tdur ?? 0) - f.nested) / 1000
+    out[KIND_OF[f.e.name] ?? 'other'] += own
+    out.total += own
+  }
+  for (const e of on) {
+    while (stack.length && e.ts >= stack[stack.length - 1]!.end) close(stack.pop()!)
+    const parent = stack[stack.length - 1]
+    if (parent) parent.nested += e.tdur ?? 0
+    stack.push({ e, end: e.ts + (e.dur ?? 0), nested: 0 })
+  }
+  while (stack.length) close(stack.pop()!)
+  return out
+}
+
 /**
  * Records a Chrome trace (categories `devtools.timeline`, `toplevel`, `v8.execute`)
  * around `fn`. The browser keeps the trace until `fn` is done and hands it over as
