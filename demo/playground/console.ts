@@ -432,8 +432,19 @@ function onEvent(e: EventSourceMessage) {
     }
     renderList()
   } else if (e.event === 'conversation') {
-    const c = data as Omit<Conversation, 'row'>
+    const c = data as Omit<Conversation, 'row'> &
+      Pick<ChatRecord, '_agentAssigned' | 'websiteVisits'> & { lastSeenAt: string | null }
     if (!conversations.has(c.uuid)) reloadListingSoon()
+    const row = conversations.get(c.uuid)?.row
+    // The row's live fields, so the lead beside the transcript stays current.
+    if (row)
+      Object.assign(row, {
+        status: c.status,
+        _agentAssigned: c._agentAssigned,
+        websiteVisits: c.websiteVisits,
+        isOnline: c.isOnline,
+        ...(c.lastSeenAt && { lastSeenAt: c.lastSeenAt }),
+      })
     const mine =
       c.uuid === selected && transcript.at(-1)?.id === conversations.get(c.uuid)?.readUpTo
     upsert(c.uuid, {
