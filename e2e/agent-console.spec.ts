@@ -330,3 +330,83 @@ test('the agent console has no axe violations, with a conversation open', async 
   })
   expect(violations).toEqual([])
 })
+
+/**
+ * Lets the test cut the page's agent stream as a network drop would: the body the
+ * console reads errors, and the connection to the server is cancelled.
+ */
+const droppableAgentStream = (page: Page) =>
+  page.addInitScript(() => {
+    const original = window.fetch
+    const drops: (() => void)[] = []
+    ;(window as unknown as { dropAgentStream: () => void }).dropAgentStream = () => {
+      for (const drop of drops.splice(0)) drop()
+    }
+    window.fetch = async (input, init) => {
+      const res = await original(input, init)
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+      if (!url.includes('/inbox/direct/agent-stream') || !res.body) return res
+      const reader = res.body.getReader()
+      let ctrl: ReadableStreamDefaultController<Uint8Array> | undefined
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          ctrl = c
+        },
+        async pull(c) {
+          try {
+            const { done, value } = await reader.read()
+            if (done) c.close()
+            else c.enqueue(value)
+          } catch {
+            // Dropped: the controller has the error already.
+          }
+        },
+        cancel: (reason) => reader.cancel(reason),
+      })
+      drops.push(() => {
+        ctrl?.error(new TypeError('network error'))
+        void reader.cancel()
+      })
+      return new Response(body, { status: res.status, headers: res.headers })
+    }
+  })
+
+test('after the network drops, the console reconnects and shows what came meanwhile, once', async ({
+  page,
+  request,
+}) => {
+  const ids = uniqueIds('console-drop')
+  const uuid = randomUUID()
+  await droppableAgentStream(page)
+  const console_ = await openConsole(page, ids)
+  const presence = console_.getByRole('status').first()
+  const send = async (text: string) => {
+    const res = await request.post('/inbox/direct/messages', {
+      headers: { 'x-bp-token': TOKEN },
+      data: {
+        uuid,
+        botId: ids.bot,
+        customerId: ids.customer,
+        messages: batch([['visitor', text]]),
+      },
+    })
+    expect(res.status()).toBe(200)
+  }
+  await send('first message')
+  const item = console_.getByRole('button', { name: /Visitor/ })
+  await item.click()
+  const log = console_.getByRole('log')
+  await expect(log.getByRole('listitem')).toHaveCount(1)
+
+  await page.evaluate(() =>
+    (window as unknown as { dropAgentStream: () => void }).dropAgentStream(),
+  )
+  await expect(presence).toContainText('reconnecting in')
+  await send('written while the console was away')
+  await expect(presence).toContainText('Online as Sam', { timeout: 20_000 })
+  await expect(log.getByRole('listitem')).toHaveText([/first message/, /written while the console/])
+  await expect(item).toContainText('written while the console was away')
+  // Still live after the reconnection.
+  await send('and after it')
+  await expect(log.getByRole('listitem')).toHaveCount(3)
+})
