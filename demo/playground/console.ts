@@ -87,13 +87,15 @@ function agent(): { id: string; name: string } {
 const nameOf = (c: Pick<Conversation, 'uuid' | 'row'>) =>
   c.row?.profile.userDetails.name || `Visitor ${c.uuid.slice(0, 8)}`
 
+/** A `<time>`: the local time, with the date when `withDate` or when it is not today. */
 const timeOf = (iso: string, withDate = false): HTMLTimeElement => {
   const t = el('time')
   t.dateTime = iso
   const d = new Date(iso)
-  t.textContent = withDate
-    ? d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
-    : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+  t.textContent =
+    withDate || d.toDateString() !== new Date().toDateString()
+      ? d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+      : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
   t.title = d.toLocaleString()
   return t
 }
@@ -517,6 +519,12 @@ export function startConsole(): void {
   const name = $('agent-name', HTMLInputElement)
   let announced = agent().name
   const rename = () => {
+    // An empty name is not sent: the console stays online as "Sam" and says so.
+    const empty = !name.value.trim()
+    name.setAttribute('aria-invalid', String(empty))
+    $('agent-name-hint').textContent = empty
+      ? 'Enter a name: replies go out as Sam until then.'
+      : 'Enter or leaving the field applies it.'
     if (agent().name === announced) return
     announced = agent().name
     stream?.restart()
