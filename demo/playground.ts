@@ -1,10 +1,11 @@
 /**
  * The playground (demo/index.html): the bot configuration editor, the live
  * preview in an iframe, the embed snippet, the JavaScript API's commands and event
- * log, the lead API's fault modes and the inbox, for the bot `?bot=&customer=`
+ * log, the lead API's fault modes, the inbox and the agent console, for the bot `?bot=&customer=`
  * (default demo-bot, demo-customer). Each part is a module of demo/playground/.
  * DOM is built with createElement and textContent only: no HTML strings.
  */
+import { startConsole } from './playground/console'
 import { $ } from './playground/dom'
 import { startEditor } from './playground/editor'
 import { startFaults } from './playground/faults'
@@ -23,6 +24,7 @@ const log = createLog()
 const preview = startPreview(log)
 startSnippet()
 startInbox()
+startConsole()
 void startFaults(log)
 void startEditor({
   log: log.add,

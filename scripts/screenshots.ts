@@ -1,7 +1,7 @@
 /**
  * `npm run screenshots`: real renders of the built widget for the README, taken by
  * Playwright in Chromium against the demo server (desktop and phone, chat closed
- * and open). Writes docs/*.png.
+ * and open, and the playground's agent console). Writes docs/*.png.
  */
 import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
@@ -34,9 +34,11 @@ async function chat(page: Page, answers: string[], scope: Page | FrameLocator = 
   }
 }
 
+// Its own process group, so that killing the group ends npx and the server under it.
 const server = spawn('npx', ['tsx', 'demo/server.ts'], {
   env: { ...process.env, PORT: String(port), REEKOLECT_DB: db },
   stdio: 'ignore',
+  detached: true,
 })
 try {
   await waitForServer()
@@ -51,6 +53,28 @@ try {
   await desktop.locator('#leads').getByText('ada@example.com').waitFor()
   await desktop.waitForTimeout(400)
   await desktop.screenshot({ path: 'docs/playground.png' })
+
+  // The agent console below it: Ada's conversation, answered by Sam, Ada typing.
+  const agentConsole = desktop.locator('#console')
+  const item = agentConsole.locator('.conversation-item', { hasText: 'Ada Lovelace' })
+  await item.click()
+  const reply = agentConsole.getByLabel('Reply to the visitor')
+  await reply.fill('Hi Ada, Sam here. A 4 kW system starts at £5,000 installed.')
+  await reply.press('Enter')
+  await agentConsole.getByRole('log').getByText('Sam here').waitFor()
+  await fetch(`${base}/inbox/direct/typing`, {
+    method: 'POST',
+    headers: { 'x-bp-token': 'demo-token', 'content-type': 'application/json' },
+    body: JSON.stringify({
+      uuid: await item.getAttribute('data-uuid'),
+      botId: 'demo-bot',
+      customerId: 'demo-customer',
+    }),
+  })
+  await agentConsole.getByText('Visitor is typing…').waitFor()
+  await agentConsole.evaluate((e) => e.scrollIntoView({ block: 'end' }))
+  await desktop.waitForTimeout(300)
+  await desktop.screenshot({ path: 'docs/agent-console.png' })
 
   const phone = await browser.newPage({
     viewport: { width: 375, height: 667 },
@@ -90,6 +114,6 @@ try {
   await browser.close()
   console.log('wrote docs/*.png')
 } finally {
-  server.kill()
+  if (server.pid) process.kill(-server.pid)
   for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true })
 }

@@ -467,6 +467,19 @@ export function createLive(opts: LiveOptions) {
     summary: (botId: string, customerId: string, uuid: string): ChatSummary =>
       summary({ botId, customerId, uuid }),
     /**
+     * The agent side's fields of one chats-listing row (our extension): `handoffAt`,
+     * `readUpTo` and `unread`, as the agent stream's `conversation` event has them,
+     * so a console that just opened knows the unread counts without a stream event.
+     */
+    agentFields: (
+      botId: string,
+      customerId: string,
+      uuid: string,
+    ): Pick<ConversationSummary, 'handoffAt' | 'readUpTo' | 'unread'> => {
+      const { handoffAt, readUpTo, unread } = conversationOf({ botId, customerId, uuid })
+      return { handoffAt, readUpTo, unread }
+    },
+    /**
      * Sends `status` (one of the lead PUT's statuses) to the visitor's streams and
      * the conversation to the consoles. Call it after the lead PUT stored a status.
      */

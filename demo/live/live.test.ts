@@ -670,6 +670,23 @@ describe('summary (the chats listing fields)', () => {
   })
 })
 
+describe('agentFields (the console fields of a listing row)', () => {
+  it('counts the visitor messages after the read mark, and none once read', async () => {
+    const [a, b] = [msg('hi'), msg('anyone there?')]
+    await post([a, msg('Welcome!', 'bot'), b], { handoff: true })
+    expect(live.agentFields(conv.botId, conv.customerId, conv.uuid)).toStrictEqual({
+      handoffAt: '2024-05-01T09:00:00.000Z',
+      readUpTo: null,
+      unread: 2,
+    })
+    await req('POST', '/inbox/direct/read', { body: { ...conv, upTo: b.id }, headers: agentSide })
+    expect(live.agentFields(conv.botId, conv.customerId, conv.uuid)).toMatchObject({
+      readUpTo: b.id,
+      unread: 0,
+    })
+  })
+})
+
 describe('restart', () => {
   let dir: string
   beforeEach(() => {

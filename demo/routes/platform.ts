@@ -152,7 +152,13 @@ export function platform(state: DemoState): Hono {
       // The live fields of each row (lastMessage, isOnline, …), as in the platform's sample.
       data: db.list(botId, customerId, type, n).map((row) => {
         const live = state.live.summary(botId, customerId, row.uuid)
-        return { ...row, ...live, lastSeenAt: live.lastSeenAt ?? row.lastSeenAt }
+        return {
+          ...row,
+          ...live,
+          lastSeenAt: live.lastSeenAt ?? row.lastSeenAt,
+          // Our extension: the agent console's unread count and read mark.
+          ...state.live.agentFields(botId, customerId, row.uuid),
+        }
       }),
       code: 200,
     })
