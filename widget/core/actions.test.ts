@@ -956,24 +956,6 @@ describe('hand-off', () => {
     expect(handoff).toHaveBeenCalledTimes(1)
   })
 
-  it('in live mode the visitor types freely; before and after it, say adds nothing', async () => {
-    const kv = memoryKv()
-    const { state, actions, texts } = setup({ kv })
-    await actions.start()
-    expect(actions.say('hello')).toBe(false)
-    actions.handoff()
-    expect(actions.say('   ')).toBe(false)
-    expect(actions.say('  line one\nline two ')).toBe(true)
-    expect(texts().at(-1)).toBe('visitor: line one\nline two')
-    await vi.waitFor(async () =>
-      expect((await kv.get<SavedChat>(`chat:${ids.uuid}`))?.messages.at(-1)?.text).toBe(
-        'line one\nline two',
-      ),
-    )
-    state.live.value = { phase: 'closed' }
-    expect(actions.say('anyone?')).toBe(false)
-  })
-
   it('reset leaves live mode', async () => {
     const { state, actions } = setup()
     await actions.start()

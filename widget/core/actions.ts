@@ -396,18 +396,6 @@ export function createActions(state: State, deps: ActionDeps) {
       })
       void save()
     },
-    /**
-     * In live mode: adds the visitor's free text to the transcript (the transcript
-     * outbox posts it) and saves. Blank text, or no live chat: nothing.
-     * @returns whether the text was added (the UI clears its input then).
-     */
-    say(text: string): boolean {
-      const live = state.live.value
-      if (!text.trim() || !live || live.phase === 'closed') return false
-      push('visitor', [{ text: text.trim() }])
-      void save()
-      return true
-    },
     /** Persists the conversation now (the live chunk, after an agent's message). Never rejects. */
     save: () => save().catch(() => undefined),
     /** The bot's flows, indexed. */

@@ -123,17 +123,22 @@ describe('live chat', () => {
   })
 
   it('the composer: Enter sends, Shift+Enter is a new line, and each message joins the transcript', async () => {
-    const { state, actions, view } = setup()
+    const { state, actions, view, kv } = setup()
     await actions.start()
     actions.open()
     actions.handoff()
     view()
     const box = screen.getByRole('textbox', { name: 'Your message' }) as HTMLTextAreaElement
     expect(box.tagName).toBe('TEXTAREA')
+    fireEvent.input(box, { target: { value: '   ' } })
+    await act(async () => {
+      fireEvent.keyDown(box, { key: 'Enter' })
+    })
+    expect(state.messages.value.at(-1)?.from).toBe('bot')
     fireEvent.input(box, { target: { value: 'line one' } })
     fireEvent.keyDown(box, { key: 'Enter', shiftKey: true })
     expect(state.messages.value.at(-1)?.from).toBe('bot')
-    fireEvent.input(box, { target: { value: 'line one\nline two' } })
+    fireEvent.input(box, { target: { value: ' line one\nline two ' } })
     await act(async () => {
       fireEvent.keyDown(box, { key: 'Enter' })
     })
@@ -142,6 +147,9 @@ describe('live chat', () => {
       text: 'line one\nline two',
     })
     expect(box.value).toBe('')
+    await actions.save()
+    const saved = savedChat(await kv.get<SavedChat>(`chat:${IDS.uuid}`))
+    expect(saved?.messages.at(-1)?.text).toBe('line one\nline two')
   })
 
   it('a CLOSED status closes the chat: the composer goes, the visitor is told', async () => {

@@ -74,8 +74,8 @@ export function LiveBar({ state, locale }: { state: State; locale: string }) {
 /**
  * The live composer: a multi-line text box (16 px, so phones do not zoom in) where
  * Enter sends and Shift+Enter starts a new line (Enter while an input method is
- * composing is left to it). Each message joins the transcript, whose outbox sends
- * it. Gone once the conversation is closed.
+ * composing is left to it). Each message (trimmed; blank ones are not sent) joins
+ * the transcript, whose outbox sends it. Gone once the conversation is closed.
  */
 export function LiveComposer({
   state,
@@ -96,7 +96,11 @@ export function LiveComposer({
   if (!on) return null
   const send = (e?: Event) => {
     e?.preventDefault()
-    if (actions.say(text)) setText('')
+    const said = text.trim()
+    if (!said) return
+    // As the visitor's message, outside any question (actions.ts `go`): saved, and sent by the transcript outbox.
+    actions.go(undefined, said)
+    setText('')
   }
   return (
     <form class="composer" onSubmit={send} noValidate>
