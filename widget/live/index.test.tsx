@@ -176,4 +176,22 @@ describe('live chat', () => {
     expect(saved?.live).toEqual({ phase: 'talking', agent: SAM })
     expect(saved?.messages.at(-1)).toMatchObject({ from: 'agent', agent: SAM })
   })
+
+  it('hooks: what the agent stream calls, with the ids the chat already shows', async () => {
+    const { state, actions, live } = setup()
+    await actions.start()
+    actions.handoff()
+    expect(live.hooks()).toMatchObject({ seen: [], lastId: undefined })
+    const hooks = live.hooks()
+    hooks.onTyping(SAM)
+    expect(state.live.value?.phase).toBe('talking')
+    hooks.onMessage(reply({ id: 'm1' }))
+    hooks.onMessage(reply({ id: 'm2', text: 'Anything else?' }))
+    expect(live.hooks()).toMatchObject({ seen: ['m1', 'm2'], lastId: 'm2' })
+    hooks.onStatus('CLOSED', undefined)
+    expect(state.live.value?.phase).toBe('closed')
+    // A closed chat stays closed: a late typing notice does not reopen it.
+    hooks.onTyping(SAM)
+    expect(state.live.value?.phase).toBe('closed')
+  })
 })

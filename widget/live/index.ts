@@ -59,56 +59,76 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>) {
     if (live?.phase === 'closed') return
     state.live.value = { ...live, phase: 'talking', agent: agentOf(agent) }
   }
+  /**
+   * Shows an agent's message once (by its server `id`: a replay or a second
+   * stream adds nothing) and names its agent; raises the unread count while the
+   * chat is closed. Visitor and bot messages are this chat's own and are left
+   * alone. Malformed input is ignored.
+   * @returns whether the message was added.
+   */
+  function receive(m: InboxMessage): boolean {
+    if (m?.by !== 'agent' || typeof m.text !== 'string' || typeof m.id !== 'string') return false
+    const list = state.messages.value
+    if (list.some((x) => x.sid === m.id)) return false
+    const at = Date.parse(m.at)
+    batch(() => {
+      state.messages.value = [
+        ...list,
+        {
+          id: (list.at(-1)?.id ?? 0) + 1,
+          from: 'agent' as const,
+          text: m.text,
+          at: Number.isNaN(at) ? Date.now() : at,
+          sid: m.id,
+          ...(isAgent(m.agent) ? { agent: agentOf(m.agent) } : {}),
+        },
+      ].slice(-MAX_MESSAGES)
+      if (isAgent(m.agent)) talkTo(m.agent)
+      if (!state.open.value) state.unread.value++
+    })
+    void actions.save()
+    return true
+  }
+  /** An agent took the conversation (a `status` or `typing` event naming them). */
+  function setAgent(agent: Agent): void {
+    if (!isAgent(agent)) return
+    talkTo(agent)
+    void actions.save()
+  }
+  /**
+   * The conversation's status changed (the stream's `status` event, the seed's
+   * statuses): `CLOSED` closes the live chat; another status naming an agent
+   * means that agent is talking.
+   */
+  function setStatus(status: string, agent?: Agent): void {
+    const live = state.live.value
+    if (!live) return
+    if (ENDED.has(status)) state.live.value = { ...live, phase: 'closed' }
+    else if (agent && isAgent(agent)) talkTo(agent)
+    else return
+    void actions.save()
+  }
   return {
     ui: { Composer: LiveComposer, Bar: LiveBar, Body: AgentBody } satisfies LiveUi,
+    receive,
+    setAgent,
+    setStatus,
     /**
-     * Shows an agent's message once (by its server `id`: a replay or a second
-     * stream adds nothing) and names its agent; raises the unread count while the
-     * chat is closed. Visitor and bot messages are this chat's own and are left
-     * alone. Malformed input is ignored.
-     * @returns whether the message was added.
+     * The callbacks and resume point of the agent stream's connection
+     * (`createLiveConnection` options, widget/live/stream.ts): messages to
+     * {@link receive}, statuses to {@link setStatus}, a typing agent to
+     * {@link setAgent}; `seen` and `lastId` are the inbox ids of the agent
+     * messages the chat already shows (a restored chat), newest last.
      */
-    receive(m: InboxMessage): boolean {
-      if (m?.by !== 'agent' || typeof m.text !== 'string' || typeof m.id !== 'string') return false
-      const list = state.messages.value
-      if (list.some((x) => x.sid === m.id)) return false
-      const at = Date.parse(m.at)
-      batch(() => {
-        state.messages.value = [
-          ...list,
-          {
-            id: (list.at(-1)?.id ?? 0) + 1,
-            from: 'agent' as const,
-            text: m.text,
-            at: Number.isNaN(at) ? Date.now() : at,
-            sid: m.id,
-            ...(isAgent(m.agent) ? { agent: agentOf(m.agent) } : {}),
-          },
-        ].slice(-MAX_MESSAGES)
-        if (isAgent(m.agent)) talkTo(m.agent)
-        if (!state.open.value) state.unread.value++
-      })
-      void actions.save()
-      return true
-    },
-    /** An agent took the conversation (a `status` or `typing` event naming them). */
-    setAgent(agent: Agent): void {
-      if (!isAgent(agent)) return
-      talkTo(agent)
-      void actions.save()
-    },
-    /**
-     * The conversation's status changed (the stream's `status` event, the seed's
-     * statuses): `CLOSED` closes the live chat; another status naming an agent
-     * means that agent is talking.
-     */
-    setStatus(status: string, agent?: Agent): void {
-      const live = state.live.value
-      if (!live) return
-      if (ENDED.has(status)) state.live.value = { ...live, phase: 'closed' }
-      else if (agent && isAgent(agent)) talkTo(agent)
-      else return
-      void actions.save()
+    hooks() {
+      const seen = state.messages.value.flatMap((m) => (m.sid ? [m.sid] : []))
+      return {
+        seen,
+        lastId: seen.at(-1),
+        onMessage: receive,
+        onStatus: setStatus,
+        onTyping: setAgent,
+      }
     },
   }
 }
