@@ -88,6 +88,11 @@ test('"Talk to a person" hands the whole conversation to the inbox and the chat 
   const ids = uniqueIds('handoff')
   const agents = agentStream(baseURL as string, ids)
   await agents.ready
+  // The live chat chunk: none of it until the hand-off.
+  const liveChunk: string[] = []
+  page.on('request', (r) => {
+    if (/\/assets\/live-[\w-]+\.js$/.test(r.url())) liveChunk.push(r.url())
+  })
   try {
     await page.goto(hostUrl(ids))
     await launcher(page).click()
@@ -99,6 +104,7 @@ test('"Talk to a person" hands the whole conversation to the inbox and the chat 
       topic: 'Support',
     })
     await expect(transcript(page)).toContainText(TEXT.thanks)
+    expect(liveChunk).toEqual([])
     await chat(page).getByRole('button', { name: TEXT.talk }).click()
     await expect(transcript(page).locator('.msg').last()).toHaveText(`Bot: ${TEXT.handoff}`)
     const uuid = (await uuidOf(page)) as string
@@ -107,6 +113,7 @@ test('"Talk to a person" hands the whole conversation to the inbox and the chat 
     await expect(chat(page).getByText('Waiting for a person to join…')).toBeVisible()
     const box = chat(page).getByRole('textbox', { name: 'Your message' })
     await expect(box).toBeFocused()
+    expect(liveChunk).toHaveLength(1)
     expect(await axeViolations(page), 'live, waiting').toEqual([])
 
     // The inbox has the whole conversation, in order, once, and the request for a person.
