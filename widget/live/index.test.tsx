@@ -162,6 +162,11 @@ describe('live chat', () => {
     act(() => live.setStatus('CLOSED'))
     expect(screen.queryByRole('textbox', { name: 'Your message' })).toBeNull()
     expect(screen.getByText('This conversation was closed.')).toBeTruthy()
+    // The visitor can start a new one: a new hand-off, the text box again.
+    const again = screen.getByRole('button', { name: 'Start a new conversation' })
+    act(() => again.click())
+    expect(screen.getByRole('textbox', { name: 'Your message' })).toBeTruthy()
+    expect(screen.getByText('Waiting for a person to join…')).toBeTruthy()
   })
 
   it('keeps only an https picture of an agent, and persists the agent for a reload', async () => {

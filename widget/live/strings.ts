@@ -10,6 +10,8 @@ const en = {
   talkingTo: 'You’re talking to {name}',
   waiting: 'Waiting for a person to join…',
   closed: 'This conversation was closed.',
+  /** After a closed conversation: hands off again. */
+  restart: 'Start a new conversation',
   /** The label of the live composer's text box. */
   message: 'Your message',
   send: 'Send',
@@ -32,6 +34,7 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     send: 'Envoyer',
     agent: 'Conseiller',
     newTab: '(s’ouvre dans un nouvel onglet)',
+    restart: 'Démarrer une nouvelle conversation',
   },
   de: {
     talkingTo: 'Sie sprechen mit {name}',
@@ -41,6 +44,7 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     send: 'Senden',
     agent: 'Mitarbeiter',
     newTab: '(öffnet in neuem Tab)',
+    restart: 'Neues Gespräch beginnen',
   },
   es: {
     talkingTo: 'Estás hablando con {name}',
@@ -50,6 +54,7 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     send: 'Enviar',
     agent: 'Agente',
     newTab: '(se abre en otra pestaña)',
+    restart: 'Iniciar una nueva conversación',
   },
   pt: {
     talkingTo: 'Está a falar com {name}',
@@ -59,6 +64,7 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     send: 'Enviar',
     agent: 'Agente',
     newTab: '(abre em nova aba)',
+    restart: 'Iniciar uma nova conversa',
   },
   ar: {
     talkingTo: 'أنت تتحدث مع {name}',
@@ -68,6 +74,7 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     send: 'إرسال',
     agent: 'موظف الدعم',
     newTab: '(يفتح في علامة تبويب جديدة)',
+    restart: 'بدء محادثة جديدة',
   },
   hi: {
     talkingTo: 'आप {name} से बात कर रहे हैं',
@@ -77,6 +84,7 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     send: 'भेजें',
     agent: 'एजेंट',
     newTab: '(नए टैब में खुलता है)',
+    restart: 'नई बातचीत शुरू करें',
   },
 }
 

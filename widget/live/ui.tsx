@@ -75,7 +75,8 @@ export function LiveBar({ state, locale }: { state: State; locale: string }) {
  * The live composer: a multi-line text box (16 px, so phones do not zoom in) where
  * Enter sends and Shift+Enter starts a new line (Enter while an input method is
  * composing is left to it). Each message (trimmed; blank ones are not sent) joins
- * the transcript, whose outbox sends it. Gone once the conversation is closed.
+ * the transcript, whose outbox sends it. Once the conversation is closed, a "Start
+ * a new conversation" button in its place hands off again.
  */
 export function LiveComposer({
   state,
@@ -90,10 +91,19 @@ export function LiveComposer({
   const box = useRef<HTMLTextAreaElement>(null)
   const live = state.live.value
   const on = !!live && live.phase !== 'closed'
+  const again = useRef<HTMLButtonElement>(null)
   useEffect(() => {
-    if (on) box.current?.focus()
+    ;(box.current ?? again.current)?.focus()
   }, [on])
-  if (!on) return null
+  if (!live) return null
+  if (!on)
+    return (
+      <div class="choices">
+        <button type="button" class="choice" ref={again} onClick={actions.handoff}>
+          {liveText(locale, 'restart')}
+        </button>
+      </div>
+    )
   const send = (e?: Event) => {
     e?.preventDefault()
     const said = text.trim()
