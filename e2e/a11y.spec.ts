@@ -67,9 +67,12 @@ test('the whole flow works with the keyboard alone, and focus follows open and c
   const first = chat(page).getByRole('button', { name: 'Pricing and sales' })
   await expect(first).toBeFocused()
   await page.keyboard.press('Space')
-  await expect(chat(page).getByText('Thank you!')).toBeVisible()
-  // No question left: focus is on the transcript, inside the window.
-  await expect(chat(page).getByRole('log')).toBeFocused()
+  await expect(chat(page).getByRole('log')).toContainText('Thank you!')
+  // The offer of a person takes focus; Enter hands off, and focus moves to the live text box.
+  const talk = chat(page).getByRole('button', { name: 'Talk to a person' })
+  await expect(talk).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(chat(page).getByRole('textbox', { name: 'Your message' })).toBeFocused()
   // Escape closes and focus returns to the launcher.
   await page.keyboard.press('Escape')
   await expect(chat(page)).toBeHidden()

@@ -32,6 +32,9 @@ export const TEXT = {
   askPhone: 'And your phone number, so we can call you back?',
   askTopic: 'What can we help you with?',
   thanks: 'Thank you! Our team will get back to you shortly.',
+  /** The choice after the thanks, and what the bot says when it is chosen. */
+  talk: 'Talk to a person',
+  handoff: 'Let me get you a person.',
   errEmail: 'Please enter a valid email address, like name@example.com.',
   topics: ['Pricing and sales', 'Support', 'Something else'],
 } as const

@@ -103,7 +103,7 @@ test('reload mid-flow and after completion keeps the UUID, the single lead and t
   await waitForLead(request, ids.bot, ids.customer, uuid, (c) =>
     c.profile.userDetails.tags.includes('Something else'),
   )
-  await persisted(page, uuid, undefined, ['+44 7400123456', 'Something else', TEXT.thanks])
+  await persisted(page, uuid, 'thanks', ['+44 7400123456', 'Something else', TEXT.thanks])
 
   // Reload after completion.
   await reloadAndReopen(page)
@@ -114,9 +114,10 @@ test('reload mid-flow and after completion keeps the UUID, the single lead and t
     await expect(message(page, 'visitor', text)).toBeVisible()
   await expect(message(page, 'bot', TEXT.thanks)).toHaveCount(1)
   await expect(transcript(page).locator('.msg')).toHaveCount(10)
-  // The flow has ended: nothing more is asked.
+  // Only the offer of a person waits: nothing more is asked.
   await expect(chat(page).getByRole('textbox')).toHaveCount(0)
   await expect(chat(page).getByRole('button', { name: 'Support' })).toHaveCount(0)
+  await expect(chat(page).getByRole('button', { name: TEXT.talk })).toBeVisible()
 
   const same = await chatsOf(request, ids.bot, ids.customer, uuid)
   expect(same).toHaveLength(1)

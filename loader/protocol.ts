@@ -109,8 +109,8 @@ export interface WidgetEvents {
   ready: { uuid: string }
   open: undefined
   close: undefined
-  /** A message was added to the transcript. */
-  message: { from: 'bot' | 'visitor'; text: string; at: number }
+  /** A message was added to the transcript; `agent`: a person's reply after a hand-off. */
+  message: { from: 'bot' | 'visitor' | 'agent'; text: string; at: number }
   /** The platform accepted a lead snapshot. */
   'lead:synced': { uuid: string }
   /** The platform refused a lead snapshot for good (400/401/403/413). */
@@ -150,6 +150,12 @@ export interface Commands {
   sendMessage(text: string): void
   /** Switches the chat's language (BCP 47). */
   setLocale(locale: string): void
+  /**
+   * Opens the chat and hands the conversation to a person: the bot says the
+   * hand-off message, the conversation reaches the inbox with a request for a
+   * person, and the chat becomes a live chat. Nothing while one is under way.
+   */
+  handoff(): void
   /** Subscribes to an event; `ready` fires at once for a late listener. */
   on<E extends keyof WidgetEvents>(event: E, listener: (payload: WidgetEvents[E]) => void): void
   off<E extends keyof WidgetEvents>(event: E, listener: (payload: WidgetEvents[E]) => void): void

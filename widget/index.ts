@@ -3,7 +3,7 @@
  * {@link warm} once the chunk has loaded at intent, and {@link mount} to open the
  * chat.
  */
-import { computed, type Signal, signal } from '@preact/signals-core'
+import { computed, effect, type Signal, signal } from '@preact/signals-core'
 import { h, render } from 'preact'
 import { ASSETS, report } from '../loader/log'
 import type {
@@ -249,6 +249,7 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
   const waiting = signal(false)
   const unsent = signal(false)
   const relay = outboxRelay(state, waiting, host.uuid)
+  const t = signal(ready.t)
   const outbox = createOutbox(kv, createLeadSender(config), relay, {
     api: apiOrigin(config.apiUrl),
     keep,
@@ -262,6 +263,11 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
     ids: () => ({ uuid: host.uuid(), botId: config.botId, customerId: config.customerId }),
     sync: outbox.put,
     phone: phoneChecker(locale),
+    t: (k) => t.value(k),
+    handoff() {
+      // After the messages of the hand-off are stored: the request for a person follows them.
+      void transcript().then((tr) => tr?.handoff(actions.ids()))
+    },
   })
 
   host.style(css)
@@ -278,7 +284,6 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
     mode: config.mode,
     rich: rich?.ui,
   }
-  const t = signal(ready.t)
   const draw = (change: Partial<ChatWindowProps>) => {
     props = { ...props, ...change }
     t.value = props.t
@@ -299,29 +304,56 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
   // renders the window (opening IndexedDB and taking the Web Lock cost the click's
   // task about 1.5 ms at 1x; the first paint need not wait for them).
   setTimeout(() => void outbox.flush())
-  // When the page is idle: the transcript outbox, which sends the conversation and
-  // what earlier pages left waiting; and the sweep of conversations past the
-  // retention (at most once a day). A chunk that cannot load is tried again on the
-  // next page: the conversation stays stored meanwhile.
-  ;(window.requestIdleCallback ?? setTimeout)(() => {
-    import('./core/transcript').then(
+  /**
+   * The transcript outbox (a lazy chunk), loaded once: it sends the conversation
+   * and what earlier pages left waiting. A chunk that cannot load is tried again on
+   * the next call or page: the conversation stays stored meanwhile.
+   */
+  let outboxChunk: Promise<import('./core/transcript').Transcript | undefined> | undefined
+  const transcript = () =>
+    (outboxChunk ??= import('./core/transcript').then(
       (m) => {
-        const sender = m.createMessagesSender(config)
-        const pending = (w: boolean) => {
-          unsent.value = w
-        }
-        if (!ended)
-          stops.push(
-            m.follow(state, m.createTranscript(kv, sender, { keep, pending }), actions.ids),
-          )
+        const tr = m.createTranscript(kv, m.createMessagesSender(config), {
+          keep,
+          pending: (w) => {
+            unsent.value = w
+          },
+        })
+        if (!ended) stops.push(m.follow(state, tr, actions.ids))
+        return tr
       },
-      () => undefined,
-    )
+      () => {
+        outboxChunk = undefined
+        return undefined
+      },
+    ))
+  // When the page is idle: the transcript outbox, and the sweep of conversations
+  // past the retention (at most once a day).
+  ;(window.requestIdleCallback ?? setTimeout)(() => {
+    void transcript()
     import('./core/sweep').then(
       (m) => m.sweep(kv, keep),
       () => undefined,
     )
   })
+  // The live chat chunk, once the chat is live (a hand-off, or a restored live chat).
+  let liveChunk: Promise<unknown> | undefined
+  stops.push(
+    effect(() => {
+      if (!state.live.value || liveChunk) return
+      liveChunk = import('./live').then(
+        (m) => {
+          if (ended) return
+          host.style(m.css)
+          draw({ live: m.createLive(state, actions).ui })
+        },
+        () => {
+          liveChunk = undefined
+          report('E_LOAD', 'the live chat chunk could not load', ASSETS)
+        },
+      )
+    }),
+  )
   if (config.mode === 'page') actions.open()
 
   let ended = false

@@ -108,6 +108,7 @@ const COMMANDS = new Set<string>(
     startFlow: true,
     sendMessage: true,
     setLocale: true,
+    handoff: true,
     reset: true,
   } satisfies Record<Exclude<Command, 'on' | 'off' | 'shutdown'>, true>),
 )

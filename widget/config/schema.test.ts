@@ -98,6 +98,7 @@ const full = () => ({
           onError: 'wa',
         },
         { id: 'wa', type: 'whatsapp', number: '447400123456', text: 'Ref {uuid}', label: 'Chat' },
+        { id: 'person', type: 'handoff', team: 'support', message: 'One moment, {name}.' },
         { id: 'go', type: 'jump', flow: 'sales' },
       ],
     },
@@ -201,6 +202,7 @@ describe('parseConfig: valid documents', () => {
       'branch',
       'webhook',
       'whatsapp',
+      'handoff',
       'end',
     ]
     expect([...types].sort()).toEqual([...every].sort())
@@ -473,6 +475,10 @@ describe('parseConfig: errors with paths', () => {
     expect(issues({ ...minimal(), settings: { whatsapp: { number: '+447400123456' } } })).toEqual([
       { path: 'settings.whatsapp.number', message },
     ])
+    expect(issues(withNodes({ id: 'h', type: 'handoff', team: '' }))).toEqual([
+      { path: expect.stringMatching(/\.team$/), message: 'must not be empty' },
+    ])
+    expect(issues(withNodes({ id: 'h', type: 'handoff', queue: 'x' }))).toHaveLength(1)
     expect(issues(withNodes({ id: 'w', type: 'whatsapp', number: '+447400123456' }))).toEqual([
       { path: 'flows.0.nodes.0.number', message },
     ])

@@ -207,6 +207,15 @@ export const NODES = {
       v.maxLength(10),
     ),
   }),
+  /**
+   * Hand-off to a person (the platform's help centre, "Using Teams in Chatflows";
+   * our extension: docs/platform-api.md, "Our extensions: live chat"): the bot says
+   * `message` (default: the catalogue's "Let me get you a person."), the
+   * conversation is sent to the inbox with a request for a person (`handoff: true`),
+   * and the chat turns into a live chat: the visitor types freely and agents answer.
+   * `team` names the team or department to route to. The flow ends here.
+   */
+  handoff: node('handoff', { team: v.optional(text(80)), message: v.optional(text()) }),
   /** Ends the chat flow, optionally saying `text`. */
   end: v.strictObject({ id, type: v.literal('end'), text: v.optional(text()) }),
 }

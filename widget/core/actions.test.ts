@@ -2,7 +2,13 @@ import { effect } from '@preact/signals-core'
 import { describe, expect, it, vi } from 'vitest'
 import { parseConfig } from '../config/schema'
 import { createRich } from '../rich'
-import { type ActionDeps, type ActionExtension, createActions, type SavedChat } from './actions'
+import {
+  type ActionDeps,
+  type ActionExtension,
+  createActions,
+  type SavedChat,
+  savedChat,
+} from './actions'
 import { type AskNode, builtinFlow, type Flow, type Graph, graph } from './flow'
 import { translator } from './i18n'
 import { emptyLead, type LeadPayload } from './lead'
@@ -43,6 +49,7 @@ function setup(
     fresh?: () => boolean
     now?: () => number
     keep?: number
+    handoff?: (team?: string) => void
   } = {},
 ) {
   const state = createState()
@@ -59,6 +66,8 @@ function setup(
     now: opts.now ?? (() => 1_700_000_000_000),
     fresh: opts.fresh,
     keep: opts.keep,
+    t: (k) => t(k),
+    handoff: opts.handoff,
   }
   const actions = createActions(state, deps)
   const bot = () => state.messages.value.filter((m) => m.from === 'bot').map((m) => m.text)
@@ -197,7 +206,8 @@ describe('submit', () => {
         tags: [t('topicSupport')],
       },
     ])
-    expect(state.ask.value).toBeUndefined()
+    // The thanks waits with "Talk to a person".
+    expect(state.ask.value?.id).toBe('thanks')
     expect(bot()[bot().length - 1]).toBe(t('thanks'))
     // The transcript shows what the visitor answered.
     const mine = state.messages.value.filter((m) => m.from === 'visitor').map((m) => m.text)
@@ -878,5 +888,112 @@ describe('persisted transcript', () => {
     expect(saved?.ask).toBe('q')
     // An ask without `attribute` stores its answer under the node's id.
     expect(saved?.lead).toEqual({ ...emptyLead(), attributes: [{ key: 'q', value: 'answer 150' }] })
+  })
+})
+
+describe('hand-off', () => {
+  /** Answers the built-in flow up to its thanks. */
+  async function toThanks(actions: ReturnType<typeof setup>['actions'], state: State) {
+    await actions.start()
+    await actions.submit('Ada')
+    await actions.submit('ada@example.com')
+    await actions.submit('07400 123456', 'GB')
+    actions.choose({ label: t('topicSupport') })
+    expect(state.ask.value?.id).toBe('thanks')
+  }
+
+  it('"Talk to a person" says the hand-off message, goes live and asks for a person after it', async () => {
+    const calls: string[] = []
+    const kv = memoryKv()
+    const s = setup({ kv, handoff: () => calls.push('handoff') })
+    await toThanks(s.actions, s.state)
+    effect(() => {
+      if (s.state.messages.value.length) calls.push(`said ${s.state.messages.value.length}`)
+    })
+    calls.length = 0
+    s.actions.choose({ label: t('talk') })
+    expect(s.texts().slice(-2)).toEqual([`visitor: ${t('talk')}`, `bot: ${t('handoff')}`])
+    expect(s.state.live.value).toEqual({ phase: 'waiting' })
+    expect(s.state.ask.value).toBeUndefined()
+    // The request for a person comes once, after the message is in the transcript.
+    await Promise.resolve()
+    expect(calls).toEqual([`said ${s.state.messages.value.length}`, 'handoff'])
+    // A reload keeps the live chat.
+    await vi.waitFor(async () =>
+      expect((await kv.get<SavedChat>(`chat:${ids.uuid}`))?.live).toEqual({ phase: 'waiting' }),
+    )
+    const again = setup({ kv })
+    await again.actions.start()
+    expect(again.state.live.value).toEqual({ phase: 'waiting' })
+    expect(again.texts()).toEqual(s.texts())
+  })
+
+  it('a hand-off node with its own message and team says that, not the default', async () => {
+    const team: (string | undefined)[] = []
+    const { state, actions, bot } = setup({
+      flow: {
+        id: 'f',
+        nodes: [{ id: 'h', type: 'handoff', team: 'billing', message: 'Billing will answer.' }],
+      },
+      handoff: (x) => team.push(x),
+    })
+    await actions.start()
+    expect(bot()).toEqual(['Billing will answer.'])
+    expect(state.live.value).toEqual({ phase: 'waiting', team: 'billing' })
+    await Promise.resolve()
+    expect(team).toEqual(['billing'])
+  })
+
+  it('the handoff action leaves the question waiting and hands off once', async () => {
+    const handoff = vi.fn()
+    const { state, actions, bot } = setup({ handoff })
+    await actions.start()
+    actions.handoff()
+    actions.handoff()
+    expect(state.ask.value).toBeUndefined()
+    expect(bot().filter((x) => x === t('handoff'))).toHaveLength(1)
+    await Promise.resolve()
+    expect(handoff).toHaveBeenCalledTimes(1)
+  })
+
+  it('reset leaves live mode', async () => {
+    const { state, actions } = setup()
+    await actions.start()
+    actions.handoff()
+    await actions.reset(ids.uuid)
+    expect(state.live.value).toBeUndefined()
+  })
+})
+
+describe('savedChat: live shapes', () => {
+  const base = { v: 1, lead: emptyLead(), open: true }
+  const agentMsg = {
+    id: 2,
+    from: 'agent',
+    text: 'Hi, Sam here',
+    at: 1,
+    sid: '0b6a3c4e-8c1e-4f7a-9a49-6d0c1b1f9e11',
+    agent: { id: 'a1', name: 'Sam', picture: 'https://example.com/sam.png' },
+  }
+
+  it('keeps agent messages and the live state', () => {
+    const chat = {
+      ...base,
+      messages: [{ id: 1, from: 'bot', text: 'Let me get you a person.', at: 0 }, agentMsg],
+      live: { phase: 'talking', agent: { name: 'Sam' }, team: 'sales' },
+    }
+    expect(savedChat(chat)).toEqual(chat)
+  })
+
+  it.each([
+    ['an agent message without its agent', { messages: [{ ...agentMsg, agent: undefined }] }],
+    ['an agent without a name', { messages: [{ ...agentMsg, agent: { id: 'a1' } }] }],
+    ['an unknown phase', { messages: [], live: { phase: 'ringing' } }],
+    ['a live agent of the wrong shape', { messages: [], live: { phase: 'talking', agent: 'Sam' } }],
+    ['a server id that is not a string', { messages: [{ ...agentMsg, sid: 7 }] }],
+  ])('discards %s (the chat starts over)', (_, part) => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    expect(savedChat({ ...base, ...part })).toBeUndefined()
+    warn.mockRestore()
   })
 })

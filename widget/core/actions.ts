@@ -12,6 +12,7 @@ import {
   coreEngine,
   type Engine,
   type Graph,
+  type HandoffNode,
   known,
   nextId,
   type Say,
@@ -21,7 +22,7 @@ import {
 import { changes, emptyLead, fieldsOf, type Lead, type LeadIds, STATUSES } from './lead'
 import type { LeadChange } from './outbox'
 import { DAY, RETENTION_DAYS } from './retention'
-import { MAX_MESSAGES, MAX_SAVED, type Message, type State } from './state'
+import { type Agent, type Live, MAX_MESSAGES, MAX_SAVED, type Message, type State } from './state'
 import type { Kv } from './storage'
 import { type Checked, check } from './validate'
 
@@ -66,6 +67,14 @@ export interface ActionDeps {
    * bench`, open warm). Default: false, read first.
    */
   fresh?(): boolean
+  /** The visitor's catalogue (i18n.ts): the default hand-off message. Default: none said. */
+  t?(key: 'handoff'): string
+  /**
+   * Asks for a person (the transcript outbox's `handoff`, after the messages said
+   * so far) and loads the live chat; `team` is the hand-off node's. Called once per
+   * hand-off, after the hand-off message is in the transcript.
+   */
+  handoff?(team?: string): void
 }
 
 /** The storage key of a visitor's saved conversation ({@link SavedChat}). */
@@ -82,6 +91,8 @@ export interface SavedChat {
   ask?: string
   lead: Lead
   open: boolean
+  /** Live mode after a hand-off (state.ts {@link Live}). */
+  live?: Live
 }
 
 /** Whether nothing is known about the visitor yet. */
@@ -93,6 +104,9 @@ const isStr = (v: unknown): v is string => typeof v === 'string'
 const strings = (v: unknown) => Array.isArray(v) && v.every(isStr)
 const pairs = (v: unknown, a: string, b: string) =>
   Array.isArray(v) && v.every((x) => isObj(x) && isStr(x[a]) && isStr(x[b]))
+const opt = (v: unknown) => v === undefined || isStr(v)
+/** An {@link Agent}: a name, and optional id and picture strings. */
+const isAgent = (a: unknown): a is Agent => isObj(a) && isStr(a.name) && opt(a.id) && opt(a.picture)
 
 /**
  * A stored conversation, checked: `undefined` when there is none, or (with one
@@ -110,11 +124,17 @@ export function savedChat(x: unknown): SavedChat | undefined {
       (m) =>
         isObj(m) &&
         typeof m.id === 'number' &&
-        (m.from === 'bot' || m.from === 'visitor') &&
+        (m.from === 'bot' || m.from === 'visitor' || (m.from === 'agent' && isAgent(m.agent))) &&
         isStr(m.text) &&
         typeof m.at === 'number' &&
+        opt(m.sid) &&
         (m.keys === undefined || strings(m.keys)),
     ) &&
+    (x.live === undefined ||
+      (isObj(x.live) &&
+        ['waiting', 'talking', 'closed'].includes(x.live.phase as string) &&
+        opt(x.live.team) &&
+        (x.live.agent === undefined || isAgent(x.live.agent)))) &&
     (x.ask === undefined || isStr(x.ask)) &&
     (x.at === undefined || typeof x.at === 'number') &&
     isObj(l) &&
@@ -155,6 +175,7 @@ export function createActions(state: State, deps: ActionDeps) {
       ask: (state.ask.value ?? calling)?.id,
       lead: state.lead.value,
       open: state.open.value,
+      ...(state.live.value ? { live: state.live.value } : {}),
     }
     return deps.kv.set(key(), saved)
   }
@@ -166,6 +187,21 @@ export function createActions(state: State, deps: ActionDeps) {
     const added = says.map((s) => ({ id: ++id, from, at: now(), ...s }))
     state.messages.value = [...list, ...added].slice(-MAX_MESSAGES)
     if (from === 'bot' && !state.open.value) state.unread.value += added.length
+  }
+
+  /**
+   * Enters live mode (after a hand-off node, or the host's `handoff` command): says
+   * the default message unless the node said its own, then asks for a person once
+   * the batch has put the message into the transcript. Nothing while a hand-off is
+   * already waiting or talking.
+   */
+  const handoff = (node?: HandoffNode) => {
+    const live = state.live.value
+    if (live && live.phase !== 'closed') return
+    const text = node?.message ? '' : deps.t?.('handoff')
+    if (text) push('bot', [{ text }])
+    state.live.value = node?.team ? { phase: 'waiting', team: node.team } : { phase: 'waiting' }
+    queueMicrotask(() => deps.handoff?.(node?.team))
   }
 
   /**
@@ -187,6 +223,7 @@ export function createActions(state: State, deps: ActionDeps) {
       push('bot', step.say)
       state.lead.value = step.lead
       state.ask.value = step.ask
+      if (step.handoff) handoff(step.handoff)
     })
     if (step.call) void callOut(step.call)
   }
@@ -251,6 +288,7 @@ export function createActions(state: State, deps: ActionDeps) {
             state.lead.value = saved.lead
             state.ask.value = node?.type === 'webhook' ? undefined : (node as WaitNode | undefined)
             state.busy.value = node?.type === 'webhook'
+            state.live.value = saved.live
           })
           synced = saved.lead
           // A call cut short by the reload runs again (webhooks must be idempotent: docs/configuration.md, "Node types").
@@ -339,12 +377,27 @@ export function createActions(state: State, deps: ActionDeps) {
         state.ask.value = undefined
         state.error.value = undefined
         state.unread.value = 0
+        state.live.value = undefined
       })
       calling = undefined
       starting = undefined
       synced = undefined
       if (state.open.value) await actions.start()
     },
+    /**
+     * Hands the conversation to a person outside the flow (`Reekolect('handoff')`):
+     * the flow stops waiting, the bot says the hand-off message, and the chat turns
+     * live. Nothing while a hand-off is already under way.
+     */
+    handoff() {
+      batch(() => {
+        state.ask.value = undefined
+        handoff()
+      })
+      void save()
+    },
+    /** Persists the conversation now (the live chunk, after an agent's message). Never rejects. */
+    save: () => save().catch(() => undefined),
     /** The bot's flows, indexed. */
     graph: () => g,
     /** The lead's ids (the UUID is read on each call: it changes on reset). */

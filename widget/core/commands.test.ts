@@ -59,6 +59,7 @@ function setup(bot: 'builtin' | 'configured' = 'builtin', kv = memoryKv()) {
     kv,
     ids: () => ids,
     sync: recordSnapshots(payloads),
+    t: (k) => t(k),
     phone: async (raw) =>
       raw.replace(/\D/g, '') === '07400123456'
         ? { phone: '7400123456', dialCode: '+44' }
@@ -150,6 +151,22 @@ describe('startFlow', () => {
     commands.startFlow('lead-capture')
     await vi.waitFor(() => expect(state.ask.value?.id).toBe('name'))
     expect(state.messages.value[0]?.text).toBe(t('greet'))
+  })
+})
+
+describe('handoff', () => {
+  it('opens the chat, leaves the waiting question and goes live, once', async () => {
+    const { commands, state } = setup()
+    commands.handoff()
+    commands.handoff()
+    expect(state.open.value).toBe(true)
+    await vi.waitFor(() => expect(state.live.value).toEqual({ phase: 'waiting' }))
+    expect(state.ask.value).toBeUndefined()
+    expect(state.messages.value.map((m) => m.text)).toEqual([
+      t('greet'),
+      t('askName'),
+      t('handoff'),
+    ])
   })
 })
 

@@ -264,6 +264,10 @@ export function createCommands({
       if (ok) void setLocale(locale as string)
       else bad('setLocale', 'a BCP 47 language tag such as "fr" or "pt-BR"')
     },
+    handoff() {
+      void actions.start().then(actions.handoff)
+      actions.open()
+    },
     reset: () => reset(),
     shutdown: () => shutdown(),
   } satisfies CommandTable

@@ -270,7 +270,7 @@ describe('applyAnswer', () => {
 })
 
 describe('builtinFlow', () => {
-  it('captures name, email, phone and one topic tag, then thanks and ends', async () => {
+  it('captures name, email, phone and one topic tag, thanks, then offers a person', async () => {
     const t = translator()
     const flow = builtinFlow(t)
     const g = graph([flow])
@@ -287,7 +287,9 @@ describe('builtinFlow', () => {
       step = walk(g, applied.next, applied.lead)
       said.push(...texts(step))
     }
-    expect(step.ask).toBeUndefined()
+    // The thanks waits with one button: "Talk to a person".
+    expect(step.ask?.id).toBe('thanks')
+    expect(coreEngine.choices(g, step.ask as AskNode).map((c) => c.label)).toEqual([t('talk')])
     expect(step.lead).toEqual({
       name: 'Ada Lovelace',
       email: 'ada@example.com',
@@ -303,15 +305,48 @@ describe('builtinFlow', () => {
     expect(said).toContain(t('askEmail', { name: 'Ada Lovelace' }))
     expect(said).not.toContainEqual(expect.stringContaining('{name}'))
     expect(said[said.length - 1]).toBe(t('thanks'))
+    // Choosing it ends the flow at the hand-off node, which says nothing itself (the actions say the default).
+    const talk = applyAnswer(g, step.ask as AskNode, answer(t('talk')), step.lead)
+    const end = walk(g, talk.next, talk.lead)
+    expect(end.ask).toBeUndefined()
+    expect(end.handoff?.id).toBe('handoff')
+    expect(end.say).toEqual([])
   })
 
   it('asks one question at a time, in the order name, email, phone, topic', () => {
     const flow = builtinFlow(translator())
     const inputs = flow.nodes.filter((n): n is AskNode => n.type === 'ask').map((n) => n.input)
-    expect(inputs).toEqual(['name', 'email', 'phone', 'choice'])
+    expect(inputs).toEqual(['name', 'email', 'phone', 'choice', 'choice'])
     const topic = flow.nodes.find((n): n is AskNode => n.type === 'ask' && n.input === 'choice')
     expect(topic?.tag).toBe(true)
     expect(topic?.options?.length).toBeGreaterThanOrEqual(2)
+  })
+})
+
+describe('handoff node', () => {
+  const g = graph([
+    {
+      id: 'f',
+      nodes: [
+        { id: 'hi', type: 'message', text: 'Hi {name}' },
+        { id: 'h', type: 'handoff', team: 'sales', message: 'Passing you to {name}’s rep' },
+        { id: 'after', type: 'message', text: 'never said' },
+      ],
+    },
+  ])
+
+  it('says its message, stops the walk and hands over its node (team included)', () => {
+    const step = coreEngine.walk(g, g.start, lead({ name: 'Ada' }))
+    expect(step.say.map((s) => s.text)).toEqual(['Hi Ada', 'Passing you to Ada’s rep'])
+    expect(step.handoff).toMatchObject({ id: 'h', team: 'sales' })
+    expect(step.ask).toBeUndefined()
+  })
+
+  it('says nothing itself without a message', () => {
+    const bare = graph([{ id: 'f', nodes: [{ id: 'h', type: 'handoff' }] }])
+    const step = coreEngine.walk(bare, bare.start, lead())
+    expect(step.say).toEqual([])
+    expect(step.handoff?.id).toBe('h')
   })
 })
 

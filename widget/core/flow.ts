@@ -4,7 +4,7 @@
  * (`widget/config/schema.ts` `NODES`, imported as types only: no valibot here),
  * named after the platform's chat-flow editor (the platform's help centre,
  * "Components In Chatflow"; "Creating Multiple Flows"). This core knows the node types of the built-in flow
- * (`message`, `ask`, `tag`, `end`); every other node type is run by the
+ * (`message`, `ask`, `tag`, `handoff`, `end`); every other node type is run by the
  * {@link Extension} of the configured-bot chunk (`widget/rich/`), so a bot without
  * a configuration document never downloads it.
  */
@@ -39,6 +39,8 @@ export type InputKind = AskNode['input']
 export type TagNode = NodeOf<'tag'>
 /** Trigger Actions, call an external API. */
 export type WebhookNode = NodeOf<'webhook'>
+/** Hands the conversation to a person (schema.ts `NODES.handoff`). */
+export type HandoffNode = NodeOf<'handoff'>
 /** Ends the chat flow. */
 export type EndNode = NodeOf<'end'>
 
@@ -122,6 +124,8 @@ export interface Step {
   ask?: WaitNode
   /** A webhook node to call; the caller runs it and walks on from its outcome. */
   call?: WebhookNode
+  /** A hand-off node reached: the flow ends, the caller asks for a person. */
+  handoff?: HandoffNode
 }
 
 /**
@@ -147,11 +151,17 @@ export const MAX_STEPS = 500
 /**
  * What running a node tells the walk: nothing (`undefined`) goes on with the node after it
  * ({@link nextId}), `{next}` with that node (`undefined`: the flow ends), `{ask}`
- * waits for the visitor, `{call}` waits for a webhook call, `'end'` ends the flow.
+ * waits for the visitor, `{call}` waits for a webhook call, `{handoff}` ends the flow
+ * with a request for a person, `'end'` ends the flow.
  */
 export type Outcome =
   // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing goes on.
-  void | { next: string | undefined } | { ask: WaitNode } | { call: WebhookNode } | 'end'
+  | void
+  | { next: string | undefined }
+  | { ask: WaitNode }
+  | { call: WebhookNode }
+  | { handoff: HandoffNode }
+  | 'end'
 
 /** One walk in progress: its graph, and what running nodes changes: the lead and what the bot says. */
 export interface Walk {
@@ -257,7 +267,8 @@ export const firstOf = (g: Graph, id: string): string | undefined =>
 
 /**
  * The node types of the built-in flow: `message`, `ask` (passed over when the lead
- * already has its field: {@link known}), `tag` and `end`. The configured-bot chunk
+ * already has its field: {@link known}), `tag`, `handoff` (says its `message`, if
+ * any, and stops the walk: the actions say the default and ask for a person) and `end`. The configured-bot chunk
  * adds the others (`widget/rich/engine.ts`), so a bot without a configuration
  * document never downloads them.
  */
@@ -278,6 +289,12 @@ export const coreTypes = {
   tag: {
     run(node, w) {
       w.lead = withTags(w.lead, node.add, node.remove)
+    },
+  },
+  handoff: {
+    run(node, w) {
+      if (node.message) w.say.push(say(node.message, w.lead))
+      return { handoff: node }
     },
   },
   end: {
@@ -352,7 +369,10 @@ export function applyAnswer(
 
 /**
  * The built-in lead-capture flow, used when the bot has no configuration document:
- * greet, ask name, email, phone, one choice whose answer becomes a tag, thank.
+ * greet, ask name, email, phone, one choice whose answer becomes a tag, thank,
+ * then offer "Talk to a person", which hands the chat to a person (a hand-off node,
+ * saying the catalogue's hand-off message). Until the visitor picks it the flow
+ * waits there.
  */
 export function builtinFlow(t: Translate): Flow {
   const topics = [t('topicSales'), t('topicSupport'), t('topicOther')]
@@ -376,8 +396,15 @@ export function builtinFlow(t: Translate): Flow {
         tag: true,
         options: topics.map((label) => ({ label })),
       },
-      { id: 'thanks', type: 'message', text: t('thanks') },
-      { id: 'end', type: 'end' },
+      {
+        id: 'thanks',
+        type: 'ask',
+        input: 'choice',
+        text: t('thanks'),
+        attribute: 'handoff',
+        options: [{ label: t('talk') }],
+      },
+      { id: 'handoff', type: 'handoff' },
     ],
   }
 }

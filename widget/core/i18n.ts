@@ -33,6 +33,10 @@ const en = {
   topicSupport: 'Support',
   topicOther: 'Something else',
   thanks: 'Thank you! Our team will get back to you shortly.',
+  /** The choice after the built-in flow's thanks: hands the chat to a person. */
+  talk: 'Talk to a person',
+  /** What the bot says at a hand-off (a hand-off node without its own `message`). */
+  handoff: 'Let me get you a person.',
   errRequired: 'Please type an answer.',
   errName: 'Please enter your name (up to 100 characters).',
   errEmail: 'Please enter a valid email address, like name@example.com.',

@@ -7,12 +7,37 @@ import type { Rich, WaitNode } from './flow'
 import type { MessageKey } from './i18n'
 import { emptyLead, type Lead } from './lead'
 
+/** A person answering in the inbox (docs/platform-api.md, "Our extensions: live chat"). */
+export interface Agent {
+  /** The platform's id of the agent, when known. */
+  id?: string
+  name: string
+  /** URL of the agent's picture (https), when they have one. */
+  picture?: string
+}
+
+/**
+ * Live mode, after a hand-off: `waiting` for a person, `talking` with `agent`,
+ * `closed` by the business (the visitor may start a new conversation).
+ */
+export interface Live {
+  phase: 'waiting' | 'talking' | 'closed'
+  agent?: Agent
+  /** The team or department asked for (the hand-off node's `team`). */
+  team?: string
+}
+
 /** One transcript entry. `at` is epoch ms. */
 export interface Message {
   id: number
-  from: 'bot' | 'visitor'
+  /** `agent`: a person's reply after a hand-off, with {@link Message.agent}. */
+  from: 'bot' | 'visitor' | 'agent'
   text: string
   at: number
+  /** Who wrote an `agent` message. */
+  agent?: Agent
+  /** The server's id (UUID) of a message that came from the inbox: it is shown once. */
+  sid?: string
   /** An image, link button or cards shown with the text (configured bots). */
   rich?: Rich
   /** A visitor's answer: the keys of the lead fields it set (lead.ts `FieldValue`), so the chat can flag one the platform cannot take. */
@@ -53,6 +78,8 @@ export function createState() {
      * `offline`, or `retrying` after repeated failed attempts; `undefined` once delivered.
      */
     delivery: signal<'offline' | 'retrying' | undefined>(undefined),
+    /** Live mode after a hand-off; `undefined` while the bot leads the chat. Persisted with the chat. */
+    live: signal<Live | undefined>(undefined),
     /** Keys of the visitor's lead fields too large to send (outbox `rejected` event, lead.ts field keys). */
     rejected: signal<string[]>([]),
   }

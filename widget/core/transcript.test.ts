@@ -95,6 +95,24 @@ describe('createTranscript', () => {
     )
   })
 
+  it('never posts agent messages back: they came from the inbox', async () => {
+    const server = fakeServer()
+    const t = createTranscript(memoryKv(), server.post)
+    const agent: Message = {
+      id: 3,
+      from: 'agent',
+      text: 'Hi, Sam here',
+      at: Date.UTC(2026, 11, 3, 10, 1),
+      agent: { name: 'Sam' },
+      sid: '0b6a3c4e-8c1e-4f7a-9a49-6d0c1b1f9e11',
+    }
+    await t.add(IDS, [...entries(2), agent, ...entries(1, 4)])
+    // Stored again with the same list: the agent message is past, nothing is added twice.
+    await t.add(IDS, [...entries(2), agent, ...entries(1, 4)])
+    await settle()
+    expect(texts(server)).toEqual(['m1', 'm2', 'm4'])
+  })
+
   it(`posts at most ${MAX_BATCH} messages per request, oldest first`, async () => {
     const server = fakeServer()
     const t = createTranscript(memoryKv(), server.post)

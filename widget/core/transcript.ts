@@ -83,8 +83,8 @@ export function createMessagesSender(
   }
 }
 
-/** A transcript entry as the endpoint takes it, with a new UUID. */
-const wire = (m: Message): WireMessage => ({
+/** A bot or visitor transcript entry as the endpoint takes it, with a new UUID. */
+const wire = (m: Message & { from: WireMessage['by'] }): WireMessage => ({
   id: newUuid(),
   by: m.from,
   text: m.text,
@@ -247,15 +247,16 @@ export function createTranscript(kv: Kv, post: PostMessages, options: Transcript
   return {
     /**
      * Stores the entries of `messages` newer than what this visitor's record holds
-     * (a restored conversation is not stored again), then flushes. Resolves once
-     * stored; never rejects.
+     * (a restored conversation is not stored again), then flushes. Agent messages
+     * came from the inbox and are not sent back. Resolves once stored; never rejects.
      */
     add(ids: LeadIds, messages: readonly Message[]): Promise<void> {
       return write((all) => {
         const r = recordOf(all, ids)
         const fresh = messages.filter((m) => m.id > r.last)
         if (!fresh.length) return
-        r.queue.push(...fresh.map(wire))
+        for (const m of fresh)
+          if (m.from !== 'agent') r.queue.push(wire(m as Message & { from: WireMessage['by'] }))
         r.last = fresh[fresh.length - 1]?.id ?? r.last
         r.at = now()
         if (r.queue.length > MAX_QUEUE) {

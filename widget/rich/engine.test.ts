@@ -367,6 +367,29 @@ describe('walk: Trigger Actions', () => {
   })
 })
 
+describe('walk: handoff', () => {
+  it('a configured bot hands off where the node is, after a branch, saying its message', () => {
+    const { walk } = setup(
+      one(
+        {
+          id: 'b',
+          type: 'branch',
+          rules: [{ if: [{ field: 'tags', op: 'contains', value: 'vip' }], next: 'h' }],
+          else: 'bye',
+        },
+        { id: 'h', type: 'handoff', team: 'vip', message: 'A person will be right with you.' },
+        { id: 'bye', type: 'end', text: 'Bye' },
+      ),
+    )
+    const vip = walk('b', lead({ tags: ['vip'] }))
+    expect(texts(vip)).toEqual(['A person will be right with you.'])
+    expect(vip.handoff).toMatchObject({ id: 'h', team: 'vip' })
+    const other = walk('b')
+    expect(texts(other)).toEqual(['Bye'])
+    expect(other.handoff).toBeUndefined()
+  })
+})
+
 describe('walk: branch', () => {
   const flows = (rules: { if: Condition[]; next: string }[], otherwise?: string): Flow[] =>
     one(

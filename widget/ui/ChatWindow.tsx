@@ -3,6 +3,7 @@ import { useRef } from 'preact/hooks'
 import type { Actions } from '../core/actions'
 import type { Translate } from '../core/i18n'
 import type { State } from '../core/state'
+import type { LiveUi } from '../live'
 import type { RichUi } from '../rich'
 import { Composer } from './Composer'
 import { Transcript } from './Transcript'
@@ -23,6 +24,8 @@ export interface ChatWindowProps {
   mode: 'launcher' | 'page'
   /** The configured-bot parts (`widget/rich/`), when the bot has a configuration document. */
   rich?: RichUi | undefined
+  /** The live chat parts (`widget/live/`), once the chat was handed to a person. */
+  live?: LiveUi | undefined
 }
 
 /**
@@ -38,6 +41,7 @@ export function ChatWindow({
   country,
   mode,
   rich,
+  live,
 }: ChatWindowProps) {
   const ref = useRef<HTMLElement>(null)
   const open = state.open.value
@@ -80,7 +84,10 @@ export function ChatWindow({
         ended={!state.ask.value}
         t={t}
         rich={rich}
+        live={live}
+        locale={locale}
       />
+      {live && <live.Bar state={state} locale={locale} />}
       {/* Always there, so that screen readers announce it when its text comes (WCAG 4.1.3). */}
       <p class="note" role="status">
         {delivery === 'offline' ? t('sendOffline') : delivery ? t('sendRetrying') : ''}
@@ -93,6 +100,7 @@ export function ChatWindow({
         country={country}
         rich={rich}
       />
+      {live && <live.Composer state={state} actions={actions} locale={locale} />}
       {rich && <rich.Foot state={state} actions={actions} t={t} />}
     </section>
   )

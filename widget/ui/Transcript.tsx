@@ -2,6 +2,7 @@ import type { ReadonlySignal } from '@preact/signals'
 import { useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { Translate } from '../core/i18n'
 import type { Message } from '../core/state'
+import type { LiveUi } from '../live'
 import type { RichUi } from '../rich'
 
 /**
@@ -31,6 +32,8 @@ export function Transcript({
   ended,
   t,
   rich,
+  live,
+  locale,
 }: {
   messages: ReadonlySignal<Message[]>
   /** Lead fields too large to send: the visitor's latest answer carrying one is flagged. */
@@ -40,6 +43,9 @@ export function Transcript({
   t: Translate
   /** Configured bots: bot messages are formatted and may carry images, links, cards. */
   rich?: RichUi | undefined
+  /** After a hand-off: agent messages show their agent's name and links. */
+  live?: LiveUi | undefined
+  locale?: string
 }) {
   const ref = useRef<HTMLDivElement>(null)
   const content = useRef<HTMLDivElement>(null)
@@ -145,8 +151,16 @@ export function Transcript({
                 aria-invalid={bad ? 'true' : undefined}
                 aria-describedby={bad ? `rk-big-${m.id}` : undefined}
               >
-                <span class="sr">{m.from === 'bot' ? t('bot') : t('you')}: </span>
-                {rich && m.from === 'bot' ? <rich.RichBody m={m} t={t} /> : m.text}
+                {live && m.from === 'agent' ? (
+                  <live.Body m={m} locale={locale ?? 'en'} />
+                ) : (
+                  <>
+                    <span class="sr">
+                      {m.from === 'bot' ? t('bot') : m.from === 'agent' ? m.agent?.name : t('you')}:{' '}
+                    </span>
+                    {rich && m.from === 'bot' ? <rich.RichBody m={m} t={t} /> : m.text}
+                  </>
+                )}
                 {bad && (
                   <span class="big" id={`rk-big-${m.id}`}>
                     {t('tooLongToSend')}

@@ -25,6 +25,8 @@ export default {
   topicSupport: 'الدعم',
   topicOther: 'شيء آخر',
   thanks: 'شكرًا لك! سيتواصل معك فريقنا قريبًا.',
+  talk: 'التحدث إلى شخص',
+  handoff: 'سأوصلك بأحد أعضاء فريقنا.',
   errRequired: 'يرجى كتابة إجابة.',
   errName: 'يرجى كتابة اسمك (100 حرف على الأكثر).',
   errEmail: 'يرجى إدخال بريد إلكتروني صحيح، مثل name@example.com.',

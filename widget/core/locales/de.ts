@@ -25,6 +25,8 @@ export default {
   topicSupport: 'Support',
   topicOther: 'Etwas anderes',
   thanks: 'Vielen Dank! Unser Team meldet sich in Kürze bei Ihnen.',
+  talk: 'Mit einem Menschen sprechen',
+  handoff: 'Ich verbinde Sie mit einer Person.',
   errRequired: 'Bitte geben Sie eine Antwort ein.',
   errName: 'Bitte geben Sie Ihren Namen ein (höchstens 100 Zeichen).',
   errEmail: 'Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.',

@@ -25,6 +25,8 @@ export default {
   topicSupport: 'Soporte',
   topicOther: 'Otra cosa',
   thanks: '¡Gracias! Nuestro equipo se pondrá en contacto contigo en breve.',
+  talk: 'Hablar con una persona',
+  handoff: 'Te paso con una persona.',
   errRequired: 'Escribe una respuesta.',
   errName: 'Escribe tu nombre (hasta 100 caracteres).',
   errEmail: 'Escribe un correo válido, como nombre@ejemplo.com.',

@@ -25,6 +25,8 @@ export default {
   topicSupport: 'Assistance',
   topicOther: 'Autre chose',
   thanks: 'Merci ! Notre équipe vous recontactera très vite.',
+  talk: 'Parler à une personne',
+  handoff: 'Je vous mets en relation avec une personne.',
   errRequired: 'Veuillez saisir une réponse.',
   errName: 'Veuillez saisir votre nom (100 caractères au plus).',
   errEmail: 'Veuillez saisir une adresse e-mail valide, comme nom@exemple.fr.',

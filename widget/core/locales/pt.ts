@@ -25,6 +25,8 @@ export default {
   topicSupport: 'Suporte',
   topicOther: 'Outro assunto',
   thanks: 'Obrigado! A nossa equipa vai contactá-lo em breve.',
+  talk: 'Falar com uma pessoa',
+  handoff: 'Vou passá-lo a uma pessoa.',
   errRequired: 'Escreva uma resposta.',
   errName: 'Escreva o seu nome (até 100 caracteres).',
   errEmail: 'Escreva um e-mail válido, como nome@exemplo.com.',

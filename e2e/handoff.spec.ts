@@ -1,0 +1,192 @@
+/**
+ * The hand-off, on the built bundle: the visitor finishes the built-in flow, picks
+ * "Talk to a person", and the whole conversation reaches the inbox in order with
+ * the request for a person (docs/platform-api.md, "Our extensions: live chat");
+ * the chat turns live: the visitor types freely, each message reaches the inbox,
+ * a reload keeps the live chat, and axe finds nothing in the live states.
+ */
+import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
+import {
+  axeViolations,
+  chat,
+  completeFlow,
+  hostUrl,
+  launcher,
+  TEXT,
+  TOKEN,
+  transcript,
+  uniqueIds,
+  uuidOf,
+  watchErrors,
+} from './helpers'
+
+interface Stored {
+  id: string
+  by: string
+  text: string
+  at: string
+}
+type Ids = { bot: string; customer: string }
+
+/** The conversation as the agent side reads it (`x-bot-token`). */
+async function conversation(request: APIRequestContext, ids: Ids, uuid: string) {
+  const q = new URLSearchParams({ botId: ids.bot, customerId: ids.customer, uuid })
+  const res = await request.get(`/inbox/direct/messages?${q}`, {
+    headers: { 'x-bot-token': TOKEN },
+  })
+  expect(res.status()).toBe(200)
+  return ((await res.json()) as { data: Stored[] }).data
+}
+
+const lines = (list: Stored[]) => list.map((m) => `${m.by}: ${m.text}`)
+
+/** What the visitor sees, as the same lines (each bubble starts with a hidden "Bot: " or "You: "). */
+const seen = async (page: Page) =>
+  (await transcript(page).locator('.msg').allTextContents()).map((t) =>
+    t.replace(/^Bot: /, 'bot: ').replace(/^You: /, 'visitor: '),
+  )
+
+/**
+ * The agent console's stream of a bot (`GET /inbox/direct/agent-stream`, x-bot-token),
+ * read from the test: the `conversation` summaries it sends as conversations change.
+ */
+function agentStream(baseURL: string, ids: Ids) {
+  const stop = new AbortController()
+  const summaries: { uuid: string; handoffAt: string | null }[] = []
+  const q = new URLSearchParams({ botId: ids.bot, customerId: ids.customer })
+  const ready = fetch(`${baseURL}/inbox/direct/agent-stream?${q}`, {
+    headers: { 'x-bot-token': TOKEN, accept: 'text/event-stream' },
+    signal: stop.signal,
+  }).then((res) => {
+    expect(res.status).toBe(200)
+    const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader()
+    let buffer = ''
+    const pump = async (): Promise<void> => {
+      const chunk = await reader?.read().catch(() => undefined)
+      if (!chunk || chunk.done) return
+      buffer += chunk.value
+      const events = buffer.split('\n\n')
+      buffer = events.pop() ?? ''
+      for (const e of events) {
+        const event = /^event: (.*)$/m.exec(e)?.[1]
+        const data = /^data: (.*)$/m.exec(e)?.[1]
+        if (event === 'conversation' && data) summaries.push(JSON.parse(data))
+      }
+      return pump()
+    }
+    void pump()
+  })
+  return { ready, summaries, stop: () => stop.abort() }
+}
+
+test('"Talk to a person" hands the whole conversation to the inbox and the chat turns live', async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const errors = watchErrors(page)
+  const ids = uniqueIds('handoff')
+  const agents = agentStream(baseURL as string, ids)
+  await agents.ready
+  // The live chat chunk: none of it until the hand-off.
+  const liveChunk: string[] = []
+  page.on('request', (r) => {
+    if (/\/assets\/live-[\w-]+\.js$/.test(r.url())) liveChunk.push(r.url())
+  })
+  try {
+    await page.goto(hostUrl(ids))
+    await launcher(page).click()
+    await completeFlow(page, {
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      phone: '07400 123456',
+      country: 'GB',
+      topic: 'Support',
+    })
+    await expect(transcript(page)).toContainText(TEXT.thanks)
+    expect(liveChunk).toEqual([])
+    await chat(page).getByRole('button', { name: TEXT.talk }).click()
+    await expect(transcript(page).locator('.msg').last()).toHaveText(`Bot: ${TEXT.handoff}`)
+    const uuid = (await uuidOf(page)) as string
+
+    // Live: waiting for a person, and a text box for free text.
+    await expect(chat(page).getByText('Waiting for a person to join…')).toBeVisible()
+    const box = chat(page).getByRole('textbox', { name: 'Your message' })
+    await expect(box).toBeFocused()
+    expect(liveChunk).toHaveLength(1)
+    expect(await axeViolations(page), 'live, waiting').toEqual([])
+
+    // The inbox has the whole conversation, in order, once, and the request for a person.
+    const expected = await seen(page)
+    expect(expected.slice(-3)).toEqual([
+      `bot: ${TEXT.thanks}`,
+      `visitor: ${TEXT.talk}`,
+      `bot: ${TEXT.handoff}`,
+    ])
+    await expect.poll(async () => lines(await conversation(request, ids, uuid))).toEqual(expected)
+    await expect
+      .poll(() => agents.summaries.some((s) => s.uuid === uuid && !!s.handoffAt))
+      .toBe(true)
+
+    // Enter sends; Shift+Enter is a new line in the same message.
+    await box.fill('My order is late.')
+    await box.press('Shift+Enter')
+    await box.pressSequentially('Number 1234.')
+    await box.press('Enter')
+    await expect(box).toHaveValue('')
+    await expect(transcript(page).locator('.msg').last()).toHaveText(
+      'You: My order is late.\nNumber 1234.',
+    )
+    await expect
+      .poll(async () => lines(await conversation(request, ids, uuid)).at(-1))
+      .toBe('visitor: My order is late.\nNumber 1234.')
+    const all = await conversation(request, ids, uuid)
+    expect(new Set(all.map((m) => m.id)).size).toBe(all.length)
+
+    // An agent replies through the inbox: the server stores it after the visitor's message.
+    const reply = await request.post('/inbox/direct/reply', {
+      headers: { 'x-bot-token': TOKEN },
+      data: {
+        botId: ids.bot,
+        customerId: ids.customer,
+        uuid,
+        text: 'Hi Ada, Sam here. Let me check.',
+        agent: { id: 'sam', name: 'Sam' },
+      },
+    })
+    expect(reply.status()).toBe(200)
+    expect(lines(await conversation(request, ids, uuid)).slice(-2)).toEqual([
+      'visitor: My order is late.\nNumber 1234.',
+      'agent: Hi Ada, Sam here. Let me check.',
+    ])
+
+    // A reload keeps the live chat: the text box and the status line come back.
+    await page.reload()
+    if (!(await chat(page).isVisible())) await launcher(page).click()
+    await expect(chat(page).getByRole('textbox', { name: 'Your message' })).toBeVisible()
+    await expect(chat(page).getByText('Waiting for a person to join…')).toBeVisible()
+    expect(await seen(page)).toEqual([...expected, 'visitor: My order is late.\nNumber 1234.'])
+    expect(await axeViolations(page), 'live, restored').toEqual([])
+    expect(errors.pageErrors).toEqual([])
+    expect(errors.widget()).toEqual([])
+  } finally {
+    agents.stop()
+  }
+})
+
+test("Reekolect('handoff') hands off mid-flow", async ({ page, request }) => {
+  const ids = uniqueIds('handoff-cmd')
+  await page.goto(hostUrl(ids))
+  await expect(launcher(page)).toBeVisible()
+  await page.evaluate(() =>
+    (window as unknown as { Reekolect(c: string): void }).Reekolect('handoff'),
+  )
+  await expect(transcript(page).locator('.msg').last()).toHaveText(`Bot: ${TEXT.handoff}`)
+  await expect(chat(page).getByRole('textbox', { name: 'Your message' })).toBeVisible()
+  // The name question no longer waits.
+  await expect(chat(page).getByRole('textbox', { name: TEXT.askName })).toHaveCount(0)
+  const uuid = (await uuidOf(page)) as string
+  await expect
+    .poll(async () => lines(await conversation(request, ids, uuid)))
+    .toEqual([`bot: ${TEXT.greet}`, `bot: ${TEXT.askName}`, `bot: ${TEXT.handoff}`])
+})

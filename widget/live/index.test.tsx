@@ -1,0 +1,202 @@
+// @vitest-environment happy-dom
+/**
+ * The live chat after a hand-off: what the visitor sees and types, and how the
+ * inbox's messages and statuses change the chat (widget/live/index.ts).
+ */
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/preact'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createActions, type SavedChat, savedChat } from '../core/actions'
+import { builtinFlow, graph } from '../core/flow'
+import { translator } from '../core/i18n'
+import { createState } from '../core/state'
+import { memoryKv } from '../core/storage'
+import { ChatWindow } from '../ui/ChatWindow'
+import { createLive, type InboxMessage } from '.'
+
+const t = translator()
+const IDS = { uuid: '7e88d192-9b20-4035-9b68-d4ac3d58a34f', botId: 'b', customerId: 'c' }
+const SAM = { id: 'a1', name: 'Sam', picture: 'https://example.com/sam.png' }
+
+function setup() {
+  const state = createState()
+  const kv = memoryKv()
+  const actions = createActions(state, {
+    graph: graph([builtinFlow(t)]),
+    kv,
+    ids: () => IDS,
+    sync: async () => {},
+    phone: async () => undefined,
+    t: (k) => t(k),
+  })
+  const live = createLive(state, actions)
+  const view = () =>
+    render(
+      <ChatWindow
+        state={state}
+        actions={actions}
+        t={t}
+        locale="en"
+        dir="ltr"
+        mode="launcher"
+        live={live.ui}
+      />,
+    )
+  return { state, actions, live, kv, view }
+}
+
+const reply = (over: Partial<InboxMessage> = {}): InboxMessage => ({
+  id: '0b6a3c4e-8c1e-4f7a-9a49-6d0c1b1f9e11',
+  by: 'agent',
+  text: 'Hi, I am Sam.',
+  at: '2026-12-03T10:00:00.000Z',
+  agent: SAM,
+  ...over,
+})
+
+afterEach(cleanup)
+
+describe('live chat', () => {
+  it('waits for a person, then "You’re talking to Sam" once his message names him', async () => {
+    const { state, actions, live, view } = setup()
+    await actions.start()
+    actions.open()
+    actions.handoff()
+    view()
+    const bar = () => screen.getAllByRole('status').find((e) => e.classList.contains('live'))
+    expect(bar()?.textContent).toBe('Waiting for a person to join…')
+    act(() => {
+      expect(live.receive(reply())).toBe(true)
+    })
+    expect(bar()?.textContent).toBe('You’re talking to Sam')
+    expect(bar()?.querySelector('img')?.getAttribute('src')).toBe(SAM.picture)
+    const msg = within(screen.getByRole('log')).getByText('Hi, I am Sam.').closest('.msg')
+    expect(msg?.classList.contains('agent')).toBe(true)
+    expect(msg?.textContent).toBe('Sam: Hi, I am Sam.')
+    expect(state.live.value).toEqual({ phase: 'talking', agent: SAM })
+  })
+
+  it('shows each agent message once, whatever replays it', async () => {
+    const { state, actions, live } = setup()
+    await actions.start()
+    actions.handoff()
+    expect(live.receive(reply())).toBe(true)
+    expect(live.receive(reply())).toBe(false)
+    expect(live.receive(reply({ id: 'other', text: 'Second' }))).toBe(true)
+    // The visitor's and the bot's own messages come back on the stream too: left alone.
+    expect(live.receive(reply({ id: 'v', by: 'visitor', text: 'mine' }))).toBe(false)
+    expect(live.receive({ nonsense: true } as unknown as InboxMessage)).toBe(false)
+    expect(state.messages.value.filter((m) => m.from === 'agent').map((m) => m.text)).toEqual([
+      'Hi, I am Sam.',
+      'Second',
+    ])
+  })
+
+  it('raises the unread count while the chat is closed', async () => {
+    const { state, actions, live } = setup()
+    await actions.start()
+    actions.handoff()
+    actions.close()
+    const before = state.unread.value
+    live.receive(reply())
+    expect(state.unread.value).toBe(before + 1)
+  })
+
+  it('renders agent text as text: markup shows as typed, only http(s), mailto and tel become links', async () => {
+    const { actions, live, view } = setup()
+    await actions.start()
+    actions.open()
+    actions.handoff()
+    live.receive(
+      reply({
+        text: '<img src=x onerror=alert(1)> see https://example.com/a?b=1. or mailto:help@example.com, javascript:alert(1) tel:+441234',
+      }),
+    )
+    view()
+    const log = screen.getByRole('log')
+    expect(log.querySelector('img')).toBeNull()
+    expect(log.textContent).toContain('<img src=x onerror=alert(1)>')
+    const links = [...log.querySelectorAll('a')].map((a) => a.getAttribute('href'))
+    expect(links).toEqual(['https://example.com/a?b=1', 'mailto:help@example.com', 'tel:+441234'])
+    const web = log.querySelector('a')
+    expect(web?.getAttribute('target')).toBe('_blank')
+    expect(web?.getAttribute('rel')).toBe('noopener noreferrer')
+  })
+
+  it('the composer: Enter sends, Shift+Enter is a new line, and each message joins the transcript', async () => {
+    const { state, actions, view, kv } = setup()
+    await actions.start()
+    actions.open()
+    actions.handoff()
+    view()
+    const box = screen.getByRole('textbox', { name: 'Your message' }) as HTMLTextAreaElement
+    expect(box.tagName).toBe('TEXTAREA')
+    fireEvent.input(box, { target: { value: '   ' } })
+    await act(async () => {
+      fireEvent.keyDown(box, { key: 'Enter' })
+    })
+    expect(state.messages.value.at(-1)?.from).toBe('bot')
+    fireEvent.input(box, { target: { value: 'line one' } })
+    fireEvent.keyDown(box, { key: 'Enter', shiftKey: true })
+    expect(state.messages.value.at(-1)?.from).toBe('bot')
+    fireEvent.input(box, { target: { value: ' line one\nline two ' } })
+    await act(async () => {
+      fireEvent.keyDown(box, { key: 'Enter' })
+    })
+    expect(state.messages.value.at(-1)).toMatchObject({
+      from: 'visitor',
+      text: 'line one\nline two',
+    })
+    expect(box.value).toBe('')
+    await actions.save()
+    const saved = savedChat(await kv.get<SavedChat>(`chat:${IDS.uuid}`))
+    expect(saved?.messages.at(-1)?.text).toBe('line one\nline two')
+  })
+
+  it('a CLOSED status closes the chat: the composer goes, the visitor is told', async () => {
+    const { actions, live, view } = setup()
+    await actions.start()
+    actions.open()
+    actions.handoff()
+    live.setAgent(SAM)
+    view()
+    act(() => live.setStatus('CLOSED'))
+    expect(screen.queryByRole('textbox', { name: 'Your message' })).toBeNull()
+    expect(screen.getByText('This conversation was closed.')).toBeTruthy()
+    // The visitor can start a new one: a new hand-off, the text box again.
+    const again = screen.getByRole('button', { name: 'Start a new conversation' })
+    act(() => again.click())
+    expect(screen.getByRole('textbox', { name: 'Your message' })).toBeTruthy()
+    expect(screen.getByText('Waiting for a person to join…')).toBeTruthy()
+  })
+
+  it('keeps only an https picture of an agent, and persists the agent for a reload', async () => {
+    const { state, actions, live, kv } = setup()
+    await actions.start()
+    actions.handoff()
+    live.setAgent({ name: 'Eve', picture: 'javascript:alert(1)' })
+    expect(state.live.value?.agent).toEqual({ name: 'Eve' })
+    live.receive(reply())
+    await actions.save()
+    const saved = savedChat(await kv.get<SavedChat>(`chat:${IDS.uuid}`))
+    expect(saved?.live).toEqual({ phase: 'talking', agent: SAM })
+    expect(saved?.messages.at(-1)).toMatchObject({ from: 'agent', agent: SAM })
+  })
+
+  it('hooks: what the agent stream calls, with the ids the chat already shows', async () => {
+    const { state, actions, live } = setup()
+    await actions.start()
+    actions.handoff()
+    expect(live.hooks()).toMatchObject({ seen: [], lastId: undefined })
+    const hooks = live.hooks()
+    hooks.onTyping(SAM)
+    expect(state.live.value?.phase).toBe('talking')
+    hooks.onMessage(reply({ id: 'm1' }))
+    hooks.onMessage(reply({ id: 'm2', text: 'Anything else?' }))
+    expect(live.hooks()).toMatchObject({ seen: ['m1', 'm2'], lastId: 'm2' })
+    hooks.onStatus('CLOSED', undefined)
+    expect(state.live.value?.phase).toBe('closed')
+    // A closed chat stays closed: a late typing notice does not reopen it.
+    hooks.onTyping(SAM)
+    expect(state.live.value?.phase).toBe('closed')
+  })
+})
