@@ -54,6 +54,7 @@ export type LogCode =
   | 'W_STORAGE'
   | 'W_OUTBOX'
   | 'W_SAVED_CHAT'
+  | 'W_LIVE'
 
 /**
  * What the loader tells the chat window about its `<script>` tag: what the loader
