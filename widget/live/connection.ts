@@ -97,7 +97,9 @@ const BY: readonly unknown[] = ['visitor', 'bot', 'agent'] satisfies Author[]
 export function agentOf(v: unknown): Agent | undefined {
   const a = v as Record<string, unknown> | null | undefined
   if (!a || typeof a !== 'object' || !str(a.id) || !str(a.name)) return
-  return str(a.picture) ? { id: a.id, name: a.name, picture: a.picture } : { id: a.id, name: a.name }
+  return str(a.picture)
+    ? { id: a.id, name: a.name, picture: a.picture }
+    : { id: a.id, name: a.name }
 }
 
 /** The message in `v` as a fresh plain object, or `undefined` when it lacks a field of {@link LiveMessage}. */

@@ -1,12 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
 import { backoff, type LiveMessage } from './connection'
-import {
-  type ChannelLike,
-  createLiveConnection,
-  type LiveOptions,
-  type LocksLike,
-  TYPING_EVERY,
-} from './stream'
+import { createLiveConnection, type LiveOptions, type LocksLike, TYPING_EVERY } from './stream'
 
 const API = 'https://api.example.com/v1'
 const TOKEN = 'tok-secret'
@@ -41,11 +35,14 @@ function fakeApi() {
   const conversation: LiveMessage[] = []
   const streams: StreamCall[] = []
   const gets: URL[] = []
+  /** When each of `gets` was requested (fake clock, ms). */
+  const getTimes: number[] = []
   const typing: { body: unknown; headers: Headers }[] = []
   const api = {
     conversation,
     streams,
     gets,
+    getTimes,
     typing,
     /** How the next stream requests are answered. */
     reply: 'open' as StreamReply,
@@ -71,6 +68,7 @@ function fakeApi() {
       }
       if (path === 'messages') {
         gets.push(url)
+        getTimes.push(Date.now())
         if (api.messagesStatus) return new Response('{}', { status: api.messagesStatus })
         const after = url.searchParams.get('after')
         const i = after === null ? -1 : conversation.findIndex((m) => m.id === after)
@@ -150,9 +148,11 @@ function connect(api: Api, extra: Partial<LiveOptions> = {}) {
   return { conn, got, statuses, texts: () => got.map((m) => m.id) }
 }
 
-let errors: ReturnType<typeof vi.spyOn>
-let warnings: ReturnType<typeof vi.spyOn>
-const lines = (spy: ReturnType<typeof vi.spyOn>, code: string) =>
+type ConsoleSpy = MockInstance<typeof console.error>
+let errors: ConsoleSpy
+let warnings: ConsoleSpy
+/** The console lines of `spy` that name `code`. */
+const lines = (spy: ConsoleSpy, code: string) =>
   spy.mock.calls.filter(([line]) => String(line).includes(code))
 
 beforeEach(() => {
@@ -412,5 +412,475 @@ describe('backoff', () => {
     await vi.advanceTimersByTimeAsync(30_000)
     expect(conn.status.value).toBe('open')
     conn.close()
+  })
+})
+
+describe('heartbeat watchdog', () => {
+  it('keeps a stream with heartbeats; reconnects after 2 × 25 s without a byte', async () => {
+    const api = fakeApi()
+    const { conn, texts } = connect(api)
+    await settle()
+    api.add(msg('m1'))
+    for (let i = 0; i < 5; i++) {
+      await vi.advanceTimersByTimeAsync(25_000)
+      api.streams[0]!.send(HEARTBEAT)
+    }
+    await settle()
+    expect(api.streams).toHaveLength(1)
+    // The network goes silent (a dead connection the browser does not notice).
+    await vi.advanceTimersByTimeAsync(49_999)
+    expect(api.streams).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(api.streams[0]!.signal.aborted).toBe(true)
+    expect(conn.status.value).toBe('reconnecting')
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(api.streams).toHaveLength(2)
+    expect(api.streams[1]!.headers.get('last-event-id')).toBe('m1')
+    expect(conn.status.value).toBe('open')
+    expect(texts()).toEqual(['m1'])
+    conn.close()
+  })
+})
+
+describe('streaming blocked', () => {
+  it('a buffering proxy (no byte twice in a row): polls, backs off when idle, streams again later', async () => {
+    const api = fakeApi()
+    const { conn, texts } = connect(api, { pollEvery: 3000, pollMax: 15_000, streamRetry: 300_000 })
+    await settle()
+    // The response opens but the proxy holds every byte.
+    await vi.advanceTimersByTimeAsync(50_000)
+    expect(conn.status.value).toBe('reconnecting')
+    await vi.advanceTimersByTimeAsync(500 + 50_000)
+    expect(api.streams).toHaveLength(2)
+    expect(conn.status.value).toBe('polling')
+    const t0 = Date.now()
+    const first = api.getTimes.length - 1
+    expect(api.getTimes[first]).toBe(t0)
+    // An agent replies; the (buffered) stream would never show it, the next poll does.
+    api.conversation.push(msg('m1'))
+    await vi.advanceTimersByTimeAsync(3000)
+    expect(texts()).toEqual(['m1'])
+    await vi.advanceTimersByTimeAsync(60_000)
+    const times = api.getTimes.slice(first).map((t) => t - t0)
+    // Every 3 s while messages arrive, then doubling while idle, at most 15 s.
+    expect(times.slice(0, 8)).toEqual([0, 3000, 6000, 9000, 15_000, 27_000, 42_000, 57_000])
+    expect(api.streams).toHaveLength(2)
+    // After 5 minutes of polling (at 312 s: the poll waits add up to 300 s), the
+    // stream is tried again; this time it flows.
+    await vi.advanceTimersByTimeAsync(311_000 - 63_000)
+    expect(api.streams).toHaveLength(2)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(api.streams).toHaveLength(3)
+    expect(conn.status.value).toBe('polling')
+    api.streams[2]!.send(HEARTBEAT)
+    await settle()
+    expect(conn.status.value).toBe('open')
+    const polls = api.gets.length
+    api.add(msg('m2'))
+    for (let i = 0; i < 3; i++) {
+      await vi.advanceTimersByTimeAsync(25_000)
+      api.streams[2]!.send(HEARTBEAT)
+    }
+    await settle()
+    // No more polling while the stream flows.
+    expect(api.gets.length).toBe(polls)
+    expect(api.streams).toHaveLength(3)
+    expect(texts()).toEqual(['m1', 'm2'])
+    conn.close()
+  })
+
+  it('a trial stream that is still buffered goes back to polling after one watchdog', async () => {
+    const api = fakeApi()
+    const { conn } = connect(api, { streamRetry: 60_000 })
+    await vi.advanceTimersByTimeAsync(100_500)
+    expect(conn.status.value).toBe('polling')
+    const streams = api.streams.length
+    // Polls 3 + 6 + 12 + 15 + 15 + 15 s: at 66 s the retry is due.
+    await vi.advanceTimersByTimeAsync(66_000)
+    expect(api.streams.length).toBe(streams + 1)
+    await vi.advanceTimersByTimeAsync(50_000)
+    expect(conn.status.value).toBe('polling')
+    expect(api.streams[streams]!.signal.aborted).toBe(true)
+    conn.close()
+  })
+
+  it('a response that is not text/event-stream (a proxy page): polls at once', async () => {
+    const api = fakeApi()
+    api.reply = 'html'
+    api.conversation.push(msg('m1'))
+    const { conn, texts } = connect(api)
+    await settle()
+    expect(conn.status.value).toBe('polling')
+    expect(texts()).toEqual(['m1'])
+    conn.close()
+  })
+
+  it('a proxy holding even the headers counts as buffered', async () => {
+    const api = fakeApi()
+    api.reply = 'hang'
+    const { conn } = connect(api)
+    await vi.advanceTimersByTimeAsync(100_500)
+    expect(conn.status.value).toBe('polling')
+    conn.close()
+  })
+})
+
+/** A `document` whose visibility the test sets. */
+function fakeDocument() {
+  const target = new EventTarget()
+  const doc = Object.assign(target, {
+    visibilityState: 'visible' as DocumentVisibilityState,
+    set(state: DocumentVisibilityState) {
+      doc.visibilityState = state
+      target.dispatchEvent(new Event('visibilitychange'))
+    },
+  })
+  return doc
+}
+
+describe('hidden tab', () => {
+  it('closes the stream after 60 s hidden; on return catches up and streams again', async () => {
+    const api = fakeApi()
+    const doc = fakeDocument()
+    // Heartbeats are not the subject here: the watchdog stays out of the way.
+    const { conn, texts } = connect(api, { document: doc, heartbeat: 600_000 })
+    await settle()
+    api.add(msg('m1'))
+    // A short look at another tab changes nothing.
+    doc.set('hidden')
+    await vi.advanceTimersByTimeAsync(59_000)
+    doc.set('visible')
+    doc.set('hidden')
+    await vi.advanceTimersByTimeAsync(59_000)
+    expect(api.streams[0]!.signal.aborted).toBe(false)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(api.streams[0]!.signal.aborted).toBe(true)
+    expect(conn.status.value).toBe('paused')
+    // Nothing runs while hidden: no request, no timer.
+    const calls = api.fetch.mock.calls.length
+    expect(vi.getTimerCount()).toBe(0)
+    api.conversation.push(msg('m2'))
+    await vi.advanceTimersByTimeAsync(600_000)
+    expect(api.fetch.mock.calls.length).toBe(calls)
+    doc.set('visible')
+    await settle()
+    expect(api.gets.at(-1)?.searchParams.get('after')).toBe('m1')
+    expect(texts()).toEqual(['m1', 'm2'])
+    expect(api.streams).toHaveLength(2)
+    expect(conn.status.value).toBe('open')
+    conn.close()
+  })
+
+  it('a tab opened hidden pauses after the delay too', async () => {
+    const api = fakeApi()
+    const doc = fakeDocument()
+    doc.visibilityState = 'hidden'
+    const { conn } = connect(api, { document: doc, hiddenAfter: 10_000 })
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(conn.status.value).toBe('paused')
+    conn.close()
+  })
+})
+
+describe('typing', () => {
+  it('posts the ids with the token header, at most once per 3 s', async () => {
+    const api = fakeApi()
+    const { conn } = connect(api)
+    await settle()
+    for (let i = 0; i < 10; i++) {
+      conn.typing()
+      await vi.advanceTimersByTimeAsync(290)
+    }
+    await settle()
+    expect(api.typing).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(TYPING_EVERY - 2900)
+    conn.typing()
+    conn.typing()
+    await settle()
+    expect(api.typing).toHaveLength(2)
+    expect(api.typing[0]!.body).toEqual(ids)
+    expect(api.typing[0]!.headers.get('x-bp-token')).toBe(TOKEN)
+    const post = api.fetch.mock.calls.find(([u]) => String(u).endsWith('/typing'))
+    expect(String(post?.[0])).toBe(`${API}/inbox/direct/typing`)
+    expect(post?.[1]?.method).toBe('POST')
+    conn.close()
+    await vi.advanceTimersByTimeAsync(TYPING_EVERY)
+    conn.typing()
+    await settle()
+    expect(api.typing).toHaveLength(2)
+  })
+
+  it('a failing typing request is ignored', async () => {
+    const api = fakeApi()
+    const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).endsWith('/typing')) throw new TypeError('Failed to fetch')
+      return api.fetch(input, init)
+    })
+    const { conn } = connect(api, { fetch: fetch as typeof globalThis.fetch })
+    await settle()
+    conn.typing()
+    await settle()
+    expect(conn.status.value).toBe('open')
+    conn.close()
+  })
+})
+
+describe('refusals', () => {
+  it('401: stops with one E_TOKEN line and nothing left running', async () => {
+    const api = fakeApi()
+    api.reply = 401
+    const { conn } = connect(api)
+    await settle()
+    expect(conn.status.value).toBe('closed')
+    expect(lines(errors, 'E_TOKEN')).toEqual([
+      ['[Reekolect] E_TOKEN: the live chat stream was rejected with 401 — check data-token'],
+    ])
+    const calls = api.fetch.mock.calls.length
+    await vi.advanceTimersByTimeAsync(600_000)
+    expect(api.fetch.mock.calls.length).toBe(calls)
+    expect(vi.getTimerCount()).toBe(0)
+    expect(errors).toHaveBeenCalledTimes(1)
+  })
+
+  it('403: stops with one E_FORBIDDEN line', async () => {
+    const api = fakeApi()
+    api.reply = 403
+    const { conn } = connect(api)
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(conn.status.value).toBe('closed')
+    expect(lines(errors, 'E_FORBIDDEN')).toHaveLength(1)
+  })
+
+  it('401 on the catch-up stops the stream too', async () => {
+    const api = fakeApi()
+    api.messagesStatus = 401
+    const { conn } = connect(api)
+    await settle()
+    expect(conn.status.value).toBe('closed')
+    expect(api.streams[0]!.signal.aborted).toBe(true)
+    expect(lines(errors, 'E_TOKEN')).toHaveLength(1)
+  })
+
+  it('404 (no live chat endpoint on this platform): stops quietly with one W_LIVE line', async () => {
+    const api = fakeApi()
+    api.reply = 404
+    const { conn } = connect(api)
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(conn.status.value).toBe('closed')
+    expect(errors).not.toHaveBeenCalled()
+    expect(lines(warnings, 'W_LIVE')).toEqual([
+      [
+        '[Reekolect] W_LIVE: the live chat stream answered 404, so agents’ replies cannot arrive — serve the live chat endpoints of docs/platform-api.md on the API origin',
+      ],
+    ])
+    expect(vi.getTimerCount()).toBe(0)
+  })
+})
+
+describe('close()', () => {
+  it('stops everything in every state: no request, no timer, no callback', async () => {
+    const states: Array<(api: Api, doc: ReturnType<typeof fakeDocument>) => Promise<void>> = [
+      async () => settle(), // open
+      async (api) => {
+        await settle()
+        api.streams[0]!.end() // waiting to reconnect
+        await settle()
+      },
+      async () => {
+        await vi.advanceTimersByTimeAsync(110_000) // polling (nothing flows)
+      },
+      async (_, doc) => {
+        await settle()
+        doc.set('hidden') // hidden, not yet paused
+      },
+      async (_, doc) => {
+        await settle()
+        doc.set('hidden')
+        await vi.advanceTimersByTimeAsync(60_000) // paused
+      },
+    ]
+    for (const reach of states) {
+      const api = fakeApi()
+      const doc = fakeDocument()
+      const { conn, got } = connect(api, { document: doc })
+      await reach(api, doc)
+      const name = conn.status.value
+      conn.close()
+      conn.close()
+      expect(conn.status.value).toBe('closed')
+      expect(vi.getTimerCount(), name).toBe(0)
+      for (const s of api.streams) expect(s.signal.aborted, name).toBe(true)
+      const calls = api.fetch.mock.calls.length
+      api.add(msg('late'))
+      doc.set('visible')
+      await vi.advanceTimersByTimeAsync(600_000)
+      expect(api.fetch.mock.calls.length, name).toBe(calls)
+      expect(got, name).toEqual([])
+    }
+  })
+})
+
+/**
+ * Web Locks in memory (Node has no `navigator.locks`): exclusive, granted in
+ * request order, `ifAvailable` and `signal` as in the W3C Web Locks API.
+ */
+function fakeLocks() {
+  const held = new Set<string>()
+  const queue: { name: string; grant: () => void }[] = []
+  const next = (name: string) => queue.find((q) => q.name === name)
+  const locks: LocksLike & { held: Set<string> } = {
+    held,
+    request(name, options, callback) {
+      return new Promise((resolve, reject) => {
+        const grant = () => {
+          held.add(name)
+          Promise.resolve()
+            .then(() => callback({ name }))
+            .then(resolve, reject)
+            .finally(() => {
+              held.delete(name)
+              const q = next(name)
+              if (q) {
+                queue.splice(queue.indexOf(q), 1)
+                q.grant()
+              }
+            })
+        }
+        if (!held.has(name) && !next(name)) return grant()
+        if (options.ifAvailable) return Promise.resolve(callback(null)).then(resolve, reject)
+        const entry = { name, grant }
+        queue.push(entry)
+        options.signal?.addEventListener('abort', () => {
+          const i = queue.indexOf(entry)
+          if (i < 0) return
+          queue.splice(i, 1)
+          reject(new DOMException('aborted', 'AbortError'))
+        })
+      })
+    },
+  }
+  return locks
+}
+
+/** Node's own BroadcastChannel delivers on the event loop, not on the fake clock. */
+const realTimeout = globalThis.setTimeout
+const loop = async () => {
+  for (let i = 0; i < 4; i++) {
+    await new Promise((r) => realTimeout(r, 5))
+    await settle()
+  }
+}
+
+describe('one stream per visitor per browser', () => {
+  let n = 0
+  /** Two tabs of one visitor (a duplicated tab): shared locks, Node's BroadcastChannel. */
+  function tabs(api: Api, locks = fakeLocks(), extra: Partial<LiveOptions> = {}) {
+    const visitor = { ...ids, uuid: `dup-${++n}` }
+    const tab = (more: Partial<LiveOptions> = {}) =>
+      connect(api, { ids: () => visitor, locks, channel: undefined, ...extra, ...more })
+    return { tab, locks, visitor }
+  }
+
+  it('two tabs of one UUID: one stream; both show every message, typing and status', async () => {
+    const api = fakeApi()
+    const { tab } = tabs(api)
+    const typed: string[] = []
+    const a = tab()
+    await loop()
+    const b = tab({ onTyping: (agent) => typed.push(agent.name) })
+    await loop()
+    expect(api.streams).toHaveLength(1)
+    expect(a.conn.status.value).toBe('open')
+    expect(b.conn.status.value).toBe('open')
+    api.add(msg('m1'))
+    api.add(msg('v1', 'and another thing', 'visitor'))
+    api.streams[0]!.send(`event: typing\ndata: ${JSON.stringify({ agent: sam })}\n\n`)
+    await loop()
+    expect(a.texts()).toEqual(['m1', 'v1'])
+    expect(b.texts()).toEqual(['m1', 'v1'])
+    expect(typed).toEqual(['Sam'])
+    expect(api.streams).toHaveLength(1)
+    a.conn.close()
+    b.conn.close()
+  })
+
+  it('the streaming tab closes: the other takes the lock and resumes from its newest message', async () => {
+    const api = fakeApi()
+    const { tab } = tabs(api)
+    const a = tab()
+    await loop()
+    const b = tab()
+    await loop()
+    api.add(msg('m1'))
+    await loop()
+    a.conn.close()
+    await loop()
+    expect(api.streams).toHaveLength(2)
+    expect(api.streams[0]!.signal.aborted).toBe(true)
+    expect(api.streams[1]!.headers.get('last-event-id')).toBe('m1')
+    api.add(msg('m2'))
+    await loop()
+    expect(b.texts()).toEqual(['m1', 'm2'])
+    expect(a.texts()).toEqual(['m1'])
+    expect(b.conn.status.value).toBe('open')
+    b.conn.close()
+  })
+
+  it('the streaming tab is hidden: a visible tab streams instead; back, it follows', async () => {
+    const api = fakeApi()
+    const docA = fakeDocument()
+    const { tab } = tabs(api, fakeLocks(), { heartbeat: 600_000 })
+    const a = tab({ document: docA })
+    await loop()
+    const b = tab({ document: fakeDocument() })
+    await loop()
+    docA.set('hidden')
+    await vi.advanceTimersByTimeAsync(60_000)
+    await loop()
+    expect(a.conn.status.value).toBe('paused')
+    expect(api.open()).toHaveLength(1)
+    expect(api.streams).toHaveLength(2)
+    api.add(msg('m1'))
+    await loop()
+    // A hidden tab still hears the streaming one: free, and up to date on return.
+    expect(a.texts()).toEqual(['m1'])
+    docA.set('visible')
+    await loop()
+    expect(api.open()).toHaveLength(1)
+    expect(a.conn.status.value).toBe('open')
+    a.conn.close()
+    b.conn.close()
+  })
+
+  it('a tab joining late catches up on what it missed', async () => {
+    const api = fakeApi()
+    const { tab } = tabs(api)
+    const a = tab()
+    await loop()
+    api.add(msg('m1'))
+    api.add(msg('m2'))
+    await loop()
+    const b = tab({ lastId: 'm1' })
+    await loop()
+    expect(b.texts()).toEqual(['m2'])
+    expect(api.streams).toHaveLength(1)
+    a.conn.close()
+    b.conn.close()
+  })
+
+  it('other UUIDs, or no Web Locks: each tab streams on its own', async () => {
+    const api = fakeApi()
+    const locks = fakeLocks()
+    const one = tabs(api, locks).tab()
+    const other = tabs(api, locks).tab()
+    await loop()
+    expect(api.streams).toHaveLength(2)
+    const c = connect(api, { locks: null })
+    const d = connect(api, { locks: null })
+    await loop()
+    expect(api.streams).toHaveLength(4)
+    for (const t of [one, other, c, d]) t.conn.close()
+    await settle()
+    expect(locks.held.size).toBe(0)
   })
 })

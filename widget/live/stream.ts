@@ -285,7 +285,8 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
 
   function fail(code: number, what: string) {
     if (closed) return
-    if (code === 401) report('E_TOKEN', `the live chat ${what} was rejected with 401`, 'check data-token')
+    if (code === 401)
+      report('E_TOKEN', `the live chat ${what} was rejected with 401`, 'check data-token')
     else if (code === 403)
       report(
         'E_FORBIDDEN',
