@@ -571,6 +571,28 @@ describe('hidden tab', () => {
     conn.close()
   })
 
+  it('pagehide leaves the stream and the lock (back/forward cache); pageshow catches up', async () => {
+    const api = fakeApi()
+    const page = new EventTarget()
+    const locks = fakeLocks()
+    const { conn, texts } = connect(api, { window: page, locks, channel: undefined })
+    await settle()
+    api.add(msg('m1'))
+    await settle()
+    page.dispatchEvent(new Event('pagehide'))
+    await settle()
+    expect(api.streams[0]!.signal.aborted).toBe(true)
+    expect(locks.held.size).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
+    api.conversation.push(msg('m2'))
+    page.dispatchEvent(new Event('pageshow'))
+    await settle()
+    expect(texts()).toEqual(['m1', 'm2'])
+    expect(api.open()).toHaveLength(1)
+    expect(conn.status.value).toBe('open')
+    conn.close()
+  })
+
   it('a tab opened hidden pauses after the delay too', async () => {
     const api = fakeApi()
     const doc = fakeDocument()

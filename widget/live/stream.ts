@@ -66,6 +66,12 @@ export interface VisibilityLike {
   removeEventListener(type: 'visibilitychange', listener: () => void): void
 }
 
+/** The part of `window` the connection uses: `pagehide` and `pageshow` (the back/forward cache). */
+export interface PageLike {
+  addEventListener(type: 'pagehide' | 'pageshow', listener: () => void): void
+  removeEventListener(type: 'pagehide' | 'pageshow', listener: () => void): void
+}
+
 /** Options of {@link createLiveConnection}. Times are in ms. */
 export interface LiveOptions {
   /** The API base URL (the tag's `data-api-url`), as for the lead PUT; a trailing `/` is ignored. */
@@ -123,8 +129,10 @@ export interface LiveOptions {
   locks?: LocksLike | null
   /** Opens a channel by name. Default `new BroadcastChannel(name)`; `null`: every tab streams on its own. */
   channel?: ((name: string) => ChannelLike) | null
-  /** Default `document`; `null`: the stream never pauses. */
+  /** Default `document`; `null`: the stream never pauses for a hidden tab. */
   document?: VisibilityLike | null
+  /** Default `window`; `null`: the stream stays open on `pagehide`. */
+  window?: PageLike | null
 }
 
 /** A live connection, from {@link createLiveConnection}. */
@@ -160,8 +168,9 @@ const RELAYED: readonly unknown[] = ['connecting', 'open', 'reconnecting', 'poll
  *   arriving meanwhile wait, so the chat gets them in order; each id once (a
  *   set of the last {@link SEEN_MAX} ids).
  * - Reconnects, the heartbeat watchdog and the polling fallback: see `createEngine`.
- * - Hidden for `hiddenAfter` ms: `paused` (the stream closes, the lock is
- *   released); visible again: catches up and streams.
+ * - Hidden for `hiddenAfter` ms, or `pagehide` (the page may enter the
+ *   back/forward cache): `paused` (the stream closes, the lock is released);
+ *   visible again, or `pageshow`: catches up and streams.
  * - 401 or 403 (stream or messages): `closed`, with one console line `E_TOKEN` or
  *   `E_FORBIDDEN`; another 4xx but 408 and 429 (404: the platform has no live chat
  *   endpoints): `closed`, with one `W_LIVE` line. Network errors and 5xx: retried.
@@ -362,25 +371,39 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
       }
     }
 
+  /** Why the tab does not stream: bit 1, hidden for `hiddenAfter`; bit 2, in the back/forward cache. */
+  let away = 0
+  const setAway = (bit: number, on: boolean) => {
+    const was = away
+    away = on ? away | bit : away & ~bit
+    if (closed || !was === !away) return
+    paused = !!away
+    if (paused) {
+      leave()
+      status.value = 'paused'
+    } else join()
+  }
+
   const doc = o.document === undefined ? globalThis.document : o.document
   let hideTimer: unknown
   const onVisibility = () => {
     if (doc?.visibilityState === 'hidden') {
-      if (paused || hideTimer !== undefined) return
-      hideTimer = timers.setTimeout(() => {
-        hideTimer = undefined
-        paused = true
-        leave()
-        status.value = 'paused'
-      }, o.hiddenAfter ?? 60_000)
-    } else {
-      timers.clearTimeout(hideTimer)
-      hideTimer = undefined
-      if (!paused) return
-      paused = false
-      join()
+      if (!(away & 1) && hideTimer === undefined)
+        hideTimer = timers.setTimeout(() => {
+          hideTimer = undefined
+          setAway(1, true)
+        }, o.hiddenAfter ?? 60_000)
+      return
     }
+    timers.clearTimeout(hideTimer)
+    hideTimer = undefined
+    setAway(1, false)
   }
+  // A page that holds a lock another page asks for, or an open request, is
+  // evicted from the back/forward cache: leave both on pagehide, back on pageshow.
+  const win = o.window === undefined ? globalThis.window : o.window
+  const onPageHide = () => setAway(2, true)
+  const onPageShow = () => setAway(2, false)
 
   function close() {
     if (closed) return
@@ -389,12 +412,16 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
     life.abort()
     channel?.close()
     doc?.removeEventListener('visibilitychange', onVisibility)
+    win?.removeEventListener('pagehide', onPageHide)
+    win?.removeEventListener('pageshow', onPageShow)
     timers.clearTimeout(hideTimer)
     status.value = 'closed'
   }
 
   try {
     doc?.addEventListener('visibilitychange', onVisibility)
+    win?.addEventListener('pagehide', onPageHide)
+    win?.addEventListener('pageshow', onPageShow)
     join()
     onVisibility()
   } catch {
