@@ -890,6 +890,18 @@ describe('one stream per visitor per browser', () => {
     b.conn.close()
   })
 
+  it('Web Locks refused (a sandboxed frame): the tab streams on its own', async () => {
+    const api = fakeApi()
+    const locks: LocksLike = {
+      request: () => Promise.reject(new DOMException('opaque origin', 'SecurityError')),
+    }
+    const { conn } = connect(api, { locks, channel: undefined })
+    await loop()
+    expect(api.streams).toHaveLength(1)
+    expect(conn.status.value).toBe('open')
+    conn.close()
+  })
+
   it('other UUIDs, or no Web Locks: each tab streams on its own', async () => {
     const api = fakeApi()
     const locks = fakeLocks()

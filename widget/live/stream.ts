@@ -218,7 +218,12 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
       ? globalThis.BroadcastChannel && ((name: string) => new BroadcastChannel(name))
       : o.channel
   const name = `reekolect-live:${o.ids().uuid}`
-  const channel = locks && open ? open(name) : undefined
+  let channel: ChannelLike | undefined
+  try {
+    channel = locks && open ? open(name) : undefined
+  } catch {
+    /* no channel: this tab streams on its own */
+  }
   const post = (type: string, data?: unknown) => {
     if (leader) channel?.postMessage({ type, data })
   }
@@ -347,7 +352,10 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
         void catchUp(false)
         locks.request(name, { signal: ask.signal }, lead).catch(() => undefined)
       })
-      .catch(() => undefined)
+      .catch(() => {
+        // Refused (a sandboxed frame's opaque origin): this tab streams on its own.
+        if (asking === ask) engine.start()
+      })
   }
 
   /** Stops streaming and leaves the lock (and its queue) to the other tabs. */
