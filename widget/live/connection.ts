@@ -169,7 +169,10 @@ export async function getMessages(
   for (;;) {
     if (life.aborted) return 'error'
     const c = new AbortController()
-    const abort = () => c.abort()
+    const abort = () => {
+      net.timers.clearTimeout(timer)
+      c.abort()
+    }
     life.addEventListener('abort', abort)
     const timer = net.timers.setTimeout(abort, timeout)
     try {
@@ -281,7 +284,6 @@ export function createEngine(d: EngineDeps): { start(): void; stop(): void } {
 
   async function connect(r: number) {
     const trial = blocked
-    if (attempt && !trial) d.state('reconnecting')
     const c = new AbortController()
     ctrl = c
     let bytes = false
@@ -352,12 +354,11 @@ export function createEngine(d: EngineDeps): { start(): void; stop(): void } {
       /* a drop: reconnect below */
     }
     if (r !== run) return
-    if (trial && !bytes) return poll(r)
     if (silent && !bytes && ++strikes >= 2) return poll(r)
     retry(r)
   }
 
-  /** After a drop: waits {@link backoff}, then connects again. */
+  /** After a drop: waits {@link backoff}, then connects again; a failed trial goes back to polling. */
   function retry(r: number) {
     timers.clearTimeout(dog)
     ctrl?.abort()

@@ -20,7 +20,7 @@ interface StreamCall {
   headers: Headers
   at: number
   signal: AbortSignal
-  send(text: string): void
+  send(text: string | Uint8Array): void
   end(): void
 }
 
@@ -37,12 +37,17 @@ function fakeApi() {
   const gets: URL[] = []
   /** When each of `gets` was requested (fake clock, ms). */
   const getTimes: number[] = []
+  const getSignals: AbortSignal[] = []
+  /** The signals of the slow `GET …/messages` not answered yet. */
+  const inflight = new Set<AbortSignal>()
   const typing: { body: unknown; headers: Headers }[] = []
   const api = {
     conversation,
     streams,
     gets,
     getTimes,
+    getSignals,
+    inflight,
     typing,
     /** How the next stream requests are answered. */
     reply: 'open' as StreamReply,
@@ -50,6 +55,15 @@ function fakeApi() {
     replays: true,
     /** A status for `GET …/messages` instead of the conversation. */
     messagesStatus: 0,
+    /** A body for `GET …/messages` instead of the conversation. */
+    messagesBody: undefined as string | undefined,
+    /** Whether `GET …/messages` waits for {@link release} (a slow server). */
+    slow: false,
+    waiting: [] as (() => void)[],
+    /** Lets the waiting `GET …/messages` answer, with what the server has by then. */
+    release() {
+      for (const go of api.waiting.splice(0)) go()
+    },
     /** The stream requests whose response is open and not ended. */
     open: () => streams.filter((s) => !s.signal.aborted && !ended.has(s)),
     /** A new message of the conversation: stored and sent on every open stream. */
@@ -69,6 +83,15 @@ function fakeApi() {
       if (path === 'messages') {
         gets.push(url)
         getTimes.push(Date.now())
+        getSignals.push(signal)
+        if (api.slow) {
+          inflight.add(signal)
+          await new Promise<void>((go, fail) => {
+            api.waiting.push(go)
+            signal.addEventListener('abort', () => fail(new DOMException('aborted', 'AbortError')))
+          }).finally(() => inflight.delete(signal))
+        }
+        if (api.messagesBody !== undefined) return new Response(api.messagesBody)
         if (api.messagesStatus) return new Response('{}', { status: api.messagesStatus })
         const after = url.searchParams.get('after')
         const i = after === null ? -1 : conversation.findIndex((m) => m.id === after)
@@ -91,7 +114,8 @@ function fakeApi() {
         headers,
         at: Date.now(),
         signal,
-        send: (text) => ctl.enqueue(new TextEncoder().encode(text)),
+        send: (text) =>
+          ctl.enqueue(typeof text === 'string' ? new TextEncoder().encode(text) : text),
         end: () => {
           ended.add(call)
           ctl.close()
@@ -177,7 +201,11 @@ describe('the stream request', () => {
     )
     expect(s?.headers.get('x-bp-token')).toBe(TOKEN)
     expect(s?.headers.get('accept')).toBe('text/event-stream')
-    for (const call of api.fetch.mock.calls) expect(String(call[0])).not.toContain(TOKEN)
+    expect(api.gets).toHaveLength(1)
+    for (const call of api.fetch.mock.calls) {
+      expect(String(call[0])).not.toContain(TOKEN)
+      expect(new Headers(call[1]?.headers).get('x-bp-token')).toBe(TOKEN)
+    }
     // A first connection without history has no resume point.
     expect(s?.headers.has('last-event-id')).toBe(false)
     conn.close()
@@ -220,14 +248,34 @@ describe('events of the stream', () => {
     s.send('event: read\ndata: {"upTo":"m0"}\n\n')
     s.send(`event: status\ndata: ${JSON.stringify({ status: 'INPROGRESS', agent: sam })}\n\n`)
     s.send('event: status\ndata: {"status":"CLOSED"}\n\n')
+    // No `event:` line: a message, as for an EventSource.
+    const plain = msg('m2', 'Ça marche 👍', 'bot')
+    s.send(`id: m2\ndata: ${JSON.stringify(plain)}\n\n`)
+    // A character split between two network chunks.
+    const bytes = new TextEncoder().encode(sse(msg('m3', 'Grüße 🙂')))
+    const cut = bytes.indexOf(0xf0) + 2
+    s.send(bytes.slice(0, cut))
+    s.send(bytes.slice(cut))
     // Malformed or unknown: ignored.
     s.send('event: message\ndata: {not json\n\n')
     s.send('event: message\ndata: {"id":"x","by":"martian","text":"?","at":"now"}\n\n')
+    s.send('event: message\ndata: {"id":"y","by":"agent","at":"now"}\n\n')
+    s.send('event: message\ndata: {"id":"z","by":"agent","text":"no time"}\n\n')
+    s.send('event: message\ndata: {"by":"agent","text":"no id","at":"now"}\n\n')
+    s.send('event: message\ndata: null\n\n')
+    s.send('event: message\ndata: "a string"\n\n')
+    s.send('event: typing\ndata: {"agent":{"id":"a2"}}\n\n')
+    s.send('event: typing\ndata: {}\n\n')
+    s.send('event: read\ndata: {"upTo":7}\n\n')
     s.send('event: status\ndata: {"status":"EXPLODED"}\n\n')
     s.send('event: confetti\ndata: {}\n\n')
+    // An agent without a picture.
+    s.send(
+      `event: typing\ndata: ${JSON.stringify({ agent: { id: 'a3', name: 'Kim', extra: 1 } })}\n\n`,
+    )
     await settle()
-    expect(got).toEqual([m])
-    expect(typing).toEqual([sam])
+    expect(got).toEqual([m, plain, msg('m3', 'Grüße 🙂')])
+    expect(typing).toEqual([sam, { id: 'a3', name: 'Kim' }])
     expect(read).toEqual(['m0'])
     expect(status).toEqual([
       ['INPROGRESS', sam],
@@ -343,19 +391,77 @@ describe('resume after a drop', () => {
   it('a failed catch-up reconnects, so the gap before the stream opened is not lost', async () => {
     const api = fakeApi()
     api.conversation.push(msg('m1'), msg('m2'))
-    api.messagesStatus = 503
+    api.slow = true
     api.replays = false
     const { conn, texts } = connect(api, { lastId: 'm1' })
     await settle()
+    // m3 arrives on the stream while the catch-up of m2 is under way, which then fails.
     api.add(msg('m3'))
+    await settle()
+    api.messagesStatus = 503
+    api.release()
     await settle()
     // m3 alone would hide m2 for good: nothing is shown before the gap is filled.
     expect(texts()).toEqual([])
     expect(conn.status.value).toBe('reconnecting')
+    api.slow = false
     api.messagesStatus = 0
     await vi.advanceTimersByTimeAsync(1000)
     await settle()
     expect(texts()).toEqual(['m2', 'm3'])
+    conn.close()
+  })
+
+  it('an unreadable history answer is retried like a network error', async () => {
+    for (const body of ['null', '{"data":"nope"}', '<html>', '{"success":true}']) {
+      const api = fakeApi()
+      api.conversation.push(msg('m1'))
+      api.messagesBody = body
+      const { conn, texts } = connect(api)
+      await settle()
+      expect(conn.status.value, body).toBe('reconnecting')
+      api.messagesBody = undefined
+      await vi.advanceTimersByTimeAsync(1000)
+      expect(texts(), body).toEqual(['m1'])
+      expect(conn.status.value, body).toBe('open')
+      conn.close()
+    }
+  })
+
+  it('malformed entries of the history are left out, the others shown', async () => {
+    const api = fakeApi()
+    api.messagesBody = JSON.stringify({
+      success: true,
+      data: [msg('m1'), { id: 'x', by: 'agent' }, null, 'm?', msg('m2', 'ok', 'visitor')],
+    })
+    const { conn, texts } = connect(api)
+    await settle()
+    expect(texts()).toEqual(['m1', 'm2'])
+    conn.close()
+  })
+
+  it('a catch-up that hangs is given up after 10 s and the stream reconnects', async () => {
+    const api = fakeApi()
+    api.slow = true
+    const { conn } = connect(api)
+    await settle()
+    expect(conn.status.value).toBe('open')
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(api.getSignals[0]!.aborted).toBe(true)
+    expect(conn.status.value).toBe('reconnecting')
+    api.slow = false
+    conn.close()
+  })
+
+  it('a server that replays the Last-Event-ID message itself: not shown twice', async () => {
+    const api = fakeApi()
+    api.conversation.push(msg('m1'))
+    const { conn, texts } = connect(api, { lastId: 'm1' })
+    await settle()
+    api.streams[0]!.send(sse(msg('m1')))
+    api.add(msg('m2'))
+    await settle()
+    expect(texts()).toEqual(['m2'])
     conn.close()
   })
 })
@@ -438,7 +544,49 @@ describe('heartbeat watchdog', () => {
     expect(api.streams[1]!.headers.get('last-event-id')).toBe('m1')
     expect(conn.status.value).toBe('open')
     expect(texts()).toEqual(['m1'])
+    // Silent again, after bytes: a dead connection again, not a buffering proxy.
+    api.streams[1]!.send(HEARTBEAT)
+    await vi.advanceTimersByTimeAsync(50_000 + 1000)
+    api.streams[2]!.send(HEARTBEAT)
+    await vi.advanceTimersByTimeAsync(50_000 + 1000)
+    expect(api.streams).toHaveLength(4)
+    expect(conn.status.value).toBe('open')
     conn.close()
+  })
+
+  it('a peer that never ends a line is cut off at 1 MiB and reconnected', async () => {
+    const api = fakeApi()
+    const { conn, texts } = connect(api)
+    await settle()
+    api.streams[0]!.send(`data: ${'x'.repeat(1 << 20)}`)
+    await settle()
+    expect(api.streams[0]!.signal.aborted).toBe(true)
+    await vi.advanceTimersByTimeAsync(1000)
+    api.add(msg('m1'))
+    await settle()
+    expect(texts()).toEqual(['m1'])
+    conn.close()
+  })
+})
+
+describe('answers that are retried or end the connection', () => {
+  it('5xx, 408 and 429 are retried; another 4xx ends it', async () => {
+    for (const status of [500, 503, 408, 429]) {
+      const api = fakeApi()
+      api.reply = status
+      const { conn } = connect(api)
+      await vi.advanceTimersByTimeAsync(10_000)
+      expect(conn.status.value, String(status)).toBe('reconnecting')
+      expect(api.fetch.mock.calls.length, String(status)).toBeGreaterThan(2)
+      conn.close()
+    }
+    for (const status of [400, 410, 499]) {
+      const api = fakeApi()
+      api.reply = status
+      const { conn } = connect(api)
+      await vi.advanceTimersByTimeAsync(10_000)
+      expect(conn.status.value, String(status)).toBe('closed')
+    }
   })
 })
 
@@ -486,6 +634,18 @@ describe('streaming blocked', () => {
     expect(api.gets.length).toBe(polls)
     expect(api.streams).toHaveLength(3)
     expect(texts()).toEqual(['m1', 'm2'])
+    conn.close()
+  })
+
+  it('polls that fail back off like idle ones', async () => {
+    const api = fakeApi()
+    api.reply = 'html'
+    api.messagesStatus = 503
+    const { conn } = connect(api)
+    await vi.advanceTimersByTimeAsync(60_000)
+    const times = api.getTimes.map((t) => t - api.getTimes[0]!)
+    expect(times.slice(0, 6)).toEqual([0, 3000, 9000, 21_000, 36_000, 51_000])
+    expect(conn.status.value).toBe('polling')
     conn.close()
   })
 
@@ -593,6 +753,19 @@ describe('hidden tab', () => {
     conn.close()
   })
 
+  it('a repeated hidden event does not restart the countdown', async () => {
+    const api = fakeApi()
+    const doc = fakeDocument()
+    const { conn } = connect(api, { document: doc, heartbeat: 600_000 })
+    await settle()
+    doc.set('hidden')
+    await vi.advanceTimersByTimeAsync(30_000)
+    doc.set('hidden')
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(conn.status.value).toBe('paused')
+    conn.close()
+  })
+
   it('a tab opened hidden pauses after the delay too', async () => {
     const api = fakeApi()
     const doc = fakeDocument()
@@ -622,6 +795,7 @@ describe('typing', () => {
     expect(api.typing).toHaveLength(2)
     expect(api.typing[0]!.body).toEqual(ids)
     expect(api.typing[0]!.headers.get('x-bp-token')).toBe(TOKEN)
+    expect(api.typing[0]!.headers.get('content-type')).toBe('application/json')
     const post = api.fetch.mock.calls.find(([u]) => String(u).endsWith('/typing'))
     expect(String(post?.[0])).toBe(`${API}/inbox/direct/typing`)
     expect(post?.[1]?.method).toBe('POST')
@@ -670,7 +844,11 @@ describe('refusals', () => {
     const { conn } = connect(api)
     await vi.advanceTimersByTimeAsync(60_000)
     expect(conn.status.value).toBe('closed')
-    expect(lines(errors, 'E_FORBIDDEN')).toHaveLength(1)
+    expect(lines(errors, 'E_FORBIDDEN')).toEqual([
+      [
+        '[Reekolect] E_FORBIDDEN: the live chat stream was rejected with 403 — allow this site’s origin for the token',
+      ],
+    ])
   })
 
   it('401 on the catch-up stops the stream too', async () => {
@@ -684,9 +862,19 @@ describe('refusals', () => {
   })
 
   it('404 (no live chat endpoint on this platform): stops quietly with one W_LIVE line', async () => {
+    // W_ lines are once per page: a fresh page (module graph) for this one.
+    vi.resetModules()
+    const fresh = await import('./stream')
     const api = fakeApi()
     api.reply = 404
-    const { conn } = connect(api)
+    const conn = fresh.createLiveConnection({
+      api: API,
+      token: TOKEN,
+      ids: () => ids,
+      fetch: api.fetch as typeof fetch,
+      locks: null,
+      document: null,
+    })
     await vi.advanceTimersByTimeAsync(60_000)
     expect(conn.status.value).toBe('closed')
     expect(errors).not.toHaveBeenCalled()
@@ -715,6 +903,13 @@ describe('close()', () => {
         await settle()
         doc.set('hidden') // hidden, not yet paused
       },
+      async (api) => {
+        // Polling, a poll under way.
+        await vi.advanceTimersByTimeAsync(110_000)
+        api.slow = true
+        await vi.advanceTimersByTimeAsync(15_000)
+        expect(api.inflight.size).toBe(1)
+      },
       async (_, doc) => {
         await settle()
         doc.set('hidden')
@@ -732,6 +927,13 @@ describe('close()', () => {
       expect(conn.status.value).toBe('closed')
       expect(vi.getTimerCount(), name).toBe(0)
       for (const s of api.streams) expect(s.signal.aborted, name).toBe(true)
+      // A poll under way is aborted.
+      for (const signal of api.inflight) expect(signal.aborted, name).toBe(true)
+      api.slow = false
+      api.release()
+      await settle()
+      expect(vi.getTimerCount(), name).toBe(0)
+      expect(api.inflight.size, name).toBe(0)
       const calls = api.fetch.mock.calls.length
       api.add(msg('late'))
       doc.set('visible')
@@ -822,7 +1024,39 @@ describe('one stream per visitor per browser', () => {
     expect(b.texts()).toEqual(['m1', 'v1'])
     expect(typed).toEqual(['Sam'])
     expect(api.streams).toHaveLength(1)
+    // One catch-up each: the streaming tab's, and the joining tab's own.
+    expect(api.gets).toHaveLength(2)
+    // The streaming tab's state is shown in the other tab.
+    api.streams[0]!.end()
+    await loop()
+    expect(b.conn.status.value).toBe('reconnecting')
+    await vi.advanceTimersByTimeAsync(1000)
+    await loop()
+    expect(b.conn.status.value).toBe('open')
+    expect(api.streams).toHaveLength(2)
     a.conn.close()
+    b.conn.close()
+  })
+
+  it('a hidden waiting tab leaves the queue: it does not stream while hidden', async () => {
+    const api = fakeApi()
+    const docB = fakeDocument()
+    const { tab } = tabs(api, fakeLocks(), { heartbeat: 600_000 })
+    const a = tab()
+    await loop()
+    const b = tab({ document: docB })
+    await loop()
+    docB.set('hidden')
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(b.conn.status.value).toBe('paused')
+    a.conn.close()
+    await loop()
+    expect(api.streams).toHaveLength(1)
+    expect(api.open()).toHaveLength(0)
+    docB.set('visible')
+    await loop()
+    expect(api.open()).toHaveLength(1)
+    expect(b.conn.status.value).toBe('open')
     b.conn.close()
   })
 
