@@ -57,7 +57,7 @@ function fakeApi() {
     messagesStatus: 0,
     /** A body for `GET …/messages` instead of the conversation. */
     messagesBody: undefined as string | undefined,
-    /** Whether `GET …/messages` waits for {@link release} (a slow server). */
+    /** Whether the answers of `GET …/messages` wait for {@link release} (a slow network). */
     slow: false,
     waiting: [] as (() => void)[],
     /** Lets the waiting `GET …/messages` answer, with what the server has by then. */
@@ -84,6 +84,8 @@ function fakeApi() {
         gets.push(url)
         getTimes.push(Date.now())
         getSignals.push(signal)
+        // What the server has when the request reaches it; a slow answer is late on the way back.
+        const known = conversation.slice()
         if (api.slow) {
           inflight.add(signal)
           await new Promise<void>((go, fail) => {
@@ -94,9 +96,9 @@ function fakeApi() {
         if (api.messagesBody !== undefined) return new Response(api.messagesBody)
         if (api.messagesStatus) return new Response('{}', { status: api.messagesStatus })
         const after = url.searchParams.get('after')
-        const i = after === null ? -1 : conversation.findIndex((m) => m.id === after)
+        const i = after === null ? -1 : known.findIndex((m) => m.id === after)
         if (after !== null && i < 0) return new Response('{"success":false}', { status: 400 })
-        return Response.json({ success: true, data: conversation.slice(i + 1) })
+        return Response.json({ success: true, data: known.slice(i + 1) })
       }
       const reply = api.reply
       if (reply === 'network') throw new TypeError('Failed to fetch')
@@ -313,17 +315,14 @@ describe('events of the stream', () => {
   it('a message arriving during the catch-up comes after the caught-up ones', async () => {
     const api = fakeApi()
     api.conversation.push(msg('m1'), msg('m2'))
-    let answer!: () => void
-    const slow = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      if (String(input).includes('/messages')) await new Promise<void>((r) => (answer = r))
-      return api.fetch(input, init)
-    })
-    const { conn, texts } = connect(api, { lastId: 'm1', fetch: slow as typeof fetch })
+    api.slow = true
+    const { conn, texts } = connect(api, { lastId: 'm1' })
     await settle()
+    // On the stream before the catch-up's answer (which has only m2) is back.
     api.add(msg('m3'))
     await settle()
     expect(texts()).toEqual([])
-    answer()
+    api.release()
     await settle()
     expect(texts()).toEqual(['m2', 'm3'])
     conn.close()

@@ -7,6 +7,23 @@
  * origin and `x-bp-token` header as the lead PUT, the token never in a URL;
  * `GET …/inbox/direct/stream` (server-sent events), `GET …/inbox/direct/messages`
  * (history and catch-up), `POST …/inbox/direct/typing`.
+ *
+ * ```ts
+ * const live = createLiveConnection({
+ *   api: config.apiUrl,
+ *   token: config.token,
+ *   ids: () => ({ uuid, botId, customerId }),
+ *   lastId: saved.at(-1)?.id,
+ *   seen: saved.map((m) => m.id),
+ *   onMessage: (m) => show(m),
+ *   onTyping: (agent) => showTyping(agent),
+ *   onRead: (upTo) => markRead(upTo),
+ *   onStatus: (status, agent) => setConversation(status, agent),
+ * })
+ * effect(() => banner(live.status.value)) // 'reconnecting' → "Reconnecting…"
+ * composer.oninput = () => live.typing()
+ * live.close() // on a new conversation or unmount
+ * ```
  */
 import { type ReadonlySignal, signal } from '@preact/signals-core'
 import { report } from '../../loader/log'
