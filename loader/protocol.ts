@@ -55,6 +55,7 @@ export type LogCode =
   | 'W_OUTBOX'
   | 'W_SAVED_CHAT'
   | 'W_TRANSCRIPT'
+  | 'W_LIVE'
 
 /**
  * What the loader tells the chat window about its `<script>` tag: what the loader
