@@ -159,13 +159,37 @@ test('"Talk to a person" hands the whole conversation to the inbox and the chat 
       'visitor: My order is late.\nNumber 1234.',
       'agent: Hi Ada, Sam here. Let me check.',
     ])
+    // The visitor's stream brings it live, with the agent's name, once.
+    await expect(transcript(page).locator('.msg').last()).toHaveText(
+      'Sam: Hi Ada, Sam here. Let me check.',
+    )
+    await expect(chat(page).getByText('You’re talking to Sam')).toBeVisible()
+    const agentLine = 'Sam: Hi Ada, Sam here. Let me check.'
+    expect((await seen(page)).filter((l) => l === agentLine)).toHaveLength(1)
 
     // A reload keeps the live chat: the text box and the status line come back.
     await page.reload()
     if (!(await chat(page).isVisible())) await launcher(page).click()
     await expect(chat(page).getByRole('textbox', { name: 'Your message' })).toBeVisible()
-    await expect(chat(page).getByText('Waiting for a person to join…')).toBeVisible()
-    expect(await seen(page)).toEqual([...expected, 'visitor: My order is late.\nNumber 1234.'])
+    await expect(chat(page).getByText('You’re talking to Sam')).toBeVisible()
+    expect(await seen(page)).toEqual([
+      ...expected,
+      'visitor: My order is late.\nNumber 1234.',
+      agentLine,
+    ])
+    // A reply after the reload arrives too (the stream resumes after the last one shown).
+    await request.post('/inbox/direct/reply', {
+      headers: { 'x-bot-token': TOKEN },
+      data: {
+        botId: ids.bot,
+        customerId: ids.customer,
+        uuid,
+        text: 'It ships today.',
+        agent: { id: 'sam', name: 'Sam' },
+      },
+    })
+    await expect(transcript(page).locator('.msg').last()).toHaveText('Sam: It ships today.')
+    expect((await seen(page)).filter((l) => l === agentLine)).toHaveLength(1)
     expect(await axeViolations(page), 'live, restored').toEqual([])
     expect(errors.pageErrors).toEqual([])
     expect(errors.widget()).toEqual([])

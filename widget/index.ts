@@ -345,7 +345,13 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
         (m) => {
           if (ended) return
           host.style(m.css)
-          draw({ live: m.createLive(state, actions).ui })
+          const live = m.createLive(state, actions, {
+            ...config,
+            api: config.apiUrl,
+            ids: actions.ids,
+          })
+          stops.push(live.dispose)
+          draw({ live: live.ui })
         },
         () => {
           liveChunk = undefined

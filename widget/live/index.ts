@@ -9,10 +9,11 @@
  *
  * Like the actions (core/actions.ts), these are writers of the state; the UI only reads it.
  */
-import { batch } from '@preact/signals-core'
+import { batch, effect } from '@preact/signals-core'
 import type { Actions } from '../core/actions'
 import { type Agent, MAX_MESSAGES, type State } from '../core/state'
 import css from './live.css?inline'
+import { createLiveConnection, type LiveConnection, type LiveIds } from './stream'
 import { AgentBody, LiveBar, LiveComposer } from './ui'
 
 export { css }
@@ -48,11 +49,21 @@ function agentOf(a: Agent): Agent {
   return out
 }
 
+/** Where the live stream connects: the tag's `data-api-url` and `data-token`, and the conversation's ids. */
+export interface LiveLink {
+  api: string
+  token: string
+  ids(): LiveIds
+}
+
 /**
  * Creates the live chat of `state`. `actions.save` persists each change (a reload
- * keeps the conversation and the agent).
+ * keeps the conversation and the agent). With `link`, it connects the visitor's
+ * live stream (widget/live/stream.ts) while the chat waits for or talks with a
+ * person, and closes it when the conversation is closed or the chat is reset;
+ * `dispose` closes it for good.
  */
-export function createLive(state: State, actions: Pick<Actions, 'save'>) {
+export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: LiveLink) {
   /** Names the agent: the chat is then `talking` with them (unless it was closed). */
   const talkTo = (agent: Agent) => {
     const live = state.live.value
@@ -108,6 +119,31 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>) {
     else return
     void actions.save()
   }
+  const hooks = () => {
+    const seen = state.messages.value.flatMap((m) => (m.sid ? [m.sid] : []))
+    return {
+      seen,
+      lastId: seen.at(-1),
+      onMessage: receive,
+      onStatus: setStatus,
+      onTyping: setAgent,
+    }
+  }
+  let connection: LiveConnection | undefined
+  const stop =
+    link &&
+    effect(() => {
+      const phase = state.live.value?.phase
+      const live = phase === 'waiting' || phase === 'talking'
+      if (live && !connection) {
+        // `data-api-url` as written; paths are appended after one `/`.
+        const api = link.api.replace(/\/+$/, '')
+        connection = createLiveConnection({ api, token: link.token, ids: link.ids, ...hooks() })
+      } else if (!live && connection) {
+        connection.close()
+        connection = undefined
+      }
+    })
   return {
     ui: { Composer: LiveComposer, Bar: LiveBar, Body: AgentBody } satisfies LiveUi,
     receive,
@@ -120,15 +156,14 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>) {
      * {@link setAgent}; `seen` and `lastId` are the inbox ids of the agent
      * messages the chat already shows (a restored chat), newest last.
      */
-    hooks() {
-      const seen = state.messages.value.flatMap((m) => (m.sid ? [m.sid] : []))
-      return {
-        seen,
-        lastId: seen.at(-1),
-        onMessage: receive,
-        onStatus: setStatus,
-        onTyping: setAgent,
-      }
+    hooks,
+    /** Tells the agent the visitor is typing (at most every 3 s; nothing while not connected). */
+    typing: () => connection?.typing(),
+    /** Closes the live stream and stops following the state. */
+    dispose() {
+      stop?.()
+      connection?.close()
+      connection = undefined
     },
   }
 }
