@@ -3,7 +3,7 @@
  * {@link warm} once the chunk has loaded at intent, and {@link mount} to open the
  * chat.
  */
-import { computed, effect, type Signal, signal } from '@preact/signals-core'
+import { computed, type Signal, signal } from '@preact/signals-core'
 import { h, render } from 'preact'
 import { ASSETS, report } from '../loader/log'
 import type {
@@ -19,6 +19,7 @@ import type {
 import { UUID_KEY } from '../loader/protocol'
 import type { BotConfig } from './config/schema'
 import type { LoadedConfig } from './config/settings'
+import type { Conversation } from './conversation'
 import { type ActionDeps, chatKey, createActions } from './core/actions'
 import { createLeadSender } from './core/api'
 import { builtinFlow, graph } from './core/flow'
@@ -266,7 +267,7 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
     t: (k) => t.value(k),
     handoff() {
       // After the messages of the hand-off are stored: the request for a person follows them.
-      void transcript().then((tr) => tr?.handoff(actions.ids()))
+      void converse().then((c) => c?.handoff())
     },
   })
 
@@ -305,61 +306,45 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
   // task about 1.5 ms at 1x; the first paint need not wait for them).
   setTimeout(() => void outbox.flush())
   /**
-   * The transcript outbox (a lazy chunk), loaded once: it sends the conversation
-   * and what earlier pages left waiting. A chunk that cannot load is tried again on
-   * the next call or page: the conversation stays stored meanwhile.
+   * The conversation beyond the flow (widget/conversation.ts, a lazy chunk, started
+   * once): the transcript outbox and, after a hand-off, the live chat. A chunk that
+   * cannot load is tried again on the next call or page: the conversation stays
+   * stored meanwhile.
    */
-  let outboxChunk: Promise<import('./core/transcript').Transcript | undefined> | undefined
-  const transcript = () =>
-    (outboxChunk ??= import('./core/transcript').then(
+  let conversation: Promise<Conversation | undefined> | undefined
+  const converse = () =>
+    (conversation ??= import('./conversation').then(
       (m) => {
-        const tr = m.createTranscript(kv, m.createMessagesSender(config), {
+        if (ended) return undefined
+        const c = m.startConversation({
+          state,
+          actions,
+          kv,
+          config,
           keep,
-          pending: (w) => {
-            unsent.value = w
+          unsent,
+          showLive(ui, sheet) {
+            host.style(sheet)
+            draw({ live: ui })
           },
         })
-        if (!ended) stops.push(m.follow(state, tr, actions.ids))
-        return tr
+        stops.push(c.dispose)
+        return c
       },
       () => {
-        outboxChunk = undefined
+        conversation = undefined
         return undefined
       },
     ))
-  // When the page is idle: the transcript outbox, and the sweep of conversations
-  // past the retention (at most once a day).
+  // When the page is idle: the conversation, and the sweep of conversations past
+  // the retention (at most once a day).
   ;(window.requestIdleCallback ?? setTimeout)(() => {
-    void transcript()
+    void converse()
     import('./core/sweep').then(
       (m) => m.sweep(kv, keep),
       () => undefined,
     )
   })
-  // The live chat chunk, once the chat is live (a hand-off, or a restored live chat).
-  let liveChunk: Promise<unknown> | undefined
-  stops.push(
-    effect(() => {
-      if (!state.live.value || liveChunk) return
-      liveChunk = import('./live').then(
-        (m) => {
-          if (ended) return
-          host.style(m.css)
-          const live = m.createLive(state, actions, {
-            ...config,
-            api: config.apiUrl,
-            ids: actions.ids,
-          })
-          stops.push(live.dispose)
-          draw({ live: live.ui })
-        },
-        () => {
-          liveChunk = undefined
-          report('E_LOAD', 'the live chat chunk could not load', ASSETS)
-        },
-      )
-    }),
-  )
   if (config.mode === 'page') actions.open()
 
   let ended = false

@@ -1,6 +1,6 @@
 /**
  * The network side of the live chat, for one tab: the wire shapes of the live
- * chat contract (docs/platform-api.md, "Live chat"), the `GET …/messages` catch-up
+ * chat contract (docs/platform-api.md, "Our extensions: live chat"), the `GET …/messages` catch-up
  * request and the stream engine (server-sent events read with `fetch`, reconnect
  * with backoff, heartbeat watchdog, polling fallback). Which tab streams, the
  * de-duplication and the order of what reaches the chat are stream.ts's.

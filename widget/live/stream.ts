@@ -3,7 +3,7 @@
  * it happens, through one stream per visitor per browser. Framework-free (a lazy
  * chunk); the chat window subscribes to `status` and passes callbacks.
  *
- * The contract (our extension, docs/platform-api.md, "Live chat"): the same API
+ * The contract (our extension, docs/platform-api.md, "Our extensions: live chat"): the same API
  * origin and `x-bp-token` header as the lead PUT, the token never in a URL;
  * `GET …/inbox/direct/stream` (server-sent events), `GET …/inbox/direct/messages`
  * (history and catch-up), `POST …/inbox/direct/typing`.
