@@ -386,6 +386,28 @@ describe('events', () => {
     expect(seen).toEqual([['flow:end', undefined]])
   })
 
+  it('fires flow:end at the built-in flow’s thanks, where only the offer of a person waits, and not again after the hand-off', async () => {
+    const { commands, actions, state, record } = setup()
+    const seen = record('flow:end')
+    await actions.start()
+    for (const answer of ['Ada', 'ada@example.com', '07400 123456']) {
+      commands.sendMessage(answer)
+      await vi.waitFor(() => expect(state.busy.value).toBe(false))
+    }
+    await settle()
+    expect(seen).toEqual([])
+    commands.sendMessage(t('topicSales'))
+    await vi.waitFor(() => expect(state.messages.value.at(-1)?.text).toBe(t('thanks')))
+    await settle()
+    expect(state.ask.value?.id).toBe('thanks')
+    expect(seen).toEqual([['flow:end', undefined]])
+    const talk = actions.choices()[0]
+    if (talk) actions.choose(talk)
+    await vi.waitFor(() => expect(state.live.value?.phase).toBe('waiting'))
+    await settle()
+    expect(seen).toEqual([['flow:end', undefined]])
+  })
+
   it('fires flow:end once per end, not again for messages sent after it', async () => {
     const { commands, state, record } = setup('configured')
     const seen = record('flow:end')

@@ -8,6 +8,7 @@ import { report } from '../../loader/log'
 import type { CommandTable, Identity } from '../../loader/protocol'
 import type { Actions } from './actions'
 import { createEmitter } from './events'
+import { nextId, type WaitNode } from './flow'
 import { type Lead, type LeadIds, leadPayload, toJson, withAttribute, withTags } from './lead'
 import {
   isPending,
@@ -120,9 +121,22 @@ export function createCommands({
   const events = createEmitter()
   relay.synced = (p) => events.emit('lead:synced', { uuid: p.uuid })
   relay.error = (code, status) => events.emit('lead:error', { code, status })
+  /**
+   * Whether `node` only offers a person: a choice whose every option goes on to a
+   * hand-off node (the built-in flow's "Talk to a person" after the thanks). The
+   * flow has then ended for `flow:end`; the offer stays for the visitor.
+   */
+  const offersPerson = (node: WaitNode) => {
+    if (node.type !== 'ask' || node.input !== 'choice') return false
+    const g = actions.graph()
+    return (node.options ?? []).every(
+      (o) => !o.flow && g.node.get(nextId(g, node, o.next) ?? '')?.type === 'handoff',
+    )
+  }
   // Each effect's first run only records the current state: events are changes.
   let live = false
-  let ended = !state.ask.peek() && state.messages.peek().length > 0
+  const first = state.ask.peek()
+  let ended = (!first || offersPerson(first)) && state.messages.peek().length > 0
   let lastId = state.messages.peek().at(-1)?.id ?? 0
   let endTimer: ReturnType<typeof setTimeout> | undefined
   const effects = [
@@ -142,14 +156,17 @@ export function createCommands({
       }
     }),
     effect(() => {
-      const now = !state.ask.value && !state.busy.value && state.messages.value.length > 0
+      const ask = state.ask.value
+      const now =
+        (!ask || offersPerson(ask)) && !state.busy.value && state.messages.value.length > 0
       // Once per end: later messages (sendMessage after the end) do not end it again.
       // In a task of its own, after the render of this change (Preact renders in a
       // microtask), so a listener finds the visitor's last answer and the closing
       // message in the transcript, after their `message` events.
       if (live && now && !ended) {
         endTimer = setTimeout(() => {
-          if (!state.ask.peek()) events.emit('flow:end', undefined)
+          const at = state.ask.peek()
+          if (!at || offersPerson(at)) events.emit('flow:end', undefined)
         })
       }
       ended = now
