@@ -358,12 +358,15 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
   }
   const dispatch = dispatcher(
     { open: actions.open, close: actions.close, toggle: actions.toggle },
-    () =>
-      import('./core/commands').then((m) => {
+    () => {
+      // A listener added by this call hears of the messages added while the chunk loads.
+      const since = state.messages.peek().at(-1)?.id ?? 0
+      return import('./core/commands').then((m) => {
         const c = m.createCommands({
           actions,
           state,
           relay,
+          since,
           uuid: host.uuid,
           async setLocale(next: string) {
             const nt = await translate(next, rich)
@@ -387,7 +390,8 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
         })
         stops.push(c.dispose)
         return c.commands
-      }),
+      })
+    },
   )
   return { dispatch, unmount }
 }

@@ -367,6 +367,35 @@ describe('events', () => {
     expect(seen.mock.calls.map(([p]) => p.text)).toEqual(['Ada', t('askEmail', { name: 'Ada' })])
   })
 
+  it('reports the messages added while the chunk loaded, after the call that loaded it (since)', async () => {
+    const state = createState()
+    const actions = createActions(state, {
+      graph: graph([builtinFlow(t)]),
+      kv: memoryKv(),
+      ids: () => ids,
+      sync: async () => {},
+      phone: async () => undefined,
+    })
+    await actions.start()
+    // The host called `on` here; the visitor answered before the chunk arrived.
+    const since = state.messages.value.at(-1)?.id
+    await actions.submit('Ada')
+    const { commands } = createCommands({
+      actions,
+      state,
+      relay: {},
+      since,
+      uuid: () => ids.uuid,
+      setLocale: async () => {},
+      reset: () => {},
+      shutdown: () => {},
+    })
+    const seen = vi.fn()
+    commands.on('message', seen)
+    await settle()
+    expect(seen.mock.calls.map(([p]) => p.text)).toEqual(['Ada', t('askEmail', { name: 'Ada' })])
+  })
+
   it('fires unread with the count of bot messages that arrived while closed', async () => {
     const { commands, actions, record } = setup()
     const seen = record('unread')

@@ -18,7 +18,7 @@ import {
   type OutboxRecord,
   SCHEMA,
 } from './outbox'
-import type { State } from './state'
+import type { Message, State } from './state'
 import type { Kv } from './storage'
 import { HOST_LIMITS, isEmail, MAX_LENGTH } from './validate'
 
@@ -101,6 +101,12 @@ export interface CommandDeps {
   reset(): void
   /** Tears the widget down. */
   shutdown(): void
+  /**
+   * Id of the newest transcript entry when the host made the call that loaded
+   * this chunk: entries after it are `message` events, also those added while the
+   * chunk was loading. Default: the newest entry now.
+   */
+  since?: number
 }
 
 /**
@@ -117,6 +123,7 @@ export function createCommands({
   setLocale,
   reset,
   shutdown,
+  since,
 }: CommandDeps) {
   const events = createEmitter()
   relay.synced = (p) => events.emit('lead:synced', { uuid: p.uuid })
@@ -137,8 +144,16 @@ export function createCommands({
   let live = false
   const first = state.ask.peek()
   let ended = (!first || offersPerson(first)) && state.messages.peek().length > 0
-  let lastId = state.messages.peek().at(-1)?.id ?? 0
+  let lastId = since ?? state.messages.peek().at(-1)?.id ?? 0
   let endTimer: ReturnType<typeof setTimeout> | undefined
+  /** `message` events for the entries after `lastId`. */
+  const tellMessages = (list: readonly Message[]) => {
+    for (const m of list) {
+      if (m.id <= lastId) continue
+      events.emit('message', { from: m.from, text: m.text, at: m.at })
+      lastId = m.id
+    }
+  }
   const effects = [
     effect(() => {
       const open = state.open.value
@@ -149,11 +164,8 @@ export function createCommands({
       if (live) events.emit('unread', { count })
     }),
     effect(() => {
-      for (const m of state.messages.value) {
-        if (m.id <= lastId) continue
-        events.emit('message', { from: m.from, text: m.text, at: m.at })
-        lastId = m.id
-      }
+      const list = state.messages.value
+      if (live) tellMessages(list)
     }),
     effect(() => {
       const ask = state.ask.value
@@ -174,8 +186,12 @@ export function createCommands({
   ]
   live = true
   events.emit('ready', { uuid: uuid() })
+  // Entries added since the call that loaded this chunk: after that call has run
+  // (a listener it adds hears them), in a task of their own.
+  const backlog = setTimeout(() => tellMessages(state.messages.peek()))
   const dispose = () => {
     clearTimeout(endTimer)
+    clearTimeout(backlog)
     for (const stop of effects) stop()
     events.clear()
     relay.synced = relay.error = undefined
