@@ -422,6 +422,23 @@ describe('createOutbox: page hide', () => {
       ])
     },
   )
+
+  it('a late answer to an older keepalive PUT does not make the newer version go again', async () => {
+    const server = fakeServer()
+    const outbox = createOutbox(memoryKv(), server.send)
+    void outbox.put(named('Ada'))
+    void outbox.flush(true) // the tab is hidden: keepalive PUT of version 1, answered much later
+    await vi.advanceTimersByTimeAsync(MIN_GAP) // visible again: version 1 once more
+    await server.last().answer({ status: 200 })
+    await outbox.put(named('Ada L'))
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    await server.last().answer({ status: 200 })
+    await server.calls[0]!.answer({ status: 200 })
+    expect(await outbox.pending()).toEqual({})
+    await outbox.flush(false, true)
+    await vi.advanceTimersByTimeAsync(10 * MIN_GAP)
+    expect(server.calls.map((c) => c.payload.name)).toEqual(['Ada', 'Ada', 'Ada L'])
+  })
 })
 
 describe('createOutbox: tabs of one visitor merge per field', () => {
@@ -714,7 +731,9 @@ describe('createOutbox: stored records of another shape', () => {
     })
     const server = answering(200)
     const outbox = createOutbox(kv, server.send)
-    await outbox.flush()
+    // The page's first change is Bo's, before anything was sent.
+    const bo = { name: 'Bo', email: 'bo@example.com' }
+    await outbox.put(edit({ ...bo, tags: ['hot'] }, bo, other))
     await settle()
     const migrated = {
       ...full,
@@ -722,15 +741,10 @@ describe('createOutbox: stored records of another shape', () => {
       attributes: [{ key: 'plan', value: 'pro' }],
       notes: [n1, n2],
     }
-    expect(server.calls.map((c) => c.payload)).toEqual([migrated, snap('Bo', other)])
-    const bo = { name: 'Bo', email: 'bo@example.com' }
-    await outbox.put(edit({ ...bo, tags: ['hot'] }, bo, other))
-    await vi.advanceTimersByTimeAsync(MIN_GAP)
-    expect(server.calls.at(-1)?.payload).toEqual({
-      ...snap('Bo', other),
-      email: 'bo@example.com',
-      tags: ['hot'],
-    })
+    expect(server.calls.map((c) => c.payload)).toEqual([
+      migrated,
+      { ...snap('Bo', other), email: 'bo@example.com', tags: ['hot'] },
+    ])
     expect(warnSpy).not.toHaveBeenCalled()
   })
 })
@@ -1016,7 +1030,7 @@ describe(`createOutbox: no body over MAX_BODY (${MAX_BODY} bytes)`, () => {
       `[Reekolect] E_LEAD_TOO_LARGE: name would make the lead larger than ${MAX_BODY} bytes — left out of the lead and flagged in the chat; the rest is sent`,
       `[Reekolect] E_LEAD_TOO_LARGE: the lead's ids alone exceed ${MAX_BODY} bytes — check data-bot and the script tag`,
     ])
-    expect(rejected).toHaveBeenLastCalledWith(ids.uuid, ['name'])
+    expect(rejected.mock.lastCall).toStrictEqual([ids.uuid, ['name']])
     expect(await outbox.pending()).toEqual({})
   })
 
@@ -1051,6 +1065,9 @@ describe(`createOutbox: no body over MAX_BODY (${MAX_BODY} bytes)`, () => {
     expect(server.calls).toHaveLength(0)
     await vi.advanceTimersByTimeAsync(100)
     expect(server.calls.map((c) => c.payload)).toEqual([snap('Ada')])
+    expect(errorSpy.mock.calls.map((c) => c[0])).toEqual([
+      `[Reekolect] E_LEAD_TOO_LARGE: a note would make the lead larger than ${MAX_BODY} bytes — left out of the lead and flagged in the chat; the rest is sent`,
+    ])
   })
 })
 
@@ -1451,6 +1468,30 @@ describe('createOutbox: concurrency', () => {
       expect(await outbox.pending()).toEqual({})
     },
   )
+
+  it('site data cleared while a stored record too large to send is trimmed: nothing sent, nothing thrown', async () => {
+    const fast = memoryKv()
+    let cleared = false
+    const kv: Kv = {
+      ...fast,
+      update: (k, fn) => {
+        if (!cleared) {
+          cleared = true
+          void fast.del(k) // another tab cleared the site's data just before this write
+        }
+        return fast.update(k, fn)
+      },
+    }
+    await fast.set(OUTBOX_KEY, {
+      [ids.uuid]: {
+        payload: { ...snap('Ada'), notes: [{ title: 'n', description: 'y'.repeat(70_000) }] },
+        v: 1,
+      },
+    })
+    const server = fakeServer()
+    await expect(createOutbox(kv, server.send).flush()).resolves.toBeUndefined()
+    expect(server.calls).toHaveLength(0)
+  })
 })
 
 describe('backoff', () => {
