@@ -48,7 +48,7 @@ describe('createLeadSender', () => {
 
   it('encodes arrays as arrays on a page whose library patched Array.prototype.toJSON', async () => {
     const { requests } = platform(200)
-    const proto = Array.prototype as unknown as { toJSON?: () => string }
+    const proto = Array.prototype as unknown as { toJSON?: (this: unknown[]) => string }
     proto.toJSON = function () {
       return JSON.stringify([...this])
     }
