@@ -468,10 +468,13 @@ describe('reload', () => {
       lead: { ...emptyLead(), name: 'Ada' },
       open: false,
     })
+    // A read that takes a while and sees the store as it was when it began, as IndexedDB's does.
     const kv: Kv = {
       ...fast,
-      get: <T>(k: string) =>
-        new Promise<T | undefined>((r) => setTimeout(() => r(fast.get<T>(k)), 10)),
+      get: <T>(k: string) => {
+        const then = fast.get<T>(k)
+        return new Promise<T | undefined>((r) => setTimeout(() => r(then), 10))
+      },
     }
     const { actions, state } = setup({ kv })
     const started = actions.start()

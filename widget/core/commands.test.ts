@@ -559,7 +559,10 @@ describe('lead commands', () => {
     ['a tag that is no string beside one that is', { tags: ['ok', 1] }],
     ['attributes that are null', { attributes: null }],
     ['attributes that are a string', { attributes: 'plan' }],
-    ['an attribute without a value', { attributes: [{ key: 'plan' }] }],
+    [
+      'an attribute without a value after a good one',
+      { attributes: [{ key: 'plan', value: 'pro' }, { key: 'seats' }] },
+    ],
     ['an attribute that is null', { attributes: [null] }],
     [
       'a good attribute beside one whose key is no string',
@@ -570,15 +573,15 @@ describe('lead commands', () => {
         ],
       },
     ],
-    ['a record with a value that is no string', { attributes: { plan: 'pro', seats: 5 } }],
-    ['an empty attribute key', { attributes: { '': 'x' } }],
+    ['a record with a value that is no string', { attributes: { plan: 'pro', seats: ['5'] } }],
+    ['an empty attribute key after a good one', { attributes: { plan: 'pro', '': 'x' } }],
     [
       `an attribute key over ${HOST_LIMITS.key} characters`,
-      { attributes: { ['k'.repeat(HOST_LIMITS.key + 1)]: 'x' } },
+      { attributes: { plan: 'pro', ['k'.repeat(HOST_LIMITS.key + 1)]: 'x' } },
     ],
     [
       `an attribute value over ${HOST_LIMITS.value} characters`,
-      { attributes: { plan: 'x'.repeat(HOST_LIMITS.value + 1) } },
+      { attributes: { plan: 'pro', bio: 'x'.repeat(HOST_LIMITS.value + 1) } },
     ],
     [
       `more than ${HOST_LIMITS.attributes} attributes`,
@@ -588,6 +591,7 @@ describe('lead commands', () => {
     const { commands, state, payloads } = setup()
     const before = state.lead.value
     expect(() => commands.identify(identity)).not.toThrow()
+    expect(String(errors.mock.calls[0]?.[0])).toContain('got bad arguments — pass {name?')
     badArgs('identify')
     expect(state.lead.value).toBe(before)
     expect(payloads).toEqual([])
