@@ -259,6 +259,40 @@ describe('submit', () => {
     await actions.submit('one')
     expect(sync).toHaveBeenCalledTimes(2)
   })
+
+  it('takes an address refused for a likely typo when sent again, however it is cased or spaced', async () => {
+    const { state, actions } = setup()
+    await actions.start()
+    await actions.submit('Ada')
+    expect(await actions.submit(' Ada@Gmial.com')).toBe(false)
+    expect(state.error.value?.key).toBe('emailSuggest')
+    expect(await actions.submit('not an address')).toBe(false) // another wrong try in between
+    expect(await actions.submit('ada@gmial.com')).toBe(true)
+    expect(state.lead.value.email).toBe('ada@gmial.com')
+  })
+
+  it('checks a phone number for the US when no country is chosen', async () => {
+    const { actions } = setup()
+    await actions.start()
+    await actions.submit('Ada')
+    await actions.submit('ada@example.com')
+    fakePhone.mockClear()
+    await actions.submit('(201) 555-0123')
+    expect(fakePhone).toHaveBeenLastCalledWith(expect.any(String), 'US')
+  })
+
+  it('drops an answer whose question was left while it was checked (the host started a flow)', async () => {
+    const { state, actions } = setup()
+    await actions.start()
+    await actions.submit('Ada')
+    await actions.submit('ada@example.com')
+    expect(input(state)).toBe('phone')
+    const pending = actions.submit('07400 123456', 'GB')
+    actions.go('topic') // the host's startFlow while the number is checked
+    expect(await pending).toBe(false)
+    expect(state.ask.value?.id).toBe('topic')
+    expect(state.lead.value.phone).toBeUndefined()
+  })
 })
 
 describe('choose', () => {
@@ -347,9 +381,123 @@ describe('reload', () => {
     expect(input(other.state)).toBe('name')
     expect(other.sync).toHaveBeenCalledTimes(1)
   })
+
+  it('restores a saved chat whose lead has every kind of field', async () => {
+    const kv = memoryKv()
+    const lead = {
+      name: 'Ada',
+      email: 'ada@example.com',
+      phone: '7400123456',
+      dialCode: '+44',
+      status: 'OPEN' as const,
+      tags: ['vip'],
+      attributes: [{ key: 'plan', value: 'pro' }],
+      notes: [{ title: 'Call', description: 'back' }],
+    }
+    const at = 1_700_000_000_000
+    const saved: SavedChat = {
+      v: 1,
+      at,
+      messages: [{ id: 1, from: 'bot', text: 'Hi', at, keys: [] }],
+      lead,
+      open: true,
+    }
+    await kv.set(`chat:${ids.uuid}`, saved)
+    const { actions, state } = setup({ kv })
+    expect(await actions.start()).toBe(false)
+    expect(state.lead.value).toEqual(lead)
+    expect(state.messages.value.map((m) => m.text)).toEqual(['Hi'])
+  })
+
+  it('counts the retention from the last save, not the last message, and keeps a chat saved exactly that long ago', async () => {
+    const day = 86_400_000
+    const now = 1_700_000_000_000
+    const restored = async (at: number, messageAt: number) => {
+      const kv = memoryKv()
+      await kv.set(`chat:${ids.uuid}`, {
+        v: 1,
+        at,
+        messages: [{ id: 1, from: 'bot', text: 'Hi', at: messageAt }],
+        lead: { ...emptyLead(), name: 'Ada' },
+        open: false,
+      })
+      const { actions, state } = setup({ kv, now: () => now })
+      await actions.start()
+      return state.messages.value.map((m) => m.text)
+    }
+    // The host changed the lead yesterday; the last message is 40 days old.
+    expect(await restored(now - day, now - 40 * day)).toEqual(['Hi'])
+    expect(await restored(now - 30 * day, now - 30 * day)).toEqual(['Hi'])
+    expect(await restored(now - 30 * day - 1, now - 30 * day - 1)).toEqual([
+      t('greet'),
+      t('askName'),
+    ])
+  })
+
+  it('counts an older version’s record (no save time) from its newest message', async () => {
+    const day = 86_400_000
+    const now = 1_700_000_000_000
+    const kv = memoryKv()
+    await kv.set(`chat:${ids.uuid}`, {
+      v: 1,
+      messages: [40, 35, 1].map((d, i) => ({
+        id: i + 1,
+        from: 'bot',
+        text: `${d}`,
+        at: now - d * day,
+      })),
+      lead: emptyLead(),
+      open: false,
+    })
+    const { actions, state } = setup({ kv, now: () => now })
+    expect(await actions.start()).toBe(false)
+    expect(state.messages.value.map((m) => m.text)).toEqual(['40', '35', '1'])
+  })
+
+  it('starts the flow with the lead the host set on an earlier page before the chat opened', async () => {
+    const kv = memoryKv()
+    // Saved by an older version: no save time, no messages, the host's identify.
+    await kv.set(`chat:${ids.uuid}`, {
+      v: 1,
+      messages: [],
+      lead: { ...emptyLead(), name: 'Ada' },
+      open: false,
+    })
+    const { actions, state } = setup({ kv })
+    expect(await actions.start()).toBe(false)
+    expect(state.lead.value.name).toBe('Ada')
+    expect(input(state)).toBe('email')
+  })
+
+  it('keeps the lead the host set on this page while storage was read', async () => {
+    const fast = memoryKv()
+    await fast.set(`chat:${ids.uuid}`, {
+      v: 1,
+      at: 1_700_000_000_000,
+      messages: [],
+      lead: { ...emptyLead(), name: 'Ada' },
+      open: false,
+    })
+    // A read that takes a while and sees the store as it was when it began, as IndexedDB's does.
+    const kv: Kv = {
+      ...fast,
+      get: <T>(k: string) => {
+        const then = fast.get<T>(k)
+        return new Promise<T | undefined>((r) => setTimeout(() => r(then), 10))
+      },
+    }
+    const { actions, state } = setup({ kv })
+    const started = actions.start()
+    actions.update((l) => ({ ...l, email: 'ada@example.com' }))
+    await started
+    expect(state.lead.value.email).toBe('ada@example.com')
+  })
 })
 
 describe('a saved chat of another shape', () => {
+  const msg = { id: 1, from: 'bot', text: 'Hi', at: 1 }
+  /** A well-formed saved chat, for the rows that break one part of it. */
+  const good = { v: 1, messages: [msg], lead: emptyLead(), open: false }
   it.each([
     ['a string', 'corrupted'],
     ['messages that are not a list', { v: 1, messages: 'x', lead: emptyLead(), open: false }],
@@ -363,6 +511,34 @@ describe('a saved chat of another shape', () => {
     ],
     ['no lead', { v: 1, messages: [], open: false }],
     ['an unknown version', { v: 7, messages: [], lead: emptyLead(), open: false }],
+    ['a message that is null', { ...good, messages: [null] }],
+    [
+      'a good message beside one whose id is no number',
+      { ...good, messages: [msg, { ...msg, id: '2' }] },
+    ],
+    ['a message from someone else', { ...good, messages: [{ ...msg, from: 'agent' }] }],
+    ['a message time that is no number', { ...good, messages: [{ ...msg, at: '1' }] }],
+    ['message keys that are no strings', { ...good, messages: [{ ...msg, keys: [1] }] }],
+    ['a waiting node id that is no string', { ...good, ask: 5 }],
+    ['a save time that is no number', { ...good, at: 'yesterday' }],
+    ['a name that is no string', { ...good, lead: { ...emptyLead(), name: 42 } }],
+    ['an email that is no string', { ...good, lead: { ...emptyLead(), email: 42 } }],
+    ['a phone that is no string', { ...good, lead: { ...emptyLead(), phone: 42 } }],
+    ['a dial code that is no string', { ...good, lead: { ...emptyLead(), dialCode: 44 } }],
+    ['an unknown status', { ...good, lead: { ...emptyLead(), status: 'DONE' } }],
+    ['attributes that are a string', { ...good, lead: { ...emptyLead(), attributes: 'plan' } }],
+    [
+      'an attribute without a value',
+      { ...good, lead: { ...emptyLead(), attributes: [{ key: 'plan' }] } },
+    ],
+    [
+      'an attribute whose key is no string',
+      { ...good, lead: { ...emptyLead(), attributes: [{ key: 1, value: 'x' }] } },
+    ],
+    [
+      'a note without a description',
+      { ...good, lead: { ...emptyLead(), notes: [{ title: 'Call' }] } },
+    ],
   ])('%s: one W_SAVED_CHAT line, the chat starts over, nothing throws', async (_, value) => {
     vi.resetModules()
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
@@ -386,6 +562,29 @@ describe('a saved chat of another shape', () => {
         String(c[0]).startsWith('[Reekolect] W_SAVED_CHAT:'),
       )
       expect(lines).toHaveLength(1)
+      expect(lines[0]?.[0]).toBe(
+        '[Reekolect] W_SAVED_CHAT: the saved conversation had an unexpected shape and was discarded — nothing to do: the chat starts over',
+      )
+    } finally {
+      warn.mockRestore()
+    }
+  })
+
+  it('a first visit (nothing saved) logs no warning', async () => {
+    vi.resetModules()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const { createActions: fresh } = await import('./actions')
+      const state = createState()
+      const actions = fresh(state, {
+        graph: graph([builtinFlow(t)]),
+        kv: memoryKv(),
+        ids: () => ids,
+        sync: async () => {},
+        phone: fakePhone,
+      })
+      await actions.start()
+      expect(warn).not.toHaveBeenCalled()
     } finally {
       warn.mockRestore()
     }
@@ -427,6 +626,19 @@ describe('lead changes handed to the outbox', () => {
     const answers = state.messages.value.filter((m) => m.from === 'visitor')
     expect(answers.map((m) => m.keys)).toEqual([['name'], ['email'], ['phone', 'dialCode']])
   })
+
+  it('a host change that answers the waiting question passes over it, but not while an answer is checked', async () => {
+    const { state, actions, texts } = setup()
+    await actions.start()
+    actions.update((l) => ({ ...l, name: 'Ada' }))
+    expect(input(state)).toBe('email')
+    await actions.submit('ada@example.com')
+    const typed = actions.submit('07400 123456', 'GB')
+    actions.update((l) => ({ ...l, phone: '7400123456', dialCode: '+44' })) // identify, during the check
+    expect(await typed).toBe(true)
+    expect(texts()).toContain('visitor: +44 7400123456')
+    expect(input(state)).toBe('choice')
+  })
 })
 
 describe('open, close and unread', () => {
@@ -460,6 +672,61 @@ describe('open, close and unread', () => {
     expect(state.open.value).toBe(true)
     actions.toggle()
     expect(state.open.value).toBe(false)
+  })
+
+  it('reset forgets the previous visitor’s conversation and, with the chat open, starts over for the new UUID', async () => {
+    const kv = memoryKv()
+    const state = createState()
+    const payloads: LeadPayload[] = []
+    let uuid = ids.uuid
+    const actions = createActions(state, {
+      graph: graph([builtinFlow(t)]),
+      kv,
+      ids: () => ({ ...ids, uuid }),
+      sync: recordSnapshots(payloads),
+      phone: fakePhone,
+    })
+    actions.open()
+    await vi.waitFor(() => expect(input(state)).toBe('name'))
+    await actions.submit('Ada')
+    await actions.submit('not an address')
+    expect(state.error.value).toBeDefined()
+    uuid = '00000000-0000-4000-8000-000000000001'
+    await actions.reset(ids.uuid)
+    expect(await kv.get(`chat:${ids.uuid}`)).toBeUndefined()
+    expect(state.lead.value).toEqual(emptyLead())
+    expect(state.error.value).toBeUndefined()
+    expect(state.messages.value.map((m) => m.text)).toEqual([t('greet'), t('askName')])
+    expect(payloads.at(-1)).toEqual({ ...ids, uuid })
+    expect((await kv.get<SavedChat>(`chat:${uuid}`))?.messages).toHaveLength(2)
+  })
+
+  it('reset with the chat closed clears it and starts nothing until the next open', async () => {
+    const { state, actions, payloads } = setup()
+    await actions.start()
+    expect(state.unread.value).toBe(2)
+    await actions.reset(ids.uuid)
+    expect(state.messages.value).toEqual([])
+    expect(state.ask.value).toBeUndefined()
+    expect(state.unread.value).toBe(0)
+    expect(payloads).toHaveLength(1)
+    actions.open()
+    await vi.waitFor(() => expect(input(state)).toBe('name'))
+    expect(payloads).toHaveLength(2)
+  })
+
+  it('setGraph puts the same question of the new flows in place; choices and answers need a waiting node', async () => {
+    const { actions, state } = setup()
+    expect(actions.choices()).toEqual([])
+    actions.answer({ text: 'Sales', value: 'Sales' })
+    expect(state.messages.value).toEqual([])
+    actions.setGraph(graph([builtinFlow(translator({ askName: 'Votre nom ?' }))]))
+    expect(state.ask.value).toBeUndefined()
+    await actions.start()
+    expect(state.ask.value?.text).toBe('Votre nom ?')
+    actions.setGraph(graph([builtinFlow(translator({ askName: 'Ihr Name?' }))]))
+    expect(state.ask.value?.id).toBe('name')
+    expect(state.ask.value?.text).toBe('Ihr Name?')
   })
 })
 
@@ -866,6 +1133,45 @@ describe('configured bot', () => {
     expect(await second.actions.start('sales-hi')).toBe(false)
     expect(second.state.ask.value?.id).toBe('name')
     expect(second.bot()).not.toContain('Sales here.')
+  })
+
+  it('a chat restored while its webhook was called is busy, with nothing asked, until the new call answers', async () => {
+    const kv = memoryKv()
+    const first = configured(() => new Promise<Response>(() => {}), kv)
+    await upToSize(first, '120')
+    await vi.waitFor(async () =>
+      expect((await kv.get<SavedChat>(`chat:${ids.uuid}`))?.ask).toBe('hook'),
+    )
+    let respond: ((r: Response) => void) | undefined
+    const second = configured(() => new Promise<Response>((r) => (respond = r)), kv)
+    await second.actions.start()
+    expect(second.state.busy.value).toBe(true)
+    expect(second.state.ask.value).toBeUndefined()
+    await vi.waitFor(() => expect(respond).toBeDefined())
+    respond?.(json({ score: 99 }))
+    await vi.waitFor(() => expect(second.state.ask.value?.id).toBe('plan'))
+  })
+
+  it('drops a webhook answer that comes after the chat moved on', async () => {
+    let respond: ((r: Response) => void) | undefined
+    const c = configured(() => new Promise<Response>((r) => (respond = r)))
+    await upToSize(c, '120')
+    await vi.waitFor(() => expect(respond).toBeDefined())
+    c.actions.go('sales-hi', 'Sales, please') // startFlow('sales') while the webhook runs
+    respond?.(json({ score: 99 }))
+    await new Promise((r) => setTimeout(r, 50))
+    expect(c.state.ask.value?.id).toBe('menu')
+    expect(c.state.lead.value.status).toBeUndefined()
+    expect(c.bot().at(-1)).toBe('Anything else?')
+  })
+
+  it('a message sent outside a question names no lead field', async () => {
+    const c = configured()
+    await c.actions.start()
+    c.actions.go(undefined, 'Hello?')
+    const last = c.state.messages.value.at(-1)
+    expect(last).toMatchObject({ from: 'visitor', text: 'Hello?' })
+    expect(last?.keys).toBeUndefined()
   })
 })
 

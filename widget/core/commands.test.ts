@@ -6,10 +6,11 @@ import { createCommands, forgetDelivered } from './commands'
 import { builtinFlow, type Graph, graph } from './flow'
 import { translator } from './i18n'
 import type { LeadPayload } from './lead'
-import { OUTBOX_KEY, type OutboxEvents, SCHEMA } from './outbox'
+import { MAX_BODY, OUTBOX_KEY, type OutboxEvents, SCHEMA } from './outbox'
 import { recordSnapshots } from './outbox.fake'
 import { createState } from './state'
 import { memoryKv } from './storage'
+import { HOST_LIMITS, MAX_LENGTH } from './validate'
 
 const t = translator()
 const ids = { uuid: '7e88d192-9b20-4035-9b68-d4ac3d58a34f', botId: 'bot1', customerId: 'cust1' }
@@ -105,6 +106,13 @@ function badArgs(command: string) {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 0))
+
+type Commands = ReturnType<typeof setup>['commands']
+/** `n` distinct names: `p0`, `p1`, … */
+const names = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}${i}`)
+/** An attribute record of `n` keys `p0`, `p1`, … with one value. */
+const record = (p: string, n: number, value = 'v') =>
+  Object.fromEntries(names(p, n).map((k) => [k, value]))
 
 describe('startFlow', () => {
   it('starts a fresh chat at the first node of the flow and opens it', async () => {
@@ -515,6 +523,26 @@ describe('events', () => {
     commands.close()
     expect(seen).toEqual([])
   })
+
+  it('a reset (no messages, nothing asked) does not end the flow', async () => {
+    const { actions, record } = setup()
+    await actions.start()
+    const seen = record('flow:end')
+    await actions.reset(ids.uuid)
+    await settle()
+    expect(seen).toEqual([])
+  })
+
+  it('no flow:end when a question is asked again in the same task as the end', async () => {
+    const { actions, state, record } = setup('configured')
+    await actions.start()
+    const seen = record('flow:end')
+    actions.answer({ text: 'Ada', value: 'Ada' }) // the end; its event waits for a task of its own
+    expect(state.ask.value).toBeUndefined()
+    actions.go('p1') // the host's startFlow('pricing') in the same task
+    await settle()
+    expect(seen).toEqual([])
+  })
 })
 
 describe('lead commands', () => {
@@ -578,6 +606,189 @@ describe('lead commands', () => {
     commands.shutdown()
     expect(shutdown).toHaveBeenCalledOnce()
   })
+
+  it.each([
+    ['a string', 'Ada'],
+    ['a name of spaces', { name: '   ' }],
+    [`a name over ${MAX_LENGTH.name} characters`, { name: 'x'.repeat(MAX_LENGTH.name + 1) }],
+    ['a name that is a number', { name: 42 }],
+    [
+      `an email over ${MAX_LENGTH.email} characters`,
+      { email: `${'a'.repeat(MAX_LENGTH.email - 11)}@example.com` },
+    ],
+    ['an email in an array', { email: ['ada@example.com'] }],
+    ['a phone that is a number', { phone: 7400123456 }],
+    ['a phone with a letter after the digits', { phone: '7400123456x' }],
+    ['a dial code in an array', { dialCode: ['+44'] }],
+    ['a dial code after other text', { dialCode: 'x+44' }],
+    ['a dial code with text after it', { dialCode: '+44x' }],
+    [`more than ${HOST_LIMITS.tags} tags`, { tags: names('t', HOST_LIMITS.tags + 1) }],
+    [`a tag over ${HOST_LIMITS.tag} characters`, { tags: ['x'.repeat(HOST_LIMITS.tag + 1)] }],
+    ['a tag that is no string beside one that is', { tags: ['ok', 1] }],
+    ['attributes that are null', { attributes: null }],
+    ['attributes that are a string', { attributes: 'plan' }],
+    [
+      'an attribute without a value after a good one',
+      { attributes: [{ key: 'plan', value: 'pro' }, { key: 'seats' }] },
+    ],
+    ['an attribute that is null', { attributes: [null] }],
+    [
+      'a good attribute beside one whose key is no string',
+      {
+        attributes: [
+          { key: 'plan', value: 'pro' },
+          { key: 1, value: 'x' },
+        ],
+      },
+    ],
+    ['a record with a value that is no string', { attributes: { plan: 'pro', seats: ['5'] } }],
+    ['an empty attribute key after a good one', { attributes: { plan: 'pro', '': 'x' } }],
+    [
+      `an attribute key over ${HOST_LIMITS.key} characters`,
+      { attributes: { plan: 'pro', ['k'.repeat(HOST_LIMITS.key + 1)]: 'x' } },
+    ],
+    [
+      `an attribute value over ${HOST_LIMITS.value} characters`,
+      { attributes: { plan: 'pro', bio: 'x'.repeat(HOST_LIMITS.value + 1) } },
+    ],
+    [
+      `more than ${HOST_LIMITS.attributes} attributes`,
+      { attributes: record('k', HOST_LIMITS.attributes + 1) },
+    ],
+  ])('identify refuses %s with one E_ARGS line, changes nothing, throws nothing', (_, identity) => {
+    const { commands, state, payloads } = setup()
+    const before = state.lead.value
+    expect(() => commands.identify(identity)).not.toThrow()
+    expect(String(errors.mock.calls[0]?.[0])).toContain('got bad arguments — pass {name?')
+    badArgs('identify')
+    expect(state.lead.value).toBe(before)
+    expect(payloads).toEqual([])
+  })
+
+  it('identify takes any field alone and changes only that one', () => {
+    const { commands, state } = setup()
+    commands.identify({ name: 'Ada', tags: ['vip'], attributes: { plan: 'pro' } })
+    commands.identify({ email: 'ada@example.com' })
+    commands.identify({ phone: '7400123456' })
+    commands.identify({ dialCode: '+44' })
+    commands.identify({ tags: ['new'] })
+    commands.identify({ attributes: [{ key: 'seats', value: '5' }] })
+    commands.identify({})
+    expect(errors).not.toHaveBeenCalled()
+    expect(state.lead.value).toEqual({
+      name: 'Ada',
+      email: 'ada@example.com',
+      phone: '7400123456',
+      dialCode: '+44',
+      tags: ['vip', 'new'],
+      attributes: [
+        { key: 'plan', value: 'pro' },
+        { key: 'seats', value: '5' },
+      ],
+      notes: [],
+    })
+  })
+
+  it('identify takes values right at the limits', () => {
+    const { commands, state } = setup()
+    const name = 'N'.repeat(MAX_LENGTH.name)
+    const email = `${'a'.repeat(MAX_LENGTH.email - 12)}@example.com`
+    const tags = names('t', HOST_LIMITS.tags).map((t) => t.padEnd(HOST_LIMITS.tag, 'x'))
+    const attributes = Object.fromEntries(
+      names('k', HOST_LIMITS.attributes).map((k, i) => [
+        k.padEnd(HOST_LIMITS.key, 'y'),
+        i ? 'v' : 'v'.repeat(HOST_LIMITS.value),
+      ]),
+    )
+    commands.identify({ name, email, phone: '7'.repeat(17), dialCode: '+1234', tags, attributes })
+    expect(errors).not.toHaveBeenCalled()
+    expect(state.lead.value).toMatchObject({
+      name,
+      email,
+      phone: '7'.repeat(17),
+      dialCode: '+1234',
+    })
+    expect(state.lead.value.tags).toHaveLength(HOST_LIMITS.tags)
+    expect(state.lead.value.attributes).toHaveLength(HOST_LIMITS.attributes)
+  })
+
+  it('refuses a change that would put the lead over a limit, whole, and says which', () => {
+    const { commands, state } = setup()
+    commands.addTags(names('a', 60))
+    commands.addTags(names('b', 50))
+    commands.setAttributes(record('a', 60))
+    commands.setAttributes(record('b', 50))
+    expect(errors.mock.calls.map((c: unknown[]) => c[0])).toEqual([
+      `[Reekolect] E_ARGS: Reekolect('addTags') would make more than ${HOST_LIMITS.tags} tags — send less; nothing changed`,
+      `[Reekolect] E_ARGS: Reekolect('setAttributes') would make more than ${HOST_LIMITS.attributes} attributes — send less; nothing changed`,
+    ])
+    expect(state.lead.value.tags).toEqual(names('a', 60))
+    expect(state.lead.value.attributes).toHaveLength(60)
+  })
+
+  it(`refuses attributes that would make the lead's PUT body larger than ${MAX_BODY} bytes`, () => {
+    const { commands, state, payloads } = setup()
+    commands.setAttributes(record('k', 70, 'x'.repeat(HOST_LIMITS.value)))
+    expect(errors).toHaveBeenCalledTimes(1)
+    expect(String(errors.mock.calls[0]?.[0])).toMatch(
+      new RegExp(
+        `^\\[Reekolect\\] E_ARGS: Reekolect\\('setAttributes'\\) would make a lead of \\d+ bytes \\(at most ${MAX_BODY}\\) — send less; nothing changed$`,
+      ),
+    )
+    expect(state.lead.value.attributes).toEqual([])
+    expect(payloads).toEqual([])
+  })
+
+  it('takes only the own keys of an attribute record: __proto__ and constructor are dropped', () => {
+    const { commands, state } = setup()
+    commands.setAttributes(JSON.parse('{"__proto__": "x", "constructor": "y", "plan": "pro"}'))
+    expect(state.lead.value.attributes).toEqual([{ key: 'plan', value: 'pro' }])
+  })
+
+  it.each([
+    ['on', (c: Commands) => c.on('message'), 'an event name and a function'],
+    ['off', (c: Commands) => c.off('message'), 'an event name and a function'],
+    [
+      'startFlow',
+      (c: Commands) => c.startFlow('nope'),
+      'the id of a flow of the bot configuration document',
+    ],
+    [
+      'sendMessage',
+      (c: Commands) => c.sendMessage(' '),
+      `a non-empty string of at most ${MAX_LENGTH.text} characters`,
+    ],
+    [
+      'setLocale',
+      (c: Commands) => c.setLocale('not a tag!'),
+      'a BCP 47 language tag such as "fr" or "pt-BR"',
+    ],
+    [
+      'removeTags',
+      (c: Commands) => c.removeTags('vip'),
+      'an array of at most 100 strings of at most 100 characters',
+    ],
+    [
+      'identify',
+      (c: Commands) => c.identify('Ada'),
+      '{name? (≤ 100 characters), email?, phone? (digits), dialCode? ("+44"), tags?: an array of at most 100 strings of at most 100 characters, attributes?: a record of strings or {key, value}[] (at most 100, keys ≤ 100 and values ≤ 1000 characters)}',
+    ],
+  ])('%s: the E_ARGS line says what to pass', (command, call, expected) => {
+    const { commands } = setup()
+    call(commands)
+    expect(errors.mock.calls.map((c: unknown[]) => c[0])).toEqual([
+      `[Reekolect] E_ARGS: Reekolect('${command}') got bad arguments — pass ${expected}`,
+    ])
+  })
+
+  it(`sendMessage takes a text of exactly ${MAX_LENGTH.text} characters`, async () => {
+    const { commands, state } = setup()
+    commands.sendMessage('x'.repeat(MAX_LENGTH.text))
+    await settle()
+    expect(errors).not.toHaveBeenCalled()
+    // It answers the name question, which is shorter: the visitor sees the inline error.
+    expect(state.error.value?.key).toBe('errTooLong')
+  })
 })
 
 describe('forgetDelivered (reset)', () => {
@@ -613,5 +824,12 @@ describe('forgetDelivered (reset)', () => {
     expect(await kv.get(OUTBOX_KEY)).toBe('garbage')
     const broken = { ...kv, update: () => Promise.reject(new Error('gone')) }
     await expect(forgetDelivered(broken, ids.uuid)).resolves.toBeUndefined()
+  })
+
+  it('keeps a pending snapshot of the previous storage format: the lead is never lost', async () => {
+    const kv = memoryKv()
+    await kv.set(OUTBOX_KEY, { [ids.uuid]: { payload: { ...ids, name: 'Ada' }, v: 1 } })
+    await forgetDelivered(kv, ids.uuid)
+    expect(Object.keys((await kv.get<object>(OUTBOX_KEY)) ?? {})).toEqual([ids.uuid])
   })
 })

@@ -293,6 +293,60 @@ describe('createOutbox: delivery', () => {
     expect(stored).not.toContain(ids.uuid)
     next.dispose()
   })
+
+  it('a change that alters nothing (the same value again, from this tab or another) sends no PUT', async () => {
+    const server = answering(200)
+    const outbox = createOutbox(memoryKv(), server.send)
+    const lead = { name: 'Ada', email: 'ada@example.com' }
+    await outbox.put(edit(lead))
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    // Another tab, from the same saved lead, sets the same email; the host repeats identify.
+    await outbox.put({ ids, set: { email: 'ada@example.com' }, at: Date.now() })
+    await outbox.put(edit(lead, { email: 'ada@example.com' }))
+    await vi.advanceTimersByTimeAsync(10 * MIN_GAP)
+    expect(server.calls.map((c) => c.payload)).toEqual([
+      { ...snap('Ada'), email: 'ada@example.com' },
+    ])
+    expect(errorSpy).not.toHaveBeenCalled()
+  })
+
+  it('the same visitor on a page of another bot (data-bot) sends the lead again, to that bot', async () => {
+    const server = answering(200)
+    const outbox = createOutbox(memoryKv(), server.send)
+    await outbox.put(named('Ada'))
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    await outbox.put({ ...named('Ada'), ids: { ...ids, botId: 'bot-2' }, set: {} })
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    expect(server.calls.map((c) => c.payload)).toEqual([
+      snap('Ada'),
+      { ...snap('Ada'), botId: 'bot-2' },
+    ])
+  })
+
+  it('stores the removal of a field its record does not have (the record outlived by the tab’s lead)', async () => {
+    const server = answering(200)
+    const outbox = createOutbox(memoryKv(), server.send)
+    // The tab's lead still had the tag "cold"; the visitor's record is gone (retention).
+    await outbox.put(edit({ name: 'Ada' }, { name: 'Ada', tags: ['cold'] }))
+    await settle()
+    expect(server.calls.map((c) => c.payload)).toEqual([snap('Ada')])
+  })
+
+  it('counts the retention from the last change, and removes a record untouched that long', async () => {
+    const kv = memoryKv()
+    const day = 24 * 3_600_000
+    const outbox = createOutbox(kv, answering(200).send, {}, { keep: 10 * day })
+    const stored = async () => Object.keys((await kv.get<object>(OUTBOX_KEY)) ?? {})
+    await outbox.put(named('Ada'))
+    await vi.advanceTimersByTimeAsync(8 * day)
+    await outbox.put(edit({ name: 'Ada', email: 'ada@example.com' }, { name: 'Ada' }))
+    await vi.advanceTimersByTimeAsync(8 * day) // 16 days after the first change, 8 after the last
+    await outbox.put(named('Bo', other)) // a write drops expired records
+    expect(await stored()).toContain(ids.uuid)
+    await vi.advanceTimersByTimeAsync(2 * day) // 10 days after the last change
+    await outbox.put(named('Cy', '33333333-3333-4333-8333-333333333333'))
+    expect(await stored()).not.toContain(ids.uuid)
+  })
 })
 
 describe('createOutbox: page hide', () => {
@@ -350,6 +404,40 @@ describe('createOutbox: page hide', () => {
     await server.calls[0]!.answer({ status: 200 })
     await settle()
     expect(await outbox.pending()).toEqual({})
+  })
+
+  it.each([300, 500])(
+    'a keepalive PUT answered %i stays pending and is sent again',
+    async (status) => {
+      const server = fakeServer()
+      const outbox = createOutbox(memoryKv(), server.send)
+      void outbox.put(named('Ada'))
+      void outbox.flush(true)
+      await server.calls[0]!.answer({ status })
+      expect(await outbox.pending()).toEqual({ [ids.uuid]: snap('Ada') })
+      await vi.advanceTimersByTimeAsync(MIN_GAP)
+      expect(server.calls.map((c) => [c.payload, c.keepalive])).toEqual([
+        [snap('Ada'), true],
+        [snap('Ada'), false],
+      ])
+    },
+  )
+
+  it('a late answer to an older keepalive PUT does not make the newer version go again', async () => {
+    const server = fakeServer()
+    const outbox = createOutbox(memoryKv(), server.send)
+    void outbox.put(named('Ada'))
+    void outbox.flush(true) // the tab is hidden: keepalive PUT of version 1, answered much later
+    await vi.advanceTimersByTimeAsync(MIN_GAP) // visible again: version 1 once more
+    await server.last().answer({ status: 200 })
+    await outbox.put(named('Ada L'))
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    await server.last().answer({ status: 200 })
+    await server.calls[0]!.answer({ status: 200 })
+    expect(await outbox.pending()).toEqual({})
+    await outbox.flush(false, true)
+    await vi.advanceTimersByTimeAsync(10 * MIN_GAP)
+    expect(server.calls.map((c) => c.payload.name)).toEqual(['Ada', 'Ada', 'Ada L'])
   })
 })
 
@@ -466,6 +554,8 @@ describe('createOutbox: stored records of another shape', () => {
   })
   const warnings = () =>
     warnSpy.mock.calls.filter((c) => String(c[0]).startsWith('[Reekolect] W_OUTBOX:'))
+  /** A well-formed record of the current schema, for the rows that break one part of it. */
+  const valid = { s: SCHEMA, ids, f: { name: ['corrupted', 1] }, v: 1, sent: 0, at: Date.now() }
 
   it.each([
     ['a string', 'corrupted'],
@@ -474,6 +564,15 @@ describe('createOutbox: stored records of another shape', () => {
     ['an entry that is a string', { [ids.uuid]: 'corrupted' }],
     ['an entry of an unknown schema', { [ids.uuid]: { s: 99, whatever: true } }],
     ['an entry with a bad payload', { [ids.uuid]: { payload: 'x', v: 1 } }],
+    ['an entry of a later schema', { [ids.uuid]: { ...valid, s: SCHEMA + 1 } }],
+    ['an entry whose version is not a number', { [ids.uuid]: { ...valid, v: '1' } }],
+    ['an entry whose version is NaN', { [ids.uuid]: { ...valid, v: Number.NaN } }],
+    [
+      'an entry with a customer id that is no string',
+      { [ids.uuid]: { ...valid, ids: { ...ids, customerId: 42 } } },
+    ],
+    ['an old snapshot without ids', { [ids.uuid]: { payload: { name: 'corrupted' }, v: 1 } }],
+    ['an entry stored under __proto__', JSON.parse(`{"__proto__": ${JSON.stringify(valid)}}`)],
   ])('%s: discarded with one W_OUTBOX line, nothing throws, the lead is sent', async (_, value) => {
     const kv = memoryKv()
     await kv.set(OUTBOX_KEY, value)
@@ -487,6 +586,9 @@ describe('createOutbox: stored records of another shape', () => {
     expect(await outbox.pending()).toEqual({})
     expect(warnings().length).toBeGreaterThanOrEqual(1)
     expect(new Set(warnings().map((c) => c[0])).size).toBe(1)
+    expect(warnings()[0]?.[0]).toBe(
+      '[Reekolect] W_OUTBOX: a stored lead record had an unexpected shape and was discarded — nothing to do: the next lead change is stored and sent as usual',
+    )
     expect(errorSpy).not.toHaveBeenCalled()
     // The discarded shape is gone from storage.
     expect(JSON.stringify(await kv.get(OUTBOX_KEY))).not.toContain('corrupted')
@@ -519,6 +621,133 @@ describe('createOutbox: stored records of another shape', () => {
     await settle()
     expect(server.last().payload).toEqual(snap('Bo', other))
     expect(warnings()).toHaveLength(1)
+  })
+
+  it('a first visit (nothing stored yet) logs no warning', async () => {
+    const server = answering(200)
+    const outbox = createOutbox(memoryKv(), server.send)
+    await outbox.flush()
+    await outbox.put(named('Ada'))
+    await settle()
+    expect(server.calls).toHaveLength(1)
+    expect(warnSpy).not.toHaveBeenCalled()
+  })
+
+  it('keeps the well-formed fields of a stored record, drops the others, and completes it from the tab’s lead', async () => {
+    const kv = memoryKv()
+    const t = Date.now()
+    const note = { title: 'Call', description: 'back' }
+    await kv.set(OUTBOX_KEY, {
+      [ids.uuid]: {
+        s: SCHEMA,
+        ids,
+        v: 1,
+        sent: 0,
+        at: t,
+        f: {
+          name: ['Ada', t],
+          email: [42, t], // not a string
+          phone: '7400123456', // not [value, time]
+          dialCode: ['+44', 'today'], // a time that is not a number
+          't:vip': [true, t],
+          't:web': ['yes', t], // a tag is true or false
+          'a:plan': ['pro', t],
+          'a:seats': [7, t], // an attribute is a string, or false once removed
+          'a:trial': [false, t], // removed by another tab
+          'n:a': [note, t],
+          'n:b': [{ title: 'No description' }, t],
+          'n:c': [{ description: 'No title' }, t],
+        },
+        park: 'never',
+        big: ['a:cv', 42],
+      },
+    })
+    const server = answering(200)
+    const rejected = vi.fn<NonNullable<OutboxEvents['rejected']>>()
+    const outbox = createOutbox(kv, server.send, { rejected })
+    await outbox.flush()
+    await settle()
+    expect(server.calls.map((c) => c.payload)).toEqual([
+      { ...snap('Ada'), tags: ['vip'], attributes: [{ key: 'plan', value: 'pro' }], notes: [note] },
+    ])
+    expect(rejected).toHaveBeenLastCalledWith(ids.uuid, ['a:cv'])
+    // The tab's lead fills in what was dropped; the removal of "trial" still holds.
+    const tab = {
+      name: 'Ada',
+      email: 'ada@example.com',
+      phone: '7400123456',
+      dialCode: '+44',
+      tags: ['vip', 'web'],
+      attributes: [
+        { key: 'plan', value: 'pro' },
+        { key: 'seats', value: '7' },
+        { key: 'trial', value: 'yes' },
+      ],
+    }
+    await outbox.put(edit({ ...tab, name: 'Ada L' }, tab))
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    expect(server.calls.at(-1)?.payload).toEqual({
+      ...snap('Ada L'),
+      email: 'ada@example.com',
+      phone: '7400123456',
+      dialCode: '+44',
+      tags: ['vip', 'web'],
+      attributes: [
+        { key: 'plan', value: 'pro' },
+        { key: 'seats', value: '7' },
+      ],
+      notes: [note],
+    })
+  })
+
+  it('migrates every field of a previous version’s snapshot and drops what is malformed', async () => {
+    const kv = memoryKv()
+    const n1 = { title: 'Call', description: 'back' }
+    const n2 = { title: 'Quote', description: 'sent' }
+    const full = {
+      ...snap('Ada'),
+      email: 'ada@example.com',
+      phone: '7400123456',
+      dialCode: '+44',
+      status: 'OPEN' as const,
+    }
+    await kv.set(OUTBOX_KEY, {
+      [ids.uuid]: {
+        v: 2,
+        payload: {
+          ...full,
+          tags: ['vip', 42],
+          attributes: [
+            { key: 'plan', value: 'pro' },
+            { value: 'no key' },
+            { key: 5, value: 'a key that is not a string' },
+            'junk',
+          ],
+          notes: [n1, n2, { title: 'No description' }],
+        },
+      },
+    })
+    const server = answering(200)
+    await createOutbox(kv, server.send).flush()
+    await settle()
+    expect(server.calls.map((c) => c.payload)).toEqual([
+      { ...full, tags: ['vip'], attributes: [{ key: 'plan', value: 'pro' }], notes: [n1, n2] },
+    ])
+    expect(warnSpy).not.toHaveBeenCalled()
+  })
+
+  it('completes a previous version’s snapshot from the tab’s lead at the page’s first change', async () => {
+    const kv = memoryKv()
+    // A snapshot without an email: the tab's lead has one.
+    await kv.set(OUTBOX_KEY, { [ids.uuid]: { v: 1, payload: snap('Bo') } })
+    const server = answering(200)
+    const outbox = createOutbox(kv, server.send)
+    const bo = { name: 'Bo', email: 'bo@example.com' }
+    await outbox.put(edit({ ...bo, tags: ['hot'] }, bo))
+    await settle()
+    expect(server.calls.map((c) => c.payload)).toEqual([
+      { ...snap('Bo'), email: 'bo@example.com', tags: ['hot'] },
+    ])
   })
 })
 
@@ -635,6 +864,78 @@ describe('createOutbox: rejected leads', () => {
     expect(server.calls).toHaveLength(2)
     expect(server.last().payload.uuid).toBe(other)
   })
+
+  it.each([
+    [
+      400,
+      'E_LEAD_INVALID: the platform rejected the lead as a bad request (400) — check the lead fields sent by the chat flow',
+    ],
+    [401, 'E_TOKEN: lead sync rejected with 401 — check data-token'],
+    [403, 'E_FORBIDDEN: lead sync rejected with 403 — allow this site’s origin for the token'],
+    [
+      413,
+      'E_LEAD_TOO_LARGE: the lead is larger than the platform accepts (413) — its largest field is left out and flagged in the chat; the rest goes with the next change',
+    ],
+  ])(
+    '%i: the site owner reads one line saying what happened and how to fix it',
+    async (status, line) => {
+      const server = fakeServer()
+      const outbox = createOutbox(memoryKv(), server.send)
+      await outbox.put(named('Ada'))
+      await settle()
+      await server.last().answer({ status })
+      expect(errorSpy.mock.calls.map((c) => c[0])).toEqual([`[Reekolect] ${line}`])
+    },
+  )
+
+  it('400 flags no field: the next change sends every field again', async () => {
+    const server = fakeServer()
+    const rejected = vi.fn<NonNullable<OutboxEvents['rejected']>>()
+    const outbox = createOutbox(memoryKv(), server.send, { rejected })
+    const lead = { name: 'Ada', email: 'ada@example.invalid' }
+    await outbox.put(edit(lead))
+    await settle()
+    await server.last().answer({ status: 400 })
+    await outbox.put(edit({ ...lead, name: 'Ada L' }, lead))
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    expect(server.last().payload).toEqual({ ...snap('Ada L'), email: 'ada@example.invalid' })
+    expect(rejected.mock.calls.filter(([, keys]) => keys.length > 0)).toEqual([])
+  })
+
+  it('a second 413 leaves out the next largest field', async () => {
+    const server = fakeServer()
+    const rejected = vi.fn<NonNullable<OutboxEvents['rejected']>>()
+    const outbox = createOutbox(memoryKv(), server.send, { rejected })
+    const cv = { key: 'cv', value: 'z'.repeat(3000) }
+    const lead = { name: 'Ada', attributes: [{ key: 'bio', value: 'x'.repeat(5000) }, cv] }
+    await outbox.put(edit(lead))
+    await settle()
+    await server.last().answer({ status: 413 })
+    const more = { ...lead, email: 'ada@example.com' }
+    await outbox.put(edit(more, lead))
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    expect(server.last().payload.attributes).toEqual([cv])
+    await server.last().answer({ status: 413 })
+    expect(rejected).toHaveBeenLastCalledWith(ids.uuid, ['a:bio', 'a:cv'])
+    await outbox.put(edit({ ...more, phone: '7400123456' }, more))
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    expect(server.last().payload).toEqual({
+      ...snap('Ada'),
+      email: 'ada@example.com',
+      phone: '7400123456',
+    })
+  })
+
+  it('413 for a body of the ids alone parks it and flags no field', async () => {
+    const server = fakeServer()
+    const rejected = vi.fn<NonNullable<OutboxEvents['rejected']>>()
+    const outbox = createOutbox(memoryKv(), server.send, { rejected })
+    await outbox.put(edit({}))
+    await settle()
+    await server.last().answer({ status: 413 })
+    expect(rejected).toHaveBeenLastCalledWith(ids.uuid, [])
+    expect(await outbox.pending()).toEqual({})
+  })
 })
 
 describe(`createOutbox: no body over MAX_BODY (${MAX_BODY} bytes)`, () => {
@@ -678,6 +979,97 @@ describe(`createOutbox: no body over MAX_BODY (${MAX_BODY} bytes)`, () => {
     await settle()
     expect(server.calls.map((c) => c.payload)).toEqual([snap('Ada')])
     expect(errorLines('E_LEAD_TOO_LARGE')).toHaveLength(1)
+  })
+
+  it('leaves out as many fields as it takes, largest first, names them in one line, keeps them out until they change', async () => {
+    const server = answering(200)
+    const rejected = vi.fn<NonNullable<OutboxEvents['rejected']>>()
+    const outbox = createOutbox(memoryKv(), server.send, { rejected })
+    const cv = { key: 'cv', value: 'x'.repeat(70_000) }
+    const essay = { key: 'essay', value: 'y'.repeat(80_000) }
+    const note = { title: 'Call', description: 'z'.repeat(20_000) }
+    const lead = { name: 'Ada', email: 'ada@example.com', attributes: [cv, essay], notes: [note] }
+    await outbox.put(edit(lead))
+    await settle()
+    expect(server.calls.map((c) => c.payload)).toEqual([
+      { ...snap('Ada'), email: 'ada@example.com', notes: [note] },
+    ])
+    expect(errorSpy.mock.calls.map((c) => c[0])).toEqual([
+      `[Reekolect] E_LEAD_TOO_LARGE: attribute "essay", attribute "cv" would make the lead larger than ${MAX_BODY} bytes — left out of the lead and flagged in the chat; the rest is sent`,
+    ])
+    expect(rejected).toHaveBeenLastCalledWith(ids.uuid, ['a:essay', 'a:cv'])
+    // A short CV is sent; the essay stays out and flagged, without another line.
+    const next = { ...lead, attributes: [{ key: 'cv', value: 'short' }, essay] }
+    await outbox.put(edit(next, lead))
+    await vi.advanceTimersByTimeAsync(MIN_GAP)
+    expect(server.calls.at(-1)?.payload.attributes).toEqual([{ key: 'cv', value: 'short' }])
+    expect(rejected).toHaveBeenLastCalledWith(ids.uuid, ['a:essay'])
+    expect(errorSpy).toHaveBeenCalledTimes(1)
+  })
+
+  it('names a note and the name as such in the console line', async () => {
+    const server = answering(200)
+    const outbox = createOutbox(memoryKv(), server.send)
+    const note = { title: 'Call', description: 'z'.repeat(80_000) }
+    await outbox.put(edit({ name: 'N'.repeat(70_000), email: 'ada@example.com', notes: [note] }))
+    await settle()
+    expect(server.calls.map((c) => c.payload)).toEqual([{ ...ids, email: 'ada@example.com' }])
+    expect(String(errorLines('E_LEAD_TOO_LARGE')[0]?.[0])).toMatch(
+      /^\[Reekolect\] E_LEAD_TOO_LARGE: a note, name would make the lead larger/,
+    )
+  })
+
+  it('ids alone over MAX_BODY (a broken data-bot): parked with a line that says so, nothing sent, no endless trimming', async () => {
+    const server = answering(200)
+    const rejected = vi.fn<NonNullable<OutboxEvents['rejected']>>()
+    const outbox = createOutbox(memoryKv(), server.send, { rejected })
+    const huge = { ...ids, botId: 'b'.repeat(MAX_BODY) }
+    await outbox.put({ ids: huge, set: { name: 'Ada' }, at: Date.now(), base: { name: 'Ada' } })
+    void outbox.flush(true)
+    await vi.advanceTimersByTimeAsync(10 * MAX_DELAY)
+    expect(server.calls).toHaveLength(0)
+    expect(errorSpy.mock.calls.map((c) => c[0])).toEqual([
+      `[Reekolect] E_LEAD_TOO_LARGE: name would make the lead larger than ${MAX_BODY} bytes — left out of the lead and flagged in the chat; the rest is sent`,
+      `[Reekolect] E_LEAD_TOO_LARGE: the lead's ids alone exceed ${MAX_BODY} bytes — check data-bot and the script tag`,
+    ])
+    expect(rejected.mock.lastCall).toStrictEqual([ids.uuid, ['name']])
+    expect(await outbox.pending()).toEqual({})
+  })
+
+  it('a body of exactly MAX_BODY goes with keepalive on page hide too', async () => {
+    const server = fakeServer()
+    const outbox = createOutbox(memoryKv(), server.send)
+    const base = bodyBytes({ ...ids, attributes: [{ key: 'k', value: '' }] })
+    void outbox.put(edit({ attributes: [{ key: 'k', value: 'a'.repeat(MAX_BODY - base) }] }))
+    void outbox.flush(true)
+    expect(server.calls.map((c) => [bodyBytes(c.payload), c.keepalive])).toEqual([[MAX_BODY, true]])
+  })
+
+  it('a page hide while a stored record too large to send is trimmed sends nothing over MAX_BODY', async () => {
+    const fast = memoryKv()
+    // Writes take a while, as in IndexedDB: the hide comes between the read and the trimming write.
+    const kv: Kv = {
+      ...fast,
+      update: <T>(k: string, fn: (v: T | undefined) => T) =>
+        new Promise<T>((r) => setTimeout(() => r(fast.update(k, fn)), 10)),
+    }
+    await kv.set(OUTBOX_KEY, {
+      [ids.uuid]: {
+        payload: { ...snap('Ada'), notes: [{ title: 'n', description: 'y'.repeat(70_000) }] },
+        v: 1,
+      },
+    })
+    const server = fakeServer()
+    const outbox = createOutbox(kv, server.send)
+    void outbox.flush()
+    await settle()
+    void outbox.flush(true)
+    expect(server.calls).toHaveLength(0)
+    await vi.advanceTimersByTimeAsync(100)
+    expect(server.calls.map((c) => c.payload)).toEqual([snap('Ada')])
+    expect(errorSpy.mock.calls.map((c) => c[0])).toEqual([
+      `[Reekolect] E_LEAD_TOO_LARGE: a note would make the lead larger than ${MAX_BODY} bytes — left out of the lead and flagged in the chat; the rest is sent`,
+    ])
   })
 })
 
@@ -806,6 +1198,7 @@ describe('createOutbox: retries', () => {
     await settle()
     expect(server.calls).toHaveLength(2)
     expect(server.last().payload.name).toBe('Ada L')
+    expect(server.last().keepalive).toBe(false)
   })
 
   it('a put during a backoff wait does not jump the wait, but is what gets retried', async () => {
@@ -852,6 +1245,40 @@ describe('createOutbox: retries', () => {
     await vi.advanceTimersByTimeAsync(10 * MAX_DELAY)
     expect(server.calls).toHaveLength(1)
     expect(await outbox.pending()).toEqual({ [ids.uuid]: snap('Ada') })
+  })
+
+  it('an answer outside 2xx (300) is no acceptance: the version is retried', async () => {
+    const server = fakeServer()
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 1 })
+    await outbox.put(named('Ada'))
+    await settle()
+    await server.last().answer({ status: 300 })
+    expect(await outbox.pending()).toEqual({ [ids.uuid]: snap('Ada') })
+    await vi.advanceTimersByTimeAsync(BASE_DELAY)
+    await settle()
+    expect(server.calls).toHaveLength(2)
+  })
+
+  it('Retry-After counts on 429 and 503 only: a 500 with one waits the backoff', async () => {
+    const server = fakeServer()
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 1 })
+    await outbox.put(named('Ada'))
+    await settle()
+    await server.last().answer({ status: 500, retryAfter: '120' })
+    await vi.advanceTimersByTimeAsync(BASE_DELAY)
+    await settle()
+    expect(server.calls).toHaveLength(2)
+  })
+
+  it(`a Retry-After of exactly ${MAX_RETRY_AFTER / 60_000} minutes is waited out on the page`, async () => {
+    const server = fakeServer()
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 0 })
+    await outbox.put(named('Ada'))
+    await settle()
+    await server.last().answer({ status: 503, retryAfter: String(MAX_RETRY_AFTER / 1000) })
+    await vi.advanceTimersByTimeAsync(MAX_RETRY_AFTER)
+    await settle()
+    expect(server.calls).toHaveLength(2)
   })
 })
 
@@ -912,6 +1339,25 @@ describe('createOutbox: an API that cannot be reached', () => {
     await settle()
     expect(server.calls.length).toBe(before + 1)
   })
+
+  it(`the E_NETWORK line comes with the ${NETWORK_STRIKES}rd failure in a row; then waits start at 30 s and double up to 2.5–5 min`, async () => {
+    vi.stubGlobal('location', { origin: 'https://shop.example' })
+    const server = answering('network')
+    const outbox = createOutbox(memoryKv(), server.send, {}, { random: () => 0, api })
+    await outbox.put(named('Ada'))
+    await vi.advanceTimersByTimeAsync(BASE_DELAY)
+    expect(server.calls).toHaveLength(2)
+    expect(errorLines('E_NETWORK')).toHaveLength(0)
+    await vi.advanceTimersByTimeAsync(BASE_DELAY)
+    expect(server.calls).toHaveLength(3)
+    expect(errorLines('E_NETWORK').map((c) => c[0])).toEqual([
+      `[Reekolect] E_NETWORK: lead sync cannot reach ${api} (3 attempts in a row got no answer) — if the browser is online this is usually CORS or a blocker: ${api} must allow PUT from https://shop.example with the request headers x-bp-token and content-type; retries go on, less often`,
+    ])
+    await vi.advanceTimersByTimeAsync(10 * 60_000)
+    const gaps = server.calls.slice(1).map((c, i) => c.at - server.calls[i]!.at)
+    // Jitter at its low end: 1 s and 2 s halved, then 60 s, 120 s, 240 s and the 5 min cap halved.
+    expect(gaps.slice(0, 7)).toEqual([500, 1000, 30_000, 60_000, 120_000, 150_000, 150_000])
+  })
 })
 
 describe('createOutbox: what the visitor is told', () => {
@@ -950,6 +1396,18 @@ describe('createOutbox: what the visitor is told', () => {
     await settle()
     await server.last().answer({ status: 200 })
     expect(pending).toHaveBeenLastCalledWith(false)
+  })
+
+  it('tells that versions wait while any visitor’s does', async () => {
+    const server = fakeServer()
+    const pending = vi.fn()
+    const outbox = createOutbox(memoryKv(), server.send, { pending })
+    await outbox.put(named('Ada'))
+    await settle()
+    await server.last().answer({ status: 200 })
+    expect(pending).toHaveBeenLastCalledWith(false)
+    await outbox.put(named('Bo', other))
+    expect(pending).toHaveBeenLastCalledWith(true)
   })
 })
 
@@ -995,6 +1453,48 @@ describe('createOutbox: concurrency', () => {
     await vi.advanceTimersByTimeAsync(1000)
     const received = server.calls.map((c) => c.payload.name)
     expect(received[received.length - 1]).toBe('AB')
+  })
+
+  it.each([200, 413])(
+    'site data cleared while a PUT is in flight: its %i answer is handled without an error',
+    async (status) => {
+      const kv = memoryKv()
+      await seed(kv, named('Ada'))
+      const server = fakeServer()
+      const outbox = createOutbox(kv, server.send)
+      const flushed = outbox.flush()
+      await settle()
+      await kv.del(OUTBOX_KEY) // the visitor cleared the site's data in another tab
+      await server.last().answer({ status })
+      await expect(flushed).resolves.toBeUndefined()
+      expect(await outbox.pending()).toEqual({})
+    },
+  )
+
+  it('site data cleared while a stored record too large to send is trimmed: nothing sent, nothing thrown', async () => {
+    const fast = memoryKv()
+    let cleared = false
+    const kv: Kv = {
+      ...fast,
+      update: (k, fn) => {
+        if (!cleared) {
+          cleared = true
+          void fast.del(k) // another tab cleared the site's data just before this write
+        }
+        return fast.update(k, fn)
+      },
+    }
+    await fast.set(OUTBOX_KEY, {
+      [ids.uuid]: {
+        payload: { ...snap('Ada'), notes: [{ title: 'n', description: 'y'.repeat(70_000) }] },
+        v: 1,
+      },
+    })
+    const server = fakeServer()
+    await expect(createOutbox(kv, server.send).flush()).resolves.toBeUndefined()
+    expect(server.calls).toHaveLength(0)
+    // Nothing was trimmed, so nothing is reported (not "the ids alone exceed…").
+    expect(errorSpy).not.toHaveBeenCalled()
   })
 })
 

@@ -511,7 +511,8 @@ export function createOutbox(
       const payload = snapshotOf(rec)
       if (bodyBytes(payload) > MAX_BODY) {
         // Written by an older version, or by ids alone: never sent as it is.
-        let left: string[] = []
+        // `undefined`: the record was gone by the write (the site's data was cleared).
+        let left = undefined as string[] | undefined
         await write((all) => {
           const r = all[uuid]
           if (!r) return
@@ -519,8 +520,8 @@ export function createOutbox(
           if (left.length) r.v++
           else r.park = r.v
         })
-        if (left.length) tooLarge(left)
-        else
+        if (left?.length) tooLarge(left)
+        else if (left)
           report(
             'E_LEAD_TOO_LARGE',
             `the lead's ids alone exceed ${MAX_BODY} bytes`,
