@@ -5,13 +5,16 @@
  * the chat turns live: the visitor types freely, each message reaches the inbox,
  * a reload keeps the live chat, and axe finds nothing in the live states.
  */
-import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import {
   axeViolations,
   chat,
   completeFlow,
+  conversation,
   hostUrl,
   launcher,
+  lines,
+  seenLines as seen,
   TEXT,
   TOKEN,
   transcript,
@@ -20,37 +23,11 @@ import {
   watchErrors,
 } from './helpers'
 
-interface Stored {
-  id: string
-  by: string
-  text: string
-  at: string
-}
-type Ids = { bot: string; customer: string }
-
-/** The conversation as the agent side reads it (`x-bot-token`). */
-async function conversation(request: APIRequestContext, ids: Ids, uuid: string) {
-  const q = new URLSearchParams({ botId: ids.bot, customerId: ids.customer, uuid })
-  const res = await request.get(`/inbox/direct/messages?${q}`, {
-    headers: { 'x-bot-token': TOKEN },
-  })
-  expect(res.status()).toBe(200)
-  return ((await res.json()) as { data: Stored[] }).data
-}
-
-const lines = (list: Stored[]) => list.map((m) => `${m.by}: ${m.text}`)
-
-/** What the visitor sees, as the same lines (each bubble starts with a hidden "Bot: " or "You: "). */
-const seen = async (page: Page) =>
-  (await transcript(page).locator('.msg').allTextContents()).map((t) =>
-    t.replace(/^Bot: /, 'bot: ').replace(/^You: /, 'visitor: '),
-  )
-
 /**
  * The agent console's stream of a bot (`GET /inbox/direct/agent-stream`, x-bot-token),
  * read from the test: the `conversation` summaries it sends as conversations change.
  */
-function agentStream(baseURL: string, ids: Ids) {
+function agentStream(baseURL: string, ids: { bot: string; customer: string }) {
   const stop = new AbortController()
   const summaries: { uuid: string; handoffAt: string | null }[] = []
   const q = new URLSearchParams({ botId: ids.bot, customerId: ids.customer })

@@ -341,3 +341,34 @@ export function watchWarnings(page: Page): string[] {
   })
   return lines
 }
+
+/** A message as the inbox stores it (`GET /inbox/direct/messages`, docs/platform-api.md "Our extensions: live chat"). */
+export interface StoredMessage {
+  id: string
+  by: string
+  text: string
+  at: string
+}
+
+/** The conversation of visitor `uuid` as the agent side reads it (`x-bot-token`), in the server's order. */
+export async function conversation(
+  request: APIRequestContext,
+  ids: { bot: string; customer: string },
+  uuid: string,
+): Promise<StoredMessage[]> {
+  const q = new URLSearchParams({ botId: ids.bot, customerId: ids.customer, uuid })
+  const res = await request.get(`/inbox/direct/messages?${q}`, {
+    headers: { 'x-bot-token': TOKEN },
+  })
+  expect(res.status()).toBe(200)
+  return ((await res.json()) as { data: StoredMessage[] }).data
+}
+
+/** A stored conversation as `by: text` lines. */
+export const lines = (list: StoredMessage[]): string[] => list.map((m) => `${m.by}: ${m.text}`)
+
+/** What the visitor sees in the chat, as the same lines (each bubble starts with a hidden "Bot: " or "You: "). */
+export const seenLines = async (page: Page): Promise<string[]> =>
+  (await transcript(page).locator('.msg').allTextContents()).map((t) =>
+    t.replace(/^Bot: /, 'bot: ').replace(/^You: /, 'visitor: '),
+  )

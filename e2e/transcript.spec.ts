@@ -4,52 +4,24 @@
  * the business reads it back with `GET /inbox/direct/messages`, whole, in order,
  * without duplicates, across a reload and a network that drops requests.
  */
-import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import {
   answerEmail,
   answerName,
   answerPhone,
   chooseTopic,
   completeFlow,
+  conversation,
   hostUrl,
   launcher,
+  lines,
+  seenLines as seen,
   TEXT,
-  TOKEN,
   transcript,
   uniqueIds,
   uuidOf,
   watchErrors,
 } from './helpers'
-
-interface Stored {
-  id: string
-  by: string
-  text: string
-  at: string
-}
-
-/** The conversation as the agent side reads it (`x-bot-token`). */
-async function conversation(
-  request: APIRequestContext,
-  ids: { bot: string; customer: string },
-  uuid: string,
-): Promise<Stored[]> {
-  const q = new URLSearchParams({ botId: ids.bot, customerId: ids.customer, uuid })
-  const res = await request.get(`/inbox/direct/messages?${q}`, {
-    headers: { 'x-bot-token': TOKEN },
-  })
-  expect(res.status()).toBe(200)
-  return ((await res.json()) as { data: Stored[] }).data
-}
-
-/** The stored conversation as `by: text` lines. */
-const lines = (list: Stored[]) => list.map((m) => `${m.by}: ${m.text}`)
-
-/** What the visitor sees in the chat, as the same lines (each bubble starts with a hidden "Bot: " or "You: "). */
-const seen = async (page: Page) =>
-  (await transcript(page).locator('.msg').allTextContents()).map((t) =>
-    t.replace(/^Bot: /, 'bot: ').replace(/^You: /, 'visitor: '),
-  )
 
 test('the whole built-in conversation reaches the inbox, in order, once', async ({
   page,
