@@ -10,9 +10,12 @@ import type { SendResult } from './outbox'
 import type { Message } from './state'
 import { type Kv, memoryKv } from './storage'
 import {
+  createMessagesSender,
   createTranscript,
   follow,
+  KEEPALIVE_BYTES,
   MAX_BATCH,
+  MAX_QUEUE,
   type MessagesBody,
   TRANSCRIPT_KEY,
   type TranscriptRecord,
@@ -303,5 +306,342 @@ describe('follow', () => {
     await vi.advanceTimersByTimeAsync(0)
     expect(texts(server)).toEqual(['m1', 'm2', 'm3'])
     stop()
+  })
+})
+
+/** The stored transcript records, by visitor UUID. */
+const stored = async (kv: Kv) =>
+  (await kv.get<Record<string, TranscriptRecord>>(TRANSCRIPT_KEY)) ?? {}
+
+describe('createTranscript: storage, answers and limits', () => {
+  const DAY = 86_400_000
+
+  it('drops stored records of another shape, and delivered ones unchanged past the retention', async () => {
+    const kv = memoryKv()
+    const t0 = Date.UTC(2026, 11, 3)
+    const record = (uuid: string, r: Partial<TranscriptRecord>) => ({
+      s: 1,
+      ids: { ...IDS, uuid },
+      last: 3,
+      queue: [],
+      at: t0,
+      ...r,
+    })
+    const waiting = {
+      id: 'a',
+      by: 'visitor',
+      text: 'still waiting',
+      at: new Date(t0).toISOString(),
+    }
+    await kv.set(TRANSCRIPT_KEY, {
+      delivered: record('delivered', {}),
+      edge: record('edge', { at: t0 + 1 }),
+      queued: record('queued', { queue: [waiting] as TranscriptRecord['queue'] }),
+      handoff: record('handoff', { handoff: true }),
+      old: { ...record('old', {}), s: 2 },
+      noQueue: { ...record('noQueue', {}), queue: 'x' },
+      noLast: { ...record('noLast', {}), last: '3' },
+      noIds: { ...record('noIds', {}), ids: undefined },
+      nothing: null,
+    })
+    const server = fakeServer()
+    const t = createTranscript(kv, server.post, { now: () => t0 + DAY + 1, keep: DAY })
+    await t.flush()
+    await settle()
+    // Only the records still needed: waiting messages, a hand-off, one delivered exactly `keep` ago.
+    expect(Object.keys(await stored(kv)).sort()).toEqual(['edge', 'handoff', 'queued'])
+    expect(texts(server, 'queued')).toEqual(['still waiting'])
+    expect(server.handoffs).toEqual(['handoff@0'])
+  })
+
+  it('reads a store that holds no records map as empty', async () => {
+    for (const raw of [null, 'corrupt', 42]) {
+      const kv = memoryKv(new Map([[TRANSCRIPT_KEY, raw]]))
+      const server = fakeServer()
+      const t = createTranscript(kv, server.post)
+      await t.add(IDS, entries(1))
+      await settle()
+      expect(texts(server)).toEqual(['m1'])
+    }
+  })
+
+  it('treats any 2xx as accepted and a 3xx as a failure to retry', async () => {
+    const server = fakeServer()
+    server.answers.push({ status: 302 }, { status: 204 })
+    const kv = memoryKv()
+    const t = createTranscript(kv, server.post, { random: () => 0 })
+    await t.add(IDS, entries(1))
+    await settle()
+    // 302 (not accepted), then 204: accepted, nothing left to send.
+    expect(server.requests).toHaveLength(2)
+    expect((await stored(kv))[IDS.uuid]?.queue).toEqual([])
+    await settle()
+    expect(server.requests).toHaveLength(2)
+  })
+
+  it('waits for Retry-After on 503, and ignores it on other failures (plain backoff)', async () => {
+    const server = fakeServer()
+    server.answers.push({ status: 503, retryAfter: '20' }, { status: 500, retryAfter: '120' })
+    const t = createTranscript(memoryKv(), server.post, { random: () => 0 })
+    await t.add(IDS, entries(1))
+    await vi.advanceTimersByTimeAsync(19_000)
+    expect(server.requests).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1_500)
+    expect(server.requests).toHaveLength(2)
+    // The 500's Retry-After is not the server asking for a pause: retried within seconds.
+    await vi.advanceTimersByTimeAsync(5_000)
+    expect(server.requests).toHaveLength(3)
+    expect(texts(server)).toEqual(['m1'])
+  })
+
+  it('keeps the newest messages when too many wait, with one W_TRANSCRIPT line', async () => {
+    // A fresh module graph: W_ lines are once per page (loader/log.ts), and an earlier test had one.
+    vi.resetModules()
+    const fresh = await import('./transcript')
+    const kv = memoryKv()
+    const server = fakeServer()
+    server.answers.push('drop')
+    const t = fresh.createTranscript(kv, server.post, { random: () => 0.99 })
+    await t.add(IDS, entries(MAX_QUEUE + 5))
+    const queue = (await stored(kv))[IDS.uuid]?.queue ?? []
+    expect(queue).toHaveLength(MAX_QUEUE)
+    expect(queue[0]?.text).toBe('m6')
+    expect(queue.at(-1)?.text).toBe(`m${MAX_QUEUE + 5}`)
+    const lines = warn.mock.calls.map((c) => String(c[0]))
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^\[Reekolect\] W_TRANSCRIPT: more than 1000 messages wait/)
+    await settle()
+    expect(server.stored.get(IDS.uuid)).toHaveLength(MAX_QUEUE)
+  })
+
+  it("keeps each keepalive request under the browsers' 64 KiB limit, and a message over it still goes alone", async () => {
+    const server = fakeServer()
+    server.answers.push('drop')
+    const t = createTranscript(memoryKv(), server.post, { random: () => 0.99 })
+    const big = (n: number, chars: number): Message[] =>
+      entries(n).map((m) => ({ ...m, text: 'é'.repeat(chars) }))
+    await t.add(IDS, big(10, 4000))
+    await vi.advanceTimersByTimeAsync(0)
+    void t.flush(true)
+    const body = server.requests.at(-1)?.body as MessagesBody
+    expect(server.requests.at(-1)?.keepalive).toBe(true)
+    expect(new TextEncoder().encode(JSON.stringify(body)).length).toBeLessThanOrEqual(
+      KEEPALIVE_BYTES,
+    )
+    expect(body.messages.length).toBeGreaterThan(0)
+    expect(body.messages.length).toBeLessThan(10)
+
+    const alone = fakeServer()
+    alone.answers.push('drop')
+    const t2 = createTranscript(memoryKv(), alone.post, { random: () => 0.99 })
+    await t2.add(IDS, big(2, 30_000))
+    await vi.advanceTimersByTimeAsync(0)
+    void t2.flush(true)
+    expect(alone.requests.at(-1)?.body.messages).toHaveLength(1)
+  })
+
+  it('on page hide sends a hand-off that waits alone, and keeps messages a keepalive failed to deliver', async () => {
+    const kv = memoryKv()
+    const server = fakeServer()
+    server.answers.push(500, 500)
+    const t = createTranscript(kv, server.post, { random: () => 0.99 })
+    await t.add(IDS, entries(1))
+    await vi.advanceTimersByTimeAsync(0)
+    void t.flush(true)
+    await vi.advanceTimersByTimeAsync(0)
+    // The keepalive got a 500: the message still waits.
+    expect((await stored(kv))[IDS.uuid]?.queue.map((m) => m.text)).toEqual(['m1'])
+
+    const other = fakeServer()
+    const kv2 = memoryKv()
+    const t2 = createTranscript(kv2, other.post)
+    await kv2.set(TRANSCRIPT_KEY, {
+      [IDS.uuid]: { s: 1, ids: IDS, last: 4, queue: [], handoff: true, at: Date.now() },
+    })
+    other.answers.push('drop')
+    await t2.flush()
+    await vi.advanceTimersByTimeAsync(0)
+    void t2.flush(true)
+    expect(other.requests.at(-1)).toMatchObject({ keepalive: true, body: { handoff: true } })
+  })
+
+  it('tells that messages wait while any visitor of the browser has some', async () => {
+    const server = fakeServer()
+    const seen: boolean[] = []
+    const kv = memoryKv()
+    const other = { ...IDS, uuid: '0b6f3c1e-4d2a-4c8e-9f10-2a3b4c5d6e7f' }
+    const t = createTranscript(kv, server.post, { pending: (w) => seen.push(w) })
+    await t.add(IDS, entries(1))
+    await settle()
+    expect(seen.at(-1)).toBe(false)
+    server.answers.push(404)
+    await t.add(other, entries(1))
+    await settle()
+    // The first visitor's conversation is delivered, the other's waits.
+    expect(seen.at(-1)).toBe(true)
+  })
+
+  it('a keepalive that is accepted empties the queue before any retry', async () => {
+    const kv = memoryKv()
+    const server = fakeServer()
+    server.answers.push('drop')
+    const t = createTranscript(kv, server.post, { random: () => 0.99 })
+    await t.add(IDS, entries(2))
+    await vi.advanceTimersByTimeAsync(0)
+    void t.flush(true)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(server.requests).toHaveLength(2)
+    expect((await stored(kv))[IDS.uuid]?.queue).toEqual([])
+  })
+
+  for (const [status, why] of [
+    [400, 'the platform refused the transcript (400)'],
+    [401, 'the transcript was refused with 401: check data-token'],
+    [403, 'the transcript was refused with 403: allow this site’s origin for the token'],
+    [405, 'the API has no messages endpoint (405)'],
+    [413, 'the platform refused a transcript batch as too large (413)'],
+  ] as const) {
+    it(`stops on ${status} with one W_TRANSCRIPT line that says why, keeping the messages`, async () => {
+      vi.resetModules()
+      const fresh = await import('./transcript')
+      const kv = memoryKv()
+      const server = fakeServer()
+      server.answers.push(status, status)
+      const t = fresh.createTranscript(kv, server.post, { random: () => 0 })
+      await t.add(IDS, entries(1))
+      await settle()
+      expect(server.requests).toHaveLength(1)
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+        `[Reekolect] W_TRANSCRIPT: ${why}; the conversation is kept in this browser and not sent — the lead is still delivered; see the live chat endpoints in docs/platform-api.md`,
+      ])
+      expect((await stored(kv))[IDS.uuid]?.queue).toHaveLength(1)
+    })
+  }
+
+  it('after dispose, a pending retry never fires', async () => {
+    const server = fakeServer()
+    server.answers.push('drop')
+    const t = createTranscript(memoryKv(), server.post, { random: () => 0 })
+    await t.add(IDS, entries(1))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(server.requests).toHaveLength(1)
+    t.dispose()
+    await settle()
+    expect(server.requests).toHaveLength(1)
+    await t.flush()
+    expect(server.requests).toHaveLength(1)
+  })
+})
+
+describe('follow: page events', () => {
+  it('a hidden tab sends with keepalive, a shown one retries at once; stopping removes the listeners', async () => {
+    const server = fakeServer()
+    server.answers.push('drop', 'drop')
+    const win = fakeWindow()
+    const doc = win.document as unknown as EventTarget & { visibilityState: string }
+    const messages = signal<Message[]>(entries(1))
+    const stop = follow(
+      { messages },
+      createTranscript(memoryKv(), server.post, { random: () => 0.99 }),
+      () => IDS,
+      win,
+    )
+    await vi.advanceTimersByTimeAsync(0)
+    expect(server.requests).toHaveLength(1)
+    doc.visibilityState = 'hidden'
+    doc.dispatchEvent(new Event('visibilitychange'))
+    expect(server.requests.at(-1)?.keepalive).toBe(true)
+    await vi.advanceTimersByTimeAsync(0)
+    doc.visibilityState = 'visible'
+    doc.dispatchEvent(new Event('visibilitychange'))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(server.requests.at(-1)?.keepalive).toBe(false)
+    expect(texts(server)).toEqual(['m1'])
+
+    stop()
+    const before = server.requests.length
+    messages.value = entries(2)
+    win.dispatchEvent(new Event('online'))
+    win.dispatchEvent(new Event('pagehide'))
+    doc.dispatchEvent(new Event('visibilitychange'))
+    await settle()
+    expect(server.requests).toHaveLength(before)
+  })
+
+  it('stores nothing for an empty conversation', async () => {
+    const kv = memoryKv()
+    const stop = follow(
+      { messages: signal<Message[]>([]) },
+      createTranscript(kv, fakeServer().post),
+      () => IDS,
+      fakeWindow(),
+    )
+    await settle()
+    expect((await stored(kv))[IDS.uuid]).toBeUndefined()
+    stop()
+  })
+})
+
+describe('createMessagesSender', () => {
+  it('POSTs JSON to {api}/inbox/direct/messages with x-bp-token, never in the URL, and returns any answer', async () => {
+    const calls: Request[] = []
+    const bodies: string[] = []
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: Request) => {
+        calls.push(input)
+        bodies.push(await input.clone().text())
+        return new Response('{"success":false}', {
+          status: 429,
+          headers: { 'retry-after': '7', 'content-type': 'application/json' },
+        })
+      }),
+    )
+    try {
+      const post = createMessagesSender({ apiUrl: 'https://api.example.com/v1', token: 's3cret' })
+      const body: MessagesBody = { ...IDS, messages: [], handoff: true }
+      expect(await post(body, true)).toEqual({ status: 429, retryAfter: '7' })
+      const req = calls[0] as Request
+      expect(req.method).toBe('POST')
+      expect(req.url).toBe('https://api.example.com/v1/inbox/direct/messages')
+      expect(req.url).not.toContain('s3cret')
+      expect(req.headers.get('x-bp-token')).toBe('s3cret')
+      expect(req.headers.get('content-type')).toBe('application/json')
+      expect(req.keepalive).toBe(true)
+      expect(JSON.parse(bodies[0] as string)).toEqual(body)
+      expect(await post(body, false)).toEqual({ status: 429, retryAfter: '7' })
+      expect(calls[1]?.keepalive).toBe(false)
+      // One request per call: the outbox does the retrying.
+      expect(calls).toHaveLength(2)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  it('rejects on a network error and when the request takes longer than its timeout', async () => {
+    vi.useRealTimers()
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        throw new TypeError('Failed to fetch')
+      }),
+    )
+    try {
+      const post = createMessagesSender({ apiUrl: 'https://api.example.com', token: 't' })
+      await expect(post({ ...IDS, messages: [] }, false)).rejects.toThrow()
+      vi.stubGlobal(
+        'fetch',
+        vi.fn(
+          (input: Request) =>
+            new Promise((_, reject) =>
+              input.signal.addEventListener('abort', () => reject(input.signal.reason)),
+            ),
+        ),
+      )
+      const slow = createMessagesSender({ apiUrl: 'https://api.example.com', token: 't' }, 50)
+      await expect(slow({ ...IDS, messages: [] }, false)).rejects.toThrow()
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 })
