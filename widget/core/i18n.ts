@@ -68,8 +68,12 @@ export type Catalogue = Record<MessageKey, string>
 // Stryker disable next-line all: Vite expands import.meta.glob at build time and accepts only literal arguments
 const lazy = import.meta.glob<{ default: Catalogue }>('./locales/*.ts')
 
-/** Languages with a catalogue, English included. */
-export const LANGUAGES = ['en', ...Object.keys(lazy).map((k) => k.slice(10, -3))]
+/**
+ * Languages with a catalogue, English included. A function, not a constant: the
+ * minifier cannot tell that building the list has no side effects, and the chat
+ * itself never asks for it (only the tests), so a constant would ship unused.
+ */
+export const languages = (): string[] => ['en', ...Object.keys(lazy).map((k) => k.slice(10, -3))]
 
 /** Languages written right to left. */
 const RTL = ['ar', 'he', 'fa', 'ur']
