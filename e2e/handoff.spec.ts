@@ -144,9 +144,10 @@ test('"Talk to a person" hands the whole conversation to the inbox and the chat 
     const agentLine = 'Sam: Hi Ada, Sam here. Let me check.'
     expect((await seen(page)).filter((l) => l === agentLine)).toHaveLength(1)
 
-    // A reload keeps the live chat: the text box and the status line come back.
+    // A reload keeps the live chat: the chat was open, so it opens again, with the
+    // text box and the status line.
     await page.reload()
-    if (!(await chat(page).isVisible())) await launcher(page).click()
+    await expect(chat(page)).toBeVisible()
     await expect(chat(page).getByRole('textbox', { name: 'Your message' })).toBeVisible()
     await expect(chat(page).getByText('You’re talking to Sam')).toBeVisible()
     expect(await seen(page)).toEqual([
