@@ -11,6 +11,7 @@ import {
   chat,
   hostUrl,
   launcher,
+  setAvailability,
   uniqueIds,
   axeViolations as violations,
 } from './helpers'
@@ -38,8 +39,12 @@ test('no axe violations with the chat closed, open, and at each question type', 
 
 test('the whole flow works with the keyboard alone, and focus follows open and close', async ({
   page,
+  request,
 }) => {
-  await page.goto(hostUrl(uniqueIds('kbd')))
+  const ids = uniqueIds('kbd')
+  // An agent is online: the hand-off at the end waits for a person.
+  await setAvailability(request, ids.bot, true)
+  await page.goto(hostUrl(ids))
   await expect(launcher(page)).toBeVisible()
   // Tab to the launcher: it is the only focusable element on the host page.
   await page.keyboard.press('Tab')

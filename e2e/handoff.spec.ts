@@ -3,7 +3,8 @@
  * "Talk to a person", and the whole conversation reaches the inbox in order with
  * the request for a person (docs/platform-api.md, "Our extensions: live chat");
  * the chat turns live: the visitor types freely, each message reaches the inbox,
- * a reload keeps the live chat, and axe finds nothing in the live states.
+ * a reload keeps the live chat, and axe finds nothing in the live states. An agent
+ * is online in these tests; e2e/offline.spec.ts hands off while nobody is.
  */
 import { expect, test } from '@playwright/test'
 import {
@@ -15,6 +16,7 @@ import {
   launcher,
   lines,
   seenLines as seen,
+  setAvailability,
   TEXT,
   TOKEN,
   transcript,
@@ -63,6 +65,8 @@ test('"Talk to a person" hands the whole conversation to the inbox and the chat 
 }) => {
   const errors = watchErrors(page)
   const ids = uniqueIds('handoff')
+  // An agent is online (the console's stream below counts too): the hand-off waits for a person.
+  await setAvailability(request, ids.bot, true)
   const agents = agentStream(baseURL as string, ids)
   await agents.ready
   // The live chat chunk: none of it until the hand-off.
@@ -178,6 +182,7 @@ test('"Talk to a person" hands the whole conversation to the inbox and the chat 
 
 test("Reekolect('handoff') hands off mid-flow", async ({ page, request }) => {
   const ids = uniqueIds('handoff-cmd')
+  await setAvailability(request, ids.bot, true)
   await page.goto(hostUrl(ids))
   await expect(launcher(page)).toBeVisible()
   await page.evaluate(() =>

@@ -364,6 +364,22 @@ export async function conversation(
   return ((await res.json()) as { data: StoredMessage[] }).data
 }
 
+/**
+ * Sets the demo server's availability of bot `botId` (`POST /demo/api/agents`,
+ * docs/platform-api.md "Demo controls"): `true`, an agent is online (a hand-off
+ * waits for a person); `false`, nobody is (a hand-off is away: the visitor leaves
+ * a message); `null`, it follows the connected agent consoles again (without one:
+ * offline).
+ */
+export async function setAvailability(
+  request: APIRequestContext,
+  botId: string,
+  online: boolean | null,
+): Promise<void> {
+  const res = await request.post('/demo/api/agents', { data: { botId, online } })
+  expect(res.status()).toBe(200)
+}
+
 /** A stored conversation as `by: text` lines. */
 export const lines = (list: StoredMessage[]): string[] => list.map((m) => `${m.by}: ${m.text}`)
 

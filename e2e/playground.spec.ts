@@ -5,6 +5,7 @@
  * names the bot, and the event log shows the widget's events. Each test has its
  * own bot (`/?bot=&customer=`), so documents and leads are never shared.
  */
+import { createRequire } from 'node:module'
 import { expect, type FrameLocator, type Page, test } from '@playwright/test'
 import { type Chat, fetchLeads, TEXT, UUID_KEY, uniqueIds, watchErrors } from './helpers'
 
@@ -53,6 +54,24 @@ const loads = (page: Page, n: number) =>
  * had already applied this very document, "no changes since the last apply".
  */
 const APPLIED = /Applied at|Applied: no changes since the last apply/
+
+/** axe's WCAG A/AA violations in the playground's design form. */
+async function formViolations(page: Page) {
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') })
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(el: Element | null, o: object): Promise<{ violations: { id: string }[] }>
+        }
+      }
+    ).axe
+    const r = await axe.run(document.getElementById('design'), {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    })
+    return r.violations.map((v) => v.id)
+  })
+}
 
 /** The computed background of the preview's launcher. */
 const launcherColour = (page: Page) =>
@@ -150,6 +169,68 @@ test('editor: an invalid document is listed with its path and the preview keeps 
   await expect(dialog(page).getByRole('log')).toContainText('Welcome to Bright Smiles Dental!')
   await dialog(page).getByRole('button', { name: 'Cleaning' }).click()
   await expect(dialog(page).getByRole('log')).toContainText('Which day suits you?')
+})
+
+test('editor: business hours set in the form; outside them the preview’s hand-off leaves a message', async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page)
+  const ids = uniqueIds('pg-hours')
+  await openPlayground(page, ids)
+  await useTemplate(page, 'support-triage')
+  // The form shows the template's hours: London, its first range.
+  const hours = page.getByRole('group', { name: 'Business hours' })
+  await expect(hours.getByLabel('Set business hours')).toBeChecked()
+  await expect(hours.getByLabel('Time zone')).toHaveValue('Europe/London')
+  await expect(hours.getByLabel('From')).toHaveValue('08:00')
+  await expect(hours.getByLabel('To')).toHaveValue('20:00')
+  await expect(hours.getByLabel('Fri')).toBeChecked()
+  await expect(hours.getByLabel('Sun')).not.toBeChecked()
+  expect(await formViolations(page), 'the design form with business hours').toEqual([])
+
+  // Off removes them from the document; on again writes the form's range.
+  await hours.getByLabel('Set business hours').uncheck()
+  await expect(json(page)).not.toHaveValue(/"hours"/)
+  await expect(hours.getByLabel('Time zone')).toBeDisabled()
+  await hours.getByLabel('Set business hours').check()
+  // Open every day but today (in London): closed now, whatever the time.
+  const today = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'Europe/London' })
+    .format(Date.now())
+    .slice(0, 3)
+  for (const day of ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'])
+    await hours.getByLabel(day, { exact: true }).setChecked(day !== today)
+  await hours.getByLabel('From').fill('09:00')
+  await hours.getByLabel('To').fill('17:30')
+  await expect(json(page)).toHaveValue(/"from": "09:00",\s+"to": "17:30"/)
+  await applyButton(page).click()
+  await expect(status(page)).toContainText(APPLIED)
+  const saved = await (await request.get(`/widget/${ids.bot}/config.json`)).json()
+  expect(saved.settings.hours).toEqual({
+    timeZone: 'Europe/London',
+    weekly: [
+      {
+        days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].filter(
+          (d) => d !== today.toLowerCase(),
+        ),
+        from: '09:00',
+        to: '17:30',
+      },
+    ],
+  })
+
+  // The preview: the agent console is online, but the hours are closed.
+  await loads(page, 3)
+  await launcher(page).click()
+  await dialog(page).getByRole('button', { name: 'Talk to a person' }).click()
+  const log = dialog(page).getByRole('log')
+  await expect(log).toContainText('Our team is away right now. We’re back')
+  await expect(dialog(page).getByText('The team is away. Leave a message.')).toBeVisible()
+  await expect(
+    dialog(page).getByRole('textbox', { name: 'Leave your email address and we’ll reply there.' }),
+  ).toBeVisible()
+  expect(errors.pageErrors).toEqual([])
+  expect(errors.widget()).toEqual([])
 })
 
 test('done-when: a flow written in the editor and completed in the preview lands in the inbox', async ({

@@ -8,11 +8,12 @@
 import { effect, type Signal } from '@preact/signals-core'
 import { ASSETS, report } from '../loader/log'
 import type { WidgetConfig } from '../loader/protocol'
+import type { Hours } from './config/schema'
 import type { Actions } from './core/actions'
 import type { State } from './core/state'
 import type { Kv } from './core/storage'
 import { createMessagesSender, createTranscript, follow } from './core/transcript'
-import type { LiveUi } from './live'
+import type { Away, LiveUi } from './live'
 
 /** What {@link startConversation} needs from the chat window. */
 export interface ConversationDeps {
@@ -26,6 +27,12 @@ export interface ConversationDeps {
   unsent: Signal<boolean>
   /** Shows the live chat's parts: adds its stylesheet, renders the window with them. */
   showLive(ui: LiveUi, css: string): void
+  /**
+   * What the chat window mounted with: the visitor's locale (the language of the
+   * offline messages) and the bot's document, whose `settings.hours` decide with
+   * the availability whether a hand-off is away (widget/live/offline.ts).
+   */
+  ready: { locale: string; loaded?: { config: { settings: { hours?: Hours } } } | undefined }
 }
 
 /**
@@ -34,7 +41,7 @@ export interface ConversationDeps {
  * E_LOAD line when that chunk cannot load (the next change of `state.live` tries
  * again).
  * @returns `handoff()`, which asks the inbox for a person after the messages stored
- *   so far, and `dispose()`, which stops everything it started.
+ *   so far (and runs the offline check), and `dispose()`, which stops everything it started.
  */
 export function startConversation(deps: ConversationDeps) {
   const { state, actions, kv, config, keep, unsent } = deps
@@ -45,31 +52,44 @@ export function startConversation(deps: ConversationDeps) {
     },
   })
   const stops: (() => void)[] = [follow(state, transcript, actions.ids)]
-  let live: Promise<unknown> | undefined
+  /** The live chunk loaded and started; it resolves with its offline path. */
+  let live: Promise<Away | undefined> | undefined
   let disposed = false
   stops.push(
     effect(() => {
       if (!state.live.value || live) return
       live = import('./live').then(
         (m) => {
-          if (disposed) return
-          const chat = m.createLive(state, actions, {
-            ...config,
-            api: config.apiUrl,
-            ids: actions.ids,
+          if (disposed) return undefined
+          const link = { ...config, api: config.apiUrl, ids: actions.ids }
+          const chat = m.createLive(state, actions, link)
+          const away = m.createAway(state, actions, {
+            hours: deps.ready.loaded?.config.settings.hours,
+            locale: deps.ready.locale,
+            online: m.availability(link),
           })
-          stops.push(chat.dispose)
+          stops.push(chat.dispose, away.dispose)
           deps.showLive(chat.ui, m.css)
+          return away
         },
         () => {
           live = undefined
           report('E_LOAD', 'the live chat chunk could not load', ASSETS)
+          return undefined
         },
       )
     }),
   )
   return {
-    handoff: () => transcript.handoff(actions.ids()),
+    /**
+     * Asks for a person, after the messages stored so far; then, once the live
+     * chunk is there, decides whether anyone can answer (widget/live/offline.ts).
+     * The request is sent either way: an away hand-off reaches the inbox too.
+     */
+    handoff() {
+      void transcript.handoff(actions.ids())
+      void live?.then((away) => away?.check())
+    },
     dispose() {
       disposed = true
       for (const stop of stops) stop()

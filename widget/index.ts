@@ -323,6 +323,7 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
           config,
           keep,
           unsent,
+          ready,
           showLive(ui, sheet) {
             host.style(sheet)
             draw({ live: ui })

@@ -102,6 +102,25 @@ const colorValue = $('d-color-value')
 const branding = $('d-branding', HTMLInputElement)
 const positions = [...document.querySelectorAll<HTMLInputElement>('input[name="position"]')]
 
+// Business hours (`settings.hours`): the form edits the time zone and the first weekly range.
+const hoursBox = $('d-hours', HTMLFieldSetElement)
+const hoursOn = $('d-hours-on', HTMLInputElement)
+const hoursRange = $('d-hours-range', HTMLFieldSetElement)
+const hoursZone = $('d-hours-zone', HTMLInputElement)
+const hoursFrom = $('d-hours-from', HTMLInputElement)
+const hoursTo = $('d-hours-to', HTMLInputElement)
+const hoursDays = [...document.querySelectorAll<HTMLInputElement>('input[name="hours-day"]')]
+/** The browser's time zone: the default of new business hours. */
+const HERE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+// Suggestions for the time zone field: every IANA name this browser knows.
+$('d-zones', HTMLDataListElement).replaceChildren(
+  ...(Intl.supportedValuesOf?.('timeZone') ?? [HERE]).map((zone) => {
+    const option = el('option')
+    option.value = zone
+    return option
+  }),
+)
+
 /** `settings.<section>.<key>` of a form control, from its `data-path` (`design.botName`). */
 type SettingPath = [section: string, key: string]
 const pathOf = (input: HTMLElement): SettingPath => {
@@ -128,7 +147,7 @@ function fillForm(d: unknown) {
   const s = settingsOf(d)
   if (mode !== 'document') return formOff('The built-in flow has no settings: choose a template.')
   if (!s) return formOff('The JSON is not a document yet: the form waits for it.')
-  for (const section of ['design', 'general', 'window', 'whatsapp'])
+  for (const section of ['design', 'general', 'window', 'whatsapp', 'hours'])
     if (s[section] !== undefined && !isRecord(s[section]))
       return formOff(`"settings.${section}" is not an object: fix it in the JSON.`)
   formOff('')
@@ -152,6 +171,46 @@ function fillForm(d: unknown) {
   const position = get(['design', 'position']) === 'left' ? 'left' : 'right'
   for (const r of positions) r.checked = r.value === position
   branding.checked = get(['window', 'branding']) !== false
+  fillHours(s.hours)
+}
+
+/** Shows `settings.hours` (absent: off): its time zone and first weekly range. */
+function fillHours(hours: unknown) {
+  const on = isRecord(hours)
+  const h = on ? hours : {}
+  const first = Array.isArray(h.weekly) && isRecord(h.weekly[0]) ? h.weekly[0] : {}
+  const days = Array.isArray(first.days) ? first.days : []
+  hoursOn.checked = on
+  hoursRange.disabled = !on
+  hoursZone.value = typeof h.timeZone === 'string' ? h.timeZone : ''
+  for (const box of hoursDays) box.checked = days.includes(box.value)
+  hoursFrom.value = typeof first.from === 'string' ? first.from : ''
+  hoursTo.value = typeof first.to === 'string' ? first.to : ''
+}
+
+/**
+ * `settings.hours` from the form: off removes it; on keeps what the form does not
+ * show (more ranges, dates closed, the message) and sets the time zone and the
+ * first range. Switched on, empty fields get a week of 09:00–17:00 in the
+ * browser's time zone.
+ */
+function hoursOfForm(previous: unknown): Record<string, unknown> | undefined {
+  if (!hoursOn.checked) return undefined
+  const was = isRecord(previous) ? previous : {}
+  if (!isRecord(previous)) {
+    hoursZone.value ||= HERE
+    if (!hoursDays.some((b) => b.checked))
+      for (const b of hoursDays) b.checked = !['sat', 'sun'].includes(b.value)
+    hoursFrom.value ||= '09:00'
+    hoursTo.value ||= '17:00'
+  }
+  const weekly = Array.isArray(was.weekly) ? [...was.weekly] : []
+  weekly[0] = {
+    days: hoursDays.filter((b) => b.checked).map((b) => b.value),
+    from: hoursFrom.value.trim(),
+    to: hoursTo.value.trim(),
+  }
+  return { ...was, timeZone: hoursZone.value.trim(), weekly }
 }
 
 /**
@@ -181,7 +240,15 @@ function onFormInput(e: Event) {
   const input = e.target
   if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement)) return
   if (!isRecord(current)) return
-  if (input === color) {
+  if (hoursBox.contains(input)) {
+    if (current.settings === undefined) current.settings = {}
+    const settings = current.settings
+    if (!isRecord(settings)) return
+    const hours = hoursOfForm(settings.hours)
+    if (hours) settings.hours = hours
+    else delete settings.hours
+    hoursRange.disabled = !hours
+  } else if (input === color) {
     setSetting(['design', 'primaryColor'], color.value)
     colorValue.textContent = color.value
   } else if (input.name === 'position') setSetting(['design', 'position'], input.value)

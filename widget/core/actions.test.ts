@@ -1291,6 +1291,11 @@ describe('savedChat: live shapes', () => {
     expect(savedChat(chat)).toEqual(chat)
   })
 
+  it('keeps an away chat (nobody could answer: the visitor leaves a message)', () => {
+    const chat = { ...base, messages: [], live: { phase: 'away', team: 'sales' } }
+    expect(savedChat(chat)).toEqual(chat)
+  })
+
   it.each([
     ['an agent message without its agent', { messages: [{ ...agentMsg, agent: undefined }] }],
     ['an agent without a name', { messages: [{ ...agentMsg, agent: { id: 'a1' } }] }],

@@ -132,7 +132,7 @@ export function savedChat(x: unknown): SavedChat | undefined {
     ) &&
     (x.live === undefined ||
       (isObj(x.live) &&
-        ['waiting', 'talking', 'closed'].includes(x.live.phase as string) &&
+        ['waiting', 'away', 'talking', 'closed'].includes(x.live.phase as string) &&
         opt(x.live.team) &&
         (x.live.agent === undefined || isAgent(x.live.agent)))) &&
     (x.ask === undefined || isStr(x.ask)) &&

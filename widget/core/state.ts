@@ -17,11 +17,13 @@ export interface Agent {
 }
 
 /**
- * Live mode, after a hand-off: `waiting` for a person, `talking` with `agent`,
- * `closed` by the business (the visitor may start a new conversation).
+ * Live mode, after a hand-off: `waiting` for a person, `away` when nobody can
+ * answer now (outside business hours or no agent online: the visitor leaves a
+ * message, widget/live/offline.ts), `talking` with `agent`, `closed` by the
+ * business (the visitor may start a new conversation).
  */
 export interface Live {
-  phase: 'waiting' | 'talking' | 'closed'
+  phase: 'waiting' | 'away' | 'talking' | 'closed'
   agent?: Agent
   /** The team or department asked for (the hand-off node's `team`). */
   team?: string

@@ -16,6 +16,7 @@ import css from './live.css?inline'
 import { createLiveConnection, type LiveConnection, type LiveIds } from './stream'
 import { AgentBody, LiveBar, LiveComposer } from './ui'
 
+export { type Away, availability, createAway } from './offline'
 export { css }
 
 /** A message as the inbox gives it (`GET …/messages`, the stream's `message` event); `at` is ISO 8601 UTC. */
@@ -60,7 +61,7 @@ export interface LiveLink {
  * Creates the live chat of `state`. `actions.save` persists each change (a reload
  * keeps the conversation and the agent). With `link`, it connects the visitor's
  * live stream (widget/live/stream.ts) while the chat waits for or talks with a
- * person, and closes it when the conversation is closed or the chat is reset;
+ * person, or is away (offline.ts), and closes it when the conversation is closed or the chat is reset;
  * `dispose` closes it for good.
  */
 export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: LiveLink) {
@@ -134,7 +135,9 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
     link &&
     effect(() => {
       const phase = state.live.value?.phase
-      const live = phase === 'waiting' || phase === 'talking'
+      // Away too: an agent who comes online later and answers the message left is
+      // seen at once, in this tab and the others, for one idle stream (a heartbeat every 25 s).
+      const live = !!phase && phase !== 'closed'
       if (live && !connection) {
         // `data-api-url` as written; paths are appended after one `/`.
         const api = link.api.replace(/\/+$/, '')

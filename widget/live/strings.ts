@@ -10,6 +10,18 @@ const en = {
   talkingTo: 'You’re talking to {name}',
   waiting: 'Waiting for a person to join…',
   closed: 'This conversation was closed.',
+  /** The status line while nobody can answer (outside business hours, no agent online). */
+  away: 'The team is away. Leave a message.',
+  /** What the bot says first when nobody can answer (unless the hours' own message). */
+  awayNow: 'Our team is away right now.',
+  /** After `awayNow`: when the business hours open next (hours.ts describeNextOpening). */
+  back: 'We’re back {when}.',
+  /** After `awayNow` when no opening is known (no hours, or no agent online). */
+  soon: 'We’ll reply as soon as we can.',
+  /** The email question of an away hand-off, when the lead has no email. */
+  askEmail: 'Leave your email address and we’ll reply there.',
+  /** Then: the live composer takes the message; `{email}` is the lead's. */
+  leave: 'Write your message below and we’ll reply to {email}.',
   /** After a closed conversation: hands off again. */
   restart: 'Start a new conversation',
   /** The label of the live composer's text box. */
@@ -27,6 +39,12 @@ export type LiveKey = keyof typeof en
 const all: Record<string, Partial<Record<LiveKey, string>>> = {
   en,
   fr: {
+    away: 'L’équipe est absente. Laissez un message.',
+    awayNow: 'Notre équipe est absente pour le moment.',
+    back: 'Nous serons de retour {when}.',
+    soon: 'Nous vous répondrons dès que possible.',
+    askEmail: 'Laissez votre adresse e-mail et nous vous y répondrons.',
+    leave: 'Écrivez votre message ci-dessous, nous répondrons à {email}.',
     talkingTo: 'Vous parlez avec {name}',
     waiting: 'En attente d’une personne…',
     closed: 'Cette conversation a été fermée.',
@@ -37,6 +55,12 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     restart: 'Démarrer une nouvelle conversation',
   },
   de: {
+    away: 'Das Team ist nicht erreichbar. Hinterlassen Sie eine Nachricht.',
+    awayNow: 'Unser Team ist gerade nicht erreichbar.',
+    back: 'Wir sind {when} wieder da.',
+    soon: 'Wir antworten so bald wie möglich.',
+    askEmail: 'Hinterlassen Sie Ihre E-Mail-Adresse, dann antworten wir Ihnen dort.',
+    leave: 'Schreiben Sie unten Ihre Nachricht, wir antworten an {email}.',
     talkingTo: 'Sie sprechen mit {name}',
     waiting: 'Warten auf eine Person…',
     closed: 'Dieses Gespräch wurde beendet.',
@@ -47,6 +71,12 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     restart: 'Neues Gespräch beginnen',
   },
   es: {
+    away: 'El equipo no está disponible. Deja un mensaje.',
+    awayNow: 'Nuestro equipo no está disponible ahora mismo.',
+    back: 'Volvemos {when}.',
+    soon: 'Te responderemos lo antes posible.',
+    askEmail: 'Déjanos tu correo electrónico y te responderemos allí.',
+    leave: 'Escribe tu mensaje abajo y responderemos a {email}.',
     talkingTo: 'Estás hablando con {name}',
     waiting: 'Esperando a una persona…',
     closed: 'Esta conversación se ha cerrado.',
@@ -57,6 +87,12 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     restart: 'Iniciar una nueva conversación',
   },
   pt: {
+    away: 'A equipa não está disponível. Deixe uma mensagem.',
+    awayNow: 'A nossa equipa não está disponível neste momento.',
+    back: 'Voltamos {when}.',
+    soon: 'Responderemos assim que possível.',
+    askEmail: 'Deixe o seu endereço de e-mail e responderemos por lá.',
+    leave: 'Escreva a sua mensagem abaixo e responderemos para {email}.',
     talkingTo: 'Está a falar com {name}',
     waiting: 'À espera de uma pessoa…',
     closed: 'Esta conversa foi encerrada.',
@@ -67,6 +103,12 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     restart: 'Iniciar uma nova conversa',
   },
   ar: {
+    away: 'الفريق غير متاح الآن. اترك رسالة.',
+    awayNow: 'فريقنا غير متاح حاليًا.',
+    back: 'سنعود {when}.',
+    soon: 'سنرد عليك في أقرب وقت ممكن.',
+    askEmail: 'اترك بريدك الإلكتروني وسنرد عليك عبره.',
+    leave: 'اكتب رسالتك أدناه وسنرد على {email}.',
     talkingTo: 'أنت تتحدث مع {name}',
     waiting: 'في انتظار انضمام أحد أعضاء الفريق…',
     closed: 'تم إغلاق هذه المحادثة.',
@@ -77,6 +119,12 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     restart: 'بدء محادثة جديدة',
   },
   hi: {
+    away: 'टीम अभी उपलब्ध नहीं है। संदेश छोड़ें।',
+    awayNow: 'हमारी टीम अभी उपलब्ध नहीं है।',
+    back: 'हम {when} वापस आएँगे।',
+    soon: 'हम जल्द से जल्द जवाब देंगे।',
+    askEmail: 'अपना ईमेल पता छोड़ें, हम वहीं जवाब देंगे।',
+    leave: 'नीचे अपना संदेश लिखें, हम {email} पर जवाब देंगे।',
     talkingTo: 'आप {name} से बात कर रहे हैं',
     waiting: 'किसी व्यक्ति के जुड़ने की प्रतीक्षा…',
     closed: 'यह बातचीत बंद कर दी गई है।',

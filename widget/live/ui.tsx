@@ -52,8 +52,8 @@ export function AgentBody({ m, locale }: { m: Message; locale: string }) {
 
 /**
  * The live chat's status line, a polite live region above the composer: waiting for
- * a person, "You're talking to Sam" (with the agent's picture) once a message or a
- * status names them, or closed.
+ * a person, the team away (offline.ts), "You're talking to Sam" (with the agent's
+ * picture) once a message or a status names them, or closed.
  */
 export function LiveBar({ state, locale }: { state: State; locale: string }) {
   const live = state.live.value
@@ -66,7 +66,7 @@ export function LiveBar({ state, locale }: { state: State; locale: string }) {
         ? liveText(locale, 'closed')
         : agent
           ? liveText(locale, 'talkingTo', { name: agent.name })
-          : liveText(locale, 'waiting')}
+          : liveText(locale, live.phase === 'away' ? 'away' : 'waiting')}
     </p>
   )
 }
@@ -76,7 +76,8 @@ export function LiveBar({ state, locale }: { state: State; locale: string }) {
  * Enter sends and Shift+Enter starts a new line (Enter while an input method is
  * composing is left to it). Each message (trimmed; blank ones are not sent) joins
  * the transcript, whose outbox sends it. Once the conversation is closed, a "Start
- * a new conversation" button in its place hands off again.
+ * a new conversation" button in its place hands off again. While the chat is away
+ * and the email question waits, it gives way to the question's composer.
  */
 export function LiveComposer({
   state,
@@ -91,11 +92,13 @@ export function LiveComposer({
   const box = useRef<HTMLTextAreaElement>(null)
   const live = state.live.value
   const on = !!live && live.phase !== 'closed'
+  // Away, the email question (offline.ts) comes first: one text box at a time.
+  const asking = live?.phase === 'away' && !!state.ask.value
   const again = useRef<HTMLButtonElement>(null)
   useEffect(() => {
     ;(box.current ?? again.current)?.focus()
-  }, [on])
-  if (!live) return null
+  }, [on, asking])
+  if (!live || asking) return null
   if (!on)
     return (
       <div class="choices">
