@@ -171,7 +171,7 @@ test('outside business hours: when the team is back, an email, a message left, a
 
   // A reload keeps the away chat: the status line and the message box come back.
   await page.reload()
-  if (!(await chat(page).isVisible())) await launcher(page).click()
+  await expect(chat(page)).toBeVisible()
   await expect(chat(page).getByRole('status').filter({ hasText: AWAY })).toBeVisible()
   await expect(chat(page).getByRole('textbox', { name: 'Your message' })).toBeVisible()
   expect(await seen(page)).toEqual(expected)
