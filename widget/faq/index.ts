@@ -1,0 +1,186 @@
+/**
+ * The FAQ chunk: answers a visitor's free question from the bot's FAQ (the bot
+ * configuration document's `faq`, docs/configuration.md "FAQ"), in the browser.
+ * Loaded lazily, when the first free question arrives: nothing imports it
+ * statically (scripts/imports.test.ts), so a chat without free questions
+ * downloads none of it.
+ *
+ * How a question is matched (measured by `npm run bench:faq`, docs/benchmarks.md):
+ *
+ * 1. its words are read as terms (`./text`: folding, chat spellings, phrases,
+ *    stop words, the Porter stemmer, synonyms); a word the FAQ does not know is
+ *    corrected to the nearest word it knows, one edit away (two for words of 9
+ *    letters or more), found with MiniSearch's radix tree (`SearchableMap.fuzzyGet`);
+ * 2. each entry is scored by cosine similarity of idf-weighted terms (unknown
+ *    words weigh the most, so a question about something else scores low): the
+ *    mean of the similarity to its nearest phrasing (`question` or one of its
+ *    `alternatives`) and to the whole entry (every phrasing, and the `answer`
+ *    at half weight);
+ * 3. the best entry answers when its score reaches the threshold and leads the
+ *    second best by the margin; otherwise the FAQ does not know. A wrong answer
+ *    is worse than none: the defaults favour "I don't know".
+ */
+import SearchableMap from 'minisearch/SearchableMap'
+import { lexicon, term, words } from './text'
+
+/** What the matcher reads of an FAQ entry (`FaqItem` of the configuration document fits). */
+export interface FaqEntry {
+  id: string
+  question: string
+  alternatives?: readonly string[] | undefined
+  answer: string
+}
+
+/** The best entry for a question. */
+export interface FaqMatch<T extends FaqEntry = FaqEntry> {
+  item: T
+  /** Similarity of the question to the entry, 0 (no term in common) to 1 (the same terms). */
+  score: number
+  /** `score` minus the score of the next entry (0–1): how clearly this entry wins. */
+  margin: number
+}
+
+/** Tuning of {@link createFaq}; the defaults are {@link FAQ_DEFAULTS}. */
+export interface FaqOptions {
+  /** Least score an answer needs, 0–1. */
+  threshold?: number
+  /** Least lead over the second-best entry an answer needs, 0–1. */
+  margin?: number
+}
+
+/**
+ * Defaults of {@link FaqOptions}, tuned on the tuning half of the benchmark's
+ * labelled questions (bench/faq-questions.ts) for the fewest wrong answers
+ * with at least 85 % right: a lower threshold answers more questions and more of
+ * them wrongly.
+ */
+export const FAQ_DEFAULTS = { threshold: 0.33, margin: 0.01 } as const
+
+/** The FAQ as a matcher. */
+export interface Faq<T extends FaqEntry = FaqEntry> {
+  /**
+   * The entry that answers `question`, or `undefined` when none does clearly
+   * enough (below the threshold or the margin, or a question of no words that
+   * carry a topic, such as "hello"). Never throws.
+   */
+  match(question: string): FaqMatch<T> | undefined
+  /** The best `limit` (default 3) entries for `question`, best first, whatever their scores: for an editor that shows why. */
+  rank(question: string, limit?: number): FaqMatch<T>[]
+}
+
+/** Questions are read up to this many characters (the composer's limit for free text). */
+const MAX_QUESTION = 1000
+/** Weight of the answer's terms in an entry's whole vector, against 1 per phrasing that has the term. */
+const ANSWER_WEIGHT = 0.5
+
+type Vector = Map<string, number>
+
+/** Cosine similarity of two weighted term vectors given with their norms. */
+function cosine(a: Vector, an: number, b: Vector, bn: number): number {
+  let dot = 0
+  for (const [t, w] of a) dot += w * (b.get(t) ?? 0)
+  return dot && dot / (an * bn)
+}
+const norm = (v: Vector) => Math.sqrt([...v.values()].reduce((s, w) => s + w * w, 0))
+
+/**
+ * Builds the matcher of `items` (0–500 entries; the schema's limit). Building
+ * reads every phrasing once; a match then costs well under a millisecond for
+ * 200 entries (`npm run bench:faq`).
+ */
+export function createFaq<T extends FaqEntry>(items: readonly T[], options: FaqOptions = {}): Faq<T> {
+  const threshold = options.threshold ?? FAQ_DEFAULTS.threshold
+  const minMargin = options.margin ?? FAQ_DEFAULTS.margin
+  const phrasings = items.map((item) => [item.question, ...(item.alternatives ?? [])])
+
+  // The words the FAQ and the lists know (for typo correction), and in how many
+  // entries each term occurs (for its weight).
+  const known = new SearchableMap<number>()
+  const df = new Map<string, number>()
+  for (const [i, item] of items.entries()) {
+    const seen = new Set<string>()
+    for (const text of [...(phrasings[i] ?? []), item.answer])
+      for (const w of words(text)) {
+        known.set(w, (known.get(w) ?? 0) + 1)
+        const t = term(w)
+        if (t) seen.add(t)
+      }
+    for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1)
+  }
+  for (const w of lexicon()) if (!known.has(w)) known.set(w, 0)
+
+  /**
+   * Inverse entry frequency: a term of every entry tells little, one of a single
+   * entry much, an unknown one the most; numbers the FAQ does not know ("6",
+   * "2pm" aside) weigh a third as they seldom name the topic.
+   */
+  const idf = (t: string) => {
+    const n = df.get(t) ?? 0
+    const w = Math.log(1 + items.length / (n + 0.5))
+    return n === 0 && /\d/.test(t) ? w / 3 : w
+  }
+
+  /** A word the FAQ does not know, as the known word one edit away (two from 9 letters) seen most. */
+  const correct = (w: string): string => {
+    const t = term(w)
+    if (!t || df.has(t) || known.has(w) || w.length < 5 || /\d/.test(w)) return w
+    let best = w
+    let distance = Number.POSITIVE_INFINITY
+    let seen = -1
+    for (const [k, [count, d]] of known.fuzzyGet(w, w.length >= 9 ? 2 : 1))
+      if (d < distance || (d === distance && count > seen)) [best, distance, seen] = [k, d, count]
+    return best
+  }
+
+  const vector = (terms: Iterable<string>): Vector => {
+    const v: Vector = new Map()
+    for (const t of terms) v.set(t, idf(t))
+    return v
+  }
+  const termsOf = (text: string) => words(text).flatMap((w) => term(w) ?? [])
+  // Each phrasing as a vector, and each entry as one: there a term weighs its
+  // idf times the number of phrasings that have it (the answer counting half).
+  const nearest = phrasings.map((list) =>
+    list.map((text) => {
+      const v = vector(termsOf(text))
+      return { v, n: norm(v) }
+    }),
+  )
+  const whole = items.map((item, i) => {
+    const tf = new Map<string, number>()
+    for (const { v } of nearest[i] ?? []) for (const t of v.keys()) tf.set(t, (tf.get(t) ?? 0) + 1)
+    for (const t of new Set(termsOf(item.answer))) tf.set(t, (tf.get(t) ?? 0) + ANSWER_WEIGHT)
+    const v: Vector = new Map()
+    for (const [t, f] of tf) v.set(t, f * idf(t))
+    return { v, n: norm(v) }
+  })
+
+  const rank = (question: string, limit = 3): FaqMatch<T>[] => {
+    const q = vector(
+      words(String(question).slice(0, MAX_QUESTION))
+        .map(correct)
+        .flatMap((w) => term(w) ?? []),
+    )
+    if (!q.size) return []
+    const qn = norm(q)
+    const scored = items.map((item, i) => {
+      let best = 0
+      for (const p of nearest[i] ?? []) best = Math.max(best, cosine(q, qn, p.v, p.n))
+      const w = whole[i] as { v: Vector; n: number }
+      return { item, score: (best + cosine(q, qn, w.v, w.n)) / 2 }
+    })
+    scored.sort((a, b) => b.score - a.score)
+    return scored
+      .slice(0, Math.max(0, limit))
+      .filter((s) => s.score > 0)
+      .map((s, k) => ({ ...s, margin: s.score - (scored[k + 1]?.score ?? 0) }))
+  }
+
+  return {
+    rank,
+    match(question) {
+      const [top] = rank(question, 1)
+      return top && top.score >= threshold && top.margin >= minMargin ? top : undefined
+    },
+  }
+}
