@@ -77,8 +77,8 @@ export const STOP = new Set(
 const GROUPS = [
   'delivery deliver shipping ship postage post dispatch courier send sent',
   'parcel package packet',
-  'cost price charge fee',
-  'refund reimburse reimbursement',
+  'cost price charge fee pricing',
+  'refund reimburse reimbursement moneyback',
   'cancel cancellation',
   'exchange swap',
   'discount promo promotion coupon deal',
@@ -100,9 +100,13 @@ const GROUPS = [
   'open opening',
   'close closing shut',
   'wrong incorrect mistake accident',
-  'arrive come',
+  'arrive come receive reach',
+  'late delay delayed overdue',
+  'customs duty duties import',
+  'match beat',
+  'keyworker nhs nurse nurses doctor doctors',
   'tomorrow nextday',
-  'size sizing fit small smaller big bigger large larger',
+  'size sizing fit measure measurement small smaller big bigger large larger',
   'colour color',
   'email mail',
   'voucher giftcard',
@@ -148,6 +152,14 @@ const PHRASES: Record<string, string> = {
   'where is my': 'track',
   'where s my': 'track',
   'fall apart': 'broken',
+  'turn up': 'arrive',
+  'mailing list': 'newsletter',
+  'american express': 'amex',
+  'master card': 'mastercard',
+  'key worker': 'keyworker',
+  'blue light': 'keyworker',
+  'speak to': 'contact',
+  'talk to': 'contact',
   'locked out': 'login',
   'bank holiday': 'holiday',
   'united states': 'country',
@@ -159,6 +171,18 @@ const PHRASES: Record<string, string> = {
 const LONGEST = 3
 /** {@link PHRASES} by the stems of their words ("signing up" is "sign up"), built on first use. */
 let phrases: Map<string, string> | undefined
+
+const stems = new Map<string, string>()
+/** The Porter stem of `word`, remembered: an FAQ repeats its words, and stemming is the costly step. */
+function stem(word: string): string {
+  let s = stems.get(word)
+  if (s === undefined) {
+    if (stems.size > 20000) stems.clear()
+    s = stemmer(word)
+    stems.set(word, s)
+  }
+  return s
+}
 
 /** Folds, splits and maps chat spellings and phrases: the words of `text` as a reader would list them. */
 export function words(text: string): string[] {
@@ -172,14 +196,14 @@ export function words(text: string): string[] {
     .map((w) => CHAT[w] ?? w)
   if (!phrases) {
     phrases = new Map()
-    for (const [k, v] of Object.entries(PHRASES)) phrases.set(k.split(' ').map(stemmer).join(' '), v)
+    for (const [k, v] of Object.entries(PHRASES)) phrases.set(k.split(' ').map(stem).join(' '), v)
   }
-  const stems = list.map(stemmer)
+  const stemmed = list.map(stem)
   const out: string[] = []
   for (let i = 0; i < list.length; i++) {
     let n = LONGEST
     for (; n > 1; n--) {
-      const phrase = phrases.get(stems.slice(i, i + n).join(' '))
+      const phrase = phrases.get(stemmed.slice(i, i + n).join(' '))
       if (phrase) {
         out.push(phrase)
         i += n - 1
@@ -193,19 +217,32 @@ export function words(text: string): string[] {
 
 let synonyms: Map<string, string> | undefined
 /** The synonym map, stem → the group's term, built on first use. */
-function synonymOf(stem: string): string {
+function synonymOf(stemmed: string): string {
   if (!synonyms) {
     synonyms = new Map()
     for (const group of GROUPS) {
-      const [head, ...rest] = group.split(' ').map((w) => stemmer(w))
+      const [head, ...rest] = group.split(' ').map(stem)
       for (const w of rest) synonyms.set(w, head as string)
     }
   }
-  return synonyms.get(stem) ?? stem
+  return synonyms.get(stemmed) ?? stemmed
 }
 
 /** Country names that are also common words of shops ("jersey", "china"): read as words. */
-const NOT_COUNTRIES = new Set(['jersey', 'guernsey', 'china', 'chad', 'jordan', 'georgia', 'guinea', 'niger', 'mali', 'sark', 'man', 'turkey'])
+const NOT_COUNTRIES = new Set([
+  'jersey',
+  'guernsey',
+  'china',
+  'chad',
+  'jordan',
+  'georgia',
+  'guinea',
+  'niger',
+  'mali',
+  'sark',
+  'man',
+  'turkey',
+])
 let countryWords: Set<string> | undefined
 /**
  * Whether `word` names a country or a continent: the one-word English region names
@@ -215,7 +252,9 @@ let countryWords: Set<string> | undefined
 function isCountry(word: string): boolean {
   if (!countryWords) {
     countryWords = new Set(
-      'usa america uk britain england scotland wales europe eu asia africa'.split(' '),
+      'country countries usa america uk britain england scotland wales europe eu asia africa'.split(
+        ' ',
+      ),
     )
     try {
       const names = new Intl.DisplayNames(['en'], { type: 'region' })
@@ -240,7 +279,7 @@ export function term(word: string): string | undefined {
   if (STOP.has(word)) return undefined
   if (isCountry(word)) return 'country'
   if (/^\d{1,2}(am|pm)$/.test(word)) return 'time'
-  return synonymOf(stemmer(word))
+  return synonymOf(stem(word))
 }
 
 /** The terms of `text`, in order, repeats kept ({@link words}, then {@link term}). */
