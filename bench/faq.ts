@@ -194,6 +194,28 @@ async function main() {
     ] as const)
       console.log(row(`${name}, ${set}`, rates(answer, list)))
 
+  const among = (set: Labelled[], n: number) => {
+    const covered = set.filter((q) => q.id)
+    const hits = covered.filter((q) => faq.rank(q.text, n).some((m) => m.item.id === q.id))
+    return pct(hits.length, covered.length)
+  }
+  console.log(
+    `\nCovered questions whose entry ranks first / among the best 3, whatever the score: final held-out ${among(final, 1)} / ${among(final, 3)}, development sets ${among(dev, 1)} / ${among(dev, 3)}`,
+  )
+  console.log('\nThe threshold trades right answers for wrong ones (margin as above):\n')
+  console.log(
+    '| Threshold | final held-out: right, "I don\'t know", wrong | development sets: right, "I don\'t know", wrong |',
+  )
+  console.log('| ---: | ---: | ---: |')
+  for (const threshold of [0.26, 0.3, 0.34, FAQ_DEFAULTS.threshold, 0.42, 0.46]) {
+    const f = createFaq(items, { threshold })
+    const cells = [final, dev].map((set) => {
+      const r = rates((q) => f.match(q)?.item.id, set)
+      return `${pct(r.right, r.covered)}, ${pct(r.idk, r.uncovered)}, ${pct(r.wrong, r.covered + r.uncovered)}`
+    })
+    console.log(`| ${threshold} | ${cells.join(' | ')} |`)
+  }
+
   const chunk = await chunkBytes()
   console.log(
     `\nFAQ chunk (widget/faq/index.ts and its imports, minified): ${chunk.raw} B, ${chunk.brotli} B brotli`,
