@@ -12,8 +12,8 @@
  *    corrected to the nearest word it knows, one edit away (two for words of 9
  *    letters or more), found with MiniSearch's radix tree (`SearchableMap.fuzzyGet`);
  * 2. each entry is scored by cosine similarity of idf-weighted terms (words the
- *    FAQ does not know weigh much, so a question about something else scores
- *    low): a third the similarity to its nearest phrasing (`question` or one of
+ *    FAQ does not know count against every entry, so a question about something
+ *    else scores low): a third the similarity to its nearest phrasing (`question` or one of
  *    its `alternatives`), two thirds the similarity to the whole entry (every
  *    phrasing and the `answer`, a term weighing more the more of them have it);
  * 3. the best entry answers when its score reaches the threshold and leads the
@@ -127,8 +127,9 @@ export function createFaq<T extends FaqEntry>(
 
   /**
    * Inverse entry frequency: a term of every entry tells little, one of a single
-   * entry much, an unknown one the most; numbers the FAQ does not know ("6",
-   * "2pm" aside) weigh a third as they seldom name the topic.
+   * entry much. A term of no entry weighs {@link UNKNOWN} of what its frequency
+   * would say (about as much as a term of a few entries), an unknown number
+   * {@link UNKNOWN_NUMBER}.
    */
   const idf = (t: string) => {
     const n = df.get(t) ?? 0
@@ -155,7 +156,8 @@ export function createFaq<T extends FaqEntry>(
   }
   const termsOf = (text: string) => words(text).flatMap((w) => term(w) ?? [])
   // Each phrasing as a vector, and each entry as one: there a term weighs its
-  // idf times the number of phrasings that have it (the answer counting half).
+  // idf times 1 + ln(count), counting 2 for the question, 1 for each
+  // alternative and 1 for the answer that have it.
   const nearest = phrasings.map((list) =>
     list.map((text) => {
       const v = vector(termsOf(text))
