@@ -46,7 +46,7 @@ export const target = ['es2020', 'chrome91', 'edge91', 'firefox78', 'safari14']
  * that redefine `name` or `length` (crbug.com/v8/12421; Babel's
  * bugfix-v8-static-class-fields-redefine-readonly). Browsers of 2022 on.
  */
-const widgetTarget = ['es2022', 'chrome98', 'edge98', 'firefox93', 'safari16.4']
+export const widgetTarget = ['es2022', 'chrome98', 'edge98', 'firefox93', 'safari16.4']
 export const cssTarget = ['chrome111', 'edge111', 'firefox113', 'safari16.4']
 
 /**

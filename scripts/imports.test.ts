@@ -3,8 +3,9 @@
  * contract (`loader/protocol.ts`) imports nothing, nothing imports in a circle
  * (type-only imports count: they tie modules together for a reader as much as
  * value imports; a dynamic `import()` is a chunk boundary and does not), the
- * loader bundles no UI library, and the chat's core logic (`widget/core`) no
- * Preact, neither directly nor through `widget/ui`.
+ * loader bundles no UI library, the chat's core logic (`widget/core`) no
+ * Preact, neither directly nor through `widget/ui`, and the FAQ chunk
+ * (`widget/faq`) stays a lazy chunk of its own.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -115,6 +116,25 @@ describe('the import graph', () => {
       ).toEqual([])
       expect(reached.filter(isPreact), file).toEqual([])
     }
+  })
+
+  it('the FAQ chunk, widget/faq, is imported statically by nothing outside it, and imports only its own files and its two libraries', () => {
+    const faq = sources('widget/faq')
+    expect(faq).toContain('widget/faq/index.ts')
+    for (const [file, imports] of graph)
+      if (!file.startsWith('widget/faq/'))
+        expect(
+          imports.filter((m) => m.startsWith('widget/faq/')),
+          file,
+        ).toEqual([])
+    for (const file of faq)
+      expect(
+        [...reach(file)].filter(
+          (m) =>
+            !m.startsWith('widget/faq/') && m !== 'stemmer' && m !== 'minisearch/SearchableMap',
+        ),
+        file,
+      ).toEqual([])
   })
 
   it('widget/core imports no Preact, directly or through widget/ui', () => {

@@ -39,7 +39,7 @@ describe('scan', () => {
 })
 
 describe('pretty', () => {
-  it.each(['appointment', 'lead-capture', 'support-triage'])(
+  it.each(['appointment', 'lead-capture', 'outdoor-shop', 'support-triage'])(
     'prints the %s template as the same value, short objects on one line',
     (name) => {
       const value = JSON.parse(template(name))

@@ -155,6 +155,17 @@ const full = () => ({
       message: 'We are away; leave us a message.',
     },
   },
+  faq: {
+    items: [
+      {
+        id: 'opening-hours',
+        question: 'When are you open?',
+        alternatives: ['what are your hours', 'are you open on sunday'],
+        answer: 'We are open **9–17:30**, Monday to Saturday.',
+      },
+    ],
+    fallback: 'none',
+  },
 })
 
 /** A valid minimal document: one flow, one message. */
@@ -240,6 +251,8 @@ describe('parseConfig: valid documents', () => {
     expect(settings.phone).toEqual({})
     // No business hours unless the document sets them.
     expect(settings.hours).toBeUndefined()
+    // No FAQ either.
+    expect(valid(minimal()).faq).toBeUndefined()
   })
 
   it('fills the defaults of a partly given settings group, keeping what was given', () => {
@@ -729,5 +742,71 @@ describe('parseConfig: references', () => {
       withNodes({ id: 'q', type: 'ask', input: 'choice', text: 'Q', options: [] }),
     )
     expect(issue?.path).toBe('flows.0.nodes.0.options')
+  })
+})
+
+describe('parseConfig: FAQ', () => {
+  const item = (id: string, more: Record<string, unknown> = {}) => ({
+    id,
+    question: `Question ${id}?`,
+    answer: `Answer ${id}.`,
+    ...more,
+  })
+  const withFaq = (faq: unknown) => ({ ...minimal(), faq })
+
+  it('fills the defaults: a hand-off as the fallback, no alternatives', () => {
+    const { faq } = valid(withFaq({ items: [item('a')] }))
+    expect(faq).toEqual({
+      items: [{ id: 'a', question: 'Question a?', answer: 'Answer a.', alternatives: [] }],
+      fallback: 'handoff',
+    })
+    expect(valid(withFaq({ items: [] })).faq?.items).toEqual([])
+  })
+
+  it('rejects an id used twice, at the later entry, each time', () => {
+    expect(
+      issues(withFaq({ items: [item('a'), item('b'), item('c'), item('a'), item('b')] })),
+    ).toEqual([
+      { path: 'faq.items.3.id', message: 'duplicate FAQ id "a"' },
+      { path: 'faq.items.4.id', message: 'duplicate FAQ id "b"' },
+    ])
+  })
+
+  it('rejects an empty or blank answer, question and alternative at their paths', () => {
+    expect(
+      issues(
+        withFaq({
+          items: [
+            item('a', { answer: '' }),
+            item('b', { answer: ' \n ' }),
+            item('c', { question: '' }),
+            item('d', { alternatives: ['fine', '  '] }),
+          ],
+        }),
+      ),
+    ).toEqual([
+      { path: 'faq.items.0.answer', message: 'must not be empty' },
+      { path: 'faq.items.1.answer', message: 'must not be empty' },
+      { path: 'faq.items.2.question', message: 'must not be empty' },
+      { path: 'faq.items.3.alternatives.1', message: 'must not be empty' },
+    ])
+  })
+
+  it('rejects a missing answer, a malformed id, an unknown fallback and an unknown key', () => {
+    const r = issues(
+      withFaq({
+        items: [{ id: 'a', question: 'Q?' }, item('bad id'), item('c', { score: 1 })],
+        fallback: 'email',
+      }),
+    )
+    expect(r).toEqual([
+      { path: 'faq.items.0.answer', message: expect.stringMatching(/answer/) },
+      { path: 'faq.items.1.id', message: idMessage },
+      { path: 'faq.items.2.score', message: expect.stringMatching(/score/) },
+      { path: 'faq.fallback', message: expect.stringMatching(/handoff/) },
+    ])
+    // A bare list of entries, without the {items} around it, and an FAQ without items.
+    expect(issues(withFaq([item('a')]))[0]?.path).toBe('faq.items')
+    expect(issues(withFaq({ fallback: 'none' }))[0]?.path).toBe('faq.items')
   })
 })

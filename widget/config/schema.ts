@@ -433,6 +433,39 @@ const settings = v.strictObject({
   hours: v.optional(hours),
 })
 
+/** Text that must hold more than white space (an answer of spaces says nothing). */
+const filled = (max: number) =>
+  v.pipe(v.string(), v.regex(/\S/, 'must not be empty'), v.maxLength(max))
+
+/**
+ * One FAQ entry: `question` and its `alternatives` (other ways visitors ask it,
+ * 0 or more) are what a visitor's free question is matched against; `answer` is
+ * said as a bot message, with the formatting of a message node's `text`. `id` is
+ * unique in the FAQ; it names the entry in the transcript and the lead's attributes.
+ */
+const faqItem = v.strictObject({
+  id,
+  question: filled(300),
+  alternatives: v.optional(v.pipe(v.array(filled(300)), v.maxLength(50)), []),
+  answer: filled(2000),
+})
+/** An FAQ entry with defaults filled in ({@link faqItem}). */
+export type FaqItem = v.InferOutput<typeof faqItem>
+
+/**
+ * The bot's FAQ (our extension; the platform's help centre, "Train your AI chatbot
+ * using frequently asked questions (FAQs)"): free questions of the visitor are
+ * matched against `items` in the browser (`widget/faq`). `fallback` says what
+ * follows when no entry answers: `handoff` (default: offer a person, like a
+ * handoff node), `message` (leave a message) or `none` (only say so).
+ */
+const faq = v.strictObject({
+  items: v.pipe(v.array(faqItem), v.maxLength(500)),
+  fallback: v.optional(v.picklist(['handoff', 'message', 'none']), 'handoff'),
+})
+/** The FAQ with defaults filled in ({@link faq}). */
+export type Faq = v.InferOutput<typeof faq>
+
 /** The whole document. */
 export const BotConfigSchema = v.strictObject({
   $schema: v.optional(v.string()),
@@ -442,6 +475,8 @@ export const BotConfigSchema = v.strictObject({
   start: v.optional(id),
   flows: v.pipe(v.array(flow), v.minLength(1), v.maxLength(50)),
   settings: v.optional(settings, {}),
+  /** The FAQ ({@link faq}); absent: the bot answers no free questions. */
+  faq: v.optional(faq),
 })
 
 /** A validated configuration document, defaults filled in. */
@@ -458,7 +493,7 @@ export interface ConfigIssue {
 /**
  * Validates a configuration document: the schema, then references (every `next`,
  * `to`, `flow`, `onError`, `else` and `start` names an existing node or flow; ids
- * are unique across flows).
+ * are unique across flows; FAQ ids are unique in the FAQ).
  * @returns the document with defaults filled in, or every issue found (never throws).
  */
 export function parseConfig(doc: unknown): { config: BotConfig } | { issues: ConfigIssue[] } {
@@ -478,6 +513,12 @@ export function parseConfig(doc: unknown): { config: BotConfig } | { issues: Con
         issues.push({ path: `flows.${fi}.nodes.${ni}.id`, message: `duplicate node id "${n.id}"` })
       nodes.add(n.id)
     }
+  }
+  const answered = new Set<string>()
+  for (const [i, item] of (config.faq?.items ?? []).entries()) {
+    if (answered.has(item.id))
+      issues.push({ path: `faq.items.${i}.id`, message: `duplicate FAQ id "${item.id}"` })
+    answered.add(item.id)
   }
   const ref = (path: string, value: string | undefined, kind: 'node' | 'flow') => {
     if (value !== undefined && !(kind === 'node' ? nodes : flows).has(value))

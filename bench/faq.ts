@@ -1,0 +1,253 @@
+/**
+ * `npm run bench:faq`: how well the FAQ chunk (widget/faq) answers visitors, and
+ * what it costs. Against the FAQ of the outdoor-shop template (26 entries), the
+ * labelled questions of bench/faq-questions.ts: the final held-out set (the
+ * honest figure: run only for the final figures), the development sets the
+ * weights and the threshold were chosen on (the tuning set, and the first
+ * held-out set, development data since its first run), and all of them:
+ *
+ * - right: share of covered questions whose answer is the labelled entry (top 1);
+ * - "I don't know" on uncovered: share of uncovered questions left unanswered
+ *   (out-of-scope recall);
+ * - wrong: share of all questions answered with another entry, or answered at all
+ *   when uncovered.
+ *
+ * The same rates for plain BM25 (MiniSearch's defaults: one document per entry,
+ * lower-cased words, no stemming, synonyms or typo correction; answer when the
+ * best score reaches a threshold chosen on the development sets like ours) for scale.
+ * Then the chunk's bytes (built like the widget's chunks, brotli quality 11) and
+ * the time to build a matcher of 200 entries and to answer with it (median, Node,
+ * this machine). `--list` prints every miss of the final held-out set. Takes seconds;
+ * no browser, no server.
+ */
+import { readFileSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
+import { brotliCompressSync, constants } from 'node:zlib'
+import MiniSearch from 'minisearch'
+import { build, type Rolldown } from 'vite'
+import { widgetTarget } from '../vite.config'
+import { parseConfig } from '../widget/config/schema'
+import { createFaq, FAQ_DEFAULTS, type FaqEntry } from '../widget/faq'
+import { fresh, type Labelled, split } from './faq-questions'
+import { stats } from './util'
+
+const TEMPLATE = 'demo/templates/outdoor-shop.json'
+
+/** The FAQ entries of the template, validated like any document. */
+function template(): FaqEntry[] {
+  const r = parseConfig(JSON.parse(readFileSync(TEMPLATE, 'utf8')))
+  if ('issues' in r) throw new Error(`${TEMPLATE}: ${JSON.stringify(r.issues)}`)
+  if (!r.config.faq) throw new Error(`${TEMPLATE} has no faq`)
+  return r.config.faq.items
+}
+
+/** An answerer: the id of the entry it answers `question` with, or undefined for "I don't know". */
+type Answer = (question: string) => string | undefined
+
+interface Rates {
+  covered: number
+  uncovered: number
+  right: number
+  idk: number
+  wrong: number
+  misses: string[]
+}
+
+function rates(answer: Answer, set: Labelled[]): Rates {
+  const r: Rates = { covered: 0, uncovered: 0, right: 0, idk: 0, wrong: 0, misses: [] }
+  for (const q of set) {
+    const got = answer(q.text)
+    if (q.id) r.covered++
+    else r.uncovered++
+    if (q.id && got === q.id) r.right++
+    else if (!q.id && !got) r.idk++
+    else {
+      if (got) r.wrong++
+      r.misses.push(
+        `${got ? 'wrong' : 'idk  '} ${JSON.stringify(q.text)} → ${got ?? '-'} (${q.id ?? 'uncovered'})`,
+      )
+    }
+  }
+  return r
+}
+
+const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)} %`
+const row = (name: string, r: Rates) =>
+  `| ${name} | ${r.covered} + ${r.uncovered} | ${pct(r.right, r.covered)} | ${pct(r.idk, r.uncovered)} | ${pct(r.wrong, r.covered + r.uncovered)} |`
+
+/** Plain BM25: MiniSearch with its defaults, one document per entry; `min` is the least score answered. */
+function bm25(items: FaqEntry[]) {
+  const ms = new MiniSearch<FaqEntry & { n: number }>({
+    fields: ['question', 'alternatives', 'answer'],
+    idField: 'n',
+    storeFields: ['id'],
+    extractField: (doc, field) => {
+      const value = doc[field as keyof typeof doc]
+      return Array.isArray(value) ? value.join(' ') : String(value ?? '')
+    },
+  })
+  ms.addAll(items.map((item, n) => ({ ...item, n })))
+  return (min: number): Answer =>
+    (question) => {
+      const [top] = ms.search(question)
+      return top && top.score >= min ? (top.id as string | undefined) && String(top.id) : undefined
+    }
+}
+
+/** The score on `set` a threshold is chosen by: right answers minus twice the wrong ones. */
+const utility = (r: Rates) => r.right - 2 * r.wrong
+
+/** 200 entries: the template's, repeated with one product line's word in each copy. */
+function twoHundred(items: FaqEntry[]): FaqEntry[] {
+  const lines = [
+    'tents',
+    'boots',
+    'jackets',
+    'rucksacks',
+    'stoves',
+    'sleeping bags',
+    'fleeces',
+    'maps',
+  ]
+  const out: FaqEntry[] = []
+  for (let k = 0; out.length < 200; k++)
+    for (const item of items) {
+      if (out.length >= 200) break
+      const line = lines[k % lines.length] as string
+      out.push(
+        k === 0
+          ? item
+          : {
+              id: `${item.id}-${k}`,
+              question: `${item.question} (${line}, range ${k})`,
+              alternatives: (item.alternatives ?? []).map((a) => `${a} for ${line}`),
+              answer: `${item.answer} This applies to ${line} of range ${k}.`,
+            },
+      )
+    }
+  return out
+}
+
+/** The FAQ chunk as the widget build makes it: widget/faq/index.ts and what it imports, minified. */
+async function chunkBytes(): Promise<{ raw: number; brotli: number }> {
+  const out = (await build({
+    configFile: false,
+    logLevel: 'silent',
+    build: {
+      write: false,
+      target: widgetTarget,
+      minify: true,
+      lib: { entry: 'widget/faq/index.ts', formats: ['es'], fileName: 'faq' },
+      rolldownOptions: {
+        output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false } },
+      },
+    },
+  })) as Rolldown.RolldownOutput[]
+  const code = out.flatMap((o) => o.output).filter((c) => c.type === 'chunk')
+  const buf = Buffer.from(code.map((c) => c.code).join(''))
+  return {
+    raw: buf.length,
+    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  }
+}
+
+async function main() {
+  const items = template()
+  const { tune, held } = split()
+  const dev = [...tune, ...held]
+  const final: Labelled[] = [
+    ...Object.entries(fresh.covered).flatMap(([id, list]) => list.map((text) => ({ text, id }))),
+    ...fresh.uncovered.map((text) => ({ text })),
+  ]
+  const all = [...dev, ...final]
+  const faq = createFaq(items)
+  const ours: Answer = (q) => faq.match(q)?.item.id
+
+  const plain = bm25(items)
+  let best = { min: 0, u: Number.NEGATIVE_INFINITY }
+  for (let min = 0; min <= 60; min += 0.25) {
+    const u = utility(rates(plain(min), dev))
+    if (u > best.u) best = { min, u }
+  }
+  const base = plain(best.min)
+
+  console.log(
+    `FAQ: ${TEMPLATE}, ${items.length} entries; questions: final held-out ${final.length}, tuning ${tune.length}, first held-out ${held.length}`,
+  )
+  console.log(
+    `Ours: threshold ${FAQ_DEFAULTS.threshold}, margin ${FAQ_DEFAULTS.margin}; plain BM25: least score ${best.min} (chosen on the development sets)\n`,
+  )
+  console.log(
+    '| Matcher, set | covered + uncovered | right (covered) | "I don\'t know" (uncovered) | wrong (all) |',
+  )
+  console.log('| --- | ---: | ---: | ---: | ---: |')
+  const heldOut = rates(ours, final)
+  for (const [name, answer] of [
+    ['ours', ours],
+    ['plain BM25', base],
+  ] as const)
+    for (const [set, list] of [
+      ['final held-out', final],
+      ['tuning', tune],
+      ['first held-out', held],
+      ['all', all],
+    ] as const)
+      console.log(row(`${name}, ${set}`, rates(answer, list)))
+
+  const among = (set: Labelled[], n: number) => {
+    const covered = set.filter((q) => q.id)
+    const hits = covered.filter((q) => faq.rank(q.text, n).some((m) => m.item.id === q.id))
+    return pct(hits.length, covered.length)
+  }
+  console.log(
+    `\nCovered questions whose entry ranks first / among the best 3, whatever the score: final held-out ${among(final, 1)} / ${among(final, 3)}, development sets ${among(dev, 1)} / ${among(dev, 3)}`,
+  )
+  console.log('\nThe threshold trades right answers for wrong ones (margin as above):\n')
+  console.log(
+    '| Threshold | final held-out: right, "I don\'t know", wrong | development sets: right, "I don\'t know", wrong |',
+  )
+  console.log('| ---: | ---: | ---: |')
+  for (const threshold of [0.26, 0.3, 0.34, FAQ_DEFAULTS.threshold, 0.42, 0.46]) {
+    const f = createFaq(items, { threshold })
+    const cells = [final, dev].map((set) => {
+      const r = rates((q) => f.match(q)?.item.id, set)
+      return `${pct(r.right, r.covered)}, ${pct(r.idk, r.uncovered)}, ${pct(r.wrong, r.covered + r.uncovered)}`
+    })
+    console.log(`| ${threshold} | ${cells.join(' | ')} |`)
+  }
+
+  const chunk = await chunkBytes()
+  console.log(
+    `\nFAQ chunk (widget/faq/index.ts and its imports, minified): ${chunk.raw} B, ${chunk.brotli} B brotli`,
+  )
+
+  const many = twoHundred(items)
+  const builds: number[] = []
+  let big = createFaq(many)
+  for (let i = 0; i < 9; i++) {
+    const t0 = performance.now()
+    big = createFaq(many)
+    builds.push(performance.now() - t0)
+  }
+  const times: number[] = []
+  for (let round = 0; round < 5; round++)
+    for (const q of all) {
+      const t0 = performance.now()
+      big.match(q.text)
+      times.push(performance.now() - t0)
+    }
+  const b = stats(builds)
+  const m = stats(times)
+  console.log(
+    `200 entries: building the matcher ${b?.median.toFixed(2)} ms (median of ${b?.n}); answering ${m?.median.toFixed(3)} ms (median of ${m?.n}, max ${m?.max.toFixed(2)} ms)`,
+  )
+  const with200 = rates((q) => big.match(q)?.item.id.replace(/-\d+$/, ''), final)
+  console.log(
+    row('ours, final held-out, against the 200 entries (a copy counts as its entry)', with200),
+  )
+
+  if (process.argv.includes('--list'))
+    console.log(`\nMisses, final held-out:\n${heldOut.misses.join('\n')}`)
+}
+
+await main()
