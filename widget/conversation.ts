@@ -9,6 +9,7 @@ import { effect, type Signal } from '@preact/signals-core'
 import { ASSETS, report } from '../loader/log'
 import type { WidgetConfig } from '../loader/protocol'
 import type { Actions } from './core/actions'
+import { markDelivered, setSids } from './core/receipts'
 import type { State } from './core/state'
 import type { Kv } from './core/storage'
 import { createMessagesSender, createTranscript, follow } from './core/transcript'
@@ -29,20 +30,27 @@ export interface ConversationDeps {
 }
 
 /**
- * Starts the transcript outbox (it also sends what earlier pages left waiting) and
- * follows `state.live` to load the live chat chunk when the chat goes live; one
- * E_LOAD line when that chunk cannot load (the next change of `state.live` tries
- * again).
+ * Starts the transcript outbox (it also sends what earlier pages left waiting),
+ * which gives each message its UUID and marks the visitor's delivered
+ * (core/receipts.ts), and follows
+ * `state.live` to load the live chat chunk when the chat goes live; one E_LOAD
+ * line when that chunk cannot load (the next change of `state.live` tries again).
  * @returns `handoff()`, which asks the inbox for a person after the messages stored
  *   so far, and `dispose()`, which stops everything it started.
  */
 export function startConversation(deps: ConversationDeps) {
   const { state, actions, kv, config, keep, unsent } = deps
+  /** Applies a receipt of the current visitor's messages (an earlier visitor's are past). */
+  const receipt = (uuid: string, changed: () => boolean) => {
+    if (uuid === actions.ids().uuid && changed()) void actions.save()
+  }
   const transcript = createTranscript(kv, createMessagesSender(config), {
     keep,
     pending: (w) => {
       unsent.value = w
     },
+    stored: (uuid, sids) => receipt(uuid, () => setSids(state, sids)),
+    delivered: (uuid, ids) => receipt(uuid, () => markDelivered(state, ids)),
   })
   const stops: (() => void)[] = [follow(state, transcript, actions.ids)]
   let live: Promise<unknown> | undefined
