@@ -9,6 +9,7 @@ import { effect, type Signal } from '@preact/signals-core'
 import { ASSETS, report } from '../loader/log'
 import type { WidgetConfig } from '../loader/protocol'
 import type { Actions } from './core/actions'
+import { type AlertSettings, startAlerts } from './core/alerts'
 import { markDelivered, setSids } from './core/receipts'
 import type { State } from './core/state'
 import type { Kv } from './core/storage'
@@ -27,12 +28,14 @@ export interface ConversationDeps {
   unsent: Signal<boolean>
   /** Shows the live chat's parts: adds its stylesheet, renders the window with them. */
   showLive(ui: LiveUi, css: string): void
+  /** A configured bot's Alerts settings (rich/index.ts); without them, the defaults of core/alerts.ts. */
+  alerts?: AlertSettings | undefined
 }
 
 /**
  * Starts the transcript outbox (it also sends what earlier pages left waiting),
  * which gives each message its UUID and marks the visitor's delivered
- * (core/receipts.ts), and follows
+ * (core/receipts.ts), the alerts for unseen messages (core/alerts.ts), and follows
  * `state.live` to load the live chat chunk when the chat goes live; one E_LOAD
  * line when that chunk cannot load (the next change of `state.live` tries again).
  * @returns `handoff()`, which asks the inbox for a person after the messages stored
@@ -52,7 +55,10 @@ export function startConversation(deps: ConversationDeps) {
     stored: (uuid, sids) => receipt(uuid, () => setSids(state, sids)),
     delivered: (uuid, ids) => receipt(uuid, () => markDelivered(state, ids)),
   })
-  const stops: (() => void)[] = [follow(state, transcript, actions.ids)]
+  const stops: (() => void)[] = [
+    follow(state, transcript, actions.ids),
+    startAlerts(state, deps.alerts),
+  ]
   let live: Promise<unknown> | undefined
   let disposed = false
   stops.push(
