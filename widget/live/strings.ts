@@ -19,6 +19,14 @@ const en = {
   agent: 'Agent',
   /** After a link's text, for screen readers. */
   newTab: '(opens in a new tab)',
+  /** Below the messages while an agent types. */
+  typing: '{name} is typing…',
+  /** Read state of the visitor's messages: stored, waiting to be sent. */
+  sent: 'Sent',
+  /** The inbox has it. */
+  delivered: 'Delivered',
+  /** An agent has read it. */
+  read: 'Read',
 }
 
 /** A key of the live-chat strings. */
@@ -35,6 +43,10 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     agent: 'Conseiller',
     newTab: '(s’ouvre dans un nouvel onglet)',
     restart: 'Démarrer une nouvelle conversation',
+    typing: '{name} écrit…',
+    sent: 'Envoyé',
+    delivered: 'Distribué',
+    read: 'Lu',
   },
   de: {
     talkingTo: 'Sie sprechen mit {name}',
@@ -45,6 +57,10 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     agent: 'Mitarbeiter',
     newTab: '(öffnet in neuem Tab)',
     restart: 'Neues Gespräch beginnen',
+    typing: '{name} schreibt…',
+    sent: 'Gesendet',
+    delivered: 'Zugestellt',
+    read: 'Gelesen',
   },
   es: {
     talkingTo: 'Estás hablando con {name}',
@@ -55,6 +71,10 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     agent: 'Agente',
     newTab: '(se abre en otra pestaña)',
     restart: 'Iniciar una nueva conversación',
+    typing: '{name} está escribiendo…',
+    sent: 'Enviado',
+    delivered: 'Entregado',
+    read: 'Leído',
   },
   pt: {
     talkingTo: 'Está a falar com {name}',
@@ -65,6 +85,10 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     agent: 'Agente',
     newTab: '(abre em nova aba)',
     restart: 'Iniciar uma nova conversa',
+    typing: '{name} está a escrever…',
+    sent: 'Enviada',
+    delivered: 'Entregue',
+    read: 'Lida',
   },
   ar: {
     talkingTo: 'أنت تتحدث مع {name}',
@@ -75,6 +99,10 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     agent: 'موظف الدعم',
     newTab: '(يفتح في علامة تبويب جديدة)',
     restart: 'بدء محادثة جديدة',
+    typing: '{name} يكتب…',
+    sent: 'أُرسلت',
+    delivered: 'تم التسليم',
+    read: 'تمت القراءة',
   },
   hi: {
     talkingTo: 'आप {name} से बात कर रहे हैं',
@@ -85,8 +113,15 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     agent: 'एजेंट',
     newTab: '(नए टैब में खुलता है)',
     restart: 'नई बातचीत शुरू करें',
+    typing: '{name} लिख रहे हैं…',
+    sent: 'भेजा गया',
+    delivered: 'पहुँच गया',
+    read: 'पढ़ लिया गया',
   },
 }
+
+/** The languages of the live strings (those of the core catalogues). */
+export const languages = Object.keys(all)
 
 /** The live-chat string `key` in `locale`'s language (English when missing), `{name}` filled from `vars`. */
 export function liveText(locale: string, key: LiveKey, vars: Record<string, string> = {}): string {
