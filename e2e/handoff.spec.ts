@@ -13,6 +13,7 @@ import {
   completeFlow,
   conversation,
   hostUrl,
+  lastLine,
   launcher,
   lines,
   seenLines as seen,
@@ -87,7 +88,7 @@ test('"Talk to a person" hands the whole conversation to the inbox and the chat 
     await expect(transcript(page)).toContainText(TEXT.thanks)
     expect(liveChunk).toEqual([])
     await chat(page).getByRole('button', { name: TEXT.talk }).click()
-    await expect(transcript(page).locator('.msg').last()).toHaveText(`Bot: ${TEXT.handoff}`)
+    await expect.poll(() => lastLine(page)).toBe(`bot: ${TEXT.handoff}`)
     const uuid = (await uuidOf(page)) as string
 
     // Live: waiting for a person, and a text box for free text.
@@ -115,9 +116,7 @@ test('"Talk to a person" hands the whole conversation to the inbox and the chat 
     await box.pressSequentially('Number 1234.')
     await box.press('Enter')
     await expect(box).toHaveValue('')
-    await expect(transcript(page).locator('.msg').last()).toHaveText(
-      'You: My order is late.\nNumber 1234.',
-    )
+    await expect.poll(() => lastLine(page)).toBe('visitor: My order is late.\nNumber 1234.')
     await expect
       .poll(async () => lines(await conversation(request, ids, uuid)).at(-1))
       .toBe('visitor: My order is late.\nNumber 1234.')
@@ -141,9 +140,7 @@ test('"Talk to a person" hands the whole conversation to the inbox and the chat 
       'agent: Hi Ada, Sam here. Let me check.',
     ])
     // The visitor's stream brings it live, with the agent's name, once.
-    await expect(transcript(page).locator('.msg').last()).toHaveText(
-      'Sam: Hi Ada, Sam here. Let me check.',
-    )
+    await expect.poll(() => lastLine(page)).toBe('Sam: Hi Ada, Sam here. Let me check.')
     await expect(chat(page).getByText('You’re talking to Sam')).toBeVisible()
     const agentLine = 'Sam: Hi Ada, Sam here. Let me check.'
     expect((await seen(page)).filter((l) => l === agentLine)).toHaveLength(1)
@@ -170,7 +167,7 @@ test('"Talk to a person" hands the whole conversation to the inbox and the chat 
         agent: { id: 'sam', name: 'Sam' },
       },
     })
-    await expect(transcript(page).locator('.msg').last()).toHaveText('Sam: It ships today.')
+    await expect.poll(() => lastLine(page)).toBe('Sam: It ships today.')
     expect((await seen(page)).filter((l) => l === agentLine)).toHaveLength(1)
     expect(await axeViolations(page), 'live, restored').toEqual([])
     expect(errors.pageErrors).toEqual([])
@@ -188,7 +185,7 @@ test("Reekolect('handoff') hands off mid-flow", async ({ page, request }) => {
   await page.evaluate(() =>
     (window as unknown as { Reekolect(c: string): void }).Reekolect('handoff'),
   )
-  await expect(transcript(page).locator('.msg').last()).toHaveText(`Bot: ${TEXT.handoff}`)
+  await expect.poll(() => lastLine(page)).toBe(`bot: ${TEXT.handoff}`)
   await expect(chat(page).getByRole('textbox', { name: 'Your message' })).toBeVisible()
   // The name question no longer waits.
   await expect(chat(page).getByRole('textbox', { name: TEXT.askName })).toHaveCount(0)

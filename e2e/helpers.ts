@@ -320,8 +320,15 @@ export async function axeViolations(page: Page): Promise<Violation[]> {
       }
     ).axe
     const host = document.querySelector('[data-reekolect]')
-    // Colour contrast is judged on the final frame, not mid-way through the open fade-in.
-    await Promise.all(host?.shadowRoot?.getAnimations().map((a) => a.finished) ?? [])
+    // Colour contrast is judged on the final frame, not mid-way through the open fade-in
+    // (animations that never end, such as the typing dots, are not waited for).
+    const ending = (a: Animation) => a.effect?.getComputedTiming().endTime !== Infinity
+    await Promise.all(
+      host?.shadowRoot
+        ?.getAnimations()
+        .filter(ending)
+        .map((a) => a.finished) ?? [],
+    )
     const result = await axe.run(host, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
     })
@@ -383,8 +390,24 @@ export async function setAvailability(
 /** A stored conversation as `by: text` lines. */
 export const lines = (list: StoredMessage[]): string[] => list.map((m) => `${m.by}: ${m.text}`)
 
-/** What the visitor sees in the chat, as the same lines (each bubble starts with a hidden "Bot: " or "You: "). */
+/**
+ * What the visitor sees in the chat, as the same lines (each bubble starts with a
+ * hidden "Bot: " or "You: "; an agent's with their name), without what a live chat
+ * adds at the end of each bubble (its time and read state, `.meta`).
+ */
 export const seenLines = async (page: Page): Promise<string[]> =>
-  (await transcript(page).locator('.msg').allTextContents()).map((t) =>
-    t.replace(/^Bot: /, 'bot: ').replace(/^You: /, 'visitor: '),
-  )
+  (
+    await transcript(page)
+      .locator('.msg')
+      .evaluateAll((els) =>
+        els.map((el) => {
+          const copy = el.cloneNode(true) as Element
+          copy.querySelector('.meta')?.remove()
+          return copy.textContent ?? ''
+        }),
+      )
+  ).map((t) => t.replace(/^Bot: /, 'bot: ').replace(/^You: /, 'visitor: '))
+
+/** The newest line of {@link seenLines}. */
+export const lastLine = async (page: Page): Promise<string | undefined> =>
+  (await seenLines(page)).at(-1)

@@ -10,6 +10,8 @@ import { ASSETS, report } from '../loader/log'
 import type { WidgetConfig } from '../loader/protocol'
 import type { Hours } from './config/schema'
 import type { Actions } from './core/actions'
+import { type AlertSettings, startAlerts } from './core/alerts'
+import { markDelivered, setSids } from './core/receipts'
 import type { State } from './core/state'
 import type { Kv } from './core/storage'
 import { createMessagesSender, createTranscript, follow } from './core/transcript'
@@ -33,25 +35,37 @@ export interface ConversationDeps {
    * the availability whether a hand-off is away (widget/live/offline.ts).
    */
   ready: { locale: string; loaded?: { config: { settings: { hours?: Hours } } } | undefined }
+  /** A configured bot's Alerts settings (rich/index.ts); without them, the defaults of core/alerts.ts. */
+  alerts?: AlertSettings | undefined
 }
 
 /**
- * Starts the transcript outbox (it also sends what earlier pages left waiting) and
- * follows `state.live` to load the live chat chunk when the chat goes live; one
- * E_LOAD line when that chunk cannot load (the next change of `state.live` tries
- * again).
+ * Starts the transcript outbox (it also sends what earlier pages left waiting),
+ * which gives each message its UUID and marks the visitor's delivered
+ * (core/receipts.ts), the alerts for unseen messages (core/alerts.ts), and follows
+ * `state.live` to load the live chat chunk when the chat goes live; one E_LOAD
+ * line when that chunk cannot load (the next change of `state.live` tries again).
  * @returns `handoff()`, which asks the inbox for a person after the messages stored
  *   so far (and runs the offline check), and `dispose()`, which stops everything it started.
  */
 export function startConversation(deps: ConversationDeps) {
   const { state, actions, kv, config, keep, unsent } = deps
+  /** Applies a receipt of the current visitor's messages (an earlier visitor's are past). */
+  const receipt = (uuid: string, changed: () => boolean) => {
+    if (uuid === actions.ids().uuid && changed()) void actions.save()
+  }
   const transcript = createTranscript(kv, createMessagesSender(config), {
     keep,
     pending: (w) => {
       unsent.value = w
     },
+    stored: (uuid, sids) => receipt(uuid, () => setSids(state, sids)),
+    delivered: (uuid, ids) => receipt(uuid, () => markDelivered(state, ids)),
   })
-  const stops: (() => void)[] = [follow(state, transcript, actions.ids)]
+  const stops: (() => void)[] = [
+    follow(state, transcript, actions.ids),
+    startAlerts(state, deps.alerts),
+  ]
   /** The live chunk loaded and started; it resolves with its offline path. */
   let live: Promise<Away | undefined> | undefined
   let disposed = false

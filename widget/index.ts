@@ -299,7 +299,6 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
   const stops = [
     showLauncher(host.root, state, t, rich?.badge !== false),
     flushOnPageEvents(outbox),
-    rich?.alerts(state),
   ]
   // Leads left waiting by an earlier page: in a task of their own, after the one that
   // renders the window (opening IndexedDB and taking the Web Lock cost the click's
@@ -324,6 +323,7 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
           keep,
           unsent,
           ready,
+          alerts: rich?.alerts,
           showLive(ui, sheet) {
             host.style(sheet)
             draw({ live: ui })

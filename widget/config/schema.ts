@@ -341,9 +341,9 @@ const settings = v.strictObject({
     v.strictObject({
       /** Unread count on the launcher. */
       badge: v.optional(v.boolean(), true),
-      /** A short tone (generated, no audio file) for a bot message while closed or hidden. */
+      /** A short tone (generated, no audio file) for a bot or agent message while closed or hidden. */
       sound: v.optional(v.boolean(), false),
-      /** "(1) New message" in the tab title while the page is hidden. */
+      /** "(1) New message" in the tab title for messages that arrive while the chat is closed or the tab hidden, until the visitor is back. */
       tabTitle: v.optional(v.boolean(), true),
     }),
     {},

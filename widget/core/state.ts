@@ -38,8 +38,17 @@ export interface Message {
   at: number
   /** Who wrote an `agent` message. */
   agent?: Agent
-  /** The server's id (UUID) of a message that came from the inbox: it is shown once. */
+  /**
+   * The message's id (UUID) in the inbox: an agent message's server id (it is shown
+   * once), or the id the transcript outbox gave a bot or visitor message when it
+   * stored it (core/transcript.ts), which the stream's `message` and `read` events name.
+   */
   sid?: string
+  /**
+   * How far a visitor message got (core/receipts.ts): absent, sent (stored, waiting
+   * for the outbox); `delivered`, the inbox has it; `read`, an agent has read it.
+   */
+  ack?: 'delivered' | 'read'
   /** An image, link button or cards shown with the text (configured bots). */
   rich?: Rich
   /** A visitor's answer: the keys of the lead fields it set (lead.ts `FieldValue`), so the chat can flag one the platform cannot take. */

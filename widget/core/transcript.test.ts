@@ -116,6 +116,43 @@ describe('createTranscript', () => {
     expect(texts(server)).toEqual(['m1', 'm2', 'm4'])
   })
 
+  it('tells the chat each message’s UUID once stored, before it is sent, and which the platform accepted', async () => {
+    const server = fakeServer()
+    server.answers.push(503)
+    const events: string[] = []
+    const stored = new Map<number, string>()
+    const t = createTranscript(memoryKv(), server.post, {
+      random: () => 0,
+      stored: (uuid, sids) => {
+        events.push(`stored ${uuid} ${[...sids.keys()]} after ${server.requests.length} requests`)
+        for (const [k, v] of sids) stored.set(k, v)
+      },
+      delivered: (uuid, ids) => events.push(`delivered ${uuid} ${ids.length}`),
+    })
+    await t.add(IDS, entries(3))
+    await settle()
+    // The ids the platform holds are the ones the chat was told.
+    expect(server.stored.get(IDS.uuid)?.map((m) => m.id)).toEqual([...stored.values()])
+    expect(events).toEqual([
+      `stored ${IDS.uuid} 1,2,3 after 0 requests`,
+      // The 503 delivered nothing; the retry did.
+      `delivered ${IDS.uuid} 3`,
+    ])
+  })
+
+  it('sends a message under the UUID it already has (a chat restored without its record)', async () => {
+    const server = fakeServer()
+    const t = createTranscript(memoryKv(), server.post)
+    const [bot, visitor] = entries(2)
+    const known = '2c5e8a0b-1f3d-4b6a-8c9e-0d1f2a3b4c5d'
+    await t.add(IDS, [bot as Message, { ...(visitor as Message), sid: known }])
+    await settle()
+    expect(server.stored.get(IDS.uuid)?.map((m) => m.id)).toEqual([
+      expect.stringMatching(V4),
+      known,
+    ])
+  })
+
   it(`posts at most ${MAX_BATCH} messages per request, oldest first`, async () => {
     const server = fakeServer()
     const t = createTranscript(memoryKv(), server.post)

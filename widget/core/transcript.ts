@@ -83,9 +83,9 @@ export function createMessagesSender(
   }
 }
 
-/** A bot or visitor transcript entry as the endpoint takes it, with a new UUID. */
+/** A bot or visitor transcript entry as the endpoint takes it: its UUID ({@link Message.sid}), else a new one. */
 const wire = (m: Message & { from: WireMessage['by'] }): WireMessage => ({
-  id: newUuid(),
+  id: m.sid ?? newUuid(),
   by: m.from,
   text: m.text,
   at: new Date(m.at).toISOString(),
@@ -122,6 +122,14 @@ export interface TranscriptOptions {
   keep?: number
   /** Called with whether messages wait to be sent, when it may have changed. */
   pending?(waiting: boolean): void
+  /**
+   * Called once new messages of visitor `uuid` are stored, before they are sent:
+   * the UUID each bot and visitor message got, by {@link Message.id}. The chat keeps
+   * them ({@link Message.sid}) to match the stream's events to its messages.
+   */
+  stored?(uuid: string, sids: Map<number, string>): void
+  /** Called when the platform accepted messages of visitor `uuid` (a 2xx answer), with their UUIDs. */
+  delivered?(uuid: string, ids: string[]): void
 }
 
 /**
@@ -173,8 +181,13 @@ export function createTranscript(kv: Kv, post: PostMessages, options: Transcript
   }
 
   /** Removes what the platform accepted from the record. */
-  const accepted = (body: MessagesBody) =>
-    write((all) => {
+  const accepted = (body: MessagesBody) => {
+    if (body.messages.length)
+      options.delivered?.(
+        body.uuid,
+        body.messages.map((m) => m.id),
+      )
+    return write((all) => {
       const r = all[body.uuid]
       if (!r) return
       const ids = new Set(body.messages.map((m) => m.id))
@@ -182,6 +195,7 @@ export function createTranscript(kv: Kv, post: PostMessages, options: Transcript
       if (body.handoff) delete r.handoff
       r.at = now()
     })
+  }
 
   async function flush(keepalive = false): Promise<void> {
     if (stopped || disposed) return
@@ -251,12 +265,18 @@ export function createTranscript(kv: Kv, post: PostMessages, options: Transcript
      * came from the inbox and are not sent back. Resolves once stored; never rejects.
      */
     add(ids: LeadIds, messages: readonly Message[]): Promise<void> {
+      const sids = new Map<number, string>()
       return write((all) => {
+        sids.clear()
         const r = recordOf(all, ids)
         const fresh = messages.filter((m) => m.id > r.last)
         if (!fresh.length) return
-        for (const m of fresh)
-          if (m.from !== 'agent') r.queue.push(wire(m as Message & { from: WireMessage['by'] }))
+        for (const m of fresh) {
+          if (m.from === 'agent') continue
+          const w = wire(m as Message & { from: WireMessage['by'] })
+          r.queue.push(w)
+          sids.set(m.id, w.id)
+        }
         r.last = fresh[fresh.length - 1]?.id ?? r.last
         r.at = now()
         if (r.queue.length > MAX_QUEUE) {
@@ -268,7 +288,11 @@ export function createTranscript(kv: Kv, post: PostMessages, options: Transcript
           )
         }
       }).then(
-        () => void flush(),
+        () => {
+          // A write may run its function twice (storage.ts falls back to memory): the last run's UUIDs were stored.
+          if (sids.size) options.stored?.(ids.uuid, sids)
+          void flush()
+        },
         () => undefined,
       )
     },

@@ -71,7 +71,9 @@ describe('live chat', () => {
     expect(bar()?.querySelector('img')?.getAttribute('src')).toBe(SAM.picture)
     const msg = within(screen.getByRole('log')).getByText('Hi, I am Sam.').closest('.msg')
     expect(msg?.classList.contains('agent')).toBe(true)
-    expect(msg?.textContent).toBe('Sam: Hi, I am Sam.')
+    // Its name and text, then its time (the live chat's Meta).
+    expect(msg?.textContent).toBe(`Sam: Hi, I am Sam.${msg?.querySelector('.meta')?.textContent}`)
+    expect(msg?.querySelector('time')?.getAttribute('datetime')).toBe('2026-12-03T10:00:00.000Z')
     expect(state.live.value).toEqual({ phase: 'talking', agent: SAM })
   })
 

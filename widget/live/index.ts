@@ -9,12 +9,13 @@
  *
  * Like the actions (core/actions.ts), these are writers of the state; the UI only reads it.
  */
-import { batch, effect } from '@preact/signals-core'
+import { batch, effect, signal } from '@preact/signals-core'
 import type { Actions } from '../core/actions'
-import { type Agent, MAX_MESSAGES, type State } from '../core/state'
+import { markDelivered, markRead } from '../core/receipts'
+import { type Agent, MAX_MESSAGES, type Message, type State } from '../core/state'
 import css from './live.css?inline'
 import { createLiveConnection, type LiveConnection, type LiveIds } from './stream'
-import { AgentBody, LiveBar, LiveComposer } from './ui'
+import { type AgentBody, bindUi, type LiveBar, type LiveComposer, type Meta } from './ui'
 
 export { type Away, availability, createAway } from './offline'
 export { css }
@@ -29,12 +30,26 @@ export interface InboxMessage {
   agent?: Agent
 }
 
-/** The parts of the chat window the live chunk brings (ChatWindow, Transcript). */
-export interface LiveUi {
-  Composer: typeof LiveComposer
-  Bar: typeof LiveBar
-  Body: typeof AgentBody
+/** What ChatWindow passes to the live composer and the status line. */
+interface WindowProps {
+  state: State
+  locale: string
 }
+
+/** The parts of the chat window the live chunk brings (ChatWindow, Transcript), bound to one live chat. */
+export interface LiveUi {
+  /** The live composer (ui.tsx `LiveComposer`), telling the agent while the visitor types. */
+  Composer(p: WindowProps & { actions: Actions }): ReturnType<typeof LiveComposer>
+  /** The status line and, while an agent types, "Sam is typing…" (ui.tsx `LiveBar`). */
+  Bar(p: WindowProps): ReturnType<typeof LiveBar>
+  /** An agent message's name and text. */
+  Body: typeof AgentBody
+  /** The end of every message: its time, and the read state under the visitor's latest (ui.tsx `Meta`). */
+  Meta(p: { m: Message; locale?: string | undefined }): ReturnType<typeof Meta>
+}
+
+/** How long "Sam is typing…" stays after the agent's last typing notice (ms); the agent's console sends one every 3 s while typing. */
+export const TYPING_SHOWN = 6000
 
 /** Statuses that end the live chat (docs/platform-api.md: the lead's `status`). */
 const ENDED = new Set(['CLOSED'])
@@ -71,18 +86,37 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
     if (live?.phase === 'closed') return
     state.live.value = { ...live, phase: 'talking', agent: agentOf(agent) }
   }
+  /** The agent typing now, shown until their message or {@link TYPING_SHOWN} ms after the last notice. */
+  const typing = signal<Agent | undefined>(undefined)
+  let typingTimer: ReturnType<typeof setTimeout> | undefined
+  const typed = (agent?: Agent) => {
+    clearTimeout(typingTimer)
+    typing.value = agent
+    if (agent) typingTimer = setTimeout(typed, TYPING_SHOWN)
+  }
+  /** Saves the chat when a receipt changed it (core/receipts.ts). */
+  const saveIf = (changed: boolean) => {
+    if (changed) void actions.save()
+  }
   /**
    * Shows an agent's message once (by its server `id`: a replay or a second
    * stream adds nothing) and names its agent; raises the unread count while the
-   * chat is closed. Visitor and bot messages are this chat's own and are left
-   * alone. Malformed input is ignored.
+   * chat is closed; ends "Sam is typing…". Visitor and bot messages are this
+   * chat's own: one coming back (by its transcript UUID) means the inbox has it,
+   * so it is marked delivered. Malformed input is ignored.
    * @returns whether the message was added.
    */
   function receive(m: InboxMessage): boolean {
-    if (m?.by !== 'agent' || typeof m.text !== 'string' || typeof m.id !== 'string') return false
+    if (typeof m?.id !== 'string') return false
+    if (m.by !== 'agent') {
+      saveIf(markDelivered(state, [m.id]))
+      return false
+    }
+    if (typeof m.text !== 'string') return false
     const list = state.messages.value
     if (list.some((x) => x.sid === m.id)) return false
     const at = Date.parse(m.at)
+    typed()
     batch(() => {
       state.messages.value = [
         ...list,
@@ -120,16 +154,22 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
     else return
     void actions.save()
   }
-  const hooks = () => {
-    const seen = state.messages.value.flatMap((m) => (m.sid ? [m.sid] : []))
-    return {
-      seen,
-      lastId: seen.at(-1),
-      onMessage: receive,
-      onStatus: setStatus,
-      onTyping: setAgent,
-    }
+  /** An agent is typing (the stream's `typing` event): they are talking, and "Sam is typing…" shows. */
+  function onTyping(agent: Agent): void {
+    setAgent(agent)
+    if (isAgent(agent) && state.live.value?.phase === 'talking') typed(agentOf(agent))
   }
+  /** The agent read up to message `upTo` (the stream's `read` event): the visitor's messages up to it are read. */
+  const onRead = (upTo: string) => saveIf(typeof upTo === 'string' && markRead(state, upTo))
+  const hooks = () => {
+    // Ids the inbox has: agent messages, and the visitor's delivered ones (one still
+    // in the outbox is unknown to the server, and must come back to be marked).
+    const seen = state.messages.value.flatMap((m) =>
+      m.sid && (m.from === 'agent' || m.ack) ? [m.sid] : [],
+    )
+    return { seen, lastId: seen.at(-1), onMessage: receive, onStatus: setStatus, onTyping, onRead }
+  }
+
   let connection: LiveConnection | undefined
   const stop =
     link &&
@@ -147,8 +187,11 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
         connection = undefined
       }
     })
+  /** Tells the agent the visitor is typing (at most every 3 s; nothing while not connected). */
+  const visitorTyping = () => connection?.typing()
+  const ui: LiveUi = bindUi({ typing, onType: visitorTyping, state })
   return {
-    ui: { Composer: LiveComposer, Bar: LiveBar, Body: AgentBody } satisfies LiveUi,
+    ui,
     receive,
     setAgent,
     setStatus,
@@ -156,15 +199,19 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
      * The callbacks and resume point of the agent stream's connection
      * (`createLiveConnection` options, widget/live/stream.ts): messages to
      * {@link receive}, statuses to {@link setStatus}, a typing agent to
-     * {@link setAgent}; `seen` and `lastId` are the inbox ids of the agent
-     * messages the chat already shows (a restored chat), newest last.
+     * `onTyping` ("Sam is typing…"), read marks to `onRead` (core/receipts.ts);
+     * `seen` and `lastId` are the inbox ids of the messages the chat knows the
+     * inbox has (an agent's, the visitor's delivered ones), newest last.
      */
     hooks,
+    /** The agent typing now ("Sam is typing…"), if any. */
+    agentTyping: typing,
     /** Tells the agent the visitor is typing (at most every 3 s; nothing while not connected). */
-    typing: () => connection?.typing(),
+    typing: visitorTyping,
     /** Closes the live stream and stops following the state. */
     dispose() {
       stop?.()
+      typed()
       connection?.close()
       connection = undefined
     },

@@ -31,6 +31,14 @@ const en = {
   agent: 'Agent',
   /** After a link's text, for screen readers. */
   newTab: '(opens in a new tab)',
+  /** Below the messages while an agent types. */
+  typing: '{name} is typing…',
+  /** Read state of the visitor's messages: stored, waiting to be sent. */
+  sent: 'Sent',
+  /** The inbox has it. */
+  delivered: 'Delivered',
+  /** An agent has read it. */
+  read: 'Read',
 }
 
 /** A key of the live-chat strings. */
@@ -53,6 +61,10 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     agent: 'Conseiller',
     newTab: '(s’ouvre dans un nouvel onglet)',
     restart: 'Démarrer une nouvelle conversation',
+    typing: '{name} écrit…',
+    sent: 'Envoyé',
+    delivered: 'Distribué',
+    read: 'Lu',
   },
   de: {
     away: 'Das Team ist nicht erreichbar. Hinterlassen Sie eine Nachricht.',
@@ -69,6 +81,10 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     agent: 'Mitarbeiter',
     newTab: '(öffnet in neuem Tab)',
     restart: 'Neues Gespräch beginnen',
+    typing: '{name} schreibt…',
+    sent: 'Gesendet',
+    delivered: 'Zugestellt',
+    read: 'Gelesen',
   },
   es: {
     away: 'El equipo no está disponible. Deja un mensaje.',
@@ -85,6 +101,10 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     agent: 'Agente',
     newTab: '(se abre en otra pestaña)',
     restart: 'Iniciar una nueva conversación',
+    typing: '{name} está escribiendo…',
+    sent: 'Enviado',
+    delivered: 'Entregado',
+    read: 'Leído',
   },
   pt: {
     away: 'A equipa não está disponível. Deixe uma mensagem.',
@@ -101,6 +121,10 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     agent: 'Agente',
     newTab: '(abre em nova aba)',
     restart: 'Iniciar uma nova conversa',
+    typing: '{name} está a escrever…',
+    sent: 'Enviada',
+    delivered: 'Entregue',
+    read: 'Lida',
   },
   ar: {
     away: 'الفريق غير متاح الآن. اترك رسالة.',
@@ -117,6 +141,10 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     agent: 'موظف الدعم',
     newTab: '(يفتح في علامة تبويب جديدة)',
     restart: 'بدء محادثة جديدة',
+    typing: '{name} يكتب…',
+    sent: 'أُرسلت',
+    delivered: 'تم التسليم',
+    read: 'تمت القراءة',
   },
   hi: {
     away: 'टीम अभी उपलब्ध नहीं है। संदेश छोड़ें।',
@@ -133,8 +161,15 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     agent: 'एजेंट',
     newTab: '(नए टैब में खुलता है)',
     restart: 'नई बातचीत शुरू करें',
+    typing: '{name} लिख रहे हैं…',
+    sent: 'भेजा गया',
+    delivered: 'पहुँच गया',
+    read: 'पढ़ लिया गया',
   },
 }
+
+/** The languages of the live strings (those of the core catalogues). */
+export const languages = Object.keys(all)
 
 /** The live-chat string `key` in `locale`'s language (English when missing), `{name}` filled from `vars`. */
 export function liveText(locale: string, key: LiveKey, vars: Record<string, string> = {}): string {

@@ -1,9 +1,13 @@
+import type { ReadonlySignal } from '@preact/signals-core'
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Actions } from '../core/actions'
-import type { Message, State } from '../core/state'
+import type { Agent, Message, State } from '../core/state'
 import { MAX_LENGTH } from '../core/validate'
 import { liveText } from './strings'
+
+/** The read state shown under a visitor message (core/receipts.ts). */
+export type Ack = 'sent' | 'delivered' | 'read'
 
 /**
  * Links an agent may send: http, https, mailto and tel (docs/platform-api.md, "Our
@@ -50,24 +54,107 @@ export function AgentBody({ m, locale }: { m: Message; locale: string }) {
   )
 }
 
+/** Formatters of the visitor's locale, by locale and whether the date is shown. */
+const clocks = new Map<string, Intl.DateTimeFormat>()
+
+/**
+ * `at` (epoch ms) as the visitor reads a time in `locale`: the short time
+ * (`Intl.DateTimeFormat` `timeStyle: 'short'`), with the short date when it is
+ * not today (`now`, epoch ms). A locale `Intl` rejects reads as the browser's.
+ */
+export function clock(at: number, locale: string, now = Date.now()): string {
+  const today = new Date(at).toDateString() === new Date(now).toDateString()
+  const key = `${locale} ${today}`
+  let f = clocks.get(key)
+  if (!f) {
+    const o: Intl.DateTimeFormatOptions = today
+      ? { timeStyle: 'short' }
+      : { dateStyle: 'short', timeStyle: 'short' }
+    try {
+      f = new Intl.DateTimeFormat(locale, o)
+    } catch {
+      f = new Intl.DateTimeFormat(undefined, o)
+    }
+    clocks.set(key, f)
+  }
+  return f.format(at)
+}
+
+/** One check mark, or two (delivered, read): decoration beside the state's text. */
+function Ticks({ ack }: { ack: Ack }) {
+  return (
+    <svg viewBox="0 0 18 12" aria-hidden="true">
+      <path d="M1 6.5l3.5 3.5L11 2.5" />
+      {ack !== 'sent' && <path d="M7.5 10L15 2.5" />}
+    </svg>
+  )
+}
+
+/**
+ * What the live chat shows at the end of each message (the Transcript's hook): its
+ * time in a `<time datetime>` element, and under the visitor's latest message of
+ * each read state, that state ("Sent", "Delivered", "Read") with check marks. The
+ * state sits in an `aria-live="off"` element: when it changes, the transcript's
+ * live region announces nothing (WAI-ARIA 1.2, `aria-live`: the nearest ancestor's
+ * value applies), so a tick never repeats a message.
+ */
+export function Meta({ m, locale, ack }: { m: Message; locale: string; ack?: Ack | undefined }) {
+  return (
+    <span class="meta">
+      <time dateTime={new Date(m.at).toISOString()}>{clock(m.at, locale)}</time>
+      {ack && (
+        <span class={`ack ${ack}`} aria-live="off">
+          <Ticks ack={ack} />
+          {liveText(locale, ack)}
+        </span>
+      )}
+    </span>
+  )
+}
+
 /**
  * The live chat's status line, a polite live region above the composer: waiting for
  * a person, the team away (offline.ts), "You're talking to Sam" (with the agent's
- * picture) once a message or a status names them, or closed.
+ * picture) once a message or a status names them, or closed. Above it, while `typing` names an agent (and the
+ * chat is not closed), "Sam is typing…" with three dots that pulse (none under
+ * `prefers-reduced-motion`): below the messages, in no live region, so it is never
+ * announced as a message nor each time it comes and goes.
  */
-export function LiveBar({ state, locale }: { state: State; locale: string }) {
+export function LiveBar({
+  state,
+  locale,
+  typing,
+}: {
+  state: State
+  locale: string
+  /** The name of the agent typing now, if any. */
+  typing?: string | undefined
+}) {
   const live = state.live.value
   if (!live) return null
   const agent = live.agent
+  const closed = live.phase === 'closed'
   return (
-    <p class="live" role="status">
-      {agent?.picture && <img src={agent.picture} alt="" />}
-      {live.phase === 'closed'
-        ? liveText(locale, 'closed')
-        : agent
-          ? liveText(locale, 'talkingTo', { name: agent.name })
-          : liveText(locale, live.phase === 'away' ? 'away' : 'waiting')}
-    </p>
+    <>
+      {typing && !closed && (
+        <p class="typing">
+          <span class="dots" aria-hidden="true">
+            <i />
+            <i />
+            <i />
+          </span>
+          {liveText(locale, 'typing', { name: typing })}
+        </p>
+      )}
+      <p class="live" role="status">
+        {agent?.picture && <img src={agent.picture} alt="" />}
+        {closed
+          ? liveText(locale, 'closed')
+          : agent
+            ? liveText(locale, 'talkingTo', { name: agent.name })
+            : liveText(locale, live.phase === 'away' ? 'away' : 'waiting')}
+      </p>
+    </>
   )
 }
 
@@ -75,18 +162,22 @@ export function LiveBar({ state, locale }: { state: State; locale: string }) {
  * The live composer: a multi-line text box (16 px, so phones do not zoom in) where
  * Enter sends and Shift+Enter starts a new line (Enter while an input method is
  * composing is left to it). Each message (trimmed; blank ones are not sent) joins
- * the transcript, whose outbox sends it. Once the conversation is closed, a "Start
- * a new conversation" button in its place hands off again. While the chat is away
- * and the email question waits, it gives way to the question's composer.
+ * the transcript, whose outbox sends it. Each input that leaves text calls
+ * `onType` (the connection's throttled `typing()`, which tells the agent). Once the
+ * conversation is closed, a "Start a new conversation" button in its place hands
+ * off again. While the chat is away and the email question waits, it gives way to
+ * the question's composer.
  */
 export function LiveComposer({
   state,
   actions,
   locale,
+  onType,
 }: {
   state: State
   actions: Actions
   locale: string
+  onType?: (() => void) | undefined
 }) {
   const [text, setText] = useState('')
   const box = useRef<HTMLTextAreaElement>(null)
@@ -128,7 +219,11 @@ export function LiveComposer({
           enterkeyhint="send"
           aria-label={liveText(locale, 'message')}
           placeholder={liveText(locale, 'message')}
-          onInput={(e) => setText(e.currentTarget.value)}
+          onInput={(e) => {
+            const value = e.currentTarget.value
+            setText(value)
+            if (value.trim()) onType?.()
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e)
           }}
@@ -139,4 +234,49 @@ export function LiveComposer({
       </div>
     </form>
   )
+}
+
+/** The state shown under each message, by message id: the visitor's latest message of each read state (the last of a run). */
+export function acksOf(list: readonly Message[]): Map<number, Ack> {
+  const out = new Map<number, Ack>()
+  let prev: [number, Ack] | undefined
+  for (const m of list) {
+    if (m.from !== 'visitor' || !m.sid) continue
+    const ack = m.ack ?? 'sent'
+    if (prev && prev[1] !== ack) out.set(...prev)
+    prev = [m.id, ack]
+  }
+  if (prev) out.set(...prev)
+  return out
+}
+
+/**
+ * The parts of the chat window bound to one live chat (index.ts `LiveUi`): the
+ * composer tells the agent while the visitor types (`onType`), the status line
+ * shows the agent `typing`, and each message's {@link Meta} its read state.
+ */
+export function bindUi(live: {
+  state: State
+  typing: ReadonlySignal<Agent | undefined>
+  onType(): void
+}) {
+  /** {@link acksOf} of the last transcript seen: every message's Meta of one render shares it. */
+  let memo: { list: readonly Message[]; acks: Map<number, Ack> } | undefined
+  const acks = () => {
+    const list = live.state.messages.value
+    if (memo?.list !== list) memo = { list, acks: acksOf(list) }
+    return memo.acks
+  }
+  return {
+    Composer: (p: { state: State; actions: Actions; locale: string }) => (
+      <LiveComposer {...p} onType={live.onType} />
+    ),
+    Bar: (p: { state: State; locale: string }) => (
+      <LiveBar {...p} typing={live.typing.value?.name} />
+    ),
+    Body: AgentBody,
+    Meta: ({ m, locale = 'en' }: { m: Message; locale?: string | undefined }) => (
+      <Meta m={m} locale={locale} ack={acks().get(m.id)} />
+    ),
+  }
 }

@@ -4,12 +4,11 @@
  * the document into the engine extension, answer checks, strings, styles and UI
  * parts the core accepts.
  */
-import { effect } from '@preact/signals-core'
 import type { BotConfig } from '../config/schema'
 import type { ActionExtension } from '../core/actions'
+import type { AlertSettings } from '../core/alerts'
 import { type Graph, graph } from '../core/flow'
 import { emptyLead, type LeadIds } from '../core/lead'
-import type { State } from '../core/state'
 import type { Checked } from '../core/validate'
 import { createCheck } from './check'
 import { createEngine, whatsappUrl } from './engine'
@@ -44,11 +43,10 @@ export interface Rich {
   ui: RichUi
   css: string
   /**
-   * Starts the Alerts settings: the tab title shows "(n) New message" while the
-   * page is hidden, and a short generated tone plays for a bot message while the
-   * chat is closed or hidden. Returns the function that stops them.
+   * Alerts settings: the tab title and the tone for bot and agent messages the
+   * visitor cannot see yet (core/alerts.ts, started by the conversation chunk).
    */
-  alerts(state: State): () => void
+  alerts: AlertSettings
 }
 
 /** Builds the configured-bot parts from a validated document. */
@@ -118,53 +116,6 @@ export function createRich(config: BotConfig, ids: () => LeadIds, fetchImpl?: ty
       }),
       full: w.fullScreenOnMobile,
     },
-    alerts(state) {
-      const a = s.alerts
-      const original = document.title
-      let seen = state.messages.value.length ? (state.messages.value.at(-1)?.id ?? 0) : 0
-      let hiddenCount = 0
-      const restore = () => {
-        if (document.visibilityState === 'visible' && hiddenCount) {
-          hiddenCount = 0
-          document.title = original
-        }
-      }
-      document.addEventListener('visibilitychange', restore)
-      const stop = effect(() => {
-        const list = state.messages.value
-        const fresh = list.filter((m) => m.id > seen && m.from === 'bot')
-        seen = list.at(-1)?.id ?? seen
-        if (!fresh.length) return
-        const hidden = document.visibilityState === 'hidden'
-        if (a.tabTitle && hidden) {
-          hiddenCount += fresh.length
-          document.title = `(${hiddenCount}) ${richStrings(document.documentElement.lang || navigator.language).newMessage} — ${original}`
-        }
-        if (a.sound && (hidden || !state.open.peek())) beep()
-      })
-      return () => {
-        stop()
-        document.removeEventListener('visibilitychange', restore)
-        if (hiddenCount) document.title = original
-      }
-    },
-  }
-}
-
-let audio: AudioContext | undefined
-/** A 180 ms, 880 Hz tone generated with Web Audio: no audio file to download. Silent where audio is blocked. */
-function beep(): void {
-  try {
-    audio ||= new AudioContext()
-    const osc = audio.createOscillator()
-    const gain = audio.createGain()
-    osc.frequency.value = 880
-    gain.gain.setValueAtTime(0.08, audio.currentTime)
-    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.18)
-    osc.connect(gain).connect(audio.destination)
-    osc.start()
-    osc.stop(audio.currentTime + 0.2)
-  } catch {
-    /* autoplay policy or no Web Audio: alerts stay visual */
+    alerts: s.alerts,
   }
 }

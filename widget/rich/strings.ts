@@ -20,7 +20,6 @@ const en = {
   powered: 'Powered by Reekolect',
   stars: '{n} of 5 stars',
   rating: 'Your rating',
-  newMessage: 'New message',
   newTab: '(opens in a new tab)',
 }
 
@@ -43,7 +42,6 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     powered: 'Con tecnología de Reekolect',
     stars: '{n} de 5 estrellas',
     rating: 'Tu valoración',
-    newMessage: 'Nuevo mensaje',
     newTab: '(se abre en otra pestaña)',
   },
   fr: {
@@ -61,7 +59,6 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     powered: 'Propulsé par Reekolect',
     stars: '{n} étoiles sur 5',
     rating: 'Votre note',
-    newMessage: 'Nouveau message',
     newTab: '(s’ouvre dans un nouvel onglet)',
   },
   de: {
@@ -79,7 +76,6 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     powered: 'Bereitgestellt von Reekolect',
     stars: '{n} von 5 Sternen',
     rating: 'Ihre Bewertung',
-    newMessage: 'Neue Nachricht',
     newTab: '(öffnet in neuem Tab)',
   },
   pt: {
@@ -96,7 +92,6 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     powered: 'Desenvolvido por Reekolect',
     stars: '{n} de 5 estrelas',
     rating: 'Sua avaliação',
-    newMessage: 'Nova mensagem',
     newTab: '(abre em nova aba)',
   },
   hi: {
@@ -113,7 +108,6 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     powered: 'Reekolect द्वारा संचालित',
     stars: '5 में से {n} सितारे',
     rating: 'आपकी रेटिंग',
-    newMessage: 'नया संदेश',
     newTab: '(नए टैब में खुलता है)',
   },
   ar: {
@@ -130,7 +124,6 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     powered: 'بدعم من Reekolect',
     stars: '{n} من 5 نجوم',
     rating: 'تقييمك',
-    newMessage: 'رسالة جديدة',
     newTab: '(يفتح في علامة تبويب جديدة)',
   },
 }

@@ -43,7 +43,7 @@ export function Transcript({
   t: Translate
   /** Configured bots: bot messages are formatted and may carry images, links, cards. */
   rich?: RichUi | undefined
-  /** After a hand-off: agent messages show their agent's name and links. */
+  /** After a hand-off: agent messages show their agent's name and links; every message its time (and a visitor's its read state). */
   live?: LiveUi | undefined
   locale?: string
 }) {
@@ -161,6 +161,7 @@ export function Transcript({
                     {rich && m.from === 'bot' ? <rich.RichBody m={m} t={t} /> : m.text}
                   </>
                 )}
+                {live && <live.Meta m={m} locale={locale} />}
                 {bad && (
                   <span class="big" id={`rk-big-${m.id}`}>
                     {t('tooLongToSend')}
