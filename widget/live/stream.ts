@@ -255,6 +255,10 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
     return true
   }
 
+  /** The last status told to the chat (`status agentId`), and how many status events came so far. */
+  let told = ''
+  let statuses = 0
+
   function handle(e: LiveEvent) {
     if (closed) return
     if (e.type === 'message') {
@@ -264,17 +268,25 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
     }
     if (e.type === 'typing') call(o.onTyping, e.agent)
     else if (e.type === 'read') call(o.onRead, e.upTo)
-    else call(o.onStatus, e.status, e.agent)
+    else {
+      statuses++
+      told = `${e.status} ${e.agent?.id ?? ''}`
+      call(o.onStatus, e.status, e.agent)
+    }
     post(e.type, e)
   }
 
   /**
    * `GET …/messages?after=<last>`, delivered in order, then what arrived meanwhile.
    * `drop`: on failure, what arrived meanwhile is dropped (the stream reconnects
-   * from `last` and gets it again, after the gap), else delivered.
+   * from `last` and gets it again, after the gap), else delivered. The status the
+   * answer names goes to `onStatus` (and the other tabs) when it differs from the
+   * last one told, unless a `status` event came while the request was under way
+   * (newer than the answer): so polling, too, sees the conversation closed.
    */
   async function catchUp(drop: boolean): Promise<number | 'error' | 'stop'> {
     hold++
+    const before = statuses
     const page = await getMessages(net, last, life.signal)
     hold--
     if (closed) return 'stop'
@@ -283,13 +295,17 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
       return 'stop'
     }
     let fresh = 0
-    for (const m of page === 'error' ? [] : page) fresh += +deliver(m)
+    for (const m of page === 'error' ? [] : page.messages) fresh += +deliver(m)
     if (!hold) {
       const late = held
       held = []
       if (!(drop && page === 'error')) for (const m of late) fresh += +deliver(m)
     }
-    return page === 'error' ? 'error' : fresh
+    if (page === 'error') return 'error'
+    const { status, agent } = page
+    if (status && statuses === before && `${status} ${agent?.id ?? ''}` !== told)
+      handle({ type: 'status', status, agent })
+    return fresh
   }
 
   const engine = createEngine({
