@@ -44,7 +44,7 @@ export function startConversation(deps: ConversationDeps) {
       unsent.value = w
     },
   })
-  const stops: (() => void)[] = [follow(state, transcript, actions.ids)]
+  const stops: (() => void)[] = [follow(state, transcript, actions.ids, window, actions.save)]
   let live: Promise<unknown> | undefined
   let disposed = false
   stops.push(

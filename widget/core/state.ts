@@ -36,7 +36,12 @@ export interface Message {
   at: number
   /** Who wrote an `agent` message. */
   agent?: Agent
-  /** The server's id (UUID) of a message that came from the inbox: it is shown once. */
+  /**
+   * The message's id in the inbox (UUID v4): the server's for a message that came
+   * from it (an agent's, or another tab's), the transcript outbox's once it has
+   * stored one of this chat's own (core/transcript.ts `follow`). A message the
+   * live stream brings is shown once by it.
+   */
   sid?: string
   /** An image, link button or cards shown with the text (configured bots). */
   rich?: Rich

@@ -253,7 +253,82 @@ const fakeWindow = () => {
   return Object.assign(new EventTarget(), { document: doc }) as unknown as Window
 }
 
+describe('naming the entries', () => {
+  it('names each entry with the UUID it is sent with, before it is sent', async () => {
+    const server = fakeServer()
+    const named = new Map<number, string>()
+    /** Ids of messages that were sent before the chat knew them. */
+    const unnamed: string[] = []
+    const t = createTranscript(memoryKv(), (body, keepalive) => {
+      const known = new Set(named.values())
+      unnamed.push(...body.messages.filter((m) => !known.has(m.id)).map((m) => m.id))
+      return server.post(body, keepalive)
+    })
+    await t.add(IDS, entries(3), (sids) => {
+      for (const [id, sid] of sids) named.set(id, sid)
+    })
+    await settle()
+    expect(server.requests).not.toHaveLength(0)
+    expect(unnamed).toEqual([])
+    expect([...named.keys()]).toEqual([1, 2, 3])
+    expect(server.stored.get(IDS.uuid)?.map((m) => m.id)).toEqual([...named.values()])
+  })
+
+  it('never sends an entry that has an inbox id: it came from the inbox (another tab wrote it)', async () => {
+    const server = fakeServer()
+    const t = createTranscript(memoryKv(), server.post)
+    const [a, b, c] = entries(3)
+    await t.add(IDS, [
+      a as Message,
+      { ...(b as Message), sid: '5c0a3f0e-2b8e-4a57-9d2e-3f1c6b7a8e90' },
+      c as Message,
+    ])
+    await settle()
+    expect(texts(server)).toEqual(['m1', 'm3'])
+  })
+})
+
 describe('follow', () => {
+  it('keeps each sent UUID as the entry’s sid in the state, and saves the chat', async () => {
+    const server = fakeServer()
+    const messages = signal<Message[]>([])
+    const save = vi.fn()
+    const stop = follow(
+      { messages },
+      createTranscript(memoryKv(), server.post),
+      () => IDS,
+      fakeWindow(),
+      save,
+    )
+    messages.value = entries(2)
+    await settle()
+    expect(messages.value.map((m) => m.sid)).toEqual(server.stored.get(IDS.uuid)?.map((m) => m.id))
+    expect(save).toHaveBeenCalled()
+    // Naming changes the list, not what is new: nothing is stored or sent again.
+    const requests = server.requests.length
+    messages.value = [...messages.value]
+    await settle()
+    expect(server.requests.length).toBe(requests)
+    stop()
+  })
+
+  it('a reset meanwhile: the new visitor’s entries do not get the old one’s UUIDs', async () => {
+    const server = fakeServer()
+    const messages = signal<Message[]>([])
+    let ids = IDS
+    const stop = follow(
+      { messages },
+      createTranscript(memoryKv(), server.post),
+      () => ids,
+      fakeWindow(),
+    )
+    messages.value = entries(1)
+    ids = { ...IDS, uuid: '0b6f3c1e-4d2a-4c8e-9f10-2a3b4c5d6e7f' }
+    await settle()
+    expect(messages.value[0]?.sid).toBeUndefined()
+    stop()
+  })
+
   it('stores each new entry of the conversation for the visitor of the moment', async () => {
     const server = fakeServer()
     const kv: Kv = memoryKv()

@@ -247,16 +247,29 @@ export function createTranscript(kv: Kv, post: PostMessages, options: Transcript
   return {
     /**
      * Stores the entries of `messages` newer than what this visitor's record holds
-     * (a restored conversation is not stored again), then flushes. Agent messages
-     * came from the inbox and are not sent back. Resolves once stored; never rejects.
+     * (a restored conversation is not stored again), then flushes. Messages that
+     * came from the inbox (agent messages, and another tab's, which have a
+     * {@link Message.sid}) are not sent back. Once they are stored and before any
+     * is sent, `named` gets the UUID each new entry is sent with, by its
+     * {@link Message.id}: the chat keeps it as the entry's `sid`, so the stream
+     * bringing it back is recognised. Resolves once stored; never rejects.
      */
-    add(ids: LeadIds, messages: readonly Message[]): Promise<void> {
+    add(
+      ids: LeadIds,
+      messages: readonly Message[],
+      named?: (sids: ReadonlyMap<number, string>) => void,
+    ): Promise<void> {
+      const sids = new Map<number, string>()
       return write((all) => {
         const r = recordOf(all, ids)
         const fresh = messages.filter((m) => m.id > r.last)
         if (!fresh.length) return
         for (const m of fresh)
-          if (m.from !== 'agent') r.queue.push(wire(m as Message & { from: WireMessage['by'] }))
+          if (m.from !== 'agent' && !m.sid) {
+            const w = wire(m as Message & { from: WireMessage['by'] })
+            sids.set(m.id, w.id)
+            r.queue.push(w)
+          }
         r.last = fresh[fresh.length - 1]?.id ?? r.last
         r.at = now()
         if (r.queue.length > MAX_QUEUE) {
@@ -268,7 +281,10 @@ export function createTranscript(kv: Kv, post: PostMessages, options: Transcript
           )
         }
       }).then(
-        () => void flush(),
+        () => {
+          if (sids.size) named?.(sids)
+          void flush()
+        },
         () => undefined,
       )
     },
@@ -306,6 +322,11 @@ export type Transcript = ReturnType<typeof createTranscript>
  * read on each change: the UUID changes on reset), and flushes on page events:
  * when the network returns or the tab is shown (`retry`), and with keepalive when
  * it is hidden or left. Also sends what earlier pages left waiting.
+ *
+ * Each entry stored gets the UUID it is sent with as its `sid` in `state` (before
+ * it is sent), then `save` persists the chat: the live stream brings every
+ * message of the conversation back (docs/platform-api.md), and the chat must know
+ * its own (widget/live/index.ts `receive`), on this page and after a reload.
  * @returns a function that stops following and removes its listeners.
  */
 export function follow(
@@ -313,10 +334,27 @@ export function follow(
   transcript: Transcript,
   ids: () => LeadIds,
   win: Window = window,
+  save?: () => unknown,
 ): () => void {
+  /** The visitor and the newest entry last stored: naming entries changes the list, not what is new. */
+  let stored = ''
   const stop = effect(() => {
     const list = state.messages.value
-    if (list.length) void transcript.add(ids(), list)
+    const top = list.at(-1)
+    if (!top) return
+    const visitor = ids()
+    const key = `${visitor.uuid} ${top.id}`
+    if (key === stored) return
+    stored = key
+    void transcript.add(visitor, list, (sids) => {
+      // Only while the chat is still this visitor's: a reset numbers its entries from 1 again.
+      if (ids().uuid !== visitor.uuid) return
+      state.messages.value = state.messages.value.map((m) => {
+        const sid = m.sid ? undefined : sids.get(m.id)
+        return sid ? { ...m, sid } : m
+      })
+      save?.()
+    })
   })
   void transcript.flush()
   const doc = win.document

@@ -35,6 +35,9 @@ export interface LiveUi {
   Body: typeof AgentBody
 }
 
+/** Authors of the messages the inbox gives. */
+const BY: readonly unknown[] = ['visitor', 'bot', 'agent'] satisfies InboxMessage['by'][]
+
 /** Statuses that end the live chat (docs/platform-api.md: the lead's `status`). */
 const ENDED = new Set(['CLOSED'])
 
@@ -71,30 +74,35 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
     state.live.value = { ...live, phase: 'talking', agent: agentOf(agent) }
   }
   /**
-   * Shows an agent's message once (by its server `id`: a replay or a second
-   * stream adds nothing) and names its agent; raises the unread count while the
-   * chat is closed. Visitor and bot messages are this chat's own and are left
-   * alone. Malformed input is ignored.
+   * Shows a message of the conversation once, by its inbox `id` (the chat's
+   * `sid`): a replay, a second stream, or the stream bringing back one of this
+   * chat's own messages (the transcript outbox named it) adds nothing. An agent's
+   * message names its agent and raises the unread count while the chat is closed;
+   * a visitor's or bot's one was written in another tab of the same visitor (a
+   * duplicated tab) and is shown as it is. Malformed input is ignored.
    * @returns whether the message was added.
    */
   function receive(m: InboxMessage): boolean {
-    if (m?.by !== 'agent' || typeof m.text !== 'string' || typeof m.id !== 'string') return false
+    const by = m?.by
+    if (!BY.includes(by) || typeof m.text !== 'string' || typeof m.id !== 'string') return false
     const list = state.messages.value
     if (list.some((x) => x.sid === m.id)) return false
     const at = Date.parse(m.at)
+    const agent = by === 'agent' && isAgent(m.agent) ? agentOf(m.agent) : undefined
     batch(() => {
       state.messages.value = [
         ...list,
         {
           id: (list.at(-1)?.id ?? 0) + 1,
-          from: 'agent' as const,
+          from: by,
           text: m.text,
           at: Number.isNaN(at) ? Date.now() : at,
           sid: m.id,
-          ...(isAgent(m.agent) ? { agent: agentOf(m.agent) } : {}),
+          ...(agent ? { agent } : {}),
         },
       ].slice(-MAX_MESSAGES)
-      if (isAgent(m.agent)) talkTo(m.agent)
+      if (by !== 'agent') return
+      if (agent) talkTo(agent)
       if (!state.open.value) state.unread.value++
     })
     void actions.save()
@@ -120,10 +128,16 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
     void actions.save()
   }
   const hooks = () => {
-    const seen = state.messages.value.flatMap((m) => (m.sid ? [m.sid] : []))
+    const list = state.messages.value
+    const seen = list.flatMap((m) => (m.sid ? [m.sid] : []))
     return {
       seen,
-      lastId: seen.at(-1),
+      // Agent messages only came from the stream, so they are in the server's
+      // order; the chat's own were shown before the server had them, maybe before
+      // an agent's reply on its way: resuming after one of them could skip it.
+      // Without an agent message: after the oldest one the chat keeps (the saved
+      // chat holds the newest 200; older ones must not come back as new).
+      lastId: list.filter((m) => m.from === 'agent' && m.sid).at(-1)?.sid ?? seen[0],
       onMessage: receive,
       onStatus: setStatus,
       onTyping: setAgent,
@@ -153,8 +167,10 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
      * The callbacks and resume point of the agent stream's connection
      * (`createLiveConnection` options, widget/live/stream.ts): messages to
      * {@link receive}, statuses to {@link setStatus}, a typing agent to
-     * {@link setAgent}; `seen` and `lastId` are the inbox ids of the agent
-     * messages the chat already shows (a restored chat), newest last.
+     * {@link setAgent}; `seen` are the inbox ids of the messages the chat already
+     * shows (a restored chat), `lastId` the newest agent message's (else the
+     * oldest message's): what follows it is fetched again and only the messages
+     * not seen are shown.
      */
     hooks,
     /** Tells the agent the visitor is typing (at most every 3 s; nothing while not connected). */
