@@ -58,7 +58,14 @@ export function startConversation(deps: ConversationDeps) {
             api: config.apiUrl,
             ids: actions.ids,
           })
-          stops.push(chat.dispose)
+          stops.push(
+            chat.dispose,
+            // The stream is back after a drop (the network, a server restart): so is
+            // the messages endpoint; what the visitor sent meanwhile goes now.
+            effect(() => {
+              if (chat.status.value === 'open') void transcript.retry()
+            }),
+          )
           deps.showLive(chat.ui, m.css)
         },
         () => {

@@ -279,8 +279,11 @@ const MAX_BUFFER = 1 << 20
  *   `text/event-stream`: polls `catchUp()` every `pollEvery` ms, doubling while
  *   nothing new arrives up to `pollMax`, and tries the stream again after
  *   `streamRetry` ms (then one silent watchdog suffices to go back to polling).
+ *
+ * `wake()` ends the current wait at once (the next reconnect attempt or poll):
+ * the network is back (the `online` event), so the backoff would only delay.
  */
-export function createEngine(d: EngineDeps): { start(): void; stop(): void } {
+export function createEngine(d: EngineDeps): { start(): void; stop(): void; wake(): void } {
   const { net, tuning: t } = d
   const { timers } = net
   /** The run: bumped by stop(), so that a late answer of an old run does nothing. */
@@ -295,9 +298,12 @@ export function createEngine(d: EngineDeps): { start(): void; stop(): void } {
   /** Streaming was found blocked: the next attempt is a trial that keeps polling's state. */
   let blocked = false
 
+  /** What the pending wait runs (a reconnect, the next poll). */
+  let next: (() => void) | undefined
   const later = (ms: number, fn: () => void) => {
+    next = fn
     wait = timers.setTimeout(() => {
-      wait = undefined
+      wait = next = undefined
       fn()
     }, ms)
   }
@@ -412,7 +418,7 @@ export function createEngine(d: EngineDeps): { start(): void; stop(): void } {
     run++
     timers.clearTimeout(wait)
     timers.clearTimeout(dog)
-    wait = dog = undefined
+    wait = dog = next = undefined
     ctrl?.abort()
     ctrl = undefined
   }
@@ -425,5 +431,12 @@ export function createEngine(d: EngineDeps): { start(): void; stop(): void } {
       void connect(run)
     },
     stop,
+    wake() {
+      const fn = next
+      if (!fn) return
+      timers.clearTimeout(wait)
+      wait = next = undefined
+      fn()
+    },
   }
 }

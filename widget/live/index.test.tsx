@@ -3,6 +3,7 @@
  * The live chat after a hand-off: what the visitor sees and types, and how the
  * inbox's messages and statuses change the chat (widget/live/index.ts).
  */
+import { signal } from '@preact/signals'
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/preact'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createActions, type SavedChat, savedChat } from '../core/actions'
@@ -13,6 +14,9 @@ import { memoryKv } from '../core/storage'
 import { createTranscript, follow, type MessagesBody } from '../core/transcript'
 import { ChatWindow } from '../ui/ChatWindow'
 import { createLive, type InboxMessage } from '.'
+import type { LiveStatus } from './stream'
+import { liveText } from './strings'
+import { barOf } from './ui'
 
 const t = translator()
 const IDS = { uuid: '7e88d192-9b20-4035-9b68-d4ac3d58a34f', botId: 'b', customerId: 'c' }
@@ -166,6 +170,83 @@ describe('live chat', () => {
     const hooks = live.hooks()
     expect(hooks.lastId).toBe('a1')
     expect(hooks.seen).toEqual(state.messages.value.map((m) => m.sid))
+  })
+
+  it('says "Reconnecting…" while the stream reconnects, never an error, and goes back once connected', async () => {
+    const { state, actions, live } = setup()
+    await actions.start()
+    actions.open()
+    actions.handoff()
+    live.setAgent(SAM)
+    const net = signal<LiveStatus | undefined>('open')
+    const Bar = barOf(net)
+    render(<Bar state={state} locale="en" />)
+    const bar = () => screen.getByRole('status')
+    expect(bar().textContent).toBe('You’re talking to Sam')
+    act(() => {
+      net.value = 'reconnecting'
+    })
+    expect(bar().textContent).toBe('Reconnecting…')
+    // The agent's picture stays: it is still Sam's conversation.
+    expect(bar().querySelector('img')?.getAttribute('src')).toBe(SAM.picture)
+    act(() => {
+      net.value = 'open'
+    })
+    expect(bar().textContent).toBe('You’re talking to Sam')
+    // Polling or paused is connected enough: the normal line.
+    for (const s of ['polling', 'paused', 'connecting'] as const) {
+      act(() => {
+        net.value = s
+      })
+      expect(bar().textContent).toBe('You’re talking to Sam')
+    }
+    // A closed conversation says so, whatever the connection does.
+    act(() => {
+      net.value = 'reconnecting'
+      live.setStatus('CLOSED')
+    })
+    expect(bar().textContent).toBe('This conversation was closed.')
+  })
+
+  it.each([
+    ['en', 'Reconnecting…'],
+    ['fr', 'Reconnexion…'],
+    ['de-AT', 'Verbindung wird wiederhergestellt…'],
+    ['es', 'Reconectando…'],
+    ['pt-BR', 'A restabelecer a ligação…'],
+    ['ar', 'جارٍ إعادة الاتصال…'],
+    ['hi', 'फिर से कनेक्ट हो रहा है…'],
+  ])('"Reconnecting…" in %s', (locale, text) => {
+    expect(liveText(locale, 'reconnecting')).toBe(text)
+  })
+
+  it('the status line of a live chat follows its own connection', async () => {
+    const { state, actions } = setup()
+    await actions.start()
+    actions.open()
+    actions.handoff()
+    // A connection that cannot reach the API: it reconnects.
+    const fetch = vi.fn(async () => {
+      throw new TypeError('Failed to fetch')
+    })
+    vi.stubGlobal('fetch', fetch)
+    try {
+      const chat = createLive(state, actions, {
+        api: 'https://api.example.com',
+        token: 't',
+        ids: () => IDS,
+      })
+      render(<chat.ui.Bar state={state} locale="en" />)
+      await vi.waitFor(() => expect(chat.status.value).toBe('reconnecting'))
+      expect(screen.getByRole('status').textContent).toBe('Reconnecting…')
+      chat.dispose()
+      expect(chat.status.value).toBeUndefined()
+      await vi.waitFor(() =>
+        expect(screen.getByRole('status').textContent).toBe('Waiting for a person to join…'),
+      )
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('raises the unread count while the chat is closed', async () => {

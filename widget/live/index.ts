@@ -9,12 +9,13 @@
  *
  * Like the actions (core/actions.ts), these are writers of the state; the UI only reads it.
  */
-import { batch, effect } from '@preact/signals-core'
+import { batch, effect, signal } from '@preact/signals-core'
+import type { ComponentChild } from 'preact'
 import type { Actions } from '../core/actions'
 import { type Agent, MAX_MESSAGES, type State } from '../core/state'
 import css from './live.css?inline'
-import { createLiveConnection, type LiveConnection, type LiveIds } from './stream'
-import { AgentBody, LiveBar, LiveComposer } from './ui'
+import { createLiveConnection, type LiveConnection, type LiveIds, type LiveStatus } from './stream'
+import { AgentBody, barOf, LiveComposer } from './ui'
 
 export { css }
 
@@ -31,7 +32,8 @@ export interface InboxMessage {
 /** The parts of the chat window the live chunk brings (ChatWindow, Transcript). */
 export interface LiveUi {
   Composer: typeof LiveComposer
-  Bar: typeof LiveBar
+  /** The status line (ui.tsx `LiveBar`), told the state of this chat's live connection. */
+  Bar: (props: { state: State; locale: string }) => ComponentChild
   Body: typeof AgentBody
 }
 
@@ -143,23 +145,40 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
       onTyping: setAgent,
     }
   }
-  let connection: LiveConnection | undefined
+  const connection = signal<LiveConnection | undefined>(undefined)
+  /** Read in a render or an effect, it follows both the connection and its state. */
+  const status: { readonly value: LiveStatus | undefined } = {
+    get value() {
+      return connection.value?.status.value
+    },
+  }
   const stop =
     link &&
     effect(() => {
       const phase = state.live.value?.phase
       const live = phase === 'waiting' || phase === 'talking'
-      if (live && !connection) {
+      const open = connection.peek()
+      if (live && !open) {
         // `data-api-url` as written; paths are appended after one `/`.
         const api = link.api.replace(/\/+$/, '')
-        connection = createLiveConnection({ api, token: link.token, ids: link.ids, ...hooks() })
-      } else if (!live && connection) {
-        connection.close()
-        connection = undefined
+        connection.value = createLiveConnection({
+          api,
+          token: link.token,
+          ids: link.ids,
+          ...hooks(),
+        })
+      } else if (!live && open) {
+        open.close()
+        connection.value = undefined
       }
     })
   return {
-    ui: { Composer: LiveComposer, Bar: LiveBar, Body: AgentBody } satisfies LiveUi,
+    ui: { Composer: LiveComposer, Bar: barOf(status), Body: AgentBody } satisfies LiveUi,
+    /**
+     * The state of the live stream's connection (stream.ts {@link LiveStatus}),
+     * `undefined` while none is open; a render or an effect that reads it follows it.
+     */
+    status,
     receive,
     setAgent,
     setStatus,
@@ -174,12 +193,12 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
      */
     hooks,
     /** Tells the agent the visitor is typing (at most every 3 s; nothing while not connected). */
-    typing: () => connection?.typing(),
+    typing: () => connection.peek()?.typing(),
     /** Closes the live stream and stops following the state. */
     dispose() {
       stop?.()
-      connection?.close()
-      connection = undefined
+      connection.peek()?.close()
+      connection.value = undefined
     },
   }
 }

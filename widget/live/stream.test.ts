@@ -520,6 +520,35 @@ describe('backoff', () => {
     expect(conn.status.value).toBe('open')
     conn.close()
   })
+
+  it('the network is back (`online`): reconnects at once, not at the end of the backoff', async () => {
+    const api = fakeApi()
+    const page = new EventTarget()
+    const { conn, texts } = connect(api, { window: page, random: () => 0.99 })
+    await settle()
+    // Offline: every attempt fails, the waits grow (about 1, 2, 4, 8 s).
+    api.reply = 'network'
+    api.streams[0]!.end()
+    await vi.advanceTimersByTimeAsync(1000 + 2000 + 4000)
+    expect(conn.status.value).toBe('reconnecting')
+    const tries = api.streams.length
+    api.reply = 'open'
+    api.conversation.push(msg('m1'))
+    page.dispatchEvent(new Event('online'))
+    await settle()
+    expect(conn.status.value).toBe('open')
+    expect(texts()).toEqual(['m1'])
+    expect(api.streams.length).toBe(tries + 1)
+    // Online while streaming changes nothing.
+    page.dispatchEvent(new Event('online'))
+    await settle()
+    expect(api.streams.length).toBe(tries + 1)
+    conn.close()
+    // Closed: the listener is gone.
+    page.dispatchEvent(new Event('online'))
+    await settle()
+    expect(api.streams.length).toBe(tries + 1)
+  })
 })
 
 describe('heartbeat watchdog', () => {

@@ -83,10 +83,10 @@ export interface VisibilityLike {
   removeEventListener(type: 'visibilitychange', listener: () => void): void
 }
 
-/** The part of `window` the connection uses: `pagehide` and `pageshow` (the back/forward cache). */
+/** The part of `window` the connection uses: `pagehide` and `pageshow` (the back/forward cache), `online`. */
 export interface PageLike {
-  addEventListener(type: 'pagehide' | 'pageshow', listener: () => void): void
-  removeEventListener(type: 'pagehide' | 'pageshow', listener: () => void): void
+  addEventListener(type: 'pagehide' | 'pageshow' | 'online', listener: () => void): void
+  removeEventListener(type: 'pagehide' | 'pageshow' | 'online', listener: () => void): void
 }
 
 /** Options of {@link createLiveConnection}. Times are in ms. */
@@ -184,7 +184,8 @@ const RELAYED: readonly unknown[] = ['connecting', 'open', 'reconnecting', 'poll
  * - Every (re)start catches up with `GET …/messages?after=<lastId>`; messages
  *   arriving meanwhile wait, so the chat gets them in order; each id once (a
  *   set of the last {@link SEEN_MAX} ids).
- * - Reconnects, the heartbeat watchdog and the polling fallback: see `createEngine`.
+ * - Reconnects, the heartbeat watchdog and the polling fallback: see `createEngine`;
+ *   the `online` event (the network is back) ends a backoff wait at once.
  * - Hidden for `hiddenAfter` ms, or `pagehide` (the page may enter the
  *   back/forward cache): `paused` (the stream closes, the lock is released);
  *   visible again, or `pageshow`: catches up and streams.
@@ -445,6 +446,8 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
   const win = o.window === undefined ? globalThis.window : o.window
   const onPageHide = () => setAway(2, true)
   const onPageShow = () => setAway(2, false)
+  // The network is back: reconnect now rather than at the end of the backoff.
+  const onOnline = () => engine.wake()
 
   function close() {
     if (closed) return
@@ -455,6 +458,7 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
     doc?.removeEventListener('visibilitychange', onVisibility)
     win?.removeEventListener('pagehide', onPageHide)
     win?.removeEventListener('pageshow', onPageShow)
+    win?.removeEventListener('online', onOnline)
     timers.clearTimeout(hideTimer)
     status.value = 'closed'
   }
@@ -463,6 +467,7 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
     doc?.addEventListener('visibilitychange', onVisibility)
     win?.addEventListener('pagehide', onPageHide)
     win?.addEventListener('pageshow', onPageShow)
+    win?.addEventListener('online', onOnline)
     join()
     onVisibility()
   } catch {

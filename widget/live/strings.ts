@@ -9,6 +9,8 @@ const en = {
   /** Once an agent's message or status names them. */
   talkingTo: 'You’re talking to {name}',
   waiting: 'Waiting for a person to join…',
+  /** While the live stream reconnects (the network or the server dropped it). */
+  reconnecting: 'Reconnecting…',
   closed: 'This conversation was closed.',
   /** After a closed conversation: hands off again. */
   restart: 'Start a new conversation',
@@ -29,6 +31,7 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
   fr: {
     talkingTo: 'Vous parlez avec {name}',
     waiting: 'En attente d’une personne…',
+    reconnecting: 'Reconnexion…',
     closed: 'Cette conversation a été fermée.',
     message: 'Votre message',
     send: 'Envoyer',
@@ -39,6 +42,7 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
   de: {
     talkingTo: 'Sie sprechen mit {name}',
     waiting: 'Warten auf eine Person…',
+    reconnecting: 'Verbindung wird wiederhergestellt…',
     closed: 'Dieses Gespräch wurde beendet.',
     message: 'Ihre Nachricht',
     send: 'Senden',
@@ -49,6 +53,7 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
   es: {
     talkingTo: 'Estás hablando con {name}',
     waiting: 'Esperando a una persona…',
+    reconnecting: 'Reconectando…',
     closed: 'Esta conversación se ha cerrado.',
     message: 'Tu mensaje',
     send: 'Enviar',
@@ -59,6 +64,7 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
   pt: {
     talkingTo: 'Está a falar com {name}',
     waiting: 'À espera de uma pessoa…',
+    reconnecting: 'A restabelecer a ligação…',
     closed: 'Esta conversa foi encerrada.',
     message: 'A sua mensagem',
     send: 'Enviar',
@@ -69,6 +75,7 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
   ar: {
     talkingTo: 'أنت تتحدث مع {name}',
     waiting: 'في انتظار انضمام أحد أعضاء الفريق…',
+    reconnecting: 'جارٍ إعادة الاتصال…',
     closed: 'تم إغلاق هذه المحادثة.',
     message: 'رسالتك',
     send: 'إرسال',
@@ -79,6 +86,7 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
   hi: {
     talkingTo: 'आप {name} से बात कर रहे हैं',
     waiting: 'किसी व्यक्ति के जुड़ने की प्रतीक्षा…',
+    reconnecting: 'फिर से कनेक्ट हो रहा है…',
     closed: 'यह बातचीत बंद कर दी गई है।',
     message: 'आपका संदेश',
     send: 'भेजें',

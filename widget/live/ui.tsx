@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Actions } from '../core/actions'
 import type { Message, State } from '../core/state'
 import { MAX_LENGTH } from '../core/validate'
+import type { LiveStatus } from './stream'
 import { liveText } from './strings'
 
 /**
@@ -53,9 +54,20 @@ export function AgentBody({ m, locale }: { m: Message; locale: string }) {
 /**
  * The live chat's status line, a polite live region above the composer: waiting for
  * a person, "You're talking to Sam" (with the agent's picture) once a message or a
- * status names them, or closed.
+ * status names them, or closed. While the live stream reconnects (`net`, the
+ * connection's {@link LiveStatus}: the network or the server dropped it), it says
+ * "Reconnecting…" instead, and goes back once connected: what the visitor sends
+ * meanwhile waits in the transcript outbox.
  */
-export function LiveBar({ state, locale }: { state: State; locale: string }) {
+export function LiveBar({
+  state,
+  locale,
+  net,
+}: {
+  state: State
+  locale: string
+  net?: { readonly value: LiveStatus | undefined } | undefined
+}) {
   const live = state.live.value
   if (!live) return null
   const agent = live.agent
@@ -64,12 +76,21 @@ export function LiveBar({ state, locale }: { state: State; locale: string }) {
       {agent?.picture && <img src={agent.picture} alt="" />}
       {live.phase === 'closed'
         ? liveText(locale, 'closed')
-        : agent
-          ? liveText(locale, 'talkingTo', { name: agent.name })
-          : liveText(locale, 'waiting')}
+        : net?.value === 'reconnecting'
+          ? liveText(locale, 'reconnecting')
+          : agent
+            ? liveText(locale, 'talkingTo', { name: agent.name })
+            : liveText(locale, 'waiting')}
     </p>
   )
 }
+
+/** {@link LiveBar} for one live chat, told the state of its connection (`net`). */
+export const barOf =
+  (net: { readonly value: LiveStatus | undefined }) =>
+  ({ state, locale }: { state: State; locale: string }) => (
+    <LiveBar state={state} locale={locale} net={net} />
+  )
 
 /**
  * The live composer: a multi-line text box (16 px, so phones do not zoom in) where
