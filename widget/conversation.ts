@@ -8,7 +8,7 @@
 import { effect, type Signal } from '@preact/signals-core'
 import { ASSETS, report } from '../loader/log'
 import type { WidgetConfig } from '../loader/protocol'
-import type { Actions } from './core/actions'
+import type { Actions, SavedChat } from './core/actions'
 import type { State } from './core/state'
 import type { Kv } from './core/storage'
 import { createMessagesSender, createTranscript, follow } from './core/transcript'
@@ -22,7 +22,11 @@ export interface ConversationDeps {
   config: WidgetConfig
   /** Retention (ms) of delivered transcript records. */
   keep: number
-  /** Set while transcript messages wait to be delivered (the next page then loads the chat to send them). */
+  /**
+   * Set while the next page of the tab must load the chat (closed) to carry on:
+   * transcript messages wait to be delivered, or the conversation waits for or
+   * talks with a person (its live stream, its unread badge).
+   */
   unsent: Signal<boolean>
   /** Shows the live chat's parts: adds its stylesheet, renders the window with them. */
   showLive(ui: LiveUi, css: string): void
@@ -38,13 +42,23 @@ export interface ConversationDeps {
  */
 export function startConversation(deps: ConversationDeps) {
   const { state, actions, kv, config, keep, unsent } = deps
+  // The next page of the tab loads the chat (closed, unless it is open) to send
+  // what waits, and to carry on a live conversation: its stream, its badge.
+  let queued = false
+  const carry = () => {
+    unsent.value = queued || isLive(state.live.value?.phase)
+  }
   const transcript = createTranscript(kv, createMessagesSender(config), {
     keep,
     pending: (w) => {
-      unsent.value = w
+      queued = w
+      carry()
     },
   })
-  const stops: (() => void)[] = [follow(state, transcript, actions.ids, window, actions.save)]
+  const stops: (() => void)[] = [
+    follow(state, transcript, actions.ids, window, actions.save),
+    effect(carry),
+  ]
   let live: Promise<unknown> | undefined
   let disposed = false
   stops.push(
@@ -75,6 +89,7 @@ export function startConversation(deps: ConversationDeps) {
       )
     }),
   )
+  void resume(deps)
   return {
     handoff: () => transcript.handoff(actions.ids()),
     dispose() {
@@ -82,6 +97,40 @@ export function startConversation(deps: ConversationDeps) {
       for (const stop of stops) stop()
     },
   }
+}
+
+/**
+ * The keys of the tab's visitor UUID (loader/protocol.ts `UUID_KEY`) and of a
+ * visitor's saved chat (core/actions.ts `chatKey`), spelt out here: importing them
+ * from the chat entry costs the entry bytes on every page that opens the chat
+ * (conversation.test.ts keeps them equal).
+ */
+export const KEYS = { uuid: 'reekolect:uuid', chat: (uuid: string) => `chat:${uuid}` }
+
+/** Whether a live chat `phase` has a person to wait for or talk with (the stream is open then). */
+const isLive = (phase: string | undefined) => phase === 'waiting' || phase === 'talking'
+
+/**
+ * A live conversation carries on while the chat is closed: on a page that loaded
+ * the chat closed (the session key, widget/core/session.ts), the saved chat of the
+ * tab's visitor is restored when it waits for or talks with a person, so its live
+ * stream connects and an agent's reply raises the unread badge. Any other chat
+ * stays unstarted until the visitor opens it. Reads only the saved chat's live
+ * phase and time; `actions.start` checks the rest (and ignores a chat past the
+ * retention, `keep`, as this does).
+ */
+async function resume({ state, actions, kv, keep }: ConversationDeps): Promise<void> {
+  let uuid: string | null = null
+  try {
+    uuid = sessionStorage.getItem(KEYS.uuid)
+  } catch {
+    /* no stored visitor: nothing to resume */
+  }
+  if (!uuid || state.live.value || state.messages.value.length) return
+  const saved = await kv.get<Partial<SavedChat>>(KEYS.chat(uuid)).catch(() => undefined)
+  const at = saved?.at
+  if (isLive(saved?.live?.phase) && typeof at === 'number' && Date.now() - at <= keep)
+    void actions.start()
 }
 
 /** The conversation as returned by {@link startConversation}. */
