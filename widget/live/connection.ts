@@ -282,8 +282,16 @@ const MAX_BUFFER = 1 << 20
  *
  * `wake()` ends the current wait at once (the next reconnect attempt or poll):
  * the network is back (the `online` event), so the backoff would only delay.
+ * `drop()` treats the open stream as dropped (the `offline` event: a connection
+ * the browser keeps open may carry nothing more, and emulated offline networks
+ * keep it flowing): it reconnects with the backoff.
  */
-export function createEngine(d: EngineDeps): { start(): void; stop(): void; wake(): void } {
+export function createEngine(d: EngineDeps): {
+  start(): void
+  stop(): void
+  wake(): void
+  drop(): void
+} {
   const { net, tuning: t } = d
   const { timers } = net
   /** The run: bumped by stop(), so that a late answer of an old run does nothing. */
@@ -437,6 +445,10 @@ export function createEngine(d: EngineDeps): { start(): void; stop(): void; wake
       timers.clearTimeout(wait)
       wait = next = undefined
       fn()
+    },
+    drop() {
+      // Between attempts (a backoff, a poll's wait) there is nothing to drop.
+      if (!next) ctrl?.abort()
     },
   }
 }

@@ -521,14 +521,21 @@ describe('backoff', () => {
     conn.close()
   })
 
-  it('the network is back (`online`): reconnects at once, not at the end of the backoff', async () => {
+  it('offline drops the stream; back `online`, it reconnects at once, not at the end of the backoff', async () => {
     const api = fakeApi()
     const page = new EventTarget()
     const { conn, texts } = connect(api, { window: page, random: () => 0.99 })
     await settle()
-    // Offline: every attempt fails, the waits grow (about 1, 2, 4, 8 s).
+    expect(conn.status.value).toBe('open')
+    // Offline: the stream goes (even where the socket would linger), every
+    // attempt fails, the waits grow (about 1, 2, 4, 8 s).
     api.reply = 'network'
-    api.streams[0]!.end()
+    page.dispatchEvent(new Event('offline'))
+    await settle()
+    expect(api.streams[0]!.signal.aborted).toBe(true)
+    expect(conn.status.value).toBe('reconnecting')
+    // Offline again between attempts changes nothing.
+    page.dispatchEvent(new Event('offline'))
     await vi.advanceTimersByTimeAsync(1000 + 2000 + 4000)
     expect(conn.status.value).toBe('reconnecting')
     const tries = api.streams.length
@@ -544,10 +551,26 @@ describe('backoff', () => {
     await settle()
     expect(api.streams.length).toBe(tries + 1)
     conn.close()
-    // Closed: the listener is gone.
+    // Closed: the listeners are gone.
+    page.dispatchEvent(new Event('offline'))
     page.dispatchEvent(new Event('online'))
     await settle()
     expect(api.streams.length).toBe(tries + 1)
+  })
+
+  it('offline while polling: the polls go on, no stream is tried', async () => {
+    const api = fakeApi()
+    api.reply = 'html'
+    const page = new EventTarget()
+    const { conn } = connect(api, { window: page })
+    await settle()
+    expect(conn.status.value).toBe('polling')
+    const streams = api.fetch.mock.calls.filter(([u]) => String(u).includes('/stream')).length
+    page.dispatchEvent(new Event('offline'))
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(conn.status.value).toBe('polling')
+    expect(api.fetch.mock.calls.filter(([u]) => String(u).includes('/stream')).length).toBe(streams)
+    conn.close()
   })
 })
 

@@ -83,11 +83,14 @@ export interface VisibilityLike {
   removeEventListener(type: 'visibilitychange', listener: () => void): void
 }
 
-/** The part of `window` the connection uses: `pagehide` and `pageshow` (the back/forward cache), `online`. */
+/** The part of `window` the connection uses: `pagehide` and `pageshow` (the back/forward cache), `online` and `offline`. */
 export interface PageLike {
-  addEventListener(type: 'pagehide' | 'pageshow' | 'online', listener: () => void): void
-  removeEventListener(type: 'pagehide' | 'pageshow' | 'online', listener: () => void): void
+  addEventListener(type: PageEvent, listener: () => void): void
+  removeEventListener(type: PageEvent, listener: () => void): void
 }
+
+/** The `window` events the connection listens to. */
+type PageEvent = 'pagehide' | 'pageshow' | 'online' | 'offline'
 
 /** Options of {@link createLiveConnection}. Times are in ms. */
 export interface LiveOptions {
@@ -185,7 +188,8 @@ const RELAYED: readonly unknown[] = ['connecting', 'open', 'reconnecting', 'poll
  *   arriving meanwhile wait, so the chat gets them in order; each id once (a
  *   set of the last {@link SEEN_MAX} ids).
  * - Reconnects, the heartbeat watchdog and the polling fallback: see `createEngine`;
- *   the `online` event (the network is back) ends a backoff wait at once.
+ *   the `offline` event drops the stream (`reconnecting`), the `online` event
+ *   (the network is back) ends a backoff wait at once.
  * - Hidden for `hiddenAfter` ms, or `pagehide` (the page may enter the
  *   back/forward cache): `paused` (the stream closes, the lock is released);
  *   visible again, or `pageshow`: catches up and streams.
@@ -446,8 +450,10 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
   const win = o.window === undefined ? globalThis.window : o.window
   const onPageHide = () => setAway(2, true)
   const onPageShow = () => setAway(2, false)
-  // The network is back: reconnect now rather than at the end of the backoff.
+  // The network is back: reconnect now rather than at the end of the backoff. It
+  // went away: the stream is gone (reconnecting) even if the socket lingers.
   const onOnline = () => engine.wake()
+  const onOffline = () => engine.drop()
 
   function close() {
     if (closed) return
@@ -459,6 +465,7 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
     win?.removeEventListener('pagehide', onPageHide)
     win?.removeEventListener('pageshow', onPageShow)
     win?.removeEventListener('online', onOnline)
+    win?.removeEventListener('offline', onOffline)
     timers.clearTimeout(hideTimer)
     status.value = 'closed'
   }
@@ -468,6 +475,7 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
     win?.addEventListener('pagehide', onPageHide)
     win?.addEventListener('pageshow', onPageShow)
     win?.addEventListener('online', onOnline)
+    win?.addEventListener('offline', onOffline)
     join()
     onVisibility()
   } catch {
