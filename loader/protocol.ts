@@ -18,7 +18,8 @@ export const UUID_KEY = 'reekolect:uuid'
 /**
  * `sessionStorage` key the widget writes and the loader reads on the next page of
  * the tab: `'1'` while the chat is open (reopen it at once), `'sync'` while a lead
- * snapshot waits to be delivered (load the widget, closed, to send it), else absent.
+ * snapshot or transcript messages wait to be delivered, or the conversation is
+ * live (load the widget, closed, to send them, or to follow the live chat), else absent.
  */
 export const SESSION_KEY = 'reekolect:open'
 

@@ -9,7 +9,7 @@ import { effect, type Signal } from '@preact/signals-core'
 import { ASSETS, report } from '../loader/log'
 import type { WidgetConfig } from '../loader/protocol'
 import type { Hours } from './config/schema'
-import type { Actions } from './core/actions'
+import type { Actions, SavedChat } from './core/actions'
 import { type AlertSettings, startAlerts } from './core/alerts'
 import { markDelivered, setSids } from './core/receipts'
 import type { State } from './core/state'
@@ -25,7 +25,11 @@ export interface ConversationDeps {
   config: WidgetConfig
   /** Retention (ms) of delivered transcript records. */
   keep: number
-  /** Set while transcript messages wait to be delivered (the next page then loads the chat to send them). */
+  /**
+   * Set while the next page of the tab must load the chat (closed) to carry on:
+   * transcript messages wait to be delivered, or the conversation waits for or
+   * talks with a person (its live stream, its unread badge).
+   */
   unsent: Signal<boolean>
   /** Shows the live chat's parts: adds its stylesheet, renders the window with them. */
   showLive(ui: LiveUi, css: string): void
@@ -54,10 +58,17 @@ export function startConversation(deps: ConversationDeps) {
   const receipt = (uuid: string, changed: () => boolean) => {
     if (uuid === actions.ids().uuid && changed()) void actions.save()
   }
+  // The next page of the tab loads the chat (closed, unless it is open) to send
+  // what waits, and to carry on a live conversation: its stream, its badge.
+  let queued = false
+  const carry = () => {
+    unsent.value = queued || isLive(state.live.value?.phase)
+  }
   const transcript = createTranscript(kv, createMessagesSender(config), {
     keep,
     pending: (w) => {
-      unsent.value = w
+      queued = w
+      carry()
     },
     stored: (uuid, sids) => receipt(uuid, () => setSids(state, sids)),
     delivered: (uuid, ids) => receipt(uuid, () => markDelivered(state, ids)),
@@ -65,6 +76,7 @@ export function startConversation(deps: ConversationDeps) {
   const stops: (() => void)[] = [
     follow(state, transcript, actions.ids),
     startAlerts(state, deps.alerts),
+    effect(carry),
   ]
   /** The live chunk loaded and started; it resolves with its offline path. */
   let live: Promise<Away | undefined> | undefined
@@ -82,7 +94,15 @@ export function startConversation(deps: ConversationDeps) {
             locale: deps.ready.locale,
             online: m.availability(link),
           })
-          stops.push(chat.dispose, away.dispose)
+          stops.push(
+            chat.dispose,
+            away.dispose,
+            // The stream is back after a drop (the network, a server restart): so is
+            // the messages endpoint; what the visitor sent meanwhile goes now.
+            effect(() => {
+              if (chat.status.value === 'open') void transcript.retry()
+            }),
+          )
           deps.showLive(chat.ui, m.css)
           return away
         },
@@ -94,6 +114,7 @@ export function startConversation(deps: ConversationDeps) {
       )
     }),
   )
+  void resume(deps)
   return {
     /**
      * Asks for a person, after the messages stored so far; then, once the live
@@ -109,6 +130,41 @@ export function startConversation(deps: ConversationDeps) {
       for (const stop of stops) stop()
     },
   }
+}
+
+/**
+ * The keys of the tab's visitor UUID (loader/protocol.ts `UUID_KEY`) and of a
+ * visitor's saved chat (core/actions.ts `chatKey`), spelt out here: importing them
+ * from the chat entry costs the entry bytes on every page that opens the chat
+ * (conversation.test.ts keeps them equal).
+ */
+export const KEYS = { uuid: 'reekolect:uuid', chat: (uuid: string) => `chat:${uuid}` }
+
+/** Whether a live chat `phase` has a person to wait for, talk with, or answer the message left (the stream is open then). */
+const isLive = (phase: string | undefined) =>
+  phase === 'waiting' || phase === 'talking' || phase === 'away'
+
+/**
+ * A live conversation carries on while the chat is closed: on a page that loaded
+ * the chat closed (the session key, widget/core/session.ts), the saved chat of the
+ * tab's visitor is restored when it waits for or talks with a person, so its live
+ * stream connects and an agent's reply raises the unread badge. Any other chat
+ * stays unstarted until the visitor opens it. Reads only the saved chat's live
+ * phase and time; `actions.start` checks the rest (and ignores a chat past the
+ * retention, `keep`, as this does).
+ */
+async function resume({ state, actions, kv, keep }: ConversationDeps): Promise<void> {
+  let uuid: string | null = null
+  try {
+    uuid = sessionStorage.getItem(KEYS.uuid)
+  } catch {
+    /* no stored visitor: nothing to resume */
+  }
+  if (!uuid || state.live.value || state.messages.value.length) return
+  const saved = await kv.get<Partial<SavedChat>>(KEYS.chat(uuid)).catch(() => undefined)
+  const at = saved?.at
+  if (isLive(saved?.live?.phase) && typeof at === 'number' && Date.now() - at <= keep)
+    void actions.start()
 }
 
 /** The conversation as returned by {@link startConversation}. */

@@ -246,8 +246,9 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
   const state = createState()
   const kv = takeKv()
   const keep = config.retentionDays * DAY
-  /** A lead snapshot, or transcript messages, wait to be delivered. */
+  /** A lead snapshot waits to be delivered. */
   const waiting = signal(false)
+  /** Transcript messages wait to be delivered, or the chat is live (set by conversation.ts). */
   const unsent = signal(false)
   const relay = outboxRelay(state, waiting, host.uuid)
   const t = signal(ready.t)

@@ -301,7 +301,16 @@ export function createLive(opts: LiveOptions) {
       seq = s
     }
     if (!asAgent) touch(key)
-    return c.json({ success: true, data: store.messages(key, seq).map(publicMessage) })
+    // The status (and the assigned agent) too: a client that cannot stream polls
+    // this endpoint and would otherwise never see the conversation closed.
+    const chat = store.chat(key)
+    const agentId = chat?.agentId ?? store.conversation(key)?.agentId
+    return c.json({
+      success: true,
+      data: store.messages(key, seq).map(publicMessage),
+      status: chat?.status ?? 'OPEN',
+      ...(agentId ? { agent: resolveAgent(key.botId, key.customerId, { id: agentId }) } : {}),
+    })
   })
 
   app.get('/inbox/direct/stream', (c) => {

@@ -258,6 +258,32 @@ describe('GET /inbox/direct/messages', () => {
     expect(((await res.json()) as { message: string }).message).toBe('uuid is required')
   })
 
+  it('tells the status and the assigned agent too, so a client that polls sees the conversation closed', async () => {
+    const answer = async () => {
+      const res = await req('GET', '/inbox/direct/messages', { query: conv, headers: visitor })
+      return (await res.json()) as { data: Message[]; status: string; agent?: unknown }
+    }
+    await post([msg('hi')])
+    const first = await answer()
+    expect(first.status).toBe('OPEN')
+    expect(first).not.toHaveProperty('agent')
+    await reply('Sam here', conv, { ...sam, picture: 'https://cdn.example/sam.png' })
+    expect(await answer()).toMatchObject({
+      status: 'OPEN',
+      agent: { ...sam, picture: 'https://cdn.example/sam.png' },
+    })
+    db.upsert({ ...conv, status: 'CLOSED' })
+    const closed = await answer()
+    expect(closed.status).toBe('CLOSED')
+    expect(closed.data.map((m) => m.text)).toEqual(['hi', 'Sam here'])
+    // With `after` as well: the status does not depend on what is new.
+    const res = await req('GET', '/inbox/direct/messages', {
+      query: { ...conv, after: closed.data[1]?.id as string },
+      headers: visitor,
+    })
+    expect(await res.json()).toMatchObject({ data: [], status: 'CLOSED' })
+  })
+
   it('lets the agent console read the transcript with x-bot-token', async () => {
     await post([msg('hi')])
     const res = await req('GET', '/inbox/direct/messages', { query: conv, headers: agentSide })

@@ -41,7 +41,11 @@ export function markEntry(nav: NavigationLike | undefined): void {
   }
 }
 
-/** What {@link keepSession} follows: whether the chat is open, whether a lead snapshot waits to be delivered. */
+/**
+ * What {@link keepSession} follows: whether the chat is open, whether the next
+ * page must load it closed (a lead snapshot or transcript messages wait to be
+ * delivered, a live conversation goes on: widget/conversation.ts).
+ */
 export interface SessionSource {
   open: ReadonlySignal<boolean>
   waiting: ReadonlySignal<boolean>
@@ -49,9 +53,9 @@ export interface SessionSource {
 
 /**
  * Keeps `SESSION_KEY` (loader/protocol.ts) up to date for the next page of the
- * tab: `'1'` while the chat is open (reopen it), `'sync'` while a lead waits to be
- * delivered (load the chat closed to send it), else absent; and marks the history
- * entry while it is set ({@link markEntry}). Written again on `pageshow` (a page
+ * tab: `'1'` while the chat is open (reopen it), `'sync'` while `waiting` (load the
+ * chat closed: to deliver what waits, to follow a live conversation), else absent;
+ * and marks the history entry while it is set ({@link markEntry}). Written again on `pageshow` (a page
  * back from the back/forward cache says what it shows) and after each
  * same-document navigation of the host (the Navigation API's
  * `currententrychange`, where the browser has it: Chromium 102+, Safari 26.2+,

@@ -39,9 +39,10 @@ export interface Message {
   /** Who wrote an `agent` message. */
   agent?: Agent
   /**
-   * The message's id (UUID) in the inbox: an agent message's server id (it is shown
-   * once), or the id the transcript outbox gave a bot or visitor message when it
-   * stored it (core/transcript.ts), which the stream's `message` and `read` events name.
+   * The message's id in the inbox (UUID v4): the server's for a message that came
+   * from it (an agent's, or another tab's: it is shown once), the transcript
+   * outbox's once it has stored one of this chat's own (core/transcript.ts), which
+   * the stream's `message` and `read` events name.
    */
   sid?: string
   /**

@@ -293,6 +293,21 @@ const fakeWindow = () => {
   return Object.assign(new EventTarget(), { document: doc }) as unknown as Window
 }
 
+describe('entries the inbox has', () => {
+  it('never sends an entry marked delivered: another tab wrote it, and the stream brought it', async () => {
+    const server = fakeServer()
+    const t = createTranscript(memoryKv(), server.post)
+    const [a, b, c] = entries(3)
+    await t.add(IDS, [
+      a as Message,
+      { ...(b as Message), sid: '5c0a3f0e-2b8e-4a57-9d2e-3f1c6b7a8e90', ack: 'delivered' },
+      c as Message,
+    ])
+    await settle()
+    expect(texts(server)).toEqual(['m1', 'm3'])
+  })
+})
+
 describe('follow', () => {
   it('stores each new entry of the conversation for the visitor of the moment', async () => {
     const server = fakeServer()

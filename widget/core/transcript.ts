@@ -262,7 +262,11 @@ export function createTranscript(kv: Kv, post: PostMessages, options: Transcript
     /**
      * Stores the entries of `messages` newer than what this visitor's record holds
      * (a restored conversation is not stored again), then flushes. Agent messages
-     * came from the inbox and are not sent back. Resolves once stored; never rejects.
+     * came from the inbox and are not sent back, nor messages marked delivered
+     * (another tab's, brought by the stream). A message that already has a
+     * {@link Message.sid} but is not known delivered (a chat restored without its
+     * record) is sent under it: the inbox keeps an id once, so that adds nothing
+     * twice and loses nothing. Resolves once stored; never rejects.
      */
     add(ids: LeadIds, messages: readonly Message[]): Promise<void> {
       const sids = new Map<number, string>()
@@ -272,7 +276,8 @@ export function createTranscript(kv: Kv, post: PostMessages, options: Transcript
         const fresh = messages.filter((m) => m.id > r.last)
         if (!fresh.length) return
         for (const m of fresh) {
-          if (m.from === 'agent') continue
+          // From the inbox (an agent's), or delivered already (another tab's, brought by the stream).
+          if (m.from === 'agent' || m.ack) continue
           const w = wire(m as Message & { from: WireMessage['by'] })
           r.queue.push(w)
           sids.set(m.id, w.id)

@@ -44,7 +44,8 @@ export type ConversationStatus = (typeof STATUSES)[number]
  * - `open`: the stream is open (events arrive as they happen);
  * - `reconnecting`: the stream dropped; waiting for the next attempt (backoff) or in it;
  * - `polling`: streaming is blocked on this network (a buffering proxy): new
- *   messages are fetched every few seconds; typing, read and status events do not arrive;
+ *   messages are fetched every few seconds, with the conversation's status;
+ *   typing and read events do not arrive;
  * - `paused`: the tab has been hidden long enough that the stream was closed; it
  *   catches up and reopens when the tab is visible again;
  * - `closed`: `close()` was called, or the platform refused the connection (see
@@ -147,16 +148,28 @@ export const stops = (status: number) =>
   status >= 400 && status < 500 && status !== 408 && status !== 429
 
 /**
- * One page of `GET …/messages`: the messages in the server's order (malformed
- * ones left out), the HTTP status that {@link stops} the connection, or `error`
- * (network failure, timeout, 5xx, 408, 429, an unreadable body): try again later.
+ * What one `GET …/messages` tells: the messages in the server's order (malformed
+ * ones left out), and the conversation's `status` and assigned `agent` when the
+ * answer names them (valid ones only).
  */
-export type Page = LiveMessage[] | number | 'error'
+export interface History {
+  messages: LiveMessage[]
+  status?: ConversationStatus
+  agent?: Agent
+}
+
+/**
+ * One page of `GET …/messages`: its {@link History}, the HTTP status that
+ * {@link stops} the connection, or `error` (network failure, timeout, 5xx, 408,
+ * 429, an unreadable body): try again later.
+ */
+export type Page = History | number | 'error'
 
 /**
  * `GET {api}/inbox/direct/messages?botId&customerId&uuid&after=<after>` with the
  * `x-bp-token` header: the conversation's messages after `after` (all of them
- * without it). An unknown `after` is a 400 in the contract; the whole
+ * without it), with its status and agent (docs/platform-api.md: what a client
+ * that polls learns of a closed conversation). An unknown `after` is a 400 in the contract; the whole
  * conversation is fetched instead (the caller de-duplicates). Aborted when `life`
  * aborts or after `timeout` ms ({@link REQUEST_TIMEOUT}). Never rejects.
  */
@@ -186,9 +199,16 @@ export async function getMessages(
         continue
       }
       if (!res.ok) return stops(res.status) ? res.status : 'error'
-      const data = ((await res.json()) as { data?: unknown } | null)?.data
+      const body = (await res.json()) as Record<string, unknown> | null
+      const data = body?.data
       if (!Array.isArray(data)) return 'error'
-      return data.flatMap((m) => messageOf(m) ?? [])
+      const page: History = { messages: data.flatMap((m) => messageOf(m) ?? []) }
+      if ((STATUSES as readonly unknown[]).includes(body?.status)) {
+        page.status = body?.status as ConversationStatus
+        const agent = agentOf(body?.agent)
+        if (agent) page.agent = agent
+      }
+      return page
     } catch {
       return 'error'
     } finally {
@@ -259,8 +279,19 @@ const MAX_BUFFER = 1 << 20
  *   `text/event-stream`: polls `catchUp()` every `pollEvery` ms, doubling while
  *   nothing new arrives up to `pollMax`, and tries the stream again after
  *   `streamRetry` ms (then one silent watchdog suffices to go back to polling).
+ *
+ * `wake()` ends the current wait at once (the next reconnect attempt or poll):
+ * the network is back (the `online` event), so the backoff would only delay.
+ * `drop()` treats the open stream as dropped (the `offline` event: a connection
+ * the browser keeps open may carry nothing more, and emulated offline networks
+ * keep it flowing): it reconnects with the backoff.
  */
-export function createEngine(d: EngineDeps): { start(): void; stop(): void } {
+export function createEngine(d: EngineDeps): {
+  start(): void
+  stop(): void
+  wake(): void
+  drop(): void
+} {
   const { net, tuning: t } = d
   const { timers } = net
   /** The run: bumped by stop(), so that a late answer of an old run does nothing. */
@@ -275,9 +306,12 @@ export function createEngine(d: EngineDeps): { start(): void; stop(): void } {
   /** Streaming was found blocked: the next attempt is a trial that keeps polling's state. */
   let blocked = false
 
+  /** What the pending wait runs (a reconnect, the next poll). */
+  let next: (() => void) | undefined
   const later = (ms: number, fn: () => void) => {
+    next = fn
     wait = timers.setTimeout(() => {
-      wait = undefined
+      wait = next = undefined
       fn()
     }, ms)
   }
@@ -392,7 +426,7 @@ export function createEngine(d: EngineDeps): { start(): void; stop(): void } {
     run++
     timers.clearTimeout(wait)
     timers.clearTimeout(dog)
-    wait = dog = undefined
+    wait = dog = next = undefined
     ctrl?.abort()
     ctrl = undefined
   }
@@ -405,5 +439,16 @@ export function createEngine(d: EngineDeps): { start(): void; stop(): void } {
       void connect(run)
     },
     stop,
+    wake() {
+      const fn = next
+      if (!fn) return
+      timers.clearTimeout(wait)
+      wait = next = undefined
+      fn()
+    },
+    drop() {
+      // Between attempts (a backoff, a poll's wait) there is nothing to drop.
+      if (!next) ctrl?.abort()
+    },
   }
 }

@@ -14,7 +14,7 @@ import type { Actions } from '../core/actions'
 import { markDelivered, markRead } from '../core/receipts'
 import { type Agent, MAX_MESSAGES, type Message, type State } from '../core/state'
 import css from './live.css?inline'
-import { createLiveConnection, type LiveConnection, type LiveIds } from './stream'
+import { createLiveConnection, type LiveConnection, type LiveIds, type LiveStatus } from './stream'
 import { type AgentBody, bindUi, type LiveBar, type LiveComposer, type Meta } from './ui'
 
 export { type Away, availability, createAway } from './offline'
@@ -50,6 +50,9 @@ export interface LiveUi {
 
 /** How long "Sam is typing…" stays after the agent's last typing notice (ms); the agent's console sends one every 3 s while typing. */
 export const TYPING_SHOWN = 6000
+
+/** Authors of the messages the inbox gives. */
+const BY: readonly unknown[] = ['visitor', 'bot', 'agent'] satisfies InboxMessage['by'][]
 
 /** Statuses that end the live chat (docs/platform-api.md: the lead's `status`). */
 const ENDED = new Set(['CLOSED'])
@@ -99,37 +102,43 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
     if (changed) void actions.save()
   }
   /**
-   * Shows an agent's message once (by its server `id`: a replay or a second
-   * stream adds nothing) and names its agent; raises the unread count while the
-   * chat is closed; ends "Sam is typing…". Visitor and bot messages are this
-   * chat's own: one coming back (by its transcript UUID) means the inbox has it,
-   * so it is marked delivered. Malformed input is ignored.
+   * Shows a message of the conversation once, by its inbox `id` (the chat's
+   * `sid`): a replay, a second stream, or the stream bringing back one of this
+   * chat's own messages adds nothing, and one of the chat's own coming back means
+   * the inbox has it, so it is marked delivered. An agent's message names its
+   * agent, raises the unread count while the chat is closed and ends "Sam is
+   * typing…"; a visitor's or bot's one unknown here was written in another tab of
+   * the same visitor (a duplicated tab) and is shown as it is. Malformed input is
+   * ignored.
    * @returns whether the message was added.
    */
   function receive(m: InboxMessage): boolean {
-    if (typeof m?.id !== 'string') return false
-    if (m.by !== 'agent') {
-      saveIf(markDelivered(state, [m.id]))
+    const by = m?.by
+    if (!BY.includes(by) || typeof m.text !== 'string' || typeof m.id !== 'string') return false
+    const list = state.messages.value
+    if (list.some((x) => x.sid === m.id)) {
+      if (by !== 'agent') saveIf(markDelivered(state, [m.id]))
       return false
     }
-    if (typeof m.text !== 'string') return false
-    const list = state.messages.value
-    if (list.some((x) => x.sid === m.id)) return false
     const at = Date.parse(m.at)
-    typed()
+    const agent = by === 'agent' && isAgent(m.agent) ? agentOf(m.agent) : undefined
+    if (by === 'agent') typed()
     batch(() => {
       state.messages.value = [
         ...list,
         {
           id: (list.at(-1)?.id ?? 0) + 1,
-          from: 'agent' as const,
+          from: by,
           text: m.text,
           at: Number.isNaN(at) ? Date.now() : at,
           sid: m.id,
-          ...(isAgent(m.agent) ? { agent: agentOf(m.agent) } : {}),
+          ...(agent ? { agent } : {}),
+          // Another tab's: the inbox has it.
+          ...(by === 'visitor' ? { ack: 'delivered' as const } : {}),
         },
       ].slice(-MAX_MESSAGES)
-      if (isAgent(m.agent)) talkTo(m.agent)
+      if (by !== 'agent') return
+      if (agent) talkTo(agent)
       if (!state.open.value) state.unread.value++
     })
     void actions.save()
@@ -162,15 +171,31 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
   /** The agent read up to message `upTo` (the stream's `read` event): the visitor's messages up to it are read. */
   const onRead = (upTo: string) => saveIf(typeof upTo === 'string' && markRead(state, upTo))
   const hooks = () => {
-    // Ids the inbox has: agent messages, and the visitor's delivered ones (one still
-    // in the outbox is unknown to the server, and must come back to be marked).
-    const seen = state.messages.value.flatMap((m) =>
-      m.sid && (m.from === 'agent' || m.ack) ? [m.sid] : [],
-    )
-    return { seen, lastId: seen.at(-1), onMessage: receive, onStatus: setStatus, onTyping, onRead }
+    const list = state.messages.value
+    // Ids the inbox has, or that need no receipt: agent and bot messages, and the
+    // visitor's delivered ones (one still in the outbox must come back to be marked).
+    const seen = list.flatMap((m) => (m.sid && (m.from !== 'visitor' || m.ack) ? [m.sid] : []))
+    return {
+      seen,
+      // Agent messages only came from the stream, so they are in the server's
+      // order; the chat's own were shown before the server had them, maybe before
+      // an agent's reply on its way: resuming after one of them could skip it.
+      // Without an agent message: after the oldest one the inbox has (the saved
+      // chat holds the newest 200; older ones must not come back as new).
+      lastId: list.filter((m) => m.from === 'agent' && m.sid).at(-1)?.sid ?? seen[0],
+      onMessage: receive,
+      onStatus: setStatus,
+      onTyping,
+      onRead,
+    }
   }
-
-  let connection: LiveConnection | undefined
+  const connection = signal<LiveConnection | undefined>(undefined)
+  /** Read in a render or an effect, it follows both the connection and its state. */
+  const status: { readonly value: LiveStatus | undefined } = {
+    get value() {
+      return connection.value?.status.value
+    },
+  }
   const stop =
     link &&
     effect(() => {
@@ -178,20 +203,31 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
       // Away too: an agent who comes online later and answers the message left is
       // seen at once, in this tab and the others, for one idle stream (a heartbeat every 25 s).
       const live = !!phase && phase !== 'closed'
-      if (live && !connection) {
+      const open = connection.peek()
+      if (live && !open) {
         // `data-api-url` as written; paths are appended after one `/`.
         const api = link.api.replace(/\/+$/, '')
-        connection = createLiveConnection({ api, token: link.token, ids: link.ids, ...hooks() })
-      } else if (!live && connection) {
-        connection.close()
-        connection = undefined
+        connection.value = createLiveConnection({
+          api,
+          token: link.token,
+          ids: link.ids,
+          ...hooks(),
+        })
+      } else if (!live && open) {
+        open.close()
+        connection.value = undefined
       }
     })
   /** Tells the agent the visitor is typing (at most every 3 s; nothing while not connected). */
-  const visitorTyping = () => connection?.typing()
-  const ui: LiveUi = bindUi({ typing, onType: visitorTyping, state })
+  const visitorTyping = () => connection.peek()?.typing()
+  const ui: LiveUi = bindUi({ typing, onType: visitorTyping, state, net: status })
   return {
     ui,
+    /**
+     * The state of the live stream's connection (stream.ts {@link LiveStatus}),
+     * `undefined` while none is open; a render or an effect that reads it follows it.
+     */
+    status,
     receive,
     setAgent,
     setStatus,
@@ -200,8 +236,10 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
      * (`createLiveConnection` options, widget/live/stream.ts): messages to
      * {@link receive}, statuses to {@link setStatus}, a typing agent to
      * `onTyping` ("Sam is typing…"), read marks to `onRead` (core/receipts.ts);
-     * `seen` and `lastId` are the inbox ids of the messages the chat knows the
-     * inbox has (an agent's, the visitor's delivered ones), newest last.
+     * `seen` are the inbox ids of the messages the chat knows the inbox has (an
+     * agent's, another tab's, the visitor's delivered ones), `lastId` the newest
+     * agent message's (else the oldest known one's): what follows it is fetched
+     * again and only the messages not seen are shown.
      */
     hooks,
     /** The agent typing now ("Sam is typing…"), if any. */
@@ -212,8 +250,8 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
     dispose() {
       stop?.()
       typed()
-      connection?.close()
-      connection = undefined
+      connection.peek()?.close()
+      connection.value = undefined
     },
   }
 }

@@ -57,6 +57,8 @@ function fakeApi() {
     messagesStatus: 0,
     /** A body for `GET …/messages` instead of the conversation. */
     messagesBody: undefined as string | undefined,
+    /** What `GET …/messages` says of the conversation besides its messages (`status`, `agent`). */
+    about: {} as Record<string, unknown>,
     /** Whether the answers of `GET …/messages` wait for {@link release} (a slow network). */
     slow: false,
     waiting: [] as (() => void)[],
@@ -98,7 +100,7 @@ function fakeApi() {
         const after = url.searchParams.get('after')
         const i = after === null ? -1 : known.findIndex((m) => m.id === after)
         if (after !== null && i < 0) return new Response('{"success":false}', { status: 400 })
-        return Response.json({ success: true, data: known.slice(i + 1) })
+        return Response.json({ success: true, data: known.slice(i + 1), ...api.about })
       }
       const reply = api.reply
       if (reply === 'network') throw new TypeError('Failed to fetch')
@@ -518,6 +520,58 @@ describe('backoff', () => {
     expect(conn.status.value).toBe('open')
     conn.close()
   })
+
+  it('offline drops the stream; back `online`, it reconnects at once, not at the end of the backoff', async () => {
+    const api = fakeApi()
+    const page = new EventTarget()
+    const { conn, texts } = connect(api, { window: page, random: () => 0.99 })
+    await settle()
+    expect(conn.status.value).toBe('open')
+    // Offline: the stream goes (even where the socket would linger), every
+    // attempt fails, the waits grow (about 1, 2, 4, 8 s).
+    api.reply = 'network'
+    page.dispatchEvent(new Event('offline'))
+    await settle()
+    expect(api.streams[0]!.signal.aborted).toBe(true)
+    expect(conn.status.value).toBe('reconnecting')
+    // Offline again between attempts changes nothing.
+    page.dispatchEvent(new Event('offline'))
+    await vi.advanceTimersByTimeAsync(1000 + 2000 + 4000)
+    expect(conn.status.value).toBe('reconnecting')
+    const tries = api.streams.length
+    api.reply = 'open'
+    api.conversation.push(msg('m1'))
+    page.dispatchEvent(new Event('online'))
+    await settle()
+    expect(conn.status.value).toBe('open')
+    expect(texts()).toEqual(['m1'])
+    expect(api.streams.length).toBe(tries + 1)
+    // Online while streaming changes nothing.
+    page.dispatchEvent(new Event('online'))
+    await settle()
+    expect(api.streams.length).toBe(tries + 1)
+    conn.close()
+    // Closed: the listeners are gone.
+    page.dispatchEvent(new Event('offline'))
+    page.dispatchEvent(new Event('online'))
+    await settle()
+    expect(api.streams.length).toBe(tries + 1)
+  })
+
+  it('offline while polling: the polls go on, no stream is tried', async () => {
+    const api = fakeApi()
+    api.reply = 'html'
+    const page = new EventTarget()
+    const { conn } = connect(api, { window: page })
+    await settle()
+    expect(conn.status.value).toBe('polling')
+    const streams = api.fetch.mock.calls.filter(([u]) => String(u).includes('/stream')).length
+    page.dispatchEvent(new Event('offline'))
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(conn.status.value).toBe('polling')
+    expect(api.fetch.mock.calls.filter(([u]) => String(u).includes('/stream')).length).toBe(streams)
+    conn.close()
+  })
 })
 
 describe('heartbeat watchdog', () => {
@@ -633,6 +687,59 @@ describe('streaming blocked', () => {
     expect(api.gets.length).toBe(polls)
     expect(api.streams).toHaveLength(3)
     expect(texts()).toEqual(['m1', 'm2'])
+    conn.close()
+  })
+
+  it('polling sees the status too: a conversation closed meanwhile is closed, told once', async () => {
+    const api = fakeApi()
+    api.reply = 'html'
+    api.about = { status: 'OPEN' }
+    const status: unknown[] = []
+    const { conn } = connect(api, { onStatus: (s, a) => status.push([s, a]) })
+    await settle()
+    expect(conn.status.value).toBe('polling')
+    expect(status).toEqual([['OPEN', undefined]])
+    // Sam takes the conversation; the next poll names him, once.
+    api.about = { status: 'INPROGRESS', agent: { ...sam, extra: true } }
+    await vi.advanceTimersByTimeAsync(3000)
+    await vi.advanceTimersByTimeAsync(6000)
+    expect(status).toEqual([
+      ['OPEN', undefined],
+      ['INPROGRESS', sam],
+    ])
+    // Then closes it, after a last message: the message first, then the status.
+    const order: string[] = []
+    conn.close()
+    const again = connect(api, {
+      onMessage: (m) => order.push(m.id),
+      onStatus: (s) => order.push(s),
+    })
+    api.conversation.push(msg('bye'))
+    api.about = { status: 'CLOSED', agent: sam }
+    await settle()
+    expect(order).toEqual(['bye', 'CLOSED'])
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(order).toEqual(['bye', 'CLOSED'])
+    // A status the contract does not know, or an agent without a name, is left out.
+    api.about = { status: 'EXPLODED' }
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(order).toEqual(['bye', 'CLOSED'])
+    again.conn.close()
+  })
+
+  it('a status event newer than the catch-up answer wins', async () => {
+    const api = fakeApi()
+    api.slow = true
+    api.about = { status: 'OPEN', agent: sam }
+    const status: unknown[] = []
+    const { conn } = connect(api, { onStatus: (s) => status.push(s) })
+    await settle()
+    // The catch-up left before the close; the close event comes first.
+    api.streams[0]!.send('event: status\ndata: {"status":"CLOSED"}\n\n')
+    await settle()
+    api.release()
+    await settle()
+    expect(status).toEqual(['CLOSED'])
     conn.close()
   })
 

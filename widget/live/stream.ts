@@ -83,11 +83,14 @@ export interface VisibilityLike {
   removeEventListener(type: 'visibilitychange', listener: () => void): void
 }
 
-/** The part of `window` the connection uses: `pagehide` and `pageshow` (the back/forward cache). */
+/** The part of `window` the connection uses: `pagehide` and `pageshow` (the back/forward cache), `online` and `offline`. */
 export interface PageLike {
-  addEventListener(type: 'pagehide' | 'pageshow', listener: () => void): void
-  removeEventListener(type: 'pagehide' | 'pageshow', listener: () => void): void
+  addEventListener(type: PageEvent, listener: () => void): void
+  removeEventListener(type: PageEvent, listener: () => void): void
 }
+
+/** The `window` events the connection listens to. */
+type PageEvent = 'pagehide' | 'pageshow' | 'online' | 'offline'
 
 /** Options of {@link createLiveConnection}. Times are in ms. */
 export interface LiveOptions {
@@ -184,7 +187,9 @@ const RELAYED: readonly unknown[] = ['connecting', 'open', 'reconnecting', 'poll
  * - Every (re)start catches up with `GET …/messages?after=<lastId>`; messages
  *   arriving meanwhile wait, so the chat gets them in order; each id once (a
  *   set of the last {@link SEEN_MAX} ids).
- * - Reconnects, the heartbeat watchdog and the polling fallback: see `createEngine`.
+ * - Reconnects, the heartbeat watchdog and the polling fallback: see `createEngine`;
+ *   the `offline` event drops the stream (`reconnecting`), the `online` event
+ *   (the network is back) ends a backoff wait at once.
  * - Hidden for `hiddenAfter` ms, or `pagehide` (the page may enter the
  *   back/forward cache): `paused` (the stream closes, the lock is released);
  *   visible again, or `pageshow`: catches up and streams.
@@ -255,6 +260,10 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
     return true
   }
 
+  /** The last status told to the chat (`status agentId`), and how many status events came so far. */
+  let told = ''
+  let statuses = 0
+
   function handle(e: LiveEvent) {
     if (closed) return
     if (e.type === 'message') {
@@ -264,17 +273,25 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
     }
     if (e.type === 'typing') call(o.onTyping, e.agent)
     else if (e.type === 'read') call(o.onRead, e.upTo)
-    else call(o.onStatus, e.status, e.agent)
+    else {
+      statuses++
+      told = `${e.status} ${e.agent?.id ?? ''}`
+      call(o.onStatus, e.status, e.agent)
+    }
     post(e.type, e)
   }
 
   /**
    * `GET …/messages?after=<last>`, delivered in order, then what arrived meanwhile.
    * `drop`: on failure, what arrived meanwhile is dropped (the stream reconnects
-   * from `last` and gets it again, after the gap), else delivered.
+   * from `last` and gets it again, after the gap), else delivered. The status the
+   * answer names goes to `onStatus` (and the other tabs) when it differs from the
+   * last one told, unless a `status` event came while the request was under way
+   * (newer than the answer): so polling, too, sees the conversation closed.
    */
   async function catchUp(drop: boolean): Promise<number | 'error' | 'stop'> {
     hold++
+    const before = statuses
     const page = await getMessages(net, last, life.signal)
     hold--
     if (closed) return 'stop'
@@ -283,13 +300,17 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
       return 'stop'
     }
     let fresh = 0
-    for (const m of page === 'error' ? [] : page) fresh += +deliver(m)
+    for (const m of page === 'error' ? [] : page.messages) fresh += +deliver(m)
     if (!hold) {
       const late = held
       held = []
       if (!(drop && page === 'error')) for (const m of late) fresh += +deliver(m)
     }
-    return page === 'error' ? 'error' : fresh
+    if (page === 'error') return 'error'
+    const { status, agent } = page
+    if (status && statuses === before && `${status} ${agent?.id ?? ''}` !== told)
+      handle({ type: 'status', status, agent })
+    return fresh
   }
 
   const engine = createEngine({
@@ -429,6 +450,10 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
   const win = o.window === undefined ? globalThis.window : o.window
   const onPageHide = () => setAway(2, true)
   const onPageShow = () => setAway(2, false)
+  // The network is back: reconnect now rather than at the end of the backoff. It
+  // went away: the stream is gone (reconnecting) even if the socket lingers.
+  const onOnline = () => engine.wake()
+  const onOffline = () => engine.drop()
 
   function close() {
     if (closed) return
@@ -439,6 +464,8 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
     doc?.removeEventListener('visibilitychange', onVisibility)
     win?.removeEventListener('pagehide', onPageHide)
     win?.removeEventListener('pageshow', onPageShow)
+    win?.removeEventListener('online', onOnline)
+    win?.removeEventListener('offline', onOffline)
     timers.clearTimeout(hideTimer)
     status.value = 'closed'
   }
@@ -447,6 +474,8 @@ export function createLiveConnection(options: LiveOptions): LiveConnection {
     doc?.addEventListener('visibilitychange', onVisibility)
     win?.addEventListener('pagehide', onPageHide)
     win?.addEventListener('pageshow', onPageShow)
+    win?.addEventListener('online', onOnline)
+    win?.addEventListener('offline', onOffline)
     join()
     onVisibility()
   } catch {

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Actions } from '../core/actions'
 import type { Agent, Message, State } from '../core/state'
 import { MAX_LENGTH } from '../core/validate'
+import type { LiveStatus } from './stream'
 import { liveText } from './strings'
 
 /** The read state shown under a visitor message (core/receipts.ts). */
@@ -115,20 +116,26 @@ export function Meta({ m, locale, ack }: { m: Message; locale: string; ack?: Ack
 /**
  * The live chat's status line, a polite live region above the composer: waiting for
  * a person, the team away (offline.ts), "You're talking to Sam" (with the agent's
- * picture) once a message or a status names them, or closed. Above it, while `typing` names an agent (and the
- * chat is not closed), "Sam is typing…" with three dots that pulse (none under
- * `prefers-reduced-motion`): below the messages, in no live region, so it is never
- * announced as a message nor each time it comes and goes.
+ * picture) once a message or a status names them, or closed. While the live
+ * stream reconnects (`net`, the connection's {@link LiveStatus}: the network or
+ * the server dropped it), it says "Reconnecting…" instead, and goes back once
+ * connected: what the visitor sends meanwhile waits in the transcript outbox.
+ * Above it, while `typing` names an agent (and the chat is not closed), "Sam is
+ * typing…" with three dots that pulse (none under `prefers-reduced-motion`):
+ * below the messages, in no live region, so it is never announced as a message
+ * nor each time it comes and goes.
  */
 export function LiveBar({
   state,
   locale,
   typing,
+  net,
 }: {
   state: State
   locale: string
   /** The name of the agent typing now, if any. */
   typing?: string | undefined
+  net?: { readonly value: LiveStatus | undefined } | undefined
 }) {
   const live = state.live.value
   if (!live) return null
@@ -150,9 +157,11 @@ export function LiveBar({
         {agent?.picture && <img src={agent.picture} alt="" />}
         {closed
           ? liveText(locale, 'closed')
-          : agent
-            ? liveText(locale, 'talkingTo', { name: agent.name })
-            : liveText(locale, live.phase === 'away' ? 'away' : 'waiting')}
+          : net?.value === 'reconnecting'
+            ? liveText(locale, 'reconnecting')
+            : agent
+              ? liveText(locale, 'talkingTo', { name: agent.name })
+              : liveText(locale, live.phase === 'away' ? 'away' : 'waiting')}
       </p>
     </>
   )
@@ -259,6 +268,8 @@ export function bindUi(live: {
   state: State
   typing: ReadonlySignal<Agent | undefined>
   onType(): void
+  /** The state of the chat's live connection, read in render. */
+  net?: { readonly value: LiveStatus | undefined }
 }) {
   /** {@link acksOf} of the last transcript seen: every message's Meta of one render shares it. */
   let memo: { list: readonly Message[]; acks: Map<number, Ack> } | undefined
@@ -272,7 +283,7 @@ export function bindUi(live: {
       <LiveComposer {...p} onType={live.onType} />
     ),
     Bar: (p: { state: State; locale: string }) => (
-      <LiveBar {...p} typing={live.typing.value?.name} />
+      <LiveBar {...p} typing={live.typing.value?.name} net={live.net} />
     ),
     Body: AgentBody,
     Meta: ({ m, locale = 'en' }: { m: Message; locale?: string | undefined }) => (
