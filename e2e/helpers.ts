@@ -408,6 +408,22 @@ export const seenLines = async (page: Page): Promise<string[]> =>
       )
   ).map((t) => t.replace(/^Bot: /, 'bot: ').replace(/^You: /, 'visitor: '))
 
+/**
+ * The text of the chat bubble at `at` (negative: from the end), as a screen reader
+ * starts it ("Bot: …", "You: …", "Sam: …"), without the time and read state the
+ * live chat adds (`.meta`); '' while there is none. For `expect.poll`.
+ */
+export const bubble = (page: Page, at: number): Promise<string> =>
+  transcript(page)
+    .locator('.msg')
+    .evaluateAll((els, i) => {
+      const el = els.at(i)
+      if (!el) return ''
+      const copy = el.cloneNode(true) as Element
+      copy.querySelector('.meta')?.remove()
+      return copy.textContent ?? ''
+    }, at)
+
 /** The newest line of {@link seenLines}. */
 export const lastLine = async (page: Page): Promise<string | undefined> =>
   (await seenLines(page)).at(-1)

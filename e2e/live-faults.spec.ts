@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type APIRequestContext, expect, type Page, request, test } from '@playwright/test'
 import {
+  bubble,
   chat,
   completeFlow,
   conversation,
@@ -117,7 +118,7 @@ test('network drops and a server restart during a live chat: nothing lost or dou
     const say = async (text: string) => {
       await box(page).fill(text)
       await box(page).press('Enter')
-      await expect(transcript(page).locator('.msg').last()).toHaveText(`You: ${text}`)
+      await expect.poll(() => bubble(page, -1)).toBe(`You: ${text}`)
     }
     const line = (p: Page, text: string) => chat(p).getByRole('status').filter({ hasText: text })
     const reconnecting = line(page, 'Reconnecting…')
@@ -143,9 +144,7 @@ test('network drops and a server restart during a live chat: nothing lost or dou
     uuid = (await uuidOf(page)) as string
     await expect.poll(async () => (await stored()).at(-1)).toBe(`bot: ${TEXT.handoff}`)
     await reply('Hi, Sam here. How can I help?')
-    await expect(transcript(page).locator('.msg').last()).toHaveText(
-      'Sam: Hi, Sam here. How can I help?',
-    )
+    await expect.poll(() => bubble(page, -1)).toBe('Sam: Hi, Sam here. How can I help?')
     await expect(talking).toBeVisible()
     await say('My parcel has not arrived.')
     await expect
@@ -183,9 +182,7 @@ test('network drops and a server restart during a live chat: nothing lost or dou
       .poll(async () => (await stored()).includes('visitor: Visitor, while the server is down'))
       .toBe(true)
     await reply('Agent, after the restart')
-    await expect(transcript(page).locator('.msg').last()).toHaveText(
-      'Sam: Agent, after the restart',
-    )
+    await expect.poll(() => bubble(page, -1)).toBe('Sam: Agent, after the restart')
     rounds.push(['visitor: Visitor, while the server is down', 'agent: Agent, after the restart'])
 
     // Nothing lost, nothing twice, the order kept: in the inbox and on screen.
@@ -232,7 +229,7 @@ test('network drops and a server restart during a live chat: nothing lost or dou
     await expect(talking).toBeVisible()
     expect((await seenLines(page)).map((l) => l.replace(/^Sam: /, 'agent: '))).toEqual(onScreen)
     await reply('Agent, after the reload')
-    await expect(transcript(page).locator('.msg').last()).toHaveText('Sam: Agent, after the reload')
+    await expect.poll(() => bubble(page, -1)).toBe('Sam: Agent, after the reload')
 
     // Another page of the site, the chat closed: the conversation goes on there, and
     // Sam's reply raises the unread badge.
@@ -242,9 +239,7 @@ test('network drops and a server restart during a live chat: nothing lost or dou
     await reply('Agent, on the second page')
     await expect(page.getByRole('button', { name: 'Open chat, 1 unread' })).toBeVisible()
     await page.getByRole('button', { name: 'Open chat, 1 unread' }).click()
-    await expect(transcript(page).locator('.msg').last()).toHaveText(
-      'Sam: Agent, on the second page',
-    )
+    await expect.poll(() => bubble(page, -1)).toBe('Sam: Agent, on the second page')
     await expect(talking).toBeVisible()
     const final = await seenLines(page)
     expect(final.filter((l) => l === 'Sam: Agent, on the second page')).toHaveLength(1)
