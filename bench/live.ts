@@ -421,7 +421,7 @@ const TRACE_LEAD_MS = 2000
  * Sets up `variant`, lets it settle, then traces `windowMs` of nothing happening
  * (categories as trace.ts `traced`) between two `console.timeStamp()` markers, and
  * scales what the main thread did to a minute. Not Performance.getMetrics: each
- * read of it, like each marker, is a main-thread task of its own (0.6–2.5 ms of
+ * read of it, like each marker, is a main-thread task of its own (0.6–3 ms of
  * TaskDuration on this machine), which the trace's window leaves out. The
  * hand-off's stream must still be open at the end, or the run fails.
  */
