@@ -1,6 +1,6 @@
 /**
  * The server of `npm run loadtest` (bench/loadtest.ts): live chat (demo/live/) on
- * 127.0.0.1, a free port and the database file `LOADTEST_DB`, in its own process
+ * 127.0.0.1, a free port (or `LOADTEST_PORT`) and the database file `LOADTEST_DB`, in its own process
  * so that its memory is measured apart from the clients'. It talks to the load
  * test over the IPC channel: it sends `{type: 'listening', port}`, answers
  * `{type: 'stats'}` with its memory (bytes, after a GC when run with
@@ -28,7 +28,8 @@ const live = createLive({ db, token: TOKEN })
 const app = new Hono()
 app.route('/', live.app)
 
-const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+const port = Number(process.env.LOADTEST_PORT) || 0
+const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info) =>
   send({ type: 'listening', port: info.port }),
 )
 // Idle keep-alive sockets are closed by the client first (undici closes before the

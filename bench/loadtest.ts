@@ -19,7 +19,8 @@
  * one fails, 2 when the run exceeds `LOADTEST_DEADLINE_MS` (default 300000).
  * `LOADTEST_SYNC` (e.g. `NORMAL`) sets SQLite's `synchronous` on the server, for
  * comparison runs; by default the server runs the demo's own setting.
- * `LOADTEST_CPU_PROF=<folder>` writes the server's CPU profile there.
+ * `LOADTEST_CPU_PROF=<folder>` writes the server's CPU profile there. `LOADTEST_PORT`
+ * puts the server on that port of 127.0.0.1 (default: a free one).
  *
  * The clients share one process and the machine with the server: on a small shared
  * machine, latency includes the clients' own event-loop delay.

@@ -24,7 +24,14 @@
  *   untraced, for four pages interleaved in each run: without the tag, with it,
  *   with a bare Preact + signals launcher instead (bench/fixtures/), and without
  *   the tag again (the noise floor of a difference); opt-in (`BENCH_ONLY=host-trace`),
- *   the same four pages traced, their main-thread CPU time by kind of work.
+ *   the same four pages traced, their main-thread CPU time by kind of work;
+ * - live chat round trips on loopback (live.ts, unthrottled): an agent's reply
+ *   POSTed → painted in the visitor's open chat window, and the visitor's Enter in
+ *   the live composer → painted in the playground's agent console, on the system's
+ *   wall clock (clock.ts); the live chunk's and the chat entry's bytes;
+ * - an idle page (live.ts): main-thread wake-ups and CPU time per minute from a
+ *   Chrome trace of a quiet window, for a handed-off chat with its stream open, a
+ *   bot chat only, and the page without the widget, paired within a run.
  *
  * Why trace CPU time next to getMetrics: on a small, shared machine the wall-clock
  * durations of getMetrics swing by more than the loader costs; the loader's own
@@ -33,8 +40,13 @@
  * Environment: `BENCH_RUNS` (default 7 per scenario, 15 for host impact, whose 4x
  * loader time spreads with a standard deviation of ~6 ms on a shared 2-core machine), `BENCH_KEYS` (keystrokes per typing run,
  * default 30), `BENCH_TRANSCRIPT` (messages seeded, default 1000), `BENCH_ONLY`
- * (default `load,open,typing,host`; `host-trace` only when named), `CHROMIUM_PATH`. Exit code 1 when a metric has no
- * successful run; targets are reported, not enforced.
+ * (default `load,open,typing,host,live,idle`; `host-trace` only when named),
+ * `BENCH_LIVE_PER_RUN` (measured messages per live run, default 3: 21 samples at
+ * 7 runs), `BENCH_IDLE_MS` (the idle window, default 25000: one heartbeat period
+ * of the demo server's streams, so each window holds exactly one heartbeat),
+ * `BENCH_IDLE_RUNS` (default 5), `BENCH_PORT` (the demo server's port, default a
+ * free one), `CHROMIUM_PATH`. Exit code 1 when a metric has no successful run;
+ * targets are reported, not enforced.
  */
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -44,6 +56,16 @@ import { type Browser, chromium } from '@playwright/test'
 import { chromiumArgs, chromiumPath } from '../e2e/browser'
 import { MAX_MESSAGES } from '../widget/core/state'
 import { buildPreactLauncher } from './fixtures/build'
+import {
+  type EnterSample,
+  enterRun,
+  type IdleSample,
+  type IdleVariant,
+  idleRun,
+  type LiveBytes,
+  type ReplySample,
+  replyRun,
+} from './live'
 import { sizes } from './net'
 import { HOST_PROBE_SCRIPT } from './probe'
 import { type Row, row, table } from './report'
@@ -69,15 +91,25 @@ const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7) || 7)
 const LOAD_RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 15) || 15)
 const KEYS = Math.max(5, Number(process.env.BENCH_KEYS ?? 30) || 30)
 const TRANSCRIPT = Math.max(1, Number(process.env.BENCH_TRANSCRIPT ?? 1000) || 1000)
+const LIVE_PER_RUN = Math.max(1, Number(process.env.BENCH_LIVE_PER_RUN ?? 3) || 3)
+const IDLE_MS = Math.max(1000, Number(process.env.BENCH_IDLE_MS ?? 25_000) || 25_000)
+const IDLE_RUNS = Math.max(1, Number(process.env.BENCH_IDLE_RUNS ?? 5) || 5)
+/** The idle rows' pages in their first run's order (later runs rotate it), and their names. */
+const IDLE_PAGES: readonly IdleVariant[] = ['bare', 'bot', 'handoff']
+const IDLE_NAMES: Record<IdleVariant, string> = {
+  bare: 'page without the widget',
+  bot: 'bot chat only (opened, closed)',
+  handoff: 'handed off, stream open (chat closed)',
+}
 /** Saved messages of the typing baseline (a short conversation). */
 const SHORT = 2
 /**
- * `BENCH_ONLY=load,open,typing,host` runs a subset (for working on one scenario);
- * `host-trace` (not in the default set) adds the host scenario traced: where the
- * main-thread time goes, by kind of work.
+ * `BENCH_ONLY=load,open,typing,host,live,idle` runs a subset (for working on one
+ * scenario); `host-trace` (not in the default set) adds the host scenario traced:
+ * where the main-thread time goes, by kind of work.
  */
 const ONLY = new Set(
-  (process.env.BENCH_ONLY || 'load,open,typing,host').split(',').map((x) => x.trim()),
+  (process.env.BENCH_ONLY || 'load,open,typing,host,live,idle').split(',').map((x) => x.trim()),
 )
 /** The host scenario's pages in their first run's order (later runs rotate it). */
 const HOST_PAGES: readonly HostPage[] = ['bare', 'tag', 'preact', 'bare-again']
@@ -100,7 +132,7 @@ const THROTTLES = [1, 4] as const
 /** Longest one run may take before it is abandoned (the scenario goes on). */
 const RUN_TIMEOUT_MS = 45_000
 /** Longest the whole benchmark may take before it cleans up and exits. */
-const TOTAL_TIMEOUT_MS = 30 * 60_000
+const TOTAL_TIMEOUT_MS = 60 * 60_000
 const TEXT = 'the quick brown fox jumps over the lazy dog'.slice(0, KEYS).padEnd(KEYS, 'x')
 
 /** One run of each host page at one throttle rate; `config` may have failed alone. */
@@ -285,6 +317,54 @@ async function main(): Promise<number> {
     }
     raw.host = host
     raw.hostTraced = hostTraced
+
+    // 5. Live chat round trips, unthrottled: agent reply → visitor, visitor → console.
+    const replies: ReplySample[] = []
+    const enters: EnterSample[] = []
+    const liveBytes: LiveBytes[] = []
+    if (ONLY.has('live')) {
+      let t = Date.now()
+      for (let i = 0; i < RUNS; i++) {
+        const got = await attempt(`live reply #${i + 1}`, () =>
+          replyRun(b, base, LIVE_PER_RUN, RUN_TIMEOUT_MS),
+        )
+        if (got) {
+          replies.push(...got.samples)
+          liveBytes.push(got.bytes)
+        }
+      }
+      console.log(`  live reply → visitor: ${replies.length} samples in ${secs(t)}`)
+      t = Date.now()
+      for (let i = 0; i < RUNS; i++) {
+        const got = await attempt(`live enter #${i + 1}`, () =>
+          enterRun(b, base, LIVE_PER_RUN, RUN_TIMEOUT_MS),
+        )
+        if (got) enters.push(...got)
+      }
+      console.log(`  live visitor → console: ${enters.length} samples in ${secs(t)}`)
+    }
+    raw.live = { replies, enters, bytes: liveBytes }
+
+    // 6. An idle page, three variants per run, order rotated, unthrottled.
+    const idle: Partial<Record<IdleVariant, IdleSample>>[] = []
+    if (ONLY.has('idle')) {
+      const t = Date.now()
+      for (let i = 0; i < IDLE_RUNS; i++) {
+        const got: Partial<Record<IdleVariant, IdleSample>> = {}
+        for (let k = 0; k < IDLE_PAGES.length; k++) {
+          const v = IDLE_PAGES[(k + i) % IDLE_PAGES.length]!
+          const label = `idle ${v} #${i + 1}`
+          got[v] = await attempt(label, () =>
+            idleRun(b, base, v, IDLE_MS, IDLE_MS + RUN_TIMEOUT_MS),
+          )
+        }
+        idle.push(got)
+      }
+      console.log(
+        `  idle: ${IDLE_RUNS} runs of ${IDLE_PAGES.length} pages, ${IDLE_MS / 1000} s windows, in ${secs(t)}`,
+      )
+    }
+    raw.idle = idle
 
     // ---- rows
     const add = (...args: Parameters<typeof row>) => rows.push(row(...args))
@@ -575,6 +655,80 @@ async function main(): Promise<number> {
           )
     }
 
+    if (ONLY.has('live')) {
+      add(
+        "live: agent reply POSTed → painted in the visitor's open chat window, 1x",
+        'ms',
+        replies.map((r) => r.painted),
+      )
+      add(
+        "live:   of which POSTed → in the visitor's DOM, 1x",
+        'ms',
+        replies.map((r) => r.dom),
+      )
+      add(
+        'live:   the reply POST answered (the server stored and fanned it out), 1x',
+        'ms',
+        replies.map((r) => r.answered),
+      )
+      add(
+        'live: visitor Enter in the live composer → painted in the agent console, 1x',
+        'ms',
+        enters.map((r) => r.painted),
+      )
+      add(
+        "live:   of which Enter → the widget's POST sent (outbox: IndexedDB, then POST), 1x",
+        'ms',
+        enters.map((r) => r.posted),
+      )
+      add(
+        "live:   of which Enter → in the console's DOM, 1x",
+        'ms',
+        enters.map((r) => r.dom),
+      )
+      add(
+        'live chunk (assets/live-*.js), brotli q11',
+        'B',
+        liveBytes.map((x) => x.live.br),
+      )
+      add(
+        'chat entry (assets/widget-*.js), brotli q11',
+        'B',
+        liveBytes.map((x) => x.entry.br),
+      )
+      add(
+        "all the widget's chunks of a handed-off page (loader excluded), brotli q11",
+        'B',
+        liveBytes.map((x) => x.allBr),
+      )
+    }
+    if (ONLY.has('idle')) {
+      const idleMetrics: [string, 'ms' | 'count', (s: IdleSample) => number][] = [
+        ['main-thread wake-ups per minute (trace)', 'count', (s) => s.wakeUps],
+        ['main-thread CPU per minute (trace, thread time)', 'ms', (s) => s.cpuMs],
+        ['  of which garbage collection', 'ms', (s) => s.gcMs],
+        ['main-thread CPU per minute less garbage collection', 'ms', (s) => s.cpuMs - s.gcMs],
+      ]
+      for (const v of IDLE_PAGES)
+        for (const [name, unit, f] of idleMetrics)
+          add(
+            `idle: ${IDLE_NAMES[v]}: ${name}, 1x`,
+            unit,
+            defined(idle.map((r) => (r[v] ? f(r[v]) : null))),
+          )
+      const pairs: [IdleVariant, IdleVariant][] = [
+        ['handoff', 'bot'],
+        ['bot', 'bare'],
+      ]
+      for (const [a, z] of pairs)
+        for (const [name, unit, f] of idleMetrics)
+          add(
+            `idle: ${IDLE_NAMES[a]} − ${IDLE_NAMES[z]}: ${name}, 1x`,
+            unit,
+            defined(idle.map((r) => (r[a] && r[z] ? f(r[a]) - f(r[z]) : null))),
+          )
+    }
+
     const elapsed = (Date.now() - t0) / 1000
     const notes: string[] = [
       'Extra = with.html − without.html, paired per run (fresh context each, a same-origin warm-up page first, order alternating), read after load + 1 s idle: the next page of a visit. "First page of a visit" rows: the same pair after a warm-up page on another site (localhost vs 127.0.0.1), as a visitor arriving from a search engine.',
@@ -582,6 +736,8 @@ async function main(): Promise<number> {
       "Open cold is timed from the first pointer event on the launcher (pointerover starts the chunk fetch, as a tap would); warm from pointerdown after hover + network idle. End = first .msg.bot in the shadow root + 2 animation frames. 'open cold/warm' rows are a new visitor (no IndexedDB yet); 'saved chat' rows a returning one.",
       'Typing = keydown Event.timeStamp → after the next animation frame following the input event (rAF + MessageChannel).',
       "Host rows: each run loads the four pages (bare = without.html; with the tag = with.html; the Preact + signals launcher = preact.html; bare again = without.html) in fresh contexts after the same-site warm-up page, at 1x and 4x, order rotated per run; read after load + 1 s idle, untraced. TaskDuration is a wall-clock sum of the page's main-thread tasks, ThreadTime the main thread's CPU time since the document committed (at 4x both include the throttler's busy-wait); '−' rows are paired within a run. The noise-floor rows compare the same page with itself.",
+      `Live rows: ${LIVE_PER_RUN} measured messages per run (after one warm-up) × ${RUNS} runs, each run a fresh context and a bot of its own on demo/bench/live.html, the agent forced online with POST /demo/api/agents; times across processes on the system wall clock (each side's performance.now() + its offset to Date.now() at a tick, ~0.1 ms). Reply: POST /inbox/direct/reply from the benchmark's process → .msg.agent in the shadow root → the next frame rendered (rAF + MessageChannel). Enter: keydown Event.timeStamp in the live composer → the message in the playground console's #transcript-list → its next frame rendered.`,
+      `Idle rows: ${IDLE_RUNS} runs × ${IDLE_PAGES.length} pages (order rotated), each a fresh context left alone ${(IDLE_MS / 1000).toFixed(0)} s between two console.timeStamp() markers in a Chrome trace, scaled to a minute; wake-up = a main-thread task starting ≥ 1 ms after the previous one ended; CPU = thread time of the main thread's tasks. The chat is closed in both widget pages.`,
       `Machine load average (1 min) at start ${load0.toFixed(2)}, at end ${os.loadavg()[0]!.toFixed(2)}, on ${os.cpus().length} cores.`,
       `Transcript: ${TRANSCRIPT} messages seeded in IndexedDB (reekolect/kv, chat:<uuid>); ${rendered} rendered (the widget keeps at most MAX_MESSAGES = ${MAX_MESSAGES}).`,
     ]
@@ -603,6 +759,8 @@ async function main(): Promise<number> {
       runs: RUNS,
       loadRuns: LOAD_RUNS,
       keysPerRun: KEYS,
+      livePerRun: LIVE_PER_RUN,
+      idle: { windowMs: IDLE_MS, runs: IDLE_RUNS },
       transcript: { seeded: TRANSCRIPT, rendered },
       machine: {
         cpu: cpus[0]?.model ?? 'unknown',

@@ -1,6 +1,7 @@
 /**
- * The demo server for the benchmark: `tsx demo/server.ts` on a free port with a
- * throw-away database, in its own process group so it can always be stopped.
+ * The demo server for the benchmark: `tsx demo/server.ts` on a free port (or
+ * `BENCH_PORT`) with a throw-away database, in its own process group so it can
+ * always be stopped.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
@@ -60,7 +61,13 @@ export async function startServer(dir: string): Promise<Server> {
   )
   if (preact === withTag) throw new Error('demo/bench/with.html: the widget tag was not found')
   writeFileSync(join(dir, 'demo/bench/preact.html'), preact)
-  const port = await freePort()
+  // live.html: with.html with the tag built from the query instead (`?bot=&customer=`,
+  // by the e2e host page's demo/e2e/host.js), so each live-chat run has a bot of its own.
+  writeFileSync(
+    join(dir, 'demo/bench/live.html'),
+    withTag.replace(tag, '<script src="/demo/e2e/host.js" defer></script>'),
+  )
+  const port = Number(process.env.BENCH_PORT) || (await freePort())
   const base = `http://127.0.0.1:${port}`
   const child = spawn(resolve('node_modules', '.bin', 'tsx'), [resolve('demo', 'server.ts')], {
     cwd: dir,

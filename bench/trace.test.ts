@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CPU_KINDS, cpuByKind, type TraceEvent } from './trace'
+import { CPU_KINDS, cpuByKind, idleCost, type TraceEvent } from './trace'
 
 const PAGE = 'http://127.0.0.1:1/demo/bench/with.html'
 /** A complete event on the page's main thread (pid 1, tid 1) unless told; times in µs. */
@@ -41,5 +41,52 @@ describe('cpuByKind', () => {
     const cpu = cpuByKind(events, '/demo/bench/without.html')
     expect(cpu.total).toBeNaN()
     expect(cpu.script).toBeNaN()
+  })
+})
+
+describe('idleCost', () => {
+  const T = 'ThreadControllerImpl::RunTask'
+  const mark = (message: string, ts: number, at = { pid: 1, tid: 1 }) =>
+    ({ name: 'TimeStamp', ph: 'I', ts, ...at, args: { data: { message } } }) as TraceEvent
+  // Times in µs. The start marker runs in a task at 0–500, the end marker in one at
+  // 60,000,000 (a minute later). Between them: a heartbeat's two back-to-back tasks
+  // (one wake-up), a timer 100 ms later, a task with a nested task, and work on
+  // another thread.
+  const events: TraceEvent[] = [
+    x(T, 0, 500, 400),
+    mark('idle-start', 200),
+    x(T, 800, 100, 50), // 0.3 ms after the marker's task: the thread had not slept
+    x(T, 25_000_000, 300, 250),
+    x(T, 25_000_400, 200, 150), // 0.1 ms after the previous: the same wake-up
+    x(T, 25_100_000, 50, 40),
+    x(T, 40_000_000, 1000, 900),
+    x(T, 40_000_100, 200, 200), // nested in the previous task: not counted again
+    x('MajorGC', 40_000_300, 600, 500), // garbage collection in it, with a phase nested
+    x('V8.GC_MC_MARK', 40_000_400, 100, 100),
+    x('MinorGC', 20_000_000, 300, 300), // outside any task of the window
+    x(T, 30_000_000, 5000, 5000, { pid: 2, tid: 7 }),
+    x(T, 60_000_000, 700, 600),
+    mark('idle-end', 60_000_300),
+  ]
+
+  it('counts wake-ups and CPU time of the main thread between the markers, not their own tasks', () => {
+    const c = idleCost(events, 'idle-start', 'idle-end')
+    expect(c.windowMs).toBeCloseTo(59_999.5)
+    expect(c.tasks).toBe(5)
+    expect(c.wakeUps).toBe(3)
+    expect(c.cpuMs).toBeCloseTo(0.05 + 0.25 + 0.15 + 0.04 + 0.9)
+    expect(c.wallMs).toBeCloseTo(0.1 + 0.3 + 0.2 + 0.05 + 1)
+    expect(c.gcMs).toBeCloseTo(0.5)
+  })
+
+  it('merges tasks closer than the gap into one wake-up', () => {
+    expect(idleCost(events, 'idle-start', 'idle-end', 0.05).wakeUps).toBe(5)
+    expect(idleCost(events, 'idle-start', 'idle-end', 200).wakeUps).toBe(2)
+  })
+
+  it('throws when a marker is missing or on another thread', () => {
+    expect(() => idleCost(events, 'idle-start', 'nope')).toThrow(/no console.timeStamp\('nope'\)/)
+    const elsewhere = [...events, mark('other-end', 61_000_000, { pid: 2, tid: 7 })]
+    expect(() => idleCost(elsewhere, 'idle-start', 'other-end')).toThrow(/two threads/)
   })
 })

@@ -12,7 +12,12 @@ export interface TraceEvent {
   tdur?: number
   pid: number
   tid: number
-  args?: { name?: string; data?: { url?: string }; beginData?: { url?: string } }
+  args?: {
+    name?: string
+    /** `url` of script events; `message` of `TimeStamp` (`console.timeStamp(message)`). */
+    data?: { url?: string; message?: string }
+    beginData?: { url?: string }
+  }
 }
 
 /** The path of an absolute URL, or '' (trace events carry empty and odd URLs too). */
@@ -209,6 +214,97 @@ export function cpuByKind(
     stack.push({ e, end: e.ts + (e.dur ?? 0), nested: 0 })
   }
   while (stack.length) close(stack.pop()!)
+  return out
+}
+
+/** Main-thread tasks that start less than this after the previous one ended belong to the same wake-up (ms). */
+export const WAKE_GAP_MS = 1
+
+/** What a quiet stretch of a page cost its renderer main thread, from a trace (see {@link idleCost}). */
+export interface IdleCost {
+  /** Length of the window, ms (trace clock). */
+  windowMs: number
+  /** Top-level tasks that started in the window. */
+  tasks: number
+  /**
+   * Times the thread woke up: tasks that started at least `gapMs` after the
+   * previous task ended (the first one counted from the end of the start marker's task).
+   */
+  wakeUps: number
+  /** Thread (CPU) time of those tasks, ms. */
+  cpuMs: number
+  /** Wall time of those tasks, ms. */
+  wallMs: number
+  /**
+   * Of `cpuMs`, the thread time of V8's and Blink's garbage collection in those
+   * tasks (outermost events named `MajorGC`, `MinorGC`, `V8.GC…`, `BlinkGC…`), ms:
+   * after a page's set-up, V8 finishes collecting over the following seconds, once.
+   */
+  gcMs: number
+}
+
+/** Garbage-collection trace events (see {@link IdleCost.gcMs}). */
+const GC = /^(MajorGC|MinorGC|V8\.GC|BlinkGC)/
+
+/**
+ * The main-thread cost of a page between two `console.timeStamp()` markers (trace
+ * event `TimeStamp`, `args.data.message`, category `devtools.timeline`): the
+ * renderer main thread is the one that recorded `start`; the window runs from the
+ * end of the top-level task that ran the `start` marker to the start of the one that
+ * ran the `end` marker, so the markers' own tasks (the benchmark's CDP calls) are
+ * not counted. Top-level tasks are {@link TASKS} not nested in another. Throws when
+ * a marker is missing or the two are on different threads.
+ */
+export function idleCost(
+  events: TraceEvent[],
+  start: string,
+  end: string,
+  gapMs = WAKE_GAP_MS,
+): IdleCost {
+  const mark = (message: string) => {
+    const m = events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === message)
+    if (!m) throw new Error(`trace: no console.timeStamp('${message}') marker`)
+    return m
+  }
+  const a = mark(start)
+  const z = mark(end)
+  if (a.pid !== z.pid || a.tid !== z.tid) throw new Error('trace: the markers are on two threads')
+  const tasks: TraceEvent[] = []
+  let last = -1
+  for (const e of events
+    .filter((e) => e.ph === 'X' && TASKS.has(e.name) && e.pid === a.pid && e.tid === a.tid)
+    .sort((x, y) => x.ts - y.ts || (y.dur ?? 0) - (x.dur ?? 0))) {
+    if (e.ts < last) continue // nested in the previous top-level task
+    tasks.push(e)
+    last = e.ts + (e.dur ?? 0)
+  }
+  const around = (m: TraceEvent) => tasks.find((t) => t.ts <= m.ts && m.ts <= t.ts + (t.dur ?? 0))
+  const aTask = around(a)
+  const zTask = around(z)
+  const from = aTask ? aTask.ts + (aTask.dur ?? 0) : a.ts
+  const to = zTask ? zTask.ts : z.ts
+  if (to < from) throw new Error('trace: the end marker comes before the start marker')
+  const out: IdleCost = {
+    windowMs: (to - from) / 1000,
+    tasks: 0,
+    wakeUps: 0,
+    cpuMs: 0,
+    wallMs: 0,
+    gcMs: 0,
+  }
+  const gc = events
+    .filter((e) => e.ph === 'X' && GC.test(e.name) && e.pid === a.pid && e.tid === a.tid)
+    .sort((x, y) => x.ts - y.ts || (y.dur ?? 0) - (x.dur ?? 0))
+  let prevEnd = from
+  for (const t of tasks) {
+    if (t.ts < from || t.ts >= to) continue
+    out.tasks++
+    if (t.ts - prevEnd >= gapMs * 1000) out.wakeUps++
+    out.cpuMs += (t.tdur ?? 0) / 1000
+    out.wallMs += (t.dur ?? 0) / 1000
+    prevEnd = Math.max(prevEnd, t.ts + (t.dur ?? 0))
+    out.gcMs += outermost(gc.filter((e) => within(e, t))).cpu
+  }
   return out
 }
 
