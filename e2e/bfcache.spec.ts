@@ -16,6 +16,19 @@ test.use({
   },
 })
 
+/**
+ * Resolves once the chat's first lead sync and first transcript post have answered:
+ * a request still in flight when the visitor leaves is the browser's own reason
+ * not to cache the page, whatever the widget does.
+ */
+const settledRequests = (page: Page) =>
+  Promise.all([
+    page.waitForResponse((r) => r.url().includes('/inbox/direct/lead')),
+    page.waitForResponse(
+      (r) => r.url().includes('/inbox/direct/messages') && r.request().method() === 'POST',
+    ),
+  ])
+
 /** Records, on the current page, whether its next pageshow is a restore from the cache. */
 const watchRestore = (page: Page) =>
   page.evaluate(() => {
@@ -45,11 +58,9 @@ test('the back/forward cache keeps the page: no unload handler, the chat is stil
 }) => {
   const ids = uniqueIds('bfcache')
   await page.goto(hostUrl(ids))
-  const synced = page.waitForResponse((r) => r.url().includes('/inbox/direct/lead'))
+  const synced = settledRequests(page)
   await page.getByRole('button', { name: 'Open chat' }).click()
   await expect(page.getByRole('dialog')).toBeVisible()
-  // Once the chat's first sync has answered (a request still in flight when the
-  // visitor leaves is the browser's own reason not to cache the page).
   await synced
   await watchRestore(page)
   await page.goto(hostUrl(ids, undefined, { page: 'second.html' }))
@@ -75,7 +86,7 @@ test('a page back from the cache with the chat open makes the next page open it 
   const ids = uniqueIds('bfcache-state')
   const chat = page.getByRole('dialog', { name: 'Chat with us' })
   await page.goto(hostUrl(ids))
-  const synced = page.waitForResponse((r) => r.url().includes('/inbox/direct/lead'))
+  const synced = settledRequests(page)
   await page.getByRole('button', { name: 'Open chat' }).click()
   await expect(chat).toBeVisible()
   await synced
