@@ -15,9 +15,6 @@
  */
 import css from './teaser.css?inline'
 
-/** Most characters of a teaser's text (`showMessage`, `triggers.message`). */
-export const MAX_TEASER = 300
-
 /**
  * `sessionStorage` key, `'1'` once the visitor dismissed a teaser in this tab:
  * no teaser shows again until the tab is closed.
@@ -63,7 +60,7 @@ export function dismissed(): boolean {
 
 /** What {@link showTeaser} shows. */
 export interface TeaserOptions {
-  /** The message, plain text (at most {@link MAX_TEASER} characters: the caller checks). */
+  /** The message, plain text (the caller checks its length: loader/protocol.ts TEASER_MAX_LENGTH). */
   text: string
   /** BCP 47 locale of the teaser's own strings (dismiss button, announcement). */
   locale: string
@@ -118,7 +115,11 @@ export function showTeaser(root: ShadowRoot, { text, locale, open }: TeaserOptio
     return e
   }
   const card = el('div', 'teaser')
-  card.lang = locale
+  try {
+    card.lang = Intl.getCanonicalLocales(locale)[0] ?? ''
+  } catch {
+    /* not a BCP 47 tag: the card keeps the page's language */
+  }
   card.dir = 'auto'
   const body = el('button', 't-open')
   const words = el('span', 't-text')
