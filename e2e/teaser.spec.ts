@@ -120,6 +120,12 @@ test.describe('a trigger shows the teaser', () => {
       expect(button.y + button.height).toBeLessThanOrEqual(667)
     }
     await expect(launcher(page)).toBeVisible()
+    // Touch targets of at least 44 px, as the chat's.
+    for (const target of [teaser(page, FIRST), dismiss(page)]) {
+      const box = await target.boundingBox()
+      expect(box?.width).toBeGreaterThanOrEqual(44)
+      expect(box?.height).toBeGreaterThanOrEqual(44)
+    }
     expect(await axeViolations(page)).toEqual([])
   })
 
