@@ -209,6 +209,29 @@ test.describe('a trigger shows the teaser', () => {
     await expect(page.getByRole('dialog')).toHaveCount(0)
   })
 
+  test('follows the launcher: on its side (design.position), and hidden with it (access)', async ({
+    page,
+  }) => {
+    await serve(page, '/demo/e2e/teaser-left.json', {
+      ...EVERY_PAGE,
+      settings: {
+        ...EVERY_PAGE.settings,
+        design: { position: 'left', offsetX: 24 },
+        access: { hideOn: ['*/second.html'] },
+      },
+    })
+    await page.goto(
+      hostUrl(uniqueIds('teaser-left'), undefined, { config: '/demo/e2e/teaser-left.json' }),
+    )
+    await expect(teaser(page, FIRST)).toBeVisible()
+    const card = await page.locator('[data-reekolect] .teaser').boundingBox()
+    expect(card?.x).toBe(24)
+    // A route change to a page where the launcher is hidden hides the teaser too.
+    await page.evaluate(() => history.pushState({}, '', '/demo/e2e/second.html'))
+    await expect(launcher(page)).toBeHidden()
+    await expect(teaser(page, FIRST)).toBeHidden()
+  })
+
   test('Escape dismisses it and gives focus back to the launcher', async ({ page }) => {
     await page.goto(
       hostUrl(uniqueIds('teaser-esc'), undefined, { config: '/demo/e2e/config/trigger-time.json' }),
