@@ -106,6 +106,9 @@ function widget(): UserConfig {
  * The settings chunk as its own build: it shares nothing with the chat window
  * chunk, so Rolldown cannot pull chat code into it (or it into the chat), and a
  * page with a configured bot downloads only it until the visitor reaches for the chat.
+ * Its one lazy chunk is the triggers' teaser (widget/teaser/), a copy of the chat
+ * build's. Library mode, as for the chat window: no preload helper around that
+ * dynamic import (over 1 KiB brotli here).
  */
 function settings(): UserConfig {
   return {
@@ -116,9 +119,10 @@ function settings(): UserConfig {
       emptyOutDir: false,
       target: widgetTarget,
       manifest: '.vite/settings-manifest.json',
+      minify: true,
+      lib: { entry: { settings: 'widget/config/settings.ts' }, formats: ['es'] },
       modulePreload: false,
       rolldownOptions: {
-        input: { settings: 'widget/config/settings.ts' },
         preserveEntrySignatures: 'strict',
         output: {
           entryFileNames: 'assets/[name]-[hash].js',
@@ -127,7 +131,10 @@ function settings(): UserConfig {
           // chunk's names; 8 hex digits compress to fewer bytes, and more steadily,
           // than 8 base64 characters (a new hash moved the brotli size by up to 9 B).
           hashCharacters: 'hex',
-          postBanner: COMPILE_HINT,
+          postBanner: (chunk) => (chunk.isEntry ? COMPILE_HINT : ''),
+          // Library mode keeps whitespace in ES output by default: minify fully.
+          minify: true,
+          comments: { legal: true, annotation: false, jsdoc: false },
         },
       },
     },

@@ -252,27 +252,36 @@ test('a document URL answering 404 logs one E_CONFIG line and the built-in flow 
 })
 
 test.describe('triggers', () => {
-  const opened = (page: Page) =>
-    expect(page.getByRole('dialog')).toContainText('Opened by a trigger.')
+  /**
+   * The trigger fired: its teaser (e2e/teaser.spec.ts) previews the flow's first
+   * message beside the launcher, and the chat window stays closed.
+   */
+  const teased = async (page: Page) => {
+    await expect(page.getByRole('button', { name: 'Opened by a trigger.' })).toBeVisible()
+    await expect(page.getByRole('dialog')).toHaveCount(0)
+  }
+  const noTeaser = async (page: Page) => {
+    await expect(page.locator('[data-reekolect] .teaser')).toHaveCount(0)
+    await expect(page.getByRole('dialog')).toHaveCount(0)
+  }
 
   test('after N seconds, at most once per session', async ({ page }) => {
     const url = configured(uniqueIds('trig-time'), '/demo/e2e/config/trigger-time.json')
     await page.goto(url)
-    await opened(page)
-    await page.keyboard.press('Escape')
-    await expect(page.getByRole('dialog')).toHaveCount(0)
+    await teased(page)
     await page.reload()
+    await expect(page.getByRole('button', { name: 'Open chat' })).toBeVisible()
     await page.waitForTimeout(2500)
-    await expect(page.getByRole('dialog')).toHaveCount(0)
+    await noTeaser(page)
   })
 
   test('after scrolling past the percentage', async ({ page }) => {
     await page.goto(configured(uniqueIds('trig-scroll'), '/demo/e2e/config/trigger-scroll.json'))
     await expect(page.getByRole('button', { name: 'Open chat' })).toBeVisible()
     await page.waitForTimeout(500)
-    await expect(page.getByRole('dialog')).toHaveCount(0)
+    await noTeaser(page)
     await page.mouse.wheel(0, 100_000)
-    await opened(page)
+    await teased(page)
   })
 
   test('on exit intent (pointer leaving through the top)', async ({ page }) => {
@@ -284,7 +293,7 @@ test.describe('triggers', () => {
         new MouseEvent('mouseout', { clientX: 400, clientY: 0, bubbles: true }),
       ),
     )
-    await opened(page)
+    await teased(page)
   })
 
   test('URL include: not on other pages, yes after a pushState to a matching page', async ({
@@ -294,21 +303,46 @@ test.describe('triggers', () => {
     await page.goto(configured(ids, '/demo/e2e/config/trigger-include.json'))
     await expect(page.getByRole('button', { name: 'Open chat' })).toBeVisible()
     await page.waitForTimeout(2000)
-    await expect(page.getByRole('dialog')).toHaveCount(0)
+    await noTeaser(page)
     // A single-page-app route change, no reload: page rules are evaluated again.
     await page.evaluate(() => history.pushState({}, '', '/demo/e2e/second.html'))
-    await opened(page)
+    await teased(page)
   })
 
   test('URL exclude: never on an excluded page', async ({ page }) => {
     await page.goto(configured(uniqueIds('trig-excl'), '/demo/e2e/config/trigger-exclude.json'))
     await expect(page.getByRole('button', { name: 'Open chat' })).toBeVisible()
     await page.waitForTimeout(2000)
-    await expect(page.getByRole('dialog')).toHaveCount(0)
+    await noTeaser(page)
     await page.goto(
       configured(uniqueIds('trig-excl2'), '/demo/e2e/config/trigger-exclude.json', 'second.html'),
     )
-    await opened(page)
+    await teased(page)
+  })
+
+  test('action "open" opens the window on a desktop, and teases on a phone', async ({ page }) => {
+    const doc = {
+      version: 1,
+      settings: { triggers: { afterSeconds: 1, action: 'open', oncePerSession: false } },
+      flows: [
+        {
+          id: 'main',
+          nodes: [
+            { id: 'hello', type: 'message', text: 'Opened by a trigger.' },
+            { id: 'q', type: 'ask', input: 'text', text: 'How can we help?' },
+          ],
+        },
+      ],
+    }
+    await page.route('**/demo/e2e/trigger-open.json', (route) => route.fulfill({ json: doc }))
+    const url = configured(uniqueIds('trig-open'), '/demo/e2e/trigger-open.json')
+    await page.goto(url)
+    await expect(page.getByRole('dialog')).toContainText('Opened by a trigger.')
+    await expect(page.locator('[data-reekolect] .teaser')).toHaveCount(0)
+    await page.setViewportSize({ width: 375, height: 667 })
+    await page.evaluate(() => sessionStorage.clear())
+    await page.goto(configured(uniqueIds('trig-open2'), '/demo/e2e/trigger-open.json'))
+    await teased(page)
   })
 })
 
@@ -330,12 +364,14 @@ test('user access hides the launcher on matching pages, and a light primary colo
   expect(colors.fg).toBe('rgb(17, 17, 17)')
 })
 
-test('the bot listing sees nothing from a trigger alone: no lead until the visitor answers', async ({
+test('the bot listing sees nothing from a trigger alone: no chat until the visitor opens it', async ({
   page,
   request,
 }) => {
   const ids = uniqueIds('trig-nolead')
   await page.goto(configured(ids, '/demo/e2e/config/trigger-time.json'))
-  await expect(page.getByRole('dialog')).toContainText('How can we help?')
+  await expect(page.getByRole('button', { name: 'Opened by a trigger.' })).toBeVisible()
+  await page.waitForTimeout(1000)
   expect(await fetchLeads(request, ids.bot, ids.customer, 'lead')).toEqual([])
+  expect(await fetchLeads(request, ids.bot, ids.customer, 'non-lead')).toEqual([])
 })

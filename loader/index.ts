@@ -75,7 +75,7 @@ function boot(w: Window, tag: HTMLScriptElement): void {
   const apply = (outcome: unknown) =>
     import(/* @vite-ignore */ `${near(__SETTINGS_ENTRY__)}`).then(
       (m: typeof import('../widget/config/settings')) =>
-        m.applySettings(draw().root, () => api('open'), outcome, configUrl as string),
+        m.applySettings(draw().root, api, outcome, configUrl as string),
       () => void report('E_LOAD', 'the settings chunk could not load', ASSETS),
     )
   // The fetch starts in a task of its own, not in the parser's task this script

@@ -33,6 +33,12 @@ export const SESSION_KEY = 'reekolect:open'
 export const ENTRY_MARK = { reekolect: 'session' } as const
 
 /**
+ * Most characters of a teaser's text: the argument of `Reekolect('showMessage',
+ * text)` and the bot configuration document's `settings.triggers.message`.
+ */
+export const TEASER_MAX_LENGTH = 300
+
+/**
  * The codes of the site owner's console lines, `[Reekolect] CODE: what happened —
  * how to fix it` (loader/log.ts; each listed in the docs' console table). `E_…`
  * are errors, `W_…` degradations the widget recovers from.
@@ -150,6 +156,15 @@ export interface Commands {
   startFlow(flowId: string): void
   /** Sends `text` as the visitor: answers the waiting question, or adds it to the transcript. */
   sendMessage(text: string): void
+  /**
+   * The bot says `text` (plain text, at most {@link TEASER_MAX_LENGTH} characters,
+   * never HTML). While the chat window is closed, a teaser beside the launcher
+   * previews it (widget/teaser/): the visitor opens the chat from it, where the bot
+   * then says it (first in a new conversation; not again when it already did), or
+   * dismisses it for the tab (no teaser shows again in it). While the window is
+   * open, or with `{open: true}`, the chat opens and the bot says it there at once.
+   */
+  showMessage(text: string, options?: { open?: boolean }): void
   /** Switches the chat's language (BCP 47). */
   setLocale(locale: string): void
   /**

@@ -370,6 +370,8 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
           relay,
           since,
           uuid: host.uuid,
+          root: host.root,
+          locale: () => props.locale,
           async setLocale(next: string) {
             const nt = await translate(next, rich)
             if (!rich) actions.setGraph(graph([builtinFlow(nt)]))

@@ -107,6 +107,7 @@ const COMMANDS = new Set<string>(
     setAttributes: true,
     startFlow: true,
     sendMessage: true,
+    showMessage: true,
     setLocale: true,
     handoff: true,
     reset: true,

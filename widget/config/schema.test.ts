@@ -131,6 +131,8 @@ const full = () => ({
       include: ['/pricing*'],
       exclude: ['/admin/*'],
       oncePerSession: false,
+      message: 'Questions about pricing?',
+      action: 'open',
     },
     access: { showOn: ['/*'], hideOn: ['/checkout'], hideOnMobile: true },
     window: {
@@ -237,6 +239,7 @@ describe('parseConfig: valid documents', () => {
       include: [],
       exclude: [],
       oncePerSession: true,
+      action: 'teaser',
     })
     expect(settings.access).toEqual({ showOn: [], hideOn: [], hideOnMobile: false })
     expect(settings.window).toMatchObject({
@@ -311,6 +314,18 @@ describe('parseConfig: errors with paths', () => {
     expect(r).toEqual([
       { path: 'settings.alerts.badge', message: expect.stringMatching(/boolean/) },
     ])
+  })
+
+  it('rejects a teaser text over 300 characters and an unknown trigger action, at their paths', () => {
+    const r = issues({
+      ...minimal(),
+      settings: { triggers: { message: 'x'.repeat(301), action: 'popup' } },
+    })
+    expect(r.map((i) => i.path)).toEqual(['settings.triggers.message', 'settings.triggers.action'])
+    expect(r[0]?.message).toMatch(/300/)
+    expect(r[1]?.message).toMatch(/"teaser" \| "open"/)
+    const ok = parseConfig({ ...minimal(), settings: { triggers: { message: 'x'.repeat(300) } } })
+    expect('config' in ok).toBe(true)
   })
 
   it('rejects an unknown key of a node, naming the key', () => {

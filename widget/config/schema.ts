@@ -12,6 +12,7 @@
  * Node types follow "Components In Chatflow" (see `widget/core/flow.ts`).
  */
 import * as v from 'valibot'
+import { TEASER_MAX_LENGTH } from '../../loader/protocol'
 import { STATUSES } from '../core/lead'
 
 const id = v.pipe(
@@ -348,21 +349,38 @@ const settings = v.strictObject({
     }),
     {},
   ),
-  /** Triggers that open the chat by themselves. */
+  /**
+   * Triggers: when the bot reaches out by itself. A trigger shows the teaser, a
+   * message preview beside the launcher (widget/teaser/), never the chat window
+   * uninvited; the visitor opens the chat from it or dismisses it for the tab.
+   */
   triggers: v.optional(
     v.strictObject({
-      /** Open after this many seconds on the page. */
+      /** After this many seconds on the page. */
       afterSeconds: v.optional(int(1, 3600)),
-      /** Open once the visitor scrolled this far down, percent. */
+      /** Once the visitor scrolled this far down, percent. */
       scrollPercent: v.optional(int(1, 100)),
-      /** Open when the pointer leaves through the top of the window (desktop only). */
+      /** When the pointer leaves through the top of the window (desktop only). */
       exitIntent: v.optional(v.boolean(), false),
       /** Only on pages whose path matches one of these patterns (`*` = any characters); empty = all pages. */
       include: patterns,
       /** Never on pages whose path matches one of these. */
       exclude: patterns,
-      /** At most one automatic open per browser session (tab). */
+      /** At most one trigger per browser session (tab). */
       oncePerSession: v.optional(v.boolean(), true),
+      /**
+       * The teaser's text, plain (no formatting, no placeholders); opening the chat
+       * from the teaser has the bot say it before the flow's first message. Default:
+       * the bot's first message (the welcome message, else the start flow's first
+       * text), which the chat says by itself.
+       */
+      message: v.optional(text(TEASER_MAX_LENGTH)),
+      /**
+       * `teaser` (default) shows the teaser. `open` opens the chat window instead, as
+       * earlier versions did, on screens at least 600 px wide only: narrower screens
+       * get the teaser, as the window would cover a phone's screen uninvited.
+       */
+      action: v.optional(v.picklist(['teaser', 'open']), 'teaser'),
     }),
     {},
   ),

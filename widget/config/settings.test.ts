@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { ReekolectApi } from '../../loader/protocol'
 import { parseConfig, type Settings } from './schema'
 import {
   allowed,
@@ -156,14 +157,15 @@ function launcherHost() {
   const button = document.createElement('button')
   button.className = 'launcher'
   root.append(button)
-  const open = vi.fn()
+  /** `window.Reekolect` as the loader hands it over: a spy. */
+  const api = vi.fn()
   const style = () => {
     // happy-dom caches computed styles and misses `replaceSync` on an adopted sheet:
     // adopting the same sheets again makes it recompute (browsers need no nudge).
     root.adoptedStyleSheets = [...root.adoptedStyleSheets]
     return getComputedStyle(button)
   }
-  return { host, root, button, open, style }
+  return { host, root, button, api, style }
 }
 
 describe('designCss', () => {
@@ -237,6 +239,36 @@ describe('designCss', () => {
   })
 })
 
+describe('the teaser beside the launcher under the Design and User Access settings', () => {
+  const TEASER_CSS = readFileSync(join(import.meta.dirname, '../teaser/teaser.css'), 'utf8')
+  /** A teaser card's computed style under teaser.css and then `css` (the Design sheet comes first in the page, which must not matter). */
+  const card = (css: string) => {
+    const l = launcherHost()
+    const el = document.createElement('div')
+    el.className = 'teaser'
+    l.root.append(el)
+    const sheets = [css, TEASER_CSS].map((text) => {
+      const sheet = new CSSStyleSheet()
+      sheet.replaceSync(text)
+      return sheet
+    })
+    l.root.adoptedStyleSheets = [...l.root.adoptedStyleSheets, ...sheets]
+    return getComputedStyle(el)
+  }
+
+  it('sits on the launcher’s side', () => {
+    expect(card(designCss(design(), false, false)).right).toBe('20px')
+    const left = card(designCss(design({ position: 'left', offsetX: 12 }), false, false))
+    expect(left.left).toBe('12px')
+    expect(left.right).toBe('auto')
+  })
+
+  it('hides with the launcher', () => {
+    expect(card(designCss(design(), false, false)).display).toBe('block')
+    expect(card(designCss(design(), true, false)).display).toBe('none')
+  })
+})
+
 describe('applySettings', () => {
   const doc = (settings: unknown = {}) => ({
     version: 1,
@@ -251,7 +283,7 @@ describe('applySettings', () => {
   let errors: ReturnType<typeof vi.spyOn>
   const loaded: LoadedConfig[] = []
   const apply = async (host: ReturnType<typeof launcherHost>, outcome: unknown) => {
-    const r = await applySettings(host.root, host.open, outcome, URL_)
+    const r = await applySettings(host.root, host.api as ReekolectApi, outcome, URL_)
     if (r) loaded.push(r)
     return r
   }
@@ -385,16 +417,45 @@ describe('applySettings', () => {
     expect(l.style().display).toBe('grid')
   })
 
-  it('opens the chat once after afterSeconds', async () => {
+  /** The teaser's message button, once its chunk has loaded; `null` when none shows. */
+  const teaser = async (l: ReturnType<typeof launcherHost>) => {
+    await vi.dynamicImportSettled()
+    return l.root.querySelector<HTMLElement>('.teaser .t-open')
+  }
+
+  it('shows the teaser once after afterSeconds; the chat window stays closed', async () => {
     vi.useFakeTimers()
     const l = launcherHost()
     await apply(l, respond(doc({ triggers: { afterSeconds: 5 } })))
     vi.advanceTimersByTime(4999)
-    expect(l.open).not.toHaveBeenCalled()
+    expect(await teaser(l)).toBeNull()
     vi.advanceTimersByTime(1)
-    expect(l.open).toHaveBeenCalledTimes(1)
+    expect((await teaser(l))?.textContent).toBe('Hi')
     vi.advanceTimersByTime(60_000)
-    expect(l.open).toHaveBeenCalledTimes(1)
+    expect(l.root.querySelectorAll('.teaser')).toHaveLength(1)
+    expect(l.api).not.toHaveBeenCalled()
+  })
+
+  it('opens the chat from the teaser with `open` when it shows the bot’s own first message', async () => {
+    vi.useFakeTimers()
+    const l = launcherHost()
+    await apply(l, respond(doc({ triggers: { afterSeconds: 1 } })))
+    vi.advanceTimersByTime(1000)
+    ;(await teaser(l))?.click()
+    expect(l.api.mock.calls).toEqual([['open']])
+    expect(l.root.querySelector('.teaser')).toBeNull()
+  })
+
+  it('asks the chat to say triggers.message first: showMessage with {open: true}', async () => {
+    vi.useFakeTimers()
+    const l = launcherHost()
+    const message = 'Questions about pricing?'
+    await apply(l, respond(doc({ triggers: { afterSeconds: 1, message } })))
+    vi.advanceTimersByTime(1000)
+    const t = await teaser(l)
+    expect(t?.textContent).toBe(message)
+    t?.click()
+    expect(l.api.mock.calls).toEqual([['showMessage', message, { open: true }]])
   })
 
   it('keeps an armed timer through a state-only history change (same path)', async () => {
@@ -405,7 +466,7 @@ describe('applySettings', () => {
     // The host saves its scroll position in history.state; the path is the same page.
     history.replaceState({ scrollY: 420 }, '')
     vi.advanceTimersByTime(2000)
-    expect(l.open).toHaveBeenCalledTimes(1)
+    expect(await teaser(l)).not.toBeNull()
   })
 
   it('reads no sessionStorage at page load, only when a trigger is about to fire', async () => {
@@ -417,47 +478,97 @@ describe('applySettings', () => {
       expect(getItem).not.toHaveBeenCalled()
       vi.advanceTimersByTime(5000)
       expect(getItem).toHaveBeenCalledWith('reekolect:auto')
-      expect(l.open).toHaveBeenCalledTimes(1)
+      expect(await teaser(l)).not.toBeNull()
     } finally {
       getItem.mockRestore()
     }
   })
 
-  it('does not open again on the next page of the same session', async () => {
+  it('does not tease again on the next page of the same session', async () => {
     vi.useFakeTimers()
     const first = launcherHost()
     const a = await apply(first, respond(doc({ triggers: { afterSeconds: 5 } })))
     vi.advanceTimersByTime(5000)
-    expect(first.open).toHaveBeenCalledTimes(1)
+    expect(await teaser(first)).not.toBeNull()
     a?.dispose()
     // The next page in this tab: sessionStorage is kept.
     const next = launcherHost()
     await apply(next, respond(doc({ triggers: { afterSeconds: 5 } })))
     vi.advanceTimersByTime(60_000)
-    expect(next.open).not.toHaveBeenCalled()
+    expect(await teaser(next)).toBeNull()
   })
 
-  it('opens on every page when oncePerSession is off', async () => {
+  it('teases on every page when oncePerSession is off, until the visitor dismisses it', async () => {
     vi.useFakeTimers()
     const settings = { triggers: { afterSeconds: 2, oncePerSession: false } }
-    const first = launcherHost()
-    const a = await apply(first, respond(doc(settings)))
-    vi.advanceTimersByTime(2000)
-    a?.dispose()
-    const next = launcherHost()
-    await apply(next, respond(doc(settings)))
-    vi.advanceTimersByTime(2000)
-    expect(first.open).toHaveBeenCalledTimes(1)
-    expect(next.open).toHaveBeenCalledTimes(1)
+    const page = async () => {
+      const l = launcherHost()
+      const r = await apply(l, respond(doc(settings)))
+      vi.advanceTimersByTime(2000)
+      return { l, t: await teaser(l), r }
+    }
+    const one = await page()
+    expect(one.t).not.toBeNull()
+    one.r?.dispose()
+    const two = await page()
+    expect(two.t).not.toBeNull()
+    two.l.root.querySelector<HTMLElement>('.t-x')?.click()
+    two.r?.dispose()
+    const three = await page()
+    expect(three.t).toBeNull()
+    expect(three.l.api).not.toHaveBeenCalled()
   })
 
-  it('does not open on an excluded page', async () => {
+  it('does not tease on an excluded page', async () => {
     vi.useFakeTimers()
     history.replaceState(null, '', '/admin/users')
     const l = launcherHost()
     await apply(l, respond(doc({ triggers: { afterSeconds: 1, exclude: ['/admin/*'] } })))
     vi.advanceTimersByTime(10_000)
-    expect(l.open).not.toHaveBeenCalled()
+    expect(await teaser(l)).toBeNull()
+  })
+
+  it('action "open" opens the window on a wide screen, and teases on a phone', async () => {
+    vi.useFakeTimers()
+    const viewport = (width: number) =>
+      (
+        window as unknown as { happyDOM: { setViewport(v: { width: number }): void } }
+      ).happyDOM.setViewport({ width })
+    const settings = { triggers: { afterSeconds: 1, action: 'open', oncePerSession: false } }
+    try {
+      const wide = launcherHost()
+      await apply(wide, respond(doc(settings)))
+      vi.advanceTimersByTime(1000)
+      expect(wide.api.mock.calls).toEqual([['open']])
+      expect(await teaser(wide)).toBeNull()
+      viewport(375)
+      const phone = launcherHost()
+      await apply(phone, respond(doc(settings)))
+      vi.advanceTimersByTime(1000)
+      expect(phone.api).not.toHaveBeenCalled()
+      expect(await teaser(phone)).not.toBeNull()
+    } finally {
+      viewport(1024)
+    }
+  })
+
+  it('speaks the bot’s language', async () => {
+    vi.useFakeTimers()
+    const l = launcherHost()
+    await apply(l, respond(doc({ general: { language: 'de' }, triggers: { afterSeconds: 1 } })))
+    vi.advanceTimersByTime(1000)
+    await teaser(l)
+    expect(l.root.querySelector('.t-x')?.getAttribute('aria-label')).toBe('Nachricht ausblenden')
+  })
+
+  it('dispose removes the teaser', async () => {
+    vi.useFakeTimers()
+    const l = launcherHost()
+    const r = await apply(l, respond(doc({ triggers: { afterSeconds: 1 } })))
+    vi.advanceTimersByTime(1000)
+    expect(await teaser(l)).not.toBeNull()
+    r?.dispose()
+    expect(l.root.querySelector('.teaser')).toBeNull()
   })
 
   it('dispose stops a pending timer', async () => {
@@ -467,6 +578,6 @@ describe('applySettings', () => {
     vi.advanceTimersByTime(4000)
     r?.dispose()
     vi.advanceTimersByTime(60_000)
-    expect(l.open).not.toHaveBeenCalled()
+    expect(await teaser(l)).toBeNull()
   })
 })

@@ -4,11 +4,11 @@
  * `204 No Content`). It validates the document, reports a precise
  * problem once, and applies what must act before the visitor opens the chat:
  * Design (launcher colours with automatic contrast, position, z-index, icon), User
- * Access (where the launcher shows) and Triggers (auto-open), re-evaluated on
+ * Access (where the launcher shows) and Triggers (the teaser), re-evaluated on
  * single-page-app route changes without polling.
  */
-import { report } from '../../loader/log'
-import type { HostBridge, LoadedConfig as Loaded } from '../../loader/protocol'
+import { ASSETS, report } from '../../loader/log'
+import type { HostBridge, LoadedConfig as Loaded, ReekolectApi } from '../../loader/protocol'
 import { type BotConfig, parseConfig, type Settings } from './schema'
 
 /** A validated document and the function that removes every listener, timer and sheet it added. */
@@ -76,28 +76,40 @@ export function designCss(
   const { on, ink } = palette(d.primaryColor)
   // :host([data-reekolect]) outranks the chat window's own :host defaults.
   let css = `:host([data-reekolect]){--rk-primary:${d.primaryColor};--rk-on-primary:${on};--rk-ink:${ink};--rk-x:${d.offsetX}px;--rk-y:${d.offsetY}px;--rk-z:${d.zIndex};--rk-w:${size.width}px;--rk-h:${size.height}px}`
-  if (d.position === 'left') css += '.launcher,.win.float{left:var(--rk-x);right:auto}'
+  // The teaser (widget/teaser/teaser.css) follows the launcher: `:host .teaser`
+  // outranks its own `.teaser` rules, whichever sheet comes later.
+  if (d.position === 'left')
+    css += '.launcher,.win.float,:host .teaser{left:var(--rk-x);right:auto}'
   if (d.launcherIcon === 'help')
     css +=
       '[aria-expanded="false"]::before{content:"?";background:none;width:auto;height:auto;border-radius:0;font:700 28px/1 system-ui,sans-serif;-webkit-text-fill-color:currentColor}'
   else if (d.launcherIcon !== 'bubble')
     css +=
       '[aria-expanded="false"]::before{display:none}.launcher img{width:36px;height:36px;border-radius:50%;object-fit:cover}[aria-expanded="true"] img{display:none}'
-  if (hidden) css += '.launcher{display:none}'
-  if (hideOnMobile) css += '@media (max-width:599px){.launcher{display:none}}'
+  if (hidden) css += '.launcher,:host .teaser{display:none}'
+  if (hideOnMobile) css += '@media (max-width:599px){.launcher,:host .teaser{display:none}}'
   return css
 }
 
-/** Session key set when a trigger opened the chat (at most once per session). */
+/** Session key set when a trigger fired (at most once per session). */
 const FIRED = 'reekolect:auto'
+
+/** The visitor's language as the chat picks it: the tag's `data-locale`, the bot's (General settings), the browser's. */
+function localeOf(s: Settings): string {
+  const tag = document.querySelector('script[id$="-messenger-widget"]')?.getAttribute('data-locale')
+  return tag || s.general.language || navigator.language || 'en'
+}
 
 /**
  * Reads the loader's fetch outcome (a `Response`, or the network error), validates
  * the document and applies the settings.
  * @param root the loader's shadow root ({@link HostBridge.root}): the design's
- *   stylesheet goes there, and the launcher is styled by it.
- * @param open opens the chat (the loader's `open` command, which loads the
- *   widget), for the document's triggers.
+ *   stylesheet goes there, the launcher is styled by it, and the triggers' teaser
+ *   shows in it (widget/teaser/, a lazy chunk: the chat window chunk loads only
+ *   when the visitor opens the chat from it).
+ * @param api `window.Reekolect` (the loader's queue): the teaser opens the chat
+ *   with `open`, or with `showMessage` and `{open: true}` for a text the chat does
+ *   not say by itself; `triggers.action: "open"` opens it with `open`.
  * @param outcome what `fetch(url)` gave: a `Response` (any status but 204) or an error.
  * @param url the document's URL as written in `data-config-url` (resolved against
  *   the page's base URL for the console line).
@@ -107,7 +119,7 @@ const FIRED = 'reekolect:auto'
  */
 export async function applySettings(
   root: ShadowRoot,
-  open: () => void,
+  api: ReekolectApi,
   outcome: unknown,
   url: string,
 ): Promise<LoadedConfig | undefined> {
@@ -169,6 +181,20 @@ export async function applySettings(
       return false
     }
   }
+  let hideTeaser: (() => void) | undefined
+  let disposed = false
+  cleanups.push(() => {
+    disposed = true
+    hideTeaser?.()
+  })
+  /** Shows the teaser: its chunk is imported only now, when a trigger fires. */
+  const tease = () =>
+    import('../teaser/trigger').then(
+      (m) => {
+        if (!disposed) hideTeaser = m.tease(root, config, api, localeOf(s))
+      },
+      () => report('E_LOAD', 'the teaser chunk could not load', ASSETS),
+    )
   // Whether a trigger already fired in this tab is read when one is about to fire,
   // not at page load: the first sessionStorage read of a page is synchronous IPC
   // (loader/visitor.ts mayHaveSession), and most page views never get that far.
@@ -180,7 +206,9 @@ export async function applySettings(
     } catch {
       /* without sessionStorage a trigger may fire again on the next page */
     }
-    open()
+    // The window opens uninvited only where it leaves most of the page in view.
+    if (t.action === 'open' && matchMedia('(min-width: 600px)').matches) api('open')
+    else void tease()
   }
 
   let shownPath: string | undefined

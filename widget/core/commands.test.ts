@@ -13,6 +13,13 @@ import { memoryKv } from './storage'
 import { HOST_LIMITS, MAX_LENGTH } from './validate'
 
 const t = translator()
+/**
+ * No DOM here (Node): the shadow root is never reached by these tests, which
+ * check `showMessage`'s arguments and the chat side; the teaser itself is tested
+ * with a DOM in widget/teaser/.
+ */
+const root = undefined as unknown as ShadowRoot
+const locale = () => 'en'
 const ids = { uuid: '7e88d192-9b20-4035-9b68-d4ac3d58a34f', botId: 'bot1', customerId: 'cust1' }
 
 /** A configured bot with two flows; the second one is what `startFlow('pricing')` starts. */
@@ -78,6 +85,8 @@ function setup(bot: 'builtin' | 'configured' = 'builtin', kv = memoryKv()) {
     setLocale,
     reset,
     shutdown,
+    root,
+    locale,
   })
   /** Records every event of the names given, in order. */
   const record = (...events: string[]) => {
@@ -293,6 +302,76 @@ describe('sendMessage', () => {
   })
 })
 
+describe('showMessage', () => {
+  const said = (state: ReturnType<typeof setup>['state']) =>
+    state.messages.value.map((m) => `${m.from}: ${m.text}`)
+
+  it('with {open: true} opens a new chat where the bot says the text first, then the flow', async () => {
+    const { commands, state, payloads } = setup()
+    commands.showMessage('Questions about pricing? <b>Ask us</b>', { open: true })
+    expect(state.open.value).toBe(true)
+    await vi.waitFor(() => expect(state.ask.value?.id).toBe('name'))
+    expect(said(state)).toEqual([
+      'bot: Questions about pricing? <b>Ask us</b>',
+      `bot: ${t('greet')}`,
+      `bot: ${t('askName')}`,
+    ])
+    expect(state.unread.value).toBe(0)
+    expect(payloads).toEqual([ids])
+    expect(errors).not.toHaveBeenCalled()
+  })
+
+  it('does not say the bot’s own first message twice', async () => {
+    const { commands, state } = setup('configured')
+    commands.showMessage('Hello!', { open: true })
+    await vi.waitFor(() => expect(state.ask.value?.id).toBe('name'))
+    expect(said(state)).toEqual(['bot: Hello!', 'bot: Your name?'])
+  })
+
+  it('in an open chat, the bot says it after the last message, once; the question still waits', async () => {
+    const { commands, actions, state } = setup()
+    actions.open()
+    await vi.waitFor(() => expect(state.ask.value?.id).toBe('name'))
+    const before = said(state)
+    commands.showMessage('  We reply within the hour.  ')
+    await vi.waitFor(() => expect(state.messages.value).toHaveLength(before.length + 1))
+    commands.showMessage('We reply within the hour.')
+    await settle()
+    expect(said(state)).toEqual([...before, 'bot: We reply within the hour.'])
+    expect(state.ask.value?.id).toBe('name')
+  })
+
+  it('restores a saved chat, then the bot says it at the end', async () => {
+    const kv = memoryKv()
+    const first = setup('builtin', kv)
+    await first.actions.start()
+    await first.actions.submit('Ada')
+    const saved = said(first.state)
+    const second = setup('builtin', kv)
+    second.commands.showMessage('Welcome back!', { open: true })
+    await vi.waitFor(() => expect(said(second.state)).toEqual([...saved, 'bot: Welcome back!']))
+    expect(second.state.ask.value?.id).toBe('email')
+  })
+
+  it.each([
+    ['no text', [undefined]],
+    ['an empty text', ['']],
+    ['only spaces', ['   ']],
+    ['a number', [42]],
+    ['a text over 300 characters', ['a'.repeat(301)]],
+    ['options that are not an object', ['Hi!', true]],
+    ['null options', ['Hi!', null]],
+    ['an open that is not a boolean', ['Hi!', { open: 'yes' }]],
+  ])('refuses %s with one E_ARGS line and changes nothing', async (_, args) => {
+    const { commands, state } = setup()
+    commands.showMessage(...args)
+    badArgs('showMessage')
+    await settle()
+    expect(state.open.value).toBe(false)
+    expect(state.messages.value).toEqual([])
+  })
+})
+
 describe('setLocale', () => {
   it.each(['fr', 'pt-BR', 'ar', 'zh-Hant-TW'])('switches to %s', (locale) => {
     const { commands, setLocale } = setup()
@@ -368,6 +447,8 @@ describe('events', () => {
       setLocale: async () => {},
       reset: () => {},
       shutdown: () => {},
+      root,
+      locale,
     })
     const seen = vi.fn()
     commands.on('message', seen)
@@ -397,6 +478,8 @@ describe('events', () => {
       setLocale: async () => {},
       reset: () => {},
       shutdown: () => {},
+      root,
+      locale,
     })
     const seen = vi.fn()
     commands.on('message', seen)

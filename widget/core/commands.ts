@@ -5,7 +5,8 @@
  */
 import { effect } from '@preact/signals-core'
 import { report } from '../../loader/log'
-import type { CommandTable, Identity } from '../../loader/protocol'
+import { type CommandTable, type Identity, TEASER_MAX_LENGTH } from '../../loader/protocol'
+import { createShowMessage } from '../teaser/chat'
 import type { Actions } from './actions'
 import { createEmitter } from './events'
 import { nextId, type WaitNode } from './flow'
@@ -101,6 +102,10 @@ export interface CommandDeps {
   reset(): void
   /** Tears the widget down. */
   shutdown(): void
+  /** The loader's shadow root, where `showMessage`'s teaser shows beside the launcher. */
+  root: ShadowRoot
+  /** The chat's current locale (BCP 47; `setLocale` changes it). */
+  locale(): string
   /**
    * Id of the newest transcript entry when the host made the call that loaded
    * this chunk: entries after it are `message` events, also those added while the
@@ -124,8 +129,11 @@ export function createCommands({
   reset,
   shutdown,
   since,
+  root,
+  locale,
 }: CommandDeps) {
   const events = createEmitter()
+  const teaser = createShowMessage({ state, actions, root, locale })
   relay.synced = (p) => events.emit('lead:synced', { uuid: p.uuid })
   relay.error = (code, status) => events.emit('lead:error', { code, status })
   /**
@@ -190,6 +198,7 @@ export function createCommands({
   // (a listener it adds hears them), in a task of their own.
   const backlog = setTimeout(() => tellMessages(state.messages.peek()))
   const dispose = () => {
+    teaser.dispose()
     clearTimeout(endTimer)
     clearTimeout(backlog)
     for (const stop of effects) stop()
@@ -286,6 +295,21 @@ export function createCommands({
         if (state.ask.value) void actions.submit(text)
         else actions.go(undefined, text)
       })
+    },
+    showMessage(text?: unknown, options?: unknown) {
+      const open = (options as { open?: unknown } | undefined)?.open
+      if (
+        !isStr(text) ||
+        !text.trim() ||
+        text.length > TEASER_MAX_LENGTH ||
+        (options !== undefined && (typeof options !== 'object' || !options)) ||
+        (open !== undefined && typeof open !== 'boolean')
+      )
+        return bad(
+          'showMessage',
+          `a non-empty string of at most ${TEASER_MAX_LENGTH} characters (plain text), and optionally {open: true}`,
+        )
+      teaser.showMessage(text.trim(), !!open)
     },
     setLocale(locale?: unknown) {
       let ok = false
