@@ -70,7 +70,7 @@ export function palette(primary: string): { on: string; ink: string } {
  * told apart by their surface colours too).
  */
 export const DARK = {
-  /** Behind the transcript, the live status line and the full-page chat. */
+  /** Behind the transcript and the live status line; also the inputs (`field`). */
   log: '#111418',
   /** The window: composer, choices, footer. */
   surface: '#1b1f24',
