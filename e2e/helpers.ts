@@ -310,13 +310,37 @@ export interface Violation {
   nodes: { target: unknown[] }[]
 }
 
-/** Runs axe on the widget's host element (axe pierces open shadow roots). */
+/**
+ * Runs axe on the widget's host element (axe pierces open shadow roots).
+ *
+ * The loader appends the host to `<html>`, outside `<body>`, and axe lays out the
+ * page for its colour checks from `document.body` only (axe-core 4.14
+ * `createGrid`): there every text of the widget came back "incomplete: unable to
+ * determine contrast ratio", and colour contrast was never judged. So the host is
+ * moved into `<body>` while axe runs and back after, with `moveBefore` (a move
+ * that keeps focus, animations and scroll positions, Chromium 133+). Colour
+ * contrast results that stay incomplete for a reason other than an empty input
+ * or a text of symbols (axe's `emptyValue`, `nonBmp`) are returned as
+ * violations (`color-contrast-unchecked`), so that the check cannot silently stop
+ * checking again.
+ */
 export async function axeViolations(page: Page): Promise<Violation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath })
   return page.evaluate(async () => {
+    interface Result {
+      id: string
+      help: string
+      nodes: { target: unknown[]; any: { data?: { messageKey?: string } | null }[] }[]
+    }
+    type Movable = Element & { moveBefore(node: Node, child: Node | null): void }
     const axe = (
       window as unknown as {
-        axe: { run(el: Element | null, o: object): Promise<{ violations: Violation[] }> }
+        axe: {
+          run(
+            el: Element | null,
+            o: object,
+          ): Promise<{ violations: Result[]; incomplete: Result[] }>
+        }
       }
     ).axe
     const host = document.querySelector('[data-reekolect]')
@@ -329,10 +353,31 @@ export async function axeViolations(page: Page): Promise<Violation[]> {
         .filter(ending)
         .map((a) => a.finished) ?? [],
     )
-    const result = await axe.run(host, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    })
-    return result.violations.map((v: Violation) => ({
+    const from = host?.parentElement as Movable | null
+    const next = host?.nextSibling ?? null
+    const body = document.body as unknown as Movable
+    const move = host && from !== body && 'moveBefore' in body
+    if (move) body.moveBefore(host, null)
+    let result: { violations: Result[]; incomplete: Result[] }
+    try {
+      result = await axe.run(host, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+      })
+    } finally {
+      if (move) from?.moveBefore(host, next)
+    }
+    const unchecked = result.incomplete
+      .filter((r) => r.id === 'color-contrast')
+      .flatMap((r) => r.nodes)
+      .map((n) => ({ n, why: n.any.map((a) => a.data?.messageKey ?? 'unknown').join() }))
+      // Not judged by design: an input without a value, text of symbols only (★).
+      .filter(({ why }) => why !== 'emptyValue' && why !== 'nonBmp')
+      .map(({ n, why }) => ({
+        id: 'color-contrast-unchecked',
+        help: `colour contrast could not be judged (${why || 'axe error'})`,
+        nodes: [n],
+      }))
+    return [...result.violations, ...unchecked].map((v) => ({
       id: v.id,
       help: v.help,
       nodes: v.nodes.map((n) => ({ target: n.target })),

@@ -1,7 +1,7 @@
 /**
  * `npm run screenshots`: real renders of the built widget for the README, taken by
  * Playwright in Chromium against the demo server (desktop and phone, chat closed
- * and open, and the playground's agent console). Writes docs/*.png.
+ * and open, the dark theme, and the playground's agent console). Writes docs/*.png.
  */
 import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
@@ -106,6 +106,45 @@ try {
   await chat(ar, ['ليلى'])
   await ar.waitForTimeout(300)
   await ar.screenshot({ path: 'docs/phone-open-ar.png' })
+  // The dark theme: the lead-capture template with design.theme "auto", on the sample
+  // site in a dark system setting (both follow prefers-color-scheme).
+  const template = JSON.parse(
+    await (await fetch(`${base}/demo/templates/lead-capture.json`)).text(),
+  ) as { settings: { design: Record<string, unknown> } }
+  template.settings.design.theme = 'auto'
+  const saved = await fetch(`${base}/demo/api/config/dark-bot`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(template),
+  })
+  if (!saved.ok) throw new Error(`saving the dark bot's document: ${saved.status}`)
+  const darkSite = `${base}/demo/playground/preview.html?bot=dark-bot&customer=demo-customer`
+  const darkDesktop = await browser.newPage({
+    viewport: { width: 1280, height: 800 },
+    locale: 'en-GB',
+    colorScheme: 'dark',
+  })
+  await darkDesktop.goto(darkSite)
+  await darkDesktop.getByRole('button', { name: 'Open chat' }).click()
+  await darkDesktop.getByRole('button', { name: 'Solar' }).click()
+  await chat(darkDesktop, ['Ada Lovelace', 'ada@example'])
+  await darkDesktop.waitForTimeout(300)
+  await darkDesktop.screenshot({ path: 'docs/desktop-dark.png' })
+  const darkPhone = await browser.newPage({
+    viewport: { width: 375, height: 667 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'en-GB',
+    colorScheme: 'dark',
+  })
+  await darkPhone.goto(darkSite)
+  await darkPhone.getByRole('button', { name: 'Open chat' }).click()
+  await darkPhone.getByRole('button', { name: 'Repair' }).click()
+  await chat(darkPhone, ['Grace Hopper'])
+  await darkPhone.waitForTimeout(300)
+  await darkPhone.screenshot({ path: 'docs/phone-open-dark.png' })
+
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
   await page.goto(`${base}/page/demo-bot/demo-customer`)
   await chat(page, ['Ada Lovelace', 'ada@example.com'])

@@ -121,6 +121,7 @@ const full = () => ({
       offsetX: 8,
       offsetY: 16,
       zIndex: 1000,
+      theme: 'auto',
     },
     general: { language: 'pt-BR', welcome: 'Welcome!' },
     alerts: { badge: false, sound: true, tabTitle: false },
@@ -232,6 +233,7 @@ describe('parseConfig: valid documents', () => {
       offsetX: 20,
       offsetY: 20,
       zIndex: 2147483000,
+      theme: 'light',
     })
     expect(settings.alerts).toEqual({ badge: true, sound: false, tabTitle: true })
     expect(settings.triggers).toEqual({
@@ -342,6 +344,16 @@ describe('parseConfig: errors with paths', () => {
     expect(issues({ ...minimal(), setting: {} })).toEqual([
       { path: 'setting', message: expect.stringMatching(/setting/) },
     ])
+  })
+
+  it('rejects a theme other than light, dark and auto, listing them', () => {
+    const [issue, ...more] = issues({ ...minimal(), settings: { design: { theme: 'night' } } })
+    expect(more).toEqual([])
+    expect(issue?.path).toBe('settings.design.theme')
+    for (const t of ['night', 'light', 'dark', 'auto']) expect(issue?.message).toContain(t)
+    expect(
+      valid({ ...minimal(), settings: { design: { theme: 'dark' } } }).settings.design.theme,
+    ).toBe('dark')
   })
 
   it('rejects an unknown node type, listing the known ones', () => {

@@ -324,6 +324,12 @@ const settings = v.strictObject({
       /** Distance from the bottom, px. */
       offsetY: v.optional(int(0, 400), 20),
       zIndex: v.optional(int(0, 2147483647), 2147483000),
+      /**
+       * Colours of the chat window: `light` (default), `dark`, or `auto`, which follows
+       * the visitor's system setting (`prefers-color-scheme`) and changes with it.
+       * The primary colour stays as given in both.
+       */
+      theme: v.optional(v.picklist(['light', 'dark', 'auto']), 'light'),
     }),
     {},
   ),

@@ -8,17 +8,27 @@ import {
   allowed,
   applySettings,
   contrast,
+  DARK,
+  darkInk,
   designCss,
   type LoadedConfig,
   luminance,
   matches,
   palette,
+  themeCss,
 } from './settings'
 
 const WHITE = luminance('#ffffff')
 /** The loader's launcher styles, which the Design settings override. */
 const LAUNCHER_CSS = readFileSync(join(import.meta.dirname, '../../loader/launcher.css'), 'utf8')
 const URL_ = 'https://api.example.com/widget/bot1/config.json'
+/** The sheets of everything the widget draws in its shadow root, in the order they are adopted after the settings sheet. */
+const CHUNK_CSS = [
+  'widget/ui/chat.css',
+  'widget/ui/phone.css',
+  'widget/rich/rich.css',
+  'widget/live/live.css',
+].map((f) => readFileSync(join(import.meta.dirname, '../..', f), 'utf8'))
 
 /** The Design settings with defaults, changed by `over`. */
 const design = (over: Partial<Settings['design']> = {}): Settings['design'] => {
@@ -269,6 +279,194 @@ describe('the teaser beside the launcher under the Design and User Access settin
   })
 })
 
+describe('themeCss', () => {
+  /** The dark surfaces ink (outlined buttons, checkboxes, the focus ring) is drawn on or next to. */
+  const INK_GROUNDS = [DARK.log, DARK.surface, DARK.raised, DARK.hover]
+  /** The system setting `prefers-color-scheme` as happy-dom reports it. */
+  const scheme = (s: 'light' | 'dark') => {
+    ;(
+      window as unknown as { happyDOM: { settings: { device: { prefersColorScheme: string } } } }
+    ).happyDOM.settings.device.prefersColorScheme = s
+  }
+  afterEach(() => {
+    scheme('light')
+    document.body.replaceChildren()
+  })
+
+  /**
+   * A chat window with a part of every kind, in a shadow root with the sheets in
+   * the loader's order: launcher.css, the settings sheet, then the chunks' sheets.
+   */
+  const windowHost = (over: Partial<Settings['design']>) => {
+    const l = launcherHost()
+    const settingsSheet = new CSSStyleSheet()
+    settingsSheet.replaceSync(designCss(design(over), false, false))
+    const rest = CHUNK_CSS.map((css) => {
+      const sheet = new CSSStyleSheet()
+      sheet.replaceSync(css)
+      return sheet
+    })
+    l.root.adoptedStyleSheets = [...l.root.adoptedStyleSheets, settingsSheet, ...rest]
+    const el = (tag: string, cls: string, parent: Element, text = '') => {
+      const e = document.createElement(tag)
+      e.className = cls
+      e.textContent = text
+      parent.append(e)
+      return e
+    }
+    const win = el('section', 'win float full', l.root as unknown as Element)
+    const head = el('header', 'head', win)
+    const parts = {
+      title: el('h2', '', head, 'Chat with us'),
+      log: el('div', 'log', win),
+      bot: el('p', 'msg bot', win, 'What is your name?'),
+      visitor: el('p', 'msg visitor', win, 'Ada'),
+      agent: el('p', 'msg agent', win, 'Hi, Sam here'),
+      card: el('li', 'card', win),
+      live: el('p', 'live', win, 'Sam is here'),
+      note: el('p', 'note', win, 'Not sent yet, retrying'),
+      composer: el('form', 'composer', win),
+      choices: el('fieldset', 'choices', win),
+      stars: el('fieldset', 'choices stars', win),
+      multi: el('fieldset', 'choices multi', win),
+      brand: el('p', 'brand', win, 'Powered by Reekolect'),
+    }
+    const more = {
+      cardText: el('p', 'cx', parts.card, 'Leaks and tiles'),
+      input: el('input', 'input', parts.composer),
+      send: el('button', 'send', parts.composer, 'Send'),
+      err: el('p', 'err', parts.composer, 'Please enter a valid email address'),
+      choice: el('button', 'choice', parts.choices, 'Support'),
+      star: el('button', 'star', parts.stars, '★'),
+      check: el('label', 'check', parts.multi, 'Chimney'),
+    }
+    const all = { ...parts, ...more }
+    /** Computed style of a part; happy-dom recomputes after the sheets are adopted again. */
+    const style = (k: keyof typeof all) => {
+      l.root.adoptedStyleSheets = [...l.root.adoptedStyleSheets]
+      return getComputedStyle(all[k])
+    }
+    /** The colour behind a part: its own background, else its nearest ancestor's. */
+    const ground = (k: keyof typeof all) => {
+      l.root.adoptedStyleSheets = [...l.root.adoptedStyleSheets]
+      for (let e: Element | null = all[k]; e; e = e.parentElement) {
+        const bg = getComputedStyle(e).backgroundColor
+        if (/^#[0-9a-f]{3,6}$/i.test(bg)) return bg
+      }
+      throw new Error(`no background behind ${k}`)
+    }
+    return { ...l, style, ground }
+  }
+
+  /** Parts whose text must read at 4.5:1 on what is behind them. */
+  const TEXTS = [
+    'title',
+    'bot',
+    'visitor',
+    'agent',
+    'cardText',
+    'live',
+    'note',
+    'input',
+    'send',
+    'err',
+    'choice',
+    'star',
+    'check',
+    'brand',
+  ] as const
+
+  it('adds nothing for the light theme', () => {
+    expect(themeCss('light', '#4338ca')).toBe('')
+    expect(designCss(design(), false, false)).toBe(
+      designCss(design({ theme: 'light' }), false, false),
+    )
+  })
+
+  it.each(['light', 'dark'] as const)(
+    'draws every text of the %s window at 4.5:1 or more on its background',
+    (theme) => {
+      const w = windowHost({ theme })
+      for (const k of TEXTS) {
+        const fg = w.style(k).color
+        expect(fg, k).toMatch(/^#[0-9a-f]{3,6}$/i)
+        expect(contrast(luminance(fg), luminance(w.ground(k))), k).toBeGreaterThanOrEqual(4.5)
+      }
+    },
+  )
+
+  it('makes the window, the transcript, the bubbles and the input dark, and keeps the primary colour', () => {
+    // The default primary colour: happy-dom ranks the chat sheet's later `:host`
+    // rule above the settings sheet's `:host([data-reekolect])` (browsers go by
+    // specificity), so a colour of the document's own is checked in Chromium
+    // (e2e/theme.spec.ts).
+    const w = windowHost({ theme: 'dark' })
+    expect(w.ground('log')).toBe(DARK.log)
+    expect(w.ground('bot')).toBe(DARK.raised)
+    expect(w.ground('composer')).toBe(DARK.surface)
+    expect(w.ground('input')).toBe(DARK.field)
+    expect(w.style('bot').color).toBe(DARK.text)
+    expect(w.style('input').color).toBe(DARK.text)
+    expect(w.ground('visitor')).toBe('#4338ca')
+    expect(w.ground('send')).toBe('#4338ca')
+    expect(luminance(w.style('send').color)).toBe(luminance(palette('#4338ca').on))
+    expect(w.style('choice').color).toBe(darkInk('#4338ca'))
+  })
+
+  it('draws field borders and refused answers at 3:1 or more on the dark surfaces', () => {
+    const w = windowHost({ theme: 'dark' })
+    for (const ground of [DARK.field, DARK.surface])
+      expect(contrast(luminance(DARK.fieldLine), luminance(ground))).toBeGreaterThanOrEqual(3)
+    expect(w.style('input').borderColor).toBe(DARK.fieldLine)
+    for (const ground of [DARK.log, DARK.surface, DARK.field])
+      expect(contrast(luminance(DARK.error), luminance(ground))).toBeGreaterThanOrEqual(3)
+  })
+
+  it.each(['#4338ca', '#000000', '#1e3a8a', '#b91c1c', '#ffcc00', '#ffffff', '#0f766e', '#fc0'])(
+    'gives the primary colour %s a dark-theme ink that reads on every dark surface (outlines, focus ring)',
+    (c) => {
+      const ink = darkInk(c)
+      expect(ink).toMatch(/^#[0-9a-f]{6}$/)
+      for (const g of INK_GROUNDS)
+        expect(contrast(luminance(ink), luminance(g)), g).toBeGreaterThanOrEqual(4.5)
+      expect(themeCss('dark', c)).toContain(`--rk-ink:${ink}`)
+    },
+  )
+
+  it('keeps a primary colour that already reads on dark as the ink, and lightens others keeping the hue', () => {
+    expect(darkInk('#ffcc00')).toBe('#ffcc00')
+    const red = darkInk('#b91c1c')
+    expect(red).not.toBe('#b91c1c')
+    const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(red.slice(i, i + 2), 16))
+    expect(r).toBeGreaterThan(g as number)
+    expect(g).toBe(b)
+  })
+
+  it('gives the launcher a light focus ring, and a rim of ink only when the primary colour hardly shows on dark', () => {
+    const dim = themeCss('dark', '#1e3a8a')
+    expect(dim).toContain(`.launcher{box-shadow:0 0 0 2px ${darkInk('#1e3a8a')}`)
+    expect(dim).toContain('.launcher:focus-visible{outline-color:#fff')
+    expect(themeCss('dark', '#ffcc00')).not.toContain('.launcher{')
+  })
+
+  it('follows the system setting with auto, and changes with it without applying anything again', () => {
+    const w = windowHost({ theme: 'auto' })
+    expect(w.ground('log')).toBe('#f6f7f9')
+    scheme('dark')
+    expect(w.ground('log')).toBe(DARK.log)
+    expect(w.style('bot').color).toBe(DARK.text)
+    scheme('light')
+    expect(w.ground('log')).toBe('#f6f7f9')
+    expect(w.style('bot').color).toBe('#1f2328')
+  })
+
+  it('keeps the dark theme dark in a light system setting, and light light in a dark one', () => {
+    expect(windowHost({ theme: 'dark' }).ground('log')).toBe(DARK.log)
+    scheme('dark')
+    expect(windowHost({ theme: 'light' }).ground('log')).toBe('#f6f7f9')
+  })
+})
+
 describe('applySettings', () => {
   const doc = (settings: unknown = {}) => ({
     version: 1,
@@ -377,6 +575,17 @@ describe('applySettings', () => {
     expect(img?.getAttribute('alt')).toBe('')
     r?.dispose()
     expect(l.button.querySelector('img')).toBeNull()
+  })
+
+  it('names the theme on the host element for the page around the full-page chat, until dispose', async () => {
+    const l = launcherHost()
+    const r = await apply(l, respond(doc({ design: { theme: 'auto' } })))
+    expect(l.host.getAttribute('data-theme')).toBe('auto')
+    r?.dispose()
+    expect(l.host.hasAttribute('data-theme')).toBe(false)
+    expect((await apply(launcherHost(), respond(doc())))?.config.settings.design.theme).toBe(
+      'light',
+    )
   })
 
   it('dispose removes the stylesheet', async () => {

@@ -14,9 +14,12 @@ import { type BotConfig, parseConfig, type Settings } from './schema'
 /** A validated document and the function that removes every listener, timer and sheet it added. */
 export type LoadedConfig = Loaded<BotConfig>
 
+/** `#rgb` written as `#rrggbb`. */
+const long = (hex: string) => (hex.length === 4 ? hex.replace(/\w/g, (c) => c + c) : hex)
+
 /** Relative luminance of `#rrggbb` (WCAG 2.2, "relative luminance"). */
 export function luminance(hex: string): number {
-  const full = hex.length === 4 ? hex.replace(/\w/g, (c) => c + c) : hex
+  const full = long(hex)
   const [r, g, b] = [1, 3, 5].map((i) => {
     const c = Number.parseInt(full.slice(i, i + 2), 16) / 255
     return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
@@ -29,6 +32,26 @@ export const contrast = (a: number, b: number): number =>
   (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)
 
 /**
+ * `hex` moved towards black (`to` 0) or white (`to` 255) in steps of 15 % per
+ * channel (which keeps its hue) until it reads at 4.5:1 on `bg`; at most 20 steps.
+ */
+function inkOn(hex: string, bg: string, to: 0 | 255): string {
+  let ink = long(hex)
+  const l = luminance(bg)
+  for (let i = 0; i < 20 && contrast(luminance(ink), l) < 4.5; i++) {
+    ink = `#${[1, 3, 5]
+      .map((j) => {
+        const c = Number.parseInt(ink.slice(j, j + 2), 16)
+        return Math.round(c + (to - c) * 0.15)
+          .toString(16)
+          .padStart(2, '0')
+      })
+      .join('')}`
+  }
+  return ink
+}
+
+/**
  * Colours derived from the primary colour: `on` is the text colour on it (white or
  * near-black, whichever contrasts more), `ink` is the primary colour itself when it
  * reads on white (≥ 4.5:1), else darkened until it does, for outlined buttons.
@@ -36,17 +59,108 @@ export const contrast = (a: number, b: number): number =>
 export function palette(primary: string): { on: string; ink: string } {
   const l = luminance(primary)
   const on = contrast(l, 1) >= contrast(l, luminance('#111111')) ? '#ffffff' : '#111111'
-  let ink = primary.length === 4 ? primary.replace(/\w/g, (c) => c + c) : primary
-  for (let i = 0; i < 20 && contrast(luminance(ink), 1) < 4.5; i++) {
-    ink = `#${[1, 3, 5]
-      .map((j) =>
-        Math.round(Number.parseInt(ink.slice(j, j + 2), 16) * 0.85)
-          .toString(16)
-          .padStart(2, '0'),
-      )
-      .join('')}`
-  }
-  return { on, ink }
+  return { on, ink: inkOn(primary, '#ffffff', 0) }
+}
+
+/**
+ * Colours of the dark theme (`design.theme` `dark`, or `auto` while the system
+ * setting is dark). Text reads at ≥ 4.5:1 on every surface it is drawn on, and
+ * field borders, error outlines and the focus ring at ≥ 3:1 (WCAG 2.2, 1.4.3 and
+ * 1.4.11; settings.test.ts checks each pair). `line` is decorative (parts that are
+ * told apart by their surface colours too).
+ */
+export const DARK = {
+  /** Behind the transcript and the live status line; also the inputs (`field`). */
+  log: '#111418',
+  /** The window: composer, choices, footer. */
+  surface: '#1b1f24',
+  /** Bot and agent bubbles, cards, rating stars. */
+  raised: '#22272e',
+  /** An outlined choice under the pointer: the lightest surface that ink text is drawn on. */
+  hover: '#2a3039',
+  text: '#e6e8eb',
+  /** Card texts, "Powered by". */
+  muted: '#a3abb5',
+  line: '#3a414a',
+  /** Inputs (and the dial-code picker): background and border. */
+  field: '#111418',
+  fieldLine: '#7d8692',
+  /** Error text and outlines of refused answers. */
+  error: '#ff9492',
+  /** The delivery note above the composer. */
+  note: '#3a2d0a',
+  noteText: '#fcd98a',
+  star: '#f2b84b',
+  starHover: '#3a2f16',
+} as const
+
+/** Ink of the dark theme: the primary colour, lightened until it reads on every dark surface. */
+export const darkInk = (primary: string): string => inkOn(primary, DARK.hover, 255)
+
+/**
+ * Override rules of the dark theme for everything drawn in the widget's shadow
+ * root: the window (widget/ui/chat.css, phone.css), the configured-bot parts
+ * (widget/rich/rich.css), the live chat (widget/live/live.css) and the launcher
+ * (loader/launcher.css). This sheet is adopted before those, so every selector is
+ * prefixed with `:host([data-reekolect])` to outrank theirs; only colours are set,
+ * never the widths of borders and outlines. The primary colour and the text on it
+ * stay; outlined buttons, checkboxes and the focus ring take {@link darkInk}.
+ * @returns `''` for `light`; the rules for `dark`; for `auto` the same rules
+ *   inside `@media (prefers-color-scheme: dark)`, which the browser re-applies
+ *   when the system setting changes (no reload, no listener).
+ */
+export function themeCss(theme: Settings['design']['theme'], primary: string): string {
+  if (theme === 'light') return ''
+  const d = DARK
+  const ink = darkInk(primary)
+  const rules: [string, string][] = [
+    ['.win', `--rk-ink:${ink};background:${d.surface};color:${d.text};color-scheme:dark`],
+    ['.win.float', `box-shadow:0 0 0 1px ${d.line},0 12px 40px rgb(0 0 0/.55)`],
+    ['.log', `background:${d.log}`],
+    ['.msg.bot,.msg.agent,.card', `background:${d.raised};border-color:${d.line}`],
+    ['.composer,.choices,.note,.live', `border-color:${d.line}`],
+    ['.composer,.choices,.choice,.extra,.brand', `background:${d.surface}`],
+    ['.choice:hover', `background:${d.hover}`],
+    ['.input,.ccq,.cc', `background:${d.field};color:${d.text};border-color:${d.fieldLine}`],
+    ['.input[aria-invalid="true"]', `border-color:${d.error}`],
+    ['.msg[aria-invalid="true"]', `outline-color:${d.error}`],
+    ['.err', `color:${d.error}`],
+    ['.note', `background:${d.note};color:${d.noteText}`],
+    ['.live', `background:${d.log};color:${d.text}`],
+    ['.typing', `background:${d.log};color:${d.muted}`],
+    ['.cx,.brand', `color:${d.muted}`],
+    ['.multi .check', `border-color:${d.line}`],
+    ['.stars .star', `background:${d.raised};border-color:${d.line};color:${d.star}`],
+    [
+      '.stars .star:hover,.stars .star:focus-visible,.stars .star:has(~ .star:hover)',
+      `background:${d.starHover}`,
+    ],
+    ['.win :focus-visible', 'outline-color:var(--rk-ink)'],
+    ['.head :focus-visible', 'outline-color:currentColor'],
+    // The launcher sits on the host page, dark too: a light focus ring outside a dark halo.
+    ['.launcher:focus-visible', 'outline-color:#fff;box-shadow:0 0 0 6px #111'],
+    // The teaser beside it (widget/teaser/teaser.css), a card of the dark window's kind.
+    [
+      '.teaser',
+      `background:${d.raised};color:${d.text};box-shadow:0 0 0 1px ${d.line},0 6px 24px rgb(0 0 0/.55)`,
+    ],
+    ['.t-x', `color:${d.muted}`],
+    ['.t-x:hover', `background-color:${d.hover}`],
+    ['.t-open:focus-visible,.t-x:focus-visible', `outline-color:${ink}`],
+  ]
+  // A primary colour that hardly shows on a dark page gets a rim of its ink.
+  if (contrast(luminance(primary), luminance(d.log)) < 3)
+    rules.push(['.launcher', `box-shadow:0 0 0 2px ${ink},0 4px 14px rgb(0 0 0/.5)`])
+  const css = rules
+    .map(
+      ([sel, body]) =>
+        `${sel
+          .split(/,(?![^(]*\))/)
+          .map((s) => `:host([data-reekolect]) ${s}`)
+          .join()}{${body}}`,
+    )
+    .join('')
+  return theme === 'dark' ? css : `@media (prefers-color-scheme:dark){${css}}`
 }
 
 /** Whether `path` matches a pattern where `*` stands for any characters (`/blog/*`, `*pricing*`). */
@@ -64,8 +178,9 @@ export function allowed(path: string, include: string[], exclude: string[]): boo
 }
 
 /**
- * The stylesheet text of the Design settings, the Chat Window size (px; the height
- * is capped by the viewport in chat.css) and the launcher hidden by User Access.
+ * The stylesheet text of the Design settings (with the theme, {@link themeCss}), the
+ * Chat Window size (px; the height is capped by the viewport in chat.css) and the
+ * launcher hidden by User Access.
  */
 export function designCss(
   d: Settings['design'],
@@ -88,7 +203,7 @@ export function designCss(
       '[aria-expanded="false"]::before{display:none}.launcher img{width:36px;height:36px;border-radius:50%;object-fit:cover}[aria-expanded="true"] img{display:none}'
   if (hidden) css += '.launcher,:host .teaser{display:none}'
   if (hideOnMobile) css += '@media (max-width:599px){.launcher,:host .teaser{display:none}}'
-  return css
+  return css + themeCss(d.theme, d.primaryColor)
 }
 
 /** Session key set when a trigger fired (at most once per session). */
@@ -153,6 +268,8 @@ export async function applySettings(
   const s = config.settings
   const sheet = new CSSStyleSheet()
   root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
+  // For the page around the full-page chat (page.css), outside the shadow root.
+  root.host.setAttribute('data-theme', s.design.theme)
   const button = root.querySelector('.launcher')
   let img: HTMLImageElement | undefined
   if (button && !['bubble', 'help'].includes(s.design.launcherIcon)) {
@@ -281,6 +398,7 @@ export async function applySettings(
     dispose() {
       for (const c of [...pageCleanup.splice(0), ...cleanups.splice(0)]) c()
       img?.remove()
+      root.host.removeAttribute('data-theme')
       root.adoptedStyleSheets = root.adoptedStyleSheets.filter((x) => x !== sheet)
     },
   }
