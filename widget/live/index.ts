@@ -16,7 +16,7 @@ import css from './live.css?inline'
 import { createLiveConnection, type LiveConnection, type LiveIds } from './stream'
 import { AgentBody, LiveBar, LiveComposer } from './ui'
 
-export { type Away, availability, createAway } from './offline'
+export { type Away, availability, createAway, leaveMessage } from './offline'
 export { css }
 
 /** A message as the inbox gives it (`GET …/messages`, the stream's `message` event); `at` is ISO 8601 UTC. */
