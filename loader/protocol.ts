@@ -56,6 +56,7 @@ export type LogCode =
   | 'W_SAVED_CHAT'
   | 'W_TRANSCRIPT'
   | 'W_LIVE'
+  | 'W_AI'
 
 /**
  * What the loader tells the chat window about its `<script>` tag: what the loader

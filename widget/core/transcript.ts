@@ -251,9 +251,11 @@ export function createTranscript(kv: Kv, post: PostMessages, options: Transcript
      * came from the inbox and are not sent back. Resolves once stored; never rejects.
      */
     add(ids: LeadIds, messages: readonly Message[]): Promise<void> {
+      // An answer still streaming in (the newest message, `pending`) is stored once complete.
+      const done = messages.at(-1)?.pending ? messages.slice(0, -1) : messages
       return write((all) => {
         const r = recordOf(all, ids)
-        const fresh = messages.filter((m) => m.id > r.last)
+        const fresh = done.filter((m) => m.id > r.last)
         if (!fresh.length) return
         for (const m of fresh)
           if (m.from !== 'agent') r.queue.push(wire(m as Message & { from: WireMessage['by'] }))

@@ -22,6 +22,8 @@ const en = {
   rating: 'Your rating',
   newMessage: 'New message',
   newTab: '(opens in a new tab)',
+  /** The free-question box's label (and, with "…", its placeholder): bots with an FAQ or an AI endpoint. */
+  ask: 'Ask a question',
 }
 
 /** A key of the configured-bot strings. */
@@ -45,6 +47,7 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     rating: 'Tu valoración',
     newMessage: 'Nuevo mensaje',
     newTab: '(se abre en otra pestaña)',
+    ask: 'Haz una pregunta',
   },
   fr: {
     skip: 'Passer',
@@ -63,6 +66,7 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     rating: 'Votre note',
     newMessage: 'Nouveau message',
     newTab: '(s’ouvre dans un nouvel onglet)',
+    ask: 'Posez une question',
   },
   de: {
     skip: 'Überspringen',
@@ -81,6 +85,7 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     rating: 'Ihre Bewertung',
     newMessage: 'Neue Nachricht',
     newTab: '(öffnet in neuem Tab)',
+    ask: 'Stellen Sie eine Frage',
   },
   pt: {
     skip: 'Pular',
@@ -98,6 +103,7 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     rating: 'Sua avaliação',
     newMessage: 'Nova mensagem',
     newTab: '(abre em nova aba)',
+    ask: 'Faça uma pergunta',
   },
   hi: {
     skip: 'छोड़ें',
@@ -115,6 +121,7 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     rating: 'आपकी रेटिंग',
     newMessage: 'नया संदेश',
     newTab: '(नए टैब में खुलता है)',
+    ask: 'प्रश्न पूछें',
   },
   ar: {
     skip: 'تخطٍّ',
@@ -132,10 +139,15 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     rating: 'تقييمك',
     newMessage: 'رسالة جديدة',
     newTab: '(يفتح في علامة تبويب جديدة)',
+    ask: 'اطرح سؤالًا',
   },
 }
 
-/** The configured-bot strings of `locale`'s language, English for the rest. */
-export function richStrings(locale: string): Record<RichKey, string> {
-  return { ...en, ...all[languageOf(locale)] }
+/**
+ * The configured-bot strings of `locale`'s language, English for the rest, and
+ * `locale` itself: the chat's translator then knows its locale, for the strings of
+ * the chunks that keep their own (widget/answers/, widget/live/).
+ */
+export function richStrings(locale: string): Record<RichKey | 'locale', string> {
+  return { ...en, ...all[languageOf(locale)], locale }
 }
