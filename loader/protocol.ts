@@ -148,7 +148,11 @@ export interface Commands {
   setAttributes(attributes: Identity['attributes']): void
   /** Opens the chat and starts flow `flowId` of the bot configuration document. */
   startFlow(flowId: string): void
-  /** Sends `text` as the visitor: answers the waiting question, or adds it to the transcript. */
+  /**
+   * Sends `text` as the visitor: answers the waiting question, or is a free question
+   * a bot with an FAQ or an AI endpoint answers (docs/configuration.md, "Free
+   * questions"), or is added to the transcript.
+   */
   sendMessage(text: string): void
   /** Switches the chat's language (BCP 47). */
   setLocale(locale: string): void
