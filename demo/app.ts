@@ -1,8 +1,9 @@
 /**
  * The demo platform: the lead API of the platform (docs/platform-api.md) and the
  * contact APIs of the platform's contacts API (`POST /inbox/users`, `POST
- * /inbox/users/import`) on a real SQLite database, plus the playground, the
- * landing page and the built widget, all from one origin. The Hono app is built
+ * /inbox/users/import`) on a real SQLite database, our extensions (live chat, an
+ * AI answer endpoint over the bot's FAQ), plus the playground, the landing page
+ * and the built widget, all from one origin. The Hono app is built
  * by {@link createApp}, so unit tests can call it without a port.
  *
  * It is a composition of sub-apps (demo/routes/), each a function of the shared
@@ -10,6 +11,7 @@
  * their full paths; `app.route('/', sub)` copies them in, in order.
  */
 import { Hono } from 'hono'
+import { aiAnswers } from './routes/ai'
 import { demoApi } from './routes/demo-api'
 import { platform } from './routes/platform'
 import { staticFiles } from './routes/static'
@@ -31,6 +33,7 @@ export function createApp(opts: AppOptions) {
   app.route('/', state.live.app)
   app.route('/', platform(state))
   app.route('/', demoApi(state))
+  app.route('/', aiAnswers(state))
   // Last: its `/demo/*` answers any GET under /demo/ that no sub-app above has.
   app.route('/', staticFiles(state))
   return {

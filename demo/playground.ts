@@ -1,5 +1,5 @@
 /**
- * The playground (demo/index.html): the bot configuration editor, the live
+ * The playground (demo/index.html): the bot configuration editor (and its FAQ editor), the live
  * preview in an iframe, the embed snippet, the JavaScript API's commands and event
  * log, the lead API's fault modes, the inbox and the agent console, for the bot `?bot=&customer=`
  * (default demo-bot, demo-customer). Each part is a module of demo/playground/.
@@ -8,6 +8,7 @@
 import { startConsole } from './playground/console'
 import { $ } from './playground/dom'
 import { startEditor } from './playground/editor'
+import { startFaq } from './playground/faq'
 import { startFaults } from './playground/faults'
 import { BOT, CUSTOMER } from './playground/ids'
 import { startInbox } from './playground/inbox'
@@ -25,6 +26,7 @@ const preview = startPreview(log)
 startSnippet()
 startInbox()
 startConsole()
+startFaq()
 void startFaults(log)
 void startEditor({
   log: log.add,

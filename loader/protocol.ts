@@ -63,6 +63,7 @@ export type LogCode =
   | 'W_SAVED_CHAT'
   | 'W_TRANSCRIPT'
   | 'W_LIVE'
+  | 'W_AI'
 
 /**
  * What the loader tells the chat window about its `<script>` tag: what the loader
@@ -154,7 +155,11 @@ export interface Commands {
   setAttributes(attributes: Identity['attributes']): void
   /** Opens the chat and starts flow `flowId` of the bot configuration document. */
   startFlow(flowId: string): void
-  /** Sends `text` as the visitor: answers the waiting question, or adds it to the transcript. */
+  /**
+   * Sends `text` as the visitor: answers the waiting question, or is a free question
+   * a bot with an FAQ or an AI endpoint answers (docs/configuration.md, "Free
+   * questions"), or is added to the transcript.
+   */
   sendMessage(text: string): void
   /**
    * The bot says `text` (plain text, at most {@link TEASER_MAX_LENGTH} characters,

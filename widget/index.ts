@@ -87,7 +87,7 @@ async function prepare(host: Host, config: WidgetConfig): Promise<Ready> {
   const rich =
     loaded &&
     (await import('./rich').then(
-      (m) => m.createRich(loaded.config, ids),
+      (m) => m.createRich(loaded.config, ids, config),
       () => report('E_LOAD', 'the configured-bot chunk could not load', ASSETS),
     ))
   const locale = config.locale || rich?.language || navigator.language || 'en'

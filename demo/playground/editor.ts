@@ -144,6 +144,7 @@ function formOff(text: string) {
 
 /** Shows the document's settings in the form (the form follows the JSON). */
 function fillForm(d: unknown) {
+  for (const listen of listeners) listen(mode === 'document' ? d : null)
   const s = settingsOf(d)
   if (mode !== 'document') return formOff('The built-in flow has no settings: choose a template.')
   if (!s) return formOff('The JSON is not a document yet: the form waits for it.')
@@ -511,6 +512,34 @@ async function choose() {
 picker.addEventListener('change', () => void choose())
 
 let hooks: EditorHooks = { log: () => {}, onDocument: () => {}, onApplied: () => {} }
+
+// --- Other editors of parts of the document (the FAQ editor, faq.ts) ------------------
+
+/** Listeners of the document being edited, told at each change made in the JSON or the picker. */
+const listeners = new Set<(d: unknown) => void>()
+
+/**
+ * Calls `listen` with the document being edited (`null` for the built-in flow or
+ * JSON that does not parse) now, and again whenever the JSON or the picker changes
+ * it; not for the changes made with {@link editDocument}.
+ */
+export function onDocumentEdit(listen: (d: unknown) => void): void {
+  listeners.add(listen)
+  listen(mode === 'document' ? current : null)
+}
+
+/**
+ * Changes the document being edited as the Design form does: `change` edits it in
+ * place, the JSON is rewritten and the document applied once the typing stops.
+ * Nothing while no document (or no JSON object) is being edited.
+ */
+export function editDocument(change: (d: Record<string, unknown>) => void): void {
+  if (mode !== 'document' || !isRecord(current)) return
+  change(current)
+  doc.value = pretty(current)
+  drawGutter()
+  changed()
+}
 
 /**
  * Fills the picker (GET /demo/api/templates) and loads the bot's document: its

@@ -837,3 +837,27 @@ describe('parseConfig: FAQ', () => {
     expect(issues(withFaq({ fallback: 'none' }))[0]?.path).toBe('faq.items')
   })
 })
+
+describe('parseConfig: AI answer endpoint', () => {
+  const withAi = (ai: unknown) => ({ ...minimal(), ai })
+
+  it('takes an http(s) URL and fills the 15 s timeout', () => {
+    expect(valid(withAi({ url: 'https://ai.example/answer' })).ai).toEqual({
+      url: 'https://ai.example/answer',
+      timeout: 15000,
+    })
+    expect(valid(withAi({ url: 'http://localhost:8080/ai', timeout: 2000 })).ai?.timeout).toBe(2000)
+    expect(valid(minimal()).ai).toBeUndefined()
+  })
+
+  it('rejects a relative or non-http URL, a timeout out of range and an unknown key, at their paths', () => {
+    expect(issues(withAi({ url: '/demo/ai' }))[0]?.path).toBe('ai.url')
+    expect(issues(withAi({ url: 'javascript:alert(1)' }))[0]?.path).toBe('ai.url')
+    expect(issues(withAi({ url: 'https://ai.example', timeout: 999 }))[0]?.path).toBe('ai.timeout')
+    expect(issues(withAi({ url: 'https://ai.example', timeout: 60001 }))[0]?.path).toBe(
+      'ai.timeout',
+    )
+    expect(issues(withAi({ url: 'https://ai.example', model: 'x' }))[0]?.path).toBe('ai.model')
+    expect(issues(withAi({}))[0]?.path).toBe('ai.url')
+  })
+})

@@ -490,6 +490,19 @@ const faq = v.strictObject({
 /** The FAQ with defaults filled in ({@link faq}). */
 export type Faq = v.InferOutput<typeof faq>
 
+/**
+ * An AI answer endpoint (our extension, docs/platform-api.md "Our extensions: AI
+ * answers"): free questions are POSTed to `url`, which streams the answer back;
+ * no event for `timeout` ms (default 15000) gives up, as does an error. Either way
+ * the bot then does what the FAQ's `fallback` says (default `handoff`).
+ */
+const ai = v.strictObject({
+  url: https,
+  timeout: v.optional(int(1000, 60000), 15000),
+})
+/** The AI endpoint with defaults filled in ({@link ai}). */
+export type Ai = v.InferOutput<typeof ai>
+
 /** The whole document. */
 export const BotConfigSchema = v.strictObject({
   $schema: v.optional(v.string()),
@@ -499,8 +512,10 @@ export const BotConfigSchema = v.strictObject({
   start: v.optional(id),
   flows: v.pipe(v.array(flow), v.minLength(1), v.maxLength(50)),
   settings: v.optional(settings, {}),
-  /** The FAQ ({@link faq}); absent: the bot answers no free questions. */
+  /** The FAQ ({@link faq}); absent (and no `ai`): the bot answers no free questions. */
   faq: v.optional(faq),
+  /** An AI answer endpoint ({@link ai}); when set, it answers free questions instead of the FAQ. */
+  ai: v.optional(ai),
 })
 
 /** A validated configuration document, defaults filled in. */

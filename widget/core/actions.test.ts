@@ -862,7 +862,9 @@ describe('configured bot', () => {
       bodies.push(await req.clone().json())
       return fetchImpl(req)
     })
-    const rich = createRich(parsed.config, () => ids, fetchMock as unknown as typeof fetch)
+    const rich = createRich(parsed.config, () => ids, {
+      fetch: fetchMock as unknown as typeof fetch,
+    })
     return { ...setup({ kv, graph: rich.graph, ext: rich.ext }), fetchMock, bodies }
   }
 
@@ -1063,7 +1065,9 @@ describe('configured bot', () => {
     if ('issues' in parsed) throw new Error(JSON.stringify(parsed.issues))
     let respond: (r: Response) => void = () => {}
     const fetchMock = vi.fn(() => new Promise<Response>((r) => (respond = r)))
-    const rich = createRich(parsed.config, () => ids, fetchMock as unknown as typeof fetch)
+    const rich = createRich(parsed.config, () => ids, {
+      fetch: fetchMock as unknown as typeof fetch,
+    })
     const c = setup({ graph: rich.graph, ext: rich.ext })
     await c.actions.start()
     // Every (waiting node, busy) state the chat goes through; "-": none waits.

@@ -36,6 +36,11 @@ export interface ActionExtension extends Engine {
   check(node: WaitNode, raw: string): Promise<Checked> | undefined
   /** Runs a webhook node; resolves with the new lead and where to continue. Never rejects. */
   call(node: WebhookNode, lead: Lead): Promise<{ lead: Lead; next: string | undefined }>
+  /**
+   * Takes `text` as a free question when the bot answers those now (widget/rich/free.tsx);
+   * `t` is the chat's translator. Returns whether it did; never throws.
+   */
+  free?(text: string, actions: Actions, state: State, t?: (key: string) => string): boolean
 }
 
 /** What the actions need from the outside world. */
@@ -67,8 +72,8 @@ export interface ActionDeps {
    * bench`, open warm). Default: false, read first.
    */
   fresh?(): boolean
-  /** The visitor's catalogue (i18n.ts): the default hand-off message. Default: none said. */
-  t?(key: 'handoff'): string
+  /** The visitor's catalogue (i18n.ts): the default hand-off message, the free questions' strings. Default: none said. */
+  t?(key: string): string
   /**
    * Asks for a person (the transcript outbox's `handoff`, after the messages said
    * so far) and loads the live chat; `team` is the hand-off node's. Called once per
@@ -349,6 +354,8 @@ export function createActions(state: State, deps: ActionDeps) {
     },
     /** {@link go}: continues the flow at node `id` (startFlow and sendMessage, commands chunk). */
     go: (id: string | undefined, said?: string) => go(id, said),
+    /** A free question ({@link ActionExtension.free}: the box, `sendMessage`); whether the bot took it. */
+    free: (text: string): boolean => !!deps.ext?.free?.(text, actions, state, deps.t),
     /**
      * Changes the lead outside the flow (the host's `identify`, `addTags`…), then
      * syncs and saves. Before the chat starts this only merges into the lead, which

@@ -53,7 +53,9 @@ function configuredBot() {
     settings: { general: { language: 'en' } },
   })
   if ('issues' in parsed) throw new Error(JSON.stringify(parsed.issues))
-  return createRich(parsed.config, () => ids, (async () => new Response('{}')) as typeof fetch)
+  return createRich(parsed.config, () => ids, {
+    fetch: (async () => new Response('{}')) as typeof fetch,
+  })
 }
 
 function setup(bot: 'builtin' | 'configured' = 'builtin', kv = memoryKv()) {
@@ -914,5 +916,151 @@ describe('forgetDelivered (reset)', () => {
     await kv.set(OUTBOX_KEY, { [ids.uuid]: { payload: { ...ids, name: 'Ada' }, v: 1 } })
     await forgetDelivered(kv, ids.uuid)
     expect(Object.keys((await kv.get<object>(OUTBOX_KEY)) ?? {})).toEqual([ids.uuid])
+  })
+})
+
+describe('sendMessage: free questions of a bot with an FAQ', () => {
+  /** A bot whose flow asks a name, then offers buttons; its FAQ knows delivery. */
+  function faqBot() {
+    const parsed = parseConfig({
+      version: 1,
+      settings: { general: { language: 'en' } },
+      flows: [
+        {
+          id: 'main',
+          nodes: [
+            { id: 'name', type: 'ask', input: 'name', text: 'Your name?' },
+            { id: 'menu', type: 'quick', text: 'Anything else?', options: [{ label: 'No' }] },
+            { id: 'bye', type: 'end', text: 'Bye {name}' },
+          ],
+        },
+      ],
+      faq: {
+        items: [
+          {
+            id: 'delivery',
+            question: 'How much is delivery?',
+            alternatives: ['What does shipping cost?'],
+            answer: 'Delivery is **£3.95**.',
+          },
+        ],
+        fallback: 'none',
+      },
+    })
+    if ('issues' in parsed) throw new Error(JSON.stringify(parsed.issues))
+    const rich = createRich(parsed.config, () => ids, { token: 'tok' })
+    const tr = translator({ ...rich.strings('en') } as never)
+    const state = createState()
+    const actions = createActions(state, {
+      graph: rich.graph,
+      ext: rich.ext,
+      kv: memoryKv(),
+      ids: () => ids,
+      sync: async () => {},
+      t: (k) => tr(k),
+      phone: async () => undefined,
+    })
+    const { commands } = createCommands({
+      actions,
+      state,
+      relay: {},
+      uuid: () => ids.uuid,
+      setLocale: async () => {},
+      reset: () => {},
+      shutdown: () => {},
+      root,
+      locale,
+    })
+    const seen: [string, unknown][] = []
+    for (const e of ['message', 'flow:end'])
+      commands.on(e, (p: { text?: string }) => seen.push([e, p?.text]))
+    const texts = () => state.messages.value.map((m) => `${m.from}: ${m.text}`)
+    return { state, actions, commands, seen, texts }
+  }
+  const sent = (seen: [string, unknown][]) =>
+    seen.filter(([e]) => e === 'message').map(([, t]) => t)
+
+  it('answers the waiting question while one waits for typed text', async () => {
+    const { commands, state } = faqBot()
+    commands.sendMessage('How much is delivery?')
+    await vi.waitFor(() => expect(state.lead.value.name).toBe('How much is delivery?'))
+  })
+
+  it('while buttons wait: a free question, answered from the FAQ; a label is still the button', async () => {
+    const { commands, state, texts, actions } = faqBot()
+    commands.sendMessage('Ada')
+    await vi.waitFor(() => expect(state.ask.value?.id).toBe('menu'))
+    commands.sendMessage('what does shipping cost')
+    await vi.waitFor(() => expect(texts().at(-1)).toBe('bot: Did that help?'))
+    expect(texts().slice(-3)).toEqual([
+      'visitor: what does shipping cost',
+      'bot: Delivery is **£3.95**.',
+      'bot: Did that help?',
+    ])
+    commands.sendMessage('YES')
+    await vi.waitFor(() => expect(texts().at(-1)).toBe('bot: Anything else?'))
+    expect(actions.choices().map((c) => c.label)).toEqual(['No'])
+    commands.sendMessage('no')
+    await vi.waitFor(() => expect(texts().at(-1)).toBe('bot: Bye Ada'))
+  })
+
+  it('after the end: the answers are `message` events, and `flow:end` does not fire again', async () => {
+    const { commands, state, seen, texts } = faqBot()
+    commands.sendMessage('Ada')
+    await vi.waitFor(() => expect(state.ask.value?.id).toBe('menu'))
+    commands.sendMessage('No')
+    await vi.waitFor(() => expect(texts().at(-1)).toBe('bot: Bye Ada'))
+    await settle()
+    expect(seen.filter(([e]) => e === 'flow:end')).toHaveLength(1)
+    commands.sendMessage('shipping cost?')
+    await vi.waitFor(() => expect(texts().at(-1)).toBe('bot: Did that help?'))
+    commands.sendMessage('Yes')
+    await vi.waitFor(() => expect(texts().at(-1)).toBe('visitor: Yes'))
+    commands.sendMessage('do you sell bikes')
+    await vi.waitFor(() =>
+      expect(texts().at(-1)).toBe('bot: Sorry, I don’t know the answer to that.'),
+    )
+    await settle()
+    expect(seen.filter(([e]) => e === 'flow:end')).toHaveLength(1)
+    expect(sent(seen).slice(-6)).toEqual([
+      'shipping cost?',
+      'Delivery is **£3.95**.',
+      'Did that help?',
+      'Yes',
+      'do you sell bikes',
+      'Sorry, I don’t know the answer to that.',
+    ])
+  })
+
+  it('an answer still streaming in is one `message` event, with its whole text, once complete', async () => {
+    const { state, seen } = faqBot()
+    /** Shows the growing answer (added at first), as widget/answers/ does. */
+    const add = (text: string, pending?: true) => {
+      const list = state.messages.value.filter((m) => !m.pending)
+      const id = (list.at(-1)?.id ?? 0) + 1
+      state.messages.value = [
+        ...list,
+        { id, from: 'bot', text, at: 1, ...(pending && { pending }) },
+      ]
+    }
+    add('Deliv', true)
+    add('Delivery is', true)
+    await settle()
+    expect(sent(seen)).toEqual([])
+    add('Delivery is £3.95.')
+    await settle()
+    expect(sent(seen)).toEqual(['Delivery is £3.95.'])
+  })
+
+  it('refuses bad input with one E_ARGS line and asks nothing', async () => {
+    const { commands, state, actions } = faqBot()
+    await actions.start()
+    const before = state.messages.value
+    commands.sendMessage({ text: 'how much is delivery' })
+    badArgs('sendMessage')
+    commands.sendMessage('x'.repeat(MAX_LENGTH.text + 1))
+    badArgs('sendMessage')
+    await settle()
+    expect(state.messages.value).toBe(before)
   })
 })

@@ -154,10 +154,10 @@ export function createCommands({
   let ended = (!first || offersPerson(first)) && state.messages.peek().length > 0
   let lastId = since ?? state.messages.peek().at(-1)?.id ?? 0
   let endTimer: ReturnType<typeof setTimeout> | undefined
-  /** `message` events for the entries after `lastId`. */
+  /** `message` events for the entries after `lastId`; an answer still streaming in waits until it is complete. */
   const tellMessages = (list: readonly Message[]) => {
     for (const m of list) {
-      if (m.id <= lastId) continue
+      if (m.id <= lastId || (m.pending && m === list.at(-1))) continue
       events.emit('message', { from: m.from, text: m.text, at: m.at })
       lastId = m.id
     }
@@ -177,6 +177,8 @@ export function createCommands({
     }),
     effect(() => {
       const ask = state.ask.value
+      // A free question's steps (`_faq…` nodes, widget/answers/) leave the end as it was.
+      if (ask?.id.startsWith('_faq')) return
       const now =
         (!ask || offersPerson(ask)) && !state.busy.value && state.messages.value.length > 0
       // Once per end: later messages (sendMessage after the end) do not end it again.
@@ -290,8 +292,10 @@ export function createCommands({
     sendMessage(text?: unknown) {
       if (!isStr(text) || !text.trim() || text.length > MAX_LENGTH.text)
         return bad('sendMessage', `a non-empty string of at most ${MAX_LENGTH.text} characters`)
-      // The chat starts first (or is restored), so the text answers its question.
+      // The chat starts first (or is restored), so the text answers its question, or
+      // is a free question when the bot answers those now.
       void actions.start().then(() => {
+        if (actions.free(text)) return
         if (state.ask.value) void actions.submit(text)
         else actions.go(undefined, text)
       })

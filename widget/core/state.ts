@@ -54,6 +54,11 @@ export interface Message {
   rich?: Rich
   /** A visitor's answer: the keys of the lead fields it set (lead.ts `FieldValue`), so the chat can flag one the platform cannot take. */
   keys?: string[]
+  /**
+   * A bot answer still streaming in (widget/answers/ai.ts): shown as it grows,
+   * announced and sent to the inbox once complete (while it is the newest message).
+   */
+  pending?: true
 }
 
 /** Most transcript entries kept in memory; older ones are dropped first. */

@@ -697,3 +697,36 @@ describe('createMessagesSender', () => {
     }
   })
 })
+
+describe('follow: an answer streaming in', () => {
+  it('sends the newest message only once it is complete, with its whole text; one left pending behind others goes as it is', async () => {
+    const server = fakeServer()
+    const messages = signal<Message[]>(entries(2))
+    const stop = follow(
+      { messages },
+      createTranscript(memoryKv(), server.post),
+      () => IDS,
+      fakeWindow(),
+    )
+    const growing = (text: string, pending = true): Message => ({
+      id: 3,
+      from: 'bot',
+      text,
+      at: Date.UTC(2026, 11, 3, 10, 1),
+      ...(pending ? { pending } : {}),
+    })
+    messages.value = [...entries(2), growing('Standard')]
+    messages.value = [...entries(2), growing('Standard UK delivery')]
+    await settle()
+    expect(texts(server)).toEqual(['m1', 'm2'])
+    messages.value = [...entries(2), growing('Standard UK delivery is £3.95.', false)]
+    await settle()
+    expect(texts(server)).toEqual(['m1', 'm2', 'Standard UK delivery is £3.95.'])
+    // A stream cut by a reload leaves its message pending; the next message sends it as shown.
+    messages.value = [...messages.value, { ...growing('Half an ans'), id: 4 }]
+    messages.value = [...messages.value, ...entries(1, 5)]
+    await settle()
+    expect(texts(server).slice(3)).toEqual(['Half an ans', 'm5'])
+    stop()
+  })
+})

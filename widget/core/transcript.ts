@@ -270,10 +270,12 @@ export function createTranscript(kv: Kv, post: PostMessages, options: Transcript
      */
     add(ids: LeadIds, messages: readonly Message[]): Promise<void> {
       const sids = new Map<number, string>()
+      // An answer still streaming in (the newest message, `pending`) is stored once complete.
+      const done = messages.at(-1)?.pending ? messages.slice(0, -1) : messages
       return write((all) => {
         sids.clear()
         const r = recordOf(all, ids)
-        const fresh = messages.filter((m) => m.id > r.last)
+        const fresh = done.filter((m) => m.id > r.last)
         if (!fresh.length) return
         for (const m of fresh) {
           // From the inbox (an agent's), or delivered already (another tab's, brought by the stream).

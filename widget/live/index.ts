@@ -17,7 +17,7 @@ import css from './live.css?inline'
 import { createLiveConnection, type LiveConnection, type LiveIds, type LiveStatus } from './stream'
 import { type AgentBody, bindUi, type LiveBar, type LiveComposer, type Meta } from './ui'
 
-export { type Away, availability, createAway } from './offline'
+export { type Away, availability, createAway, leaveMessage } from './offline'
 export { css }
 
 /** A message as the inbox gives it (`GET …/messages`, the stream's `message` event); `at` is ISO 8601 UTC. */

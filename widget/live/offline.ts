@@ -17,7 +17,7 @@ import type { Hours } from '../config/schema'
 import type { Actions } from '../core/actions'
 import type { AskNode, FlowNode } from '../core/flow'
 import { withAttribute } from '../core/lead'
-import type { State } from '../core/state'
+import type { Live, State } from '../core/state'
 import type { LiveIds } from './stream'
 import { liveText } from './strings'
 
@@ -129,6 +129,49 @@ export async function awayText(
   return `${(closed && hours.message) || liveText(locale, 'awayNow')} ${back}`
 }
 
+/**
+ * Puts the away walk into the bot's current flows: `said` first (when given), the
+ * email question (passed over when the lead has an email), the invitation to write.
+ * @returns the email question.
+ */
+function awayWalk(actions: Pick<Actions, 'graph'>, locale: string, said?: string): AskNode {
+  const g = actions.graph().node
+  const email: AskNode = {
+    id: EMAIL,
+    type: 'ask',
+    input: 'email',
+    text: liveText(locale, 'askEmail'),
+    next: LEAVE,
+  }
+  const leave = liveText(locale, 'leave', { email: '{email}' })
+  const add: FlowNode[] = [email, { id: LEAVE, type: 'message', text: leave }]
+  if (said) add.push({ id: SAY, type: 'message', text: said, next: EMAIL })
+  for (const n of add) g.set(n.id, n)
+  return email
+}
+
+/**
+ * Turns the chat away now and lets the visitor leave a message: the bot says
+ * `said`, asks the lead's email unless it has one, then invites the message, which
+ * the live composer takes (ui.tsx) and the transcript outbox sends. The away path
+ * of a hand-off ends here (`createAway`); so does an FAQ's fallback `message`
+ * (widget/answers/), without asking for a person. `live` is the chat's live mode
+ * until now (its team is kept).
+ */
+export function leaveMessage(
+  state: State,
+  actions: Pick<Actions, 'go' | 'graph'>,
+  locale: string,
+  said: string,
+  live: Live = { phase: 'away' },
+): void {
+  batch(() => {
+    state.live.value = { ...live, phase: 'away' }
+    awayWalk(actions, locale, said)
+    actions.go(SAY)
+  })
+}
+
 /** Options of {@link createAway}. */
 export interface AwayOptions {
   /** The bot's business hours (`settings.hours`); absent: only the availability decides. */
@@ -164,28 +207,12 @@ export function createAway(
   o: AwayOptions,
 ) {
   let disposed = false
-  const email: AskNode = {
-    id: EMAIL,
-    type: 'ask',
-    input: 'email',
-    text: liveText(o.locale, 'askEmail'),
-    next: LEAVE,
-  }
-  /** Puts the away walk into the bot's current flows: `said` first (when given), the email question, the invitation. */
-  const nodes = (said?: string) => {
-    const g = actions.graph().node
-    const leave = liveText(o.locale, 'leave', { email: '{email}' })
-    const add: FlowNode[] = [email, { id: LEAVE, type: 'message', text: leave }]
-    if (said) add.push({ id: SAY, type: 'message', text: said, next: EMAIL })
-    for (const n of add) g.set(n.id, n)
-  }
   const stop = effect(() => {
     const phase = state.live.value?.phase
     const ask = state.ask.value
-    if (phase === 'away' && !ask && !state.lead.value.email) {
-      nodes()
-      state.ask.value = email
-    } else if (phase === 'talking' && ask?.id === EMAIL) state.ask.value = undefined
+    if (phase === 'away' && !ask && !state.lead.value.email)
+      state.ask.value = awayWalk(actions, o.locale)
+    else if (phase === 'talking' && ask?.id === EMAIL) state.ask.value = undefined
   })
   return {
     /** Decides, after a request for a person, whether the chat turns away (see {@link createAway}). */
@@ -206,10 +233,8 @@ export function createAway(
       if (!why || disposed || live?.phase !== 'waiting') return
       const reason = why
       batch(() => {
-        state.live.value = { ...live, phase: 'away' }
         actions.update((lead) => withAttribute(lead, OFFLINE_KEY, reason))
-        nodes(said)
-        actions.go(SAY)
+        leaveMessage(state, actions, o.locale, said, live)
       })
     },
     dispose() {

@@ -12,6 +12,7 @@ import { emptyLead, type LeadIds } from '../core/lead'
 import type { Checked } from '../core/validate'
 import { createCheck } from './check'
 import { createEngine, whatsappUrl } from './engine'
+import { createFree } from './free'
 import css from './rich.css?inline'
 import { richStrings } from './strings'
 
@@ -49,8 +50,17 @@ export interface Rich {
   alerts: AlertSettings
 }
 
+/** What the configured-bot chunk takes from the embed tag: its token (for the AI endpoint), and `fetch` for tests. */
+export interface RichLink {
+  /** `data-token`, sent as `x-bp-token` to the AI answer endpoint. Default: none. */
+  token?: string
+  /** `fetch` for webhook calls and the AI endpoint (tests pass a fake). Default: the page's. */
+  fetch?: typeof fetch
+}
+
 /** Builds the configured-bot parts from a validated document. */
-export function createRich(config: BotConfig, ids: () => LeadIds, fetchImpl?: typeof fetch): Rich {
+export function createRich(config: BotConfig, ids: () => LeadIds, link: RichLink = {}): Rich {
+  const fetchImpl = link.fetch
   const s = config.settings
   const w = s.window
   const texts: Record<string, string> = {}
@@ -78,10 +88,23 @@ export function createRich(config: BotConfig, ids: () => LeadIds, fetchImpl?: ty
   })
   const check = createCheck(s.email)
   const wa = s.whatsapp
+  // Free questions need something to answer them: FAQ entries or an AI endpoint.
+  const free =
+    config.faq?.items.length || config.ai
+      ? createFree({
+          faq: config.faq,
+          ai: config.ai,
+          token: link.token ?? '',
+          graph: g,
+          engine,
+          ...(fetchImpl ? { fetch: fetchImpl } : {}),
+        })
+      : undefined
   return {
     graph: g,
     ext: {
       ...engine,
+      free: (text, actions, state, t) => !!free?.take(text, actions, state, t ?? String),
       check: (node, raw) => {
         if (node.type === 'ask') {
           const r = check(node, raw)
@@ -113,6 +136,7 @@ export function createRich(config: BotConfig, ids: () => LeadIds, fetchImpl?: ty
             ? () => whatsappUrl(wa.number as string, wa.text, ids().uuid, emptyLead())
             : undefined,
         branding: w.branding,
+        free: free?.Box,
       }),
       full: w.fullScreenOnMobile,
     },

@@ -21,6 +21,8 @@ const en = {
   stars: '{n} of 5 stars',
   rating: 'Your rating',
   newTab: '(opens in a new tab)',
+  /** The free-question box's label (and, with "…", its placeholder): bots with an FAQ or an AI endpoint. */
+  ask: 'Ask a question',
 }
 
 /** A key of the configured-bot strings. */
@@ -43,6 +45,7 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     stars: '{n} de 5 estrellas',
     rating: 'Tu valoración',
     newTab: '(se abre en otra pestaña)',
+    ask: 'Haz una pregunta',
   },
   fr: {
     skip: 'Passer',
@@ -60,6 +63,7 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     stars: '{n} étoiles sur 5',
     rating: 'Votre note',
     newTab: '(s’ouvre dans un nouvel onglet)',
+    ask: 'Posez une question',
   },
   de: {
     skip: 'Überspringen',
@@ -77,6 +81,7 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     stars: '{n} von 5 Sternen',
     rating: 'Ihre Bewertung',
     newTab: '(öffnet in neuem Tab)',
+    ask: 'Stellen Sie eine Frage',
   },
   pt: {
     skip: 'Pular',
@@ -93,6 +98,7 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     stars: '{n} de 5 estrelas',
     rating: 'Sua avaliação',
     newTab: '(abre em nova aba)',
+    ask: 'Faça uma pergunta',
   },
   hi: {
     skip: 'छोड़ें',
@@ -109,6 +115,7 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     stars: '5 में से {n} सितारे',
     rating: 'आपकी रेटिंग',
     newTab: '(नए टैब में खुलता है)',
+    ask: 'प्रश्न पूछें',
   },
   ar: {
     skip: 'تخطٍّ',
@@ -125,10 +132,15 @@ const all: Record<string, Partial<Record<RichKey, string>>> = {
     stars: '{n} من 5 نجوم',
     rating: 'تقييمك',
     newTab: '(يفتح في علامة تبويب جديدة)',
+    ask: 'اطرح سؤالًا',
   },
 }
 
-/** The configured-bot strings of `locale`'s language, English for the rest. */
-export function richStrings(locale: string): Record<RichKey, string> {
-  return { ...en, ...all[languageOf(locale)] }
+/**
+ * The configured-bot strings of `locale`'s language, English for the rest, and
+ * `locale` itself: the chat's translator then knows its locale, for the strings of
+ * the chunks that keep their own (widget/answers/, widget/live/).
+ */
+export function richStrings(locale: string): Record<RichKey | 'locale', string> {
+  return { ...en, ...all[languageOf(locale)], locale }
 }

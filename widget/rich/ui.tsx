@@ -65,8 +65,19 @@ function Link({
   )
 }
 
-/** A bot message of a configured bot: formatted text and its image, link button or cards. */
+/**
+ * A bot message of a configured bot: formatted text and its image, link button or
+ * cards. An answer still streaming in (`pending`) shows its text as it grows, as
+ * plain text hidden from screen readers: the transcript's live region announces it
+ * once, formatted, when it is complete, not at every word.
+ */
 export function RichBody({ m, t }: { m: Message; t: Translate }) {
+  if (m.pending)
+    return (
+      <span class="grow" aria-hidden="true">
+        {m.text}
+      </span>
+    )
   const r = m.rich
   return (
     <>
@@ -202,6 +213,8 @@ export function parts(o: {
   avatar?: string | undefined
   whatsapp?: (() => string) | undefined
   branding: boolean
+  /** The "Ask a question" box of a bot with an FAQ or an AI endpoint (free.tsx). */
+  free?: ((p: Parts) => ComponentChildren) | undefined
 }) {
   return {
     Avatar: () => (o.avatar ? <img class="avatar" src={o.avatar} alt="" /> : null),
@@ -213,8 +226,10 @@ export function parts(o: {
       ) : null,
     Foot({ state, actions, t }: Parts) {
       const node = state.ask.value
+      const Free = o.free
       return (
         <>
+          {Free && <Free state={state} actions={actions} t={t} />}
           <div class="extra">
             {node?.type === 'ask' && node.skip && (
               <button

@@ -1,0 +1,107 @@
+/**
+ * The demo's AI answer endpoint (our extension, docs/platform-api.md "Our
+ * extensions: AI answers"): `POST /demo/ai` answers a visitor's free question by
+ * retrieval over the bot's FAQ, with the widget's own matcher (widget/faq), no
+ * model. It streams the entry's answer a few words at a time, as a model would,
+ * so the widget's streaming path runs end to end. A bot configuration document
+ * points at it with `"ai": {"url": "<origin>/demo/ai"}`; the bot's FAQ is that of
+ * its saved document, else of the template named like the bot (as
+ * `GET /widget/:botId/config.json` finds it).
+ */
+import { Hono } from 'hono'
+import { cors } from 'hono/cors'
+import { streamSSE } from 'hono/streaming'
+import * as v from 'valibot'
+import { parseConfig } from '../../widget/config/schema'
+import { createFaq, type Faq } from '../../widget/faq'
+import type { DemoState } from '../state'
+
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(128))
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max))
+
+/** The request body; extra fields are ignored. */
+export const AiBody = v.object({
+  uuid: id,
+  botId: id,
+  customerId: id,
+  question: v.pipe(
+    text(1000),
+    v.check((s) => s.trim() !== '', 'must not be empty'),
+  ),
+  history: v.pipe(
+    v.array(v.object({ by: v.picklist(['visitor', 'bot', 'agent']), text: text(5000) })),
+    v.maxLength(100),
+  ),
+})
+
+/** Pause between two `delta` events (ms), unless the URL's `?delay=` (0–2000) says otherwise. */
+export const DELAY_MS = 40
+/** Words per `delta` event. */
+const WORDS = 3
+
+/** The answer of `text` in pieces of {@link WORDS} words, each with the spaces after it: joined, they are `text`. */
+export function pieces(text: string): string[] {
+  const words = text.match(/\S+\s*/g) ?? []
+  const out: string[] = []
+  for (let i = 0; i < words.length; i += WORDS) out.push(words.slice(i, i + WORDS).join(''))
+  const lead = text.match(/^\s+/)?.[0]
+  if (lead && out.length) out[0] = lead + out[0]
+  return out
+}
+
+/** The AI endpoint's route, on the shared demo state (its token, database and templates). */
+export function aiAnswers(state: DemoState): Hono {
+  const app = new Hono()
+  /** The matcher of the last document asked about, rebuilt when the document changes. */
+  let cached: { doc: string; faq: Faq } | undefined
+  const faqOf = (doc: string | undefined): Faq | undefined => {
+    if (!doc) return undefined
+    if (cached?.doc === doc) return cached.faq
+    let parsed: ReturnType<typeof parseConfig>
+    try {
+      parsed = parseConfig(JSON.parse(doc))
+    } catch {
+      return undefined
+    }
+    const items = 'config' in parsed ? (parsed.config.faq?.items ?? []) : []
+    cached = { doc, faq: createFaq(items) }
+    return cached.faq
+  }
+
+  app.use(
+    '/demo/ai',
+    cors({
+      origin: '*',
+      allowMethods: ['POST'],
+      allowHeaders: ['content-type', 'x-bp-token'],
+      maxAge: 600,
+    }),
+  )
+  app.post('/demo/ai', async (c) => {
+    if (c.req.header('x-bp-token') !== state.token)
+      return c.json({ success: false, message: 'missing or wrong x-bp-token', code: 401 }, 401)
+    const body = v.safeParse(AiBody, await c.req.json().catch(() => undefined))
+    if (!body.success) {
+      const issue = body.issues[0]
+      const message = `${v.getDotPath(issue) ?? 'body'}: ${issue.message}`
+      return c.json({ success: false, message, code: 400 }, 400)
+    }
+    const { botId, question } = body.output
+    const origin = new URL(c.req.url).origin
+    const faq = faqOf(state.db.getConfig(botId) ?? state.template(botId, origin))
+    const found = faq?.match(question)
+    const delay = Math.min(2000, Math.max(0, Number(c.req.query('delay') ?? DELAY_MS) || 0))
+    return streamSSE(c, async (stream) => {
+      for (const [i, piece] of pieces(found?.item.answer ?? '').entries()) {
+        if (stream.aborted) return
+        if (i && delay) await stream.sleep(delay)
+        await stream.writeSSE({ event: 'delta', data: JSON.stringify({ text: piece }) })
+      }
+      await stream.writeSSE({
+        event: 'done',
+        data: JSON.stringify({ faq: found ? [found.item.id] : [] }),
+      })
+    })
+  })
+  return app
+}
