@@ -6,7 +6,12 @@
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // JSX as in the build (vite.config.ts `jsx`): Preact's `h` calls. Vite's dev
+  // transform adds the import to .tsx files only.
+  oxc: {
+    jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' },
+    jsxInject: "import { h, Fragment } from 'preact'",
+  },
   test: {
     include: [
       'loader/**/*.test.{ts,tsx}',

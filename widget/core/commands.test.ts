@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { parseConfig } from '../config/schema'
 import { createRich } from '../rich'
 import { createActions } from './actions'
-import { createCommands, forgetDelivered } from './commands'
+import { createCommands, forgetDelivered, HOST_LIMITS } from './commands'
 import { builtinFlow, type Graph, graph } from './flow'
 import { translator } from './i18n'
 import type { LeadPayload } from './lead'
@@ -10,7 +10,7 @@ import { MAX_BODY, OUTBOX_KEY, type OutboxEvents, SCHEMA } from './outbox'
 import { recordSnapshots } from './outbox.fake'
 import { createState } from './state'
 import { memoryKv } from './storage'
-import { HOST_LIMITS, MAX_LENGTH } from './validate'
+import { MAX_LENGTH } from './validate'
 
 const t = translator()
 /**

@@ -21,7 +21,27 @@ import {
 } from './outbox'
 import type { Message, State } from './state'
 import type { Kv } from './storage'
-import { HOST_LIMITS, isEmail, MAX_LENGTH } from './validate'
+import { isEmail, MAX_LENGTH } from './validate'
+
+/**
+ * Limits of what the host may set with `identify`, `addTags` and `setAttributes`
+ * (docs/javascript-api.md, "Commands"): a call over any of them is refused whole. Names and
+ * emails share {@link MAX_LENGTH} (validate.ts) with the composer; phone numbers are 4 to 17
+ * digits. Here, not in validate.ts: only host commands check them, so the chat
+ * window chunk does not carry them.
+ */
+export const HOST_LIMITS = {
+  /** Most tags on one lead. */
+  tags: 100,
+  /** Longest tag, in characters. */
+  tag: 100,
+  /** Most attributes on one lead. */
+  attributes: 100,
+  /** Longest attribute key, in characters. */
+  key: 100,
+  /** Longest attribute value, in characters (as a typed text answer). */
+  value: MAX_LENGTH.text,
+} as const
 
 const isStr = (v: unknown): v is string => typeof v === 'string'
 /** Tags as the host may pass them: at most {@link HOST_LIMITS}`.tags` strings of at most `.tag` characters. */

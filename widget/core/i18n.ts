@@ -14,7 +14,6 @@ const en = {
   placeholder: 'Type your answer…',
   choose: 'Choose an answer above',
   country: 'Country',
-  phone: 'Phone number',
   bot: 'Bot',
   you: 'You',
   /** The button that takes a visitor reading history down to messages that came since. */
@@ -38,7 +37,6 @@ const en = {
   /** What the bot says at a hand-off (a hand-off node without its own `message`). */
   handoff: 'Let me get you a person.',
   errRequired: 'Please type an answer.',
-  errName: 'Please enter your name (up to 100 characters).',
   errEmail: 'Please enter a valid email address, like name@example.com.',
   errPhone: 'This does not look like a valid phone number for the chosen country.',
   errTooLong: 'That is too long (at most {max} characters).',

@@ -325,8 +325,9 @@ function migrate(x: unknown, now: number): OutboxRecord | undefined {
  * The stored records, checked: schema-1 ones migrated, pending ones kept, delivered
  * ones unchanged for longer than `keep` ms dropped, anything else discarded with
  * one `W_OUTBOX` line (an older version's or a corrupted write). Never throws.
+ * `raw`: what {@link OUTBOX_KEY} holds; `now`: epoch ms.
  */
-function parse(raw: unknown, now: number, keep: number): Record<string, OutboxRecord> {
+export function parse(raw: unknown, now: number, keep: number): Record<string, OutboxRecord> {
   const all: Record<string, OutboxRecord> = {}
   let bad = raw !== undefined && !isObj(raw)
   for (const [uuid, x] of Object.entries(isObj(raw) ? raw : {})) {
@@ -648,13 +649,6 @@ export function createOutbox(
       strikes = 0
       return flush(false, true)
     },
-    /** Snapshots not yet accepted, by UUID (for tests and the playground). */
-    pending: async (): Promise<Record<string, LeadPayload>> =>
-      Object.fromEntries(
-        Object.entries(await serial(read))
-          .filter(([, r]) => isPending(r))
-          .map(([k, r]) => [k, snapshotOf(r)]),
-      ),
     /** Stops timers; pending versions stay stored for the next page. */
     dispose() {
       disposed = true

@@ -20,25 +20,6 @@ export const MAX_LENGTH = {
 } as const
 
 /**
- * Limits of what the host may set with `identify`, `addTags` and `setAttributes`
- * (docs/javascript-api.md, "Commands"): a call over any of them is refused whole. Names and
- * emails share {@link MAX_LENGTH} with the composer; phone numbers are 4 to 17
- * digits.
- */
-export const HOST_LIMITS = {
-  /** Most tags on one lead. */
-  tags: 100,
-  /** Longest tag, in characters. */
-  tag: 100,
-  /** Most attributes on one lead. */
-  attributes: 100,
-  /** Longest attribute key, in characters. */
-  key: 100,
-  /** Longest attribute value, in characters (as a typed text answer). */
-  value: MAX_LENGTH.text,
-} as const
-
-/**
  * Email format of the WHATWG HTML spec (`input type=email`,
  * https://html.spec.whatwg.org/#valid-e-mail-address), plus a dot in the domain:
  * `name@localhost` is valid HTML but never a lead's address.
