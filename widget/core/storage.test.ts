@@ -70,6 +70,34 @@ describe('createKv', () => {
     expect(storageWarnings()).toHaveLength(1)
   })
 
+  it('a stall mid-session loses nothing: what IndexedDB held carries on in memory', async () => {
+    const { store: working } = fakeStore()
+    let stalled = false
+    const store = ((mode: IDBTransactionMode, cb: (s: IDBObjectStore) => unknown) =>
+      stalled ? new Promise(() => {}) : working(mode, cb)) as UseStore
+    const kv = m.createKv(50, () => store)
+    await kv.set('outbox', { lead: 'Ada', delivered: false })
+    await kv.update<number>('n', (n) => (n ?? 0) + 1)
+    expect(await kv.get('read-before')).toBeUndefined()
+    stalled = true
+    // The next operation times out; the store carries on from the same data.
+    expect(await kv.get('outbox')).toEqual({ lead: 'Ada', delivered: false })
+    expect(await kv.update<number>('n', (n) => (n ?? 0) + 1)).toBe(2)
+    await kv.del('outbox')
+    expect(await kv.get('outbox')).toBeUndefined()
+    expect(storageWarnings()).toHaveLength(1)
+  })
+
+  it('reads what IndexedDB holds, not an older copy in memory (another tab may have changed it)', async () => {
+    const { data, store } = fakeStore()
+    const kv = m.createKv(50, () => store)
+    await kv.set('chat', 'this tab')
+    data.delete('chat')
+    expect(await kv.get('chat')).toBeUndefined()
+    data.set('chat', 'other tab')
+    expect(await kv.get('chat')).toBe('other tab')
+  })
+
   it('stops waiting for a hung IndexedDB after the first timeout', async () => {
     const store = vi.fn(() => new Promise(() => {})) as unknown as UseStore
     const kv = m.createKv(50, () => store)

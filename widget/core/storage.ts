@@ -43,6 +43,12 @@ export function memoryKv(map = new Map<string, unknown>()): Kv {
 export const openStore = (): UseStore => createStore('reekolect', 'kv')
 
 /**
+ * A key-value store over IndexedDB that never throws and never loses what it was
+ * given: every value read from or written to IndexedDB is also kept in memory, so
+ * when IndexedDB fails or stalls mid-session (an operation longer than
+ * `timeoutMs`: a busy disk, a browser bug, a tab frozen and thawed) the store
+ * carries on in memory from the same data, not from an empty one, and a lead
+ * stored before the stall is still delivered on this page.
  * @param timeoutMs how long one IndexedDB operation may take before the store
  *   falls back to memory. Default 2000 ms.
  * @param open opens the idb-keyval store; a test may pass one that fails or hangs.
@@ -80,19 +86,28 @@ export function createKv(timeoutMs = 2000, open: () => UseStore = openStore): Kv
   return {
     get: <T>(k: string) =>
       guard(
-        async (s) => (await get<T>(k, s)) ?? (await memory.get<T>(k)),
+        async (s) => {
+          // IndexedDB is the truth while it answers (another tab may have changed it).
+          const v = await get<T>(k, s)
+          await (v === undefined ? memory.del(k) : memory.set(k, v))
+          return v
+        },
         () => memory.get<T>(k),
       ),
-    set: (k, v) =>
-      guard(
+    set: (k, v) => {
+      void memory.set(k, v)
+      return guard(
         (s) => set(k, v, s),
-        () => memory.set(k, v),
-      ),
-    del: (k) =>
-      guard(
+        async () => {},
+      )
+    },
+    del: (k) => {
+      void memory.del(k)
+      return guard(
         (s) => del(k, s),
-        () => memory.del(k),
-      ),
+        async () => {},
+      )
+    },
     async update<T>(k: string, fn: (current: T | undefined) => T) {
       // An error of fn is the caller's, not the store's: it must not switch the store to memory.
       let failed: { error: unknown } | undefined
@@ -107,8 +122,12 @@ export function createKv(timeoutMs = 2000, open: () => UseStore = openStore): Kv
         }
       }
       await guard(
-        (s) => update<T | undefined>(k, wrapped, s),
+        async (s) => {
+          await update<T | undefined>(k, wrapped, s)
+          if (!failed) await (out === undefined ? memory.del(k) : memory.set(k, out))
+        },
         async () => {
+          failed = undefined
           out = await memory.update<T | undefined>(k, wrapped)
         },
       )
