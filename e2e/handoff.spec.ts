@@ -8,6 +8,7 @@
  */
 import { expect, test } from '@playwright/test'
 import {
+  agentStream,
   axeViolations,
   chat,
   completeFlow,
@@ -25,39 +26,6 @@ import {
   uuidOf,
   watchErrors,
 } from './helpers'
-
-/**
- * The agent console's stream of a bot (`GET /inbox/direct/agent-stream`, x-bot-token),
- * read from the test: the `conversation` summaries it sends as conversations change.
- */
-function agentStream(baseURL: string, ids: { bot: string; customer: string }) {
-  const stop = new AbortController()
-  const summaries: { uuid: string; handoffAt: string | null }[] = []
-  const q = new URLSearchParams({ botId: ids.bot, customerId: ids.customer })
-  const ready = fetch(`${baseURL}/inbox/direct/agent-stream?${q}`, {
-    headers: { 'x-bot-token': TOKEN, accept: 'text/event-stream' },
-    signal: stop.signal,
-  }).then((res) => {
-    expect(res.status).toBe(200)
-    const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader()
-    let buffer = ''
-    const pump = async (): Promise<void> => {
-      const chunk = await reader?.read().catch(() => undefined)
-      if (!chunk || chunk.done) return
-      buffer += chunk.value
-      const events = buffer.split('\n\n')
-      buffer = events.pop() ?? ''
-      for (const e of events) {
-        const event = /^event: (.*)$/m.exec(e)?.[1]
-        const data = /^data: (.*)$/m.exec(e)?.[1]
-        if (event === 'conversation' && data) summaries.push(JSON.parse(data))
-      }
-      return pump()
-    }
-    void pump()
-  })
-  return { ready, summaries, stop: () => stop.abort() }
-}
 
 test('"Talk to a person" hands the whole conversation to the inbox and the chat turns live', async ({
   page,
@@ -107,7 +75,14 @@ test('"Talk to a person" hands the whole conversation to the inbox and the chat 
     ])
     await expect.poll(async () => lines(await conversation(request, ids, uuid))).toEqual(expected)
     await expect
-      .poll(() => agents.summaries.some((s) => s.uuid === uuid && !!s.handoffAt))
+      .poll(() =>
+        agents.events.some(
+          (e) =>
+            e.event === 'conversation' &&
+            (e.data as { uuid: string; handoffAt: string | null }).uuid === uuid &&
+            !!(e.data as { handoffAt: string | null }).handoffAt,
+        ),
+      )
       .toBe(true)
 
     // Enter sends; Shift+Enter is a new line in the same message.

@@ -472,3 +472,44 @@ export const bubble = (page: Page, at: number): Promise<string> =>
 /** The newest line of {@link seenLines}. */
 export const lastLine = async (page: Page): Promise<string | undefined> =>
   (await seenLines(page)).at(-1)
+
+/** An event of the agent stream: its name and its parsed JSON data. */
+export interface AgentEvent {
+  event: string
+  data: unknown
+}
+
+/**
+ * The agent side's stream of a bot (`GET /inbox/direct/agent-stream`, `x-bot-token`,
+ * docs/platform-api.md "Our extensions: live chat"), read from the test as the
+ * agent console reads it: `events` fills as they arrive; `ready` resolves once
+ * the stream answered 200; `stop` closes it.
+ */
+export function agentStream(baseURL: string, ids: { bot: string; customer: string }) {
+  const stop = new AbortController()
+  const events: AgentEvent[] = []
+  const q = new URLSearchParams({ botId: ids.bot, customerId: ids.customer })
+  const ready = fetch(`${baseURL}/inbox/direct/agent-stream?${q}`, {
+    headers: { 'x-bot-token': TOKEN, accept: 'text/event-stream' },
+    signal: stop.signal,
+  }).then((res) => {
+    expect(res.status).toBe(200)
+    const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader()
+    let buffer = ''
+    const pump = async (): Promise<void> => {
+      const chunk = await reader?.read().catch(() => undefined)
+      if (!chunk || chunk.done) return
+      buffer += chunk.value
+      const blocks = buffer.split('\n\n')
+      buffer = blocks.pop() ?? ''
+      for (const b of blocks) {
+        const event = /^event: (.*)$/m.exec(b)?.[1]
+        const data = /^data: (.*)$/m.exec(b)?.[1]
+        if (event && data) events.push({ event, data: JSON.parse(data) })
+      }
+      return pump()
+    }
+    void pump()
+  })
+  return { ready, events, stop: () => stop.abort() }
+}

@@ -10,6 +10,7 @@
  */
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
 import {
+  agentStream,
   axeViolations,
   chat,
   conversation,
@@ -74,39 +75,6 @@ const typingLine = (page: Page) => chat(page).getByText('Sam is typing…')
 /** The read state under the visitor's newest message. */
 const ack = (page: Page) => transcript(page).locator('.msg.visitor').last().locator('.ack')
 
-/**
- * The agent console's stream of the bot (`GET /inbox/direct/agent-stream`), read
- * from the test: the visitors' `typing` events.
- */
-function agentStream(baseURL: string, ids: Ids) {
-  const stop = new AbortController()
-  const typing: string[] = []
-  const q = new URLSearchParams({ botId: ids.bot, customerId: ids.customer })
-  const ready = fetch(`${baseURL}/inbox/direct/agent-stream?${q}`, {
-    headers: { 'x-bot-token': TOKEN, accept: 'text/event-stream' },
-    signal: stop.signal,
-  }).then((res) => {
-    expect(res.status).toBe(200)
-    const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader()
-    let buffer = ''
-    const pump = async (): Promise<void> => {
-      const chunk = await reader?.read().catch(() => undefined)
-      if (!chunk || chunk.done) return
-      buffer += chunk.value
-      const events = buffer.split('\n\n')
-      buffer = events.pop() ?? ''
-      for (const e of events) {
-        const data = /^data: (.*)$/m.exec(e)?.[1]
-        if (/^event: typing$/m.test(e) && data)
-          typing.push((JSON.parse(data) as { uuid: string }).uuid)
-      }
-      return pump()
-    }
-    void pump()
-  })
-  return { ready, typing, stop: () => stop.abort() }
-}
-
 /** Records, in the page, the text of every entry added to the transcript's log from now on (without its time and read state). */
 const watchLog = (page: Page) =>
   transcript(page)
@@ -143,7 +111,14 @@ test('typing both ways, sent → delivered → read (kept by a reload), the time
 
     // The visitor types: the agent side hears it.
     await box(page).pressSequentially('Where is')
-    await expect.poll(() => agents.typing.filter((u) => u === uuid).length).toBeGreaterThan(0)
+    await expect
+      .poll(
+        () =>
+          agents.events.filter(
+            (e) => e.event === 'typing' && (e.data as { uuid: string }).uuid === uuid,
+          ).length,
+      )
+      .toBeGreaterThan(0)
 
     // Sent while the outbox's POST is on its way, delivered once the inbox answers.
     let release!: () => void
