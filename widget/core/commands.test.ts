@@ -58,6 +58,28 @@ function configuredBot() {
   })
 }
 
+/**
+ * The commands of a chat whose host bridge does nothing (no relay, locale, reset or
+ * shutdown to watch): for tests about messages and events only.
+ */
+const quietCommands = (
+  actions: ReturnType<typeof createActions>,
+  state: ReturnType<typeof createState>,
+  since?: number,
+) =>
+  createCommands({
+    actions,
+    state,
+    relay: {},
+    ...(since === undefined ? {} : { since }),
+    uuid: () => ids.uuid,
+    setLocale: async () => {},
+    reset: () => {},
+    shutdown: () => {},
+    root,
+    locale,
+  })
+
 function setup(bot: 'builtin' | 'configured' = 'builtin', kv = memoryKv()) {
   const state = createState()
   const payloads: LeadPayload[] = []
@@ -441,17 +463,7 @@ describe('events', () => {
       phone: async () => undefined,
     })
     await actions.start()
-    const { commands } = createCommands({
-      actions,
-      state,
-      relay: {},
-      uuid: () => ids.uuid,
-      setLocale: async () => {},
-      reset: () => {},
-      shutdown: () => {},
-      root,
-      locale,
-    })
+    const { commands } = quietCommands(actions, state)
     const seen = vi.fn()
     commands.on('message', seen)
     await actions.submit('Ada')
@@ -471,18 +483,7 @@ describe('events', () => {
     // The host called `on` here; the visitor answered before the chunk arrived.
     const since = state.messages.value.at(-1)?.id
     await actions.submit('Ada')
-    const { commands } = createCommands({
-      actions,
-      state,
-      relay: {},
-      since,
-      uuid: () => ids.uuid,
-      setLocale: async () => {},
-      reset: () => {},
-      shutdown: () => {},
-      root,
-      locale,
-    })
+    const { commands } = quietCommands(actions, state, since)
     const seen = vi.fn()
     commands.on('message', seen)
     await settle()
@@ -960,17 +961,7 @@ describe('sendMessage: free questions of a bot with an FAQ', () => {
       t: (k) => tr(k),
       phone: async () => undefined,
     })
-    const { commands } = createCommands({
-      actions,
-      state,
-      relay: {},
-      uuid: () => ids.uuid,
-      setLocale: async () => {},
-      reset: () => {},
-      shutdown: () => {},
-      root,
-      locale,
-    })
+    const { commands } = quietCommands(actions, state)
     const seen: [string, unknown][] = []
     for (const e of ['message', 'flow:end'])
       commands.on(e, (p: { text?: string }) => seen.push([e, p?.text]))
