@@ -8,6 +8,7 @@
  */
 import { expect, test } from '@playwright/test'
 import {
+  ADA,
   agentStream,
   axeViolations,
   chat,
@@ -46,13 +47,7 @@ test('"Talk to a person" hands the whole conversation to the inbox and the chat 
   try {
     await page.goto(hostUrl(ids))
     await launcher(page).click()
-    await completeFlow(page, {
-      name: 'Ada Lovelace',
-      email: 'ada@example.com',
-      phone: '07400 123456',
-      country: 'GB',
-      topic: 'Support',
-    })
+    await completeFlow(page, ADA)
     await expect(transcript(page)).toContainText(TEXT.thanks)
     expect(liveChunk).toEqual([])
     await chat(page).getByRole('button', { name: TEXT.talk }).click()

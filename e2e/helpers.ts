@@ -125,6 +125,15 @@ export interface Visitor {
   topic: string
 }
 
+/** The visitor the live-chat specs run the built-in flow as, up to "Talk to a person". */
+export const ADA: Visitor = {
+  name: 'Ada Lovelace',
+  email: 'ada@example.com',
+  phone: '07400 123456',
+  country: 'GB',
+  topic: 'Support',
+}
+
 /** Answers the name question (the chat must be open). */
 export async function answerName(page: Page, name: string): Promise<void> {
   await expect(transcript(page)).toContainText(TEXT.askName)

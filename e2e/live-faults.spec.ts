@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type APIRequestContext, expect, type Page, request, test } from '@playwright/test'
 import {
+  ADA,
   bubble,
   chat,
   completeFlow,
@@ -129,13 +130,7 @@ test('network drops and a server restart during a live chat: nothing lost or dou
     await online()
     await page.goto(server.base + hostUrl(ids))
     await launcher(page).click()
-    await completeFlow(page, {
-      name: 'Ada Lovelace',
-      email: 'ada@example.com',
-      phone: '07400 123456',
-      country: 'GB',
-      topic: 'Support',
-    })
+    await completeFlow(page, ADA)
     await chat(page).getByRole('button', { name: TEXT.talk }).click()
     await expect(line(page, 'Waiting for a person to join…')).toBeVisible()
     /** What the visitor said in the built-in flow, as the chat shows it, ending with the choice. */

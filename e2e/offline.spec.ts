@@ -8,6 +8,7 @@
  */
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
 import {
+  ADA,
   axeViolations,
   bubble,
   chat,
@@ -233,13 +234,7 @@ test('the built-in flow with no agent online: the email it has is not asked agai
   await setAvailability(request, ids.bot, false)
   await page.goto(hostUrl(ids))
   await launcher(page).click()
-  await completeFlow(page, {
-    name: 'Ada Lovelace',
-    email: 'ada@example.com',
-    phone: '07400 123456',
-    country: 'GB',
-    topic: 'Support',
-  })
+  await completeFlow(page, ADA)
   await chat(page).getByRole('button', { name: TEXT.talk }).click()
   await expect.poll(() => bubble(page, -1)).toBe(`Bot: ${leave('ada@example.com')}`)
   expect((await seen(page)).slice(-3)).toEqual([
