@@ -69,11 +69,11 @@ export function rated(lead: Lead, score: number, comment = ''): Lead {
 
 /** The mouths of the five faces, very bad to very good (viewBox 0 0 24 24). */
 const MOUTHS = [
-  'M8 17q4-4 8 0',
+  'M7.5 17.5q4.5-5 9 0',
   'M8.5 16.5q3.5-2 7 0',
   'M8.5 15.5h7',
-  'M8.5 14.5q3.5 2.5 7 0',
-  'M7.5 14q4.5 5 9 0',
+  'M8.5 14.5q3.5 2 7 0',
+  'M7.5 13.5h9a4.5 4.5 0 0 1-9 0',
 ]
 
 let sheet: CSSStyleSheet | undefined
