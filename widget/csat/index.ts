@@ -13,14 +13,12 @@
  * the chat) keeps where the rating is, so a reload shows it again, never twice.
  */
 import { batch } from '@preact/signals-core'
-import { useRef, useState } from 'preact/hooks'
 import type { CsatSettings } from '../config/schema'
 import type { Actions } from '../core/actions'
 import { type Lead, withAttribute } from '../core/lead'
 import { MAX_MESSAGES, type State } from '../core/state'
-import { MAX_LENGTH } from '../core/validate'
-import css from './csat.css?inline'
-import { type CsatKey, csatText } from './strings'
+import { csatText } from './strings'
+import { bindCard } from './ui'
 
 /** The lead attribute of the score, `1`…`5` (5: very good). */
 export const SCORE_KEY = 'csat'
@@ -43,12 +41,6 @@ export function question(locale: string, agent: string, custom?: string): string
   return text.replaceAll('{agent}', name)
 }
 
-/** `score` when it is a whole number from 1 to 5 (a saved chat is not trusted), else `undefined`. */
-const scoreOf = (score: unknown): number | undefined =>
-  Number.isInteger(score) && (score as number) >= 1 && (score as number) <= 5
-    ? (score as number)
-    : undefined
-
 /**
  * The lead once the visitor sent their rating: attribute {@link SCORE_KEY} = `score`,
  * {@link COMMENT_KEY} = `comment` (trimmed; removed when blank: an earlier
@@ -67,35 +59,14 @@ export function rated(lead: Lead, score: number, comment = ''): Lead {
   return known ? out : { ...out, notes: [...out.notes, note] }
 }
 
-/** The mouths of the five faces, very bad to very good (viewBox 0 0 24 24). */
-const MOUTHS = [
-  'M7.5 17.5q4.5-5 9 0',
-  'M8.5 16.5q3.5-2 7 0',
-  'M8.5 15.5h7',
-  'M8.5 14.5q3.5 2 7 0',
-  'M7.5 13.5h9a4.5 4.5 0 0 1-9 0',
-]
-
-let sheet: CSSStyleSheet | undefined
-/** Styles the rating in its shadow root once it is in the page (a ref callback: before the first paint). */
-function styled(el: Element | null): void {
-  const root = el?.getRootNode()
-  if (!(root instanceof ShadowRoot)) return
-  if (!sheet) {
-    sheet = new CSSStyleSheet()
-    sheet.replaceSync(css)
-  }
-  if (!root.adoptedStyleSheets.includes(sheet))
-    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
-}
-
 /**
  * Creates the rating of `state`'s closed conversations. `settings` are the
  * document's `settings.csat` (the caller loads this chunk only when `enabled`);
- * `locale` is the language the bot asks and thanks in.
+ * `locale` is the language the bot asks in (it thanks in the chat's language then).
  * @returns `ask()`, which asks for the rating of the closed conversation (once: it
  *   does nothing unless the conversation is closed, named an agent and was not
- *   asked yet), and `Card`, the faces and the comment box shown until it is sent.
+ *   asked yet), and `Card`, the faces and the comment box shown until it is sent
+ *   (ui.tsx `bindCard`).
  */
 export function createCsat(
   state: State,
@@ -127,91 +98,25 @@ export function createCsat(
     void actions.save()
   }
 
-  /**
-   * The rating, above "Start a new conversation": five faces, buttons named "Very
-   * bad" … "Very good" in a group labelled by the question (`aria-pressed` on the
-   * one chosen, 48 px); after a tap, the comment box (Enter sends, Shift+Enter
-   * starts a new line) and Send. A tap stores the score on the lead at once (and
-   * another tap changes it); Send adds the comment and the note, the bot says
-   * "Thanks for your feedback" and the card goes, focus moving to the button after it.
-   */
-  function Card({ locale: shown }: { locale: string }) {
-    const [text, setText] = useState('')
-    const form = useRef<HTMLFormElement>(null)
-    const live = state.live.value
-    const csat = live?.csat
-    if (live?.phase !== 'closed' || !csat || csat.sent) return null
-    const score = scoreOf(csat.score)
-    const tr = (k: CsatKey) => csatText(shown, k)
-    const tap = (n: number) => {
-      keep({ score: n })
-      actions.update((lead) => withAttribute(lead, SCORE_KEY, String(n)))
-    }
-    const send = (e?: Event) => {
-      e?.preventDefault()
-      if (!score)
-        return // The card goes: focus moves on to what follows it ("Start a new conversation").
-      ;(form.current?.nextElementSibling?.querySelector('button') ?? undefined)?.focus()
-      batch(() => {
-        keep({ score, sent: true })
-        say(tr('thanks'))
-      })
-      actions.update((lead) => rated(lead, score, text))
-    }
-    return (
-      <form
-        class="choices csat"
-        ref={(el) => {
-          form.current = el
-          styled(el)
-        }}
-        onSubmit={send}
-        noValidate
-      >
-        <fieldset class="faces">
-          <legend class="sr">{question(shown, live.agent?.name ?? '', settings.question)}</legend>
-          {MOUTHS.map((mouth, i) => {
-            const label = tr(`s${i + 1}` as CsatKey)
-            return (
-              <button
-                key={mouth}
-                type="button"
-                class="choice face"
-                aria-pressed={score === i + 1}
-                aria-label={label}
-                title={label}
-                onClick={() => tap(i + 1)}
-              >
-                <svg viewBox="0 0 24 24" aria-hidden="true">
-                  <circle cx="12" cy="12" r="10" />
-                  <path d={`M9 9.5v1M15 9.5v1${mouth}`} />
-                </svg>
-              </button>
-            )
-          })}
-        </fieldset>
-        {score && (
-          <div class="row">
-            <textarea
-              class="input"
-              rows={2}
-              maxLength={MAX_LENGTH.text}
-              value={text}
-              aria-label={tr('comment')}
-              placeholder={tr('comment')}
-              onInput={(e) => setText(e.currentTarget.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e)
-              }}
-            />
-            <button class="send" type="submit">
-              {tr('send')}
-            </button>
-          </div>
-        )}
-      </form>
-    )
+  /** A tap on the face of score `n`: the lead's `csat` at once (another tap replaces it). */
+  const tap = (n: number) => {
+    keep({ score: n })
+    actions.update((lead) => withAttribute(lead, SCORE_KEY, String(n)))
   }
+  /** Send: the score, the comment and the note on the lead ({@link rated}); the bot thanks in `shown`, the chat's language now. */
+  const send = (score: number, comment: string, shown: string) => {
+    batch(() => {
+      keep({ score, sent: true })
+      say(csatText(shown, 'thanks'))
+    })
+    actions.update((lead) => rated(lead, score, comment))
+  }
+  const Card = bindCard({
+    state,
+    question: (shown) => question(shown, state.live.value?.agent?.name ?? '', settings.question),
+    tap,
+    send,
+  })
 
   return { ask, Card }
 }
