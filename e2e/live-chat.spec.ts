@@ -89,9 +89,7 @@ test('a visitor hands off, an agent in the console replies and closes: one conve
     await console_.getByLabel('Status').selectOption('CLOSED')
     await expect(console_.getByText('Status set to Closed.')).toBeVisible()
     await expect(chat(visitor).getByText('This conversation was closed.')).toBeVisible()
-    await expect(
-      chat(visitor).getByRole('button', { name: 'Start a new conversation' }),
-    ).toBeVisible()
+    await expect(chat(visitor).getByRole('button', { name: 'New conversation' })).toBeVisible()
 
     // The inbox has what the visitor saw, in the same order, each message once.
     const shown = (await seenLines(visitor)).map((l) => l.replace(/^Sam: /, 'agent: '))

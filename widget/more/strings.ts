@@ -32,7 +32,8 @@ export type MoreKey = 'again' | 'earlier' | 'welcome'
 /** A counted string: `left`, `over` or `count`. */
 export type CountKey = 'left' | 'over' | 'count'
 
-const all: Record<string, Partial<Record<keyof typeof en, string>>> = {
+/** The strings by language subtag; English is complete, the others may leave out a `_one` form. */
+export const catalogues: Record<string, Partial<Record<keyof typeof en, string>>> = {
   en,
   fr: {
     left_one: '{n} caractère restant',
@@ -96,7 +97,7 @@ const all: Record<string, Partial<Record<keyof typeof en, string>>> = {
 }
 
 const pick = (locale: string, key: keyof typeof en): string =>
-  all[languageOf(locale)]?.[key] ?? en[key]
+  catalogues[languageOf(locale)]?.[key] ?? en[key]
 
 /** The string `key` in `locale`'s language, `{name}`-style placeholders filled from `vars`. */
 export function moreText(locale: string, key: MoreKey, vars: Record<string, string> = {}): string {
@@ -121,7 +122,7 @@ export function moreCount(locale: string, key: CountKey, n: number): string {
     }
     rules.set(locale, r)
   }
-  const lang = all[languageOf(locale)] ?? en
+  const lang = catalogues[languageOf(locale)] ?? en
   const one = r.select(n) === 'one' && lang[`${key}_one`] !== undefined
   const s = one ? pick(locale, `${key}_one`) : pick(locale, `${key}_other`)
   return s.replace('{n}', n.toLocaleString(r.resolvedOptions().locale))
