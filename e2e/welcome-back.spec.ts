@@ -56,9 +56,15 @@ test('after the flow ends, "New conversation" runs it again without asking known
   await expect(earlier(page)).toBeHidden()
   expect(await axeViolations(page), 'new conversation, previous collapsed').toEqual([])
 
+  const pageScroll = await page.evaluate(() => window.scrollY)
   await disclosure(page).click()
   await expect(disclosure(page)).toHaveAttribute('aria-expanded', 'true')
   await expect(earlier(page)).toBeVisible()
+  // Shown above the button, which keeps focus in view; the host page stays put.
+  await expect(disclosure(page)).toBeFocused()
+  await expect(disclosure(page)).toBeInViewport()
+  expect(await transcript(page).evaluate((e) => e.scrollHeight > e.clientHeight)).toBe(true)
+  expect(await page.evaluate(() => window.scrollY)).toBe(pageScroll)
   await expect(earlier(page).locator('.msg')).toHaveText(
     before.map((l) => l.replace(/^bot: /, 'Bot: ').replace(/^visitor: /, 'You: ')),
   )

@@ -119,7 +119,7 @@ export function themeCss(theme: Settings['design']['theme'], primary: string): s
     ['.win.float', `box-shadow:0 0 0 1px ${d.line},0 12px 40px rgb(0 0 0/.55)`],
     ['.log', `background:${d.log}`],
     ['.msg.bot,.msg.agent,.card', `background:${d.raised};border-color:${d.line}`],
-    ['.composer,.choices,.note,.live,.old', `border-color:${d.line}`],
+    ['.composer,.choices,.note,.live', `border-color:${d.line}`],
     ['.composer,.choices,.choice,.extra,.brand', `background:${d.surface}`],
     ['.choice:hover', `background:${d.hover}`],
     ['.input,.ccq,.cc', `background:${d.field};color:${d.text};border-color:${d.fieldLine}`],

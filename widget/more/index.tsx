@@ -13,7 +13,7 @@
  *   returning visitor whose name is known, "Welcome back, Ada" (back.ts).
  */
 import { batch, effect, signal } from '@preact/signals-core'
-import { useLayoutEffect, useRef, useState } from 'preact/hooks'
+import { useState } from 'preact/hooks'
 import { BACK_FLAG } from '../../loader/protocol'
 import type { Actions } from '../core/actions'
 import { offersPerson } from '../core/end'
@@ -142,31 +142,21 @@ export function createMore(deps: MoreDeps) {
 
   /**
    * Above the transcript's messages: the previous conversation behind a disclosure
-   * button, its messages in an `aria-live="off"` region (expanding it reads
-   * nothing out of the transcript's live region), then a returning visitor's
-   * welcome. Expanding scrolls to the first earlier message.
+   * button, then a returning visitor's welcome. Expanded, its messages show above
+   * the button, as a chat shows earlier messages: the transcript keeps its place
+   * (it sticks to the bottom, or the browser's scroll anchoring keeps the button
+   * where it was), so the focused button stays in view and the visitor scrolls up
+   * to read. They are in an `aria-live="off"` region: expanding reads nothing out
+   * of the transcript's live region.
    */
   function Earlier({ t, locale }: { t: Translate; locale: string }) {
     const [open, setOpen] = useState(false)
-    const list = useRef<HTMLDivElement>(null)
     const messages = earlier.value
-    useLayoutEffect(() => {
-      if (open) list.current?.scrollIntoView({ block: 'start' })
-    }, [open])
     if (!messages.length) return null
     const name = welcome.value
     return (
       <div class="earlier">
-        <button
-          type="button"
-          class="choice disc"
-          aria-expanded={open ? 'true' : 'false'}
-          aria-controls="rk-earlier"
-          onClick={() => setOpen(!open)}
-        >
-          {moreText(locale, 'earlier')} · {moreCount(locale, 'count', messages.length)}
-        </button>
-        <div id="rk-earlier" class="old" ref={list} hidden={!open} aria-live="off">
+        <div id="rk-earlier" class="old" hidden={!open} aria-live="off">
           {messages.map((m, i) => (
             // Ids repeat across tab sessions: the position is the key.
             <div key={i} class={`msg ${m.from}`}>
@@ -177,6 +167,15 @@ export function createMore(deps: MoreDeps) {
             </div>
           ))}
         </div>
+        <button
+          type="button"
+          class="choice disc"
+          aria-expanded={open ? 'true' : 'false'}
+          aria-controls="rk-earlier"
+          onClick={() => setOpen(!open)}
+        >
+          {moreText(locale, 'earlier')} · {moreCount(locale, 'count', messages.length)}
+        </button>
         {name && <p class="back">{moreText(locale, 'welcome', { name })}</p>}
       </div>
     )
