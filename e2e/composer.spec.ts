@@ -9,17 +9,15 @@
  */
 import { expect, type Locator, type Page, test } from '@playwright/test'
 import {
-  ADA,
   axeViolations,
   chat,
-  completeFlow,
   conversation,
+  handOffAsAda,
   hostUrl,
   launcher,
   lines,
   savedBot,
   setAvailability,
-  TEXT,
   TOKEN,
   transcript,
   uniqueIds,
@@ -151,11 +149,7 @@ test('the live composer after a hand-off: it grows, Shift+Enter adds a line, Ent
   request,
 }) => {
   const live = uniqueIds('complive')
-  await setAvailability(request, live.bot, true)
-  await page.goto(hostUrl(live))
-  await launcher(page).click()
-  await completeFlow(page, ADA)
-  await chat(page).getByRole('button', { name: TEXT.talk }).click()
+  await handOffAsAda(page, request, live, true)
   const box = chat(page).getByRole('textbox', { name: 'Your message' })
   await expect(box).toBeFocused()
   expect(await box.evaluate((e) => getComputedStyle(e).fontSize)).toBe('16px')

@@ -456,6 +456,24 @@ export async function setAvailability(
   expect(res.status()).toBe(200)
 }
 
+/**
+ * Hands the chat to a person as a visitor does: with the bot's agents `online`
+ * ({@link setAvailability}), opens the host page of `ids`, runs the built-in flow
+ * as {@link ADA} and picks "Talk to a person".
+ */
+export async function handOffAsAda(
+  page: Page,
+  request: APIRequestContext,
+  ids: { bot: string; customer: string },
+  online: boolean,
+): Promise<void> {
+  await setAvailability(request, ids.bot, online)
+  await page.goto(hostUrl(ids))
+  await launcher(page).click()
+  await completeFlow(page, ADA)
+  await chat(page).getByRole('button', { name: TEXT.talk }).click()
+}
+
 /** A stored conversation as `by: text` lines. */
 export const lines = (list: StoredMessage[]): string[] => list.map((m) => `${m.by}: ${m.text}`)
 

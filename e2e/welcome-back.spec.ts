@@ -13,6 +13,7 @@ import {
   chat,
   completeFlow,
   conversation,
+  handOffAsAda,
   hostUrl,
   launcher,
   lines,
@@ -134,11 +135,7 @@ test('after an agent closed the live conversation, "New conversation" starts the
   request,
 }) => {
   const ids = uniqueIds('againlive')
-  await setAvailability(request, ids.bot, true)
-  await page.goto(hostUrl(ids))
-  await launcher(page).click()
-  await completeFlow(page, ADA)
-  await chat(page).getByRole('button', { name: TEXT.talk }).click()
+  await handOffAsAda(page, request, ids, true)
   await expect(chat(page).getByText('Waiting for a person to join…')).toBeVisible()
   const uuid = (await uuidOf(page)) as string
   const res = await request.put('/inbox/direct/lead', {
