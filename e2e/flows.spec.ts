@@ -30,7 +30,8 @@ const configured = (
 const dialog = (page: Page) => page.getByRole('dialog')
 const log = (page: Page) => dialog(page).getByRole('log')
 /** The composer's input (text, email, tel, date…). */
-const input = (page: Page) => dialog(page).locator('input.input')
+/** The question's text field: a one-line input, or for a text question a multi-line text box. */
+const input = (page: Page) => dialog(page).locator('#rk-input')
 
 async function send(page: Page, text: string) {
   await input(page).fill(text)

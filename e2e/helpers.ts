@@ -89,6 +89,21 @@ export function hostUrl(
   return `/demo/e2e/${page}?${q}`
 }
 
+/**
+ * Saves `doc` as bot `ids.bot`'s configuration document in the demo API (`PUT
+ * /demo/api/config/<bot>`, served at `/widget/<bot>/config.json`).
+ * @returns the host page URL that names it in `data-config-url`.
+ */
+export async function savedBot(
+  request: APIRequestContext,
+  ids: { bot: string; customer: string },
+  doc: unknown,
+): Promise<string> {
+  const saved = await request.put(`/demo/api/config/${ids.bot}`, { data: doc })
+  expect(saved.status()).toBe(200)
+  return hostUrl(ids, TOKEN, { config: `/widget/${ids.bot}/config.json` })
+}
+
 /** The launcher facade while the chat is closed. */
 export const launcher = (page: Page): Locator => page.getByRole('button', { name: 'Open chat' })
 
@@ -453,18 +468,37 @@ export async function agentConsole(page: Page, ids: { bot: string; customer: str
   return region
 }
 
+/**
+ * Hands the chat to a person as a visitor does: with the bot's agents `online`
+ * ({@link setAvailability}), opens the host page of `ids`, runs the built-in flow
+ * as {@link ADA} and picks "Talk to a person".
+ */
+export async function handOffAsAda(
+  page: Page,
+  request: APIRequestContext,
+  ids: { bot: string; customer: string },
+  online: boolean,
+): Promise<void> {
+  await setAvailability(request, ids.bot, online)
+  await page.goto(hostUrl(ids))
+  await launcher(page).click()
+  await completeFlow(page, ADA)
+  await chat(page).getByRole('button', { name: TEXT.talk }).click()
+}
+
 /** A stored conversation as `by: text` lines. */
 export const lines = (list: StoredMessage[]): string[] => list.map((m) => `${m.by}: ${m.text}`)
 
 /**
- * What the visitor sees in the chat, as the same lines (each bubble starts with a
+ * What the visitor sees of the conversation, as the same lines (each bubble starts with a
  * hidden "Bot: " or "You: "; an agent's with their name), without what a live chat
- * adds at the end of each bubble (its time and read state, `.meta`).
+ * adds at the end of each bubble (its time and read state, `.meta`), and without a
+ * previous conversation's (widget/more/).
  */
 export const seenLines = async (page: Page): Promise<string[]> =>
   (
     await transcript(page)
-      .locator('.msg')
+      .locator('.msgs > .msg')
       .evaluateAll((els) =>
         els.map((el) => {
           const copy = el.cloneNode(true) as Element
@@ -481,7 +515,7 @@ export const seenLines = async (page: Page): Promise<string[]> =>
  */
 export const bubble = (page: Page, at: number): Promise<string> =>
   transcript(page)
-    .locator('.msg')
+    .locator('.msgs > .msg')
     .evaluateAll((els, i) => {
       const el = els.at(i)
       if (!el) return ''

@@ -92,9 +92,7 @@ test('a visitor hands off, an agent in the console replies and closes: one conve
     await console_.getByLabel('Status').selectOption('CLOSED')
     await expect(console_.getByText('Status set to Closed.')).toBeVisible()
     await expect(chat(visitor).getByText('This conversation was closed.')).toBeVisible()
-    await expect(
-      chat(visitor).getByRole('button', { name: 'Start a new conversation' }),
-    ).toBeVisible()
+    await expect(chat(visitor).getByRole('button', { name: 'New conversation' })).toBeVisible()
     // The bot asks for a rating (widget/csat/): a message of the conversation too.
     await expect.poll(() => bubble(visitor, -1)).toBe(`Bot: ${RATE}`)
 

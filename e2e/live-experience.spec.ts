@@ -234,7 +234,7 @@ test('an agent message while the tab is hidden or the chat closed: the tab title
   })
   expect(res.status()).toBe(200)
   await expect(chat(page).getByText('This conversation was closed.')).toBeVisible()
-  await expect(chat(page).getByRole('button', { name: 'Start a new conversation' })).toBeVisible()
+  await expect(chat(page).getByRole('button', { name: 'New conversation' })).toBeVisible()
   expect(await axeViolations(page), 'live, closed').toEqual([])
   expect(errors.pageErrors).toEqual([])
   expect(errors.widget()).toEqual([])

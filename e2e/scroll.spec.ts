@@ -12,7 +12,8 @@ import { axeViolations, hostUrl, TOKEN, uniqueIds } from './helpers'
 
 const dialog = (page: Page) => page.getByRole('dialog')
 const log = (page: Page) => dialog(page).getByRole('log')
-const input = (page: Page) => dialog(page).locator('input.input')
+/** The question's text field: a one-line input, or for a text question a multi-line text box. */
+const input = (page: Page) => dialog(page).locator('#rk-input')
 const newMessages = (page: Page) => dialog(page).getByRole('button', { name: 'New messages' })
 
 async function send(page: Page, text: string) {

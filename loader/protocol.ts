@@ -24,6 +24,24 @@ export const UUID_KEY = 'reekolect:uuid'
 export const SESSION_KEY = 'reekolect:open'
 
 /**
+ * Prefix of the storage key (IndexedDB `reekolect`/`kv`) of a bot's returning
+ * visitor, `chat:back:<botId>` (widget/more/back.ts): a saved chat without
+ * messages that holds the known lead fields (name, email, phone, dial code) of the
+ * bot's latest conversation in this browser, and its visitor's UUID. A tab session
+ * whose UUID has no saved chat starts with that lead (core/actions.ts `start`), so
+ * a returning visitor is not asked again; under the `chat:` prefix, the retention
+ * sweep removes it with the conversations.
+ */
+export const BACK_KEY = 'chat:back:'
+
+/**
+ * `localStorage` key, `'1'` while a {@link BACK_KEY} record may hold a returning visitor:
+ * the first open of a new tab session then reads IndexedDB instead of starting
+ * the flow at once (widget/index.ts `isFresh`). No personal data.
+ */
+export const BACK_FLAG = 'reekolect:back'
+
+/**
  * Navigation API state the widget gives the current session history entry while
  * {@link SESSION_KEY} is set (widget/core/session.ts `markEntry`): the next page's
  * loader reads the session only after such an entry (loader/visitor.ts

@@ -97,7 +97,7 @@ const saved = (live: Live | undefined, at = Date.now()): SavedChat => ({
 })
 
 /** A page of the tab that loaded the chat closed, with `chat` saved by an earlier one. */
-async function nextPage(chat?: SavedChat, uuid: string | null = IDS.uuid) {
+async function nextPage(chat?: SavedChat, uuid: string | null = IDS.uuid, more = false) {
   const store = memoryKv()
   if (chat) await store.set(chatKey(IDS.uuid), chat)
   /** The keys read, and the reads under way. */
@@ -124,6 +124,7 @@ async function nextPage(chat?: SavedChat, uuid: string | null = IDS.uuid) {
   })
   const unsent = signal(false)
   const showLive = vi.fn()
+  const showMore = vi.fn()
   const conversation = startConversation({
     state,
     actions,
@@ -133,13 +134,14 @@ async function nextPage(chat?: SavedChat, uuid: string | null = IDS.uuid) {
     unsent,
     ready: { locale: 'en' },
     showLive,
+    ...(more ? { showMore } : {}),
   })
   /** Lets what the reads started run to its end (a restored chat, the live chunk). */
   const settled = async () => {
     await Promise.all(pending)
     await new Promise((go) => setTimeout(go, 20))
   }
-  return { state, actions, kv, reads, settled, unsent, showLive, conversation }
+  return { state, actions, kv, reads, settled, unsent, showLive, showMore, conversation }
 }
 
 let api: ReturnType<typeof fakeApi>
@@ -210,6 +212,22 @@ describe('the next page of the tab', () => {
     expect(page.reads).not.toContain(chatKey(IDS.uuid))
     expect(page.reads.some((k) => k.startsWith('chat:'))).toBe(false)
     expect(state.messages.value).toEqual([])
+    conversation.dispose()
+  })
+
+  it('loads the previous conversation’s parts once the chat has messages, not before', async () => {
+    const page = await nextPage(undefined, IDS.uuid, true)
+    const { actions, showMore, conversation } = page
+    await page.settled()
+    expect(showMore).not.toHaveBeenCalled()
+    await actions.start()
+    await vi.waitFor(() => expect(showMore).toHaveBeenCalledTimes(1))
+    const [ui, css] = showMore.mock.calls[0] ?? []
+    expect(Object.keys(ui)).toEqual(['Again', 'Earlier'])
+    expect(typeof css).toBe('string')
+    await actions.submit('Ada')
+    await page.settled()
+    expect(showMore).toHaveBeenCalledTimes(1)
     conversation.dispose()
   })
 

@@ -4,6 +4,8 @@
  * outbox, which sends every message to the inbox (core/transcript.ts), and the live
  * chat chunk (widget/live/), loaded once the chat is handed to a person or a
  * restored chat was live. A chat that never hands off downloads no live code.
+ * Once the chat has messages it also loads widget/more/: the previous
+ * conversation and "New conversation".
  */
 import { effect, type Signal } from '@preact/signals-core'
 import { ASSETS, report } from '../loader/log'
@@ -16,6 +18,7 @@ import type { State } from './core/state'
 import type { Kv } from './core/storage'
 import { createMessagesSender, createTranscript, follow } from './core/transcript'
 import type { Away, LiveUi } from './live'
+import type { MoreUi } from './more'
 
 /** What {@link startConversation} needs from the chat window. */
 export interface ConversationDeps {
@@ -33,6 +36,8 @@ export interface ConversationDeps {
   unsent: Signal<boolean>
   /** Shows the live chat's parts: adds its stylesheet, renders the window with them. */
   showLive(ui: LiveUi, css: string): void
+  /** Shows the previous conversation and "New conversation" (widget/more/): adds the stylesheet, renders the window with them. */
+  showMore?(ui: MoreUi, css: string): void
   /**
    * What the chat window mounted with: the visitor's locale (the language of the
    * offline messages) and the bot's document, whose `settings.hours` decide with
@@ -120,6 +125,25 @@ export function startConversation(deps: ConversationDeps) {
           live = undefined
           report('E_LOAD', 'the live chat chunk could not load', ASSETS)
           return undefined
+        },
+      )
+    }),
+  )
+  // Once the chat has messages: the previous conversation and "New conversation".
+  let more: Promise<void> | undefined
+  stops.push(
+    effect(() => {
+      if (!state.messages.value.length || more || !deps.showMore) return
+      more = import('./more').then(
+        (m) => {
+          if (disposed) return
+          const c = m.createMore({ state, actions, kv, keep })
+          stops.push(c.dispose)
+          deps.showMore?.(c.ui, m.css)
+        },
+        () => {
+          more = undefined
+          report('E_LOAD', 'the previous-conversation chunk could not load', ASSETS)
         },
       )
     }),

@@ -16,7 +16,7 @@ import type {
   WidgetChunk,
   WidgetConfig,
 } from '../loader/protocol'
-import { UUID_KEY } from '../loader/protocol'
+import { BACK_FLAG, UUID_KEY } from '../loader/protocol'
 import type { BotConfig } from './config/schema'
 import type { LoadedConfig } from './config/settings'
 import type { Conversation } from './conversation'
@@ -97,12 +97,17 @@ async function prepare(host: Host, config: WidgetConfig): Promise<Ready> {
 /**
  * Whether the visitor's UUID will be created on this page: the tab's
  * `sessionStorage` holds none yet (none of this page's, nor of another page or
- * frame of the tab). Asked before the first `host.uuid()` of a chat, which
- * creates and stores one. Unreadable storage answers false, the safe side: the
- * saved chat is then looked for as usual.
+ * frame of the tab), and no earlier tab session left a returning visitor's lead
+ * (`BACK_FLAG` in `localStorage`, loader/protocol.ts). Asked before the first
+ * `host.uuid()` of a chat, which creates and stores one. Unreadable storage
+ * answers false, the safe side: the saved chat is then looked for as usual.
  */
 function isFresh(): boolean {
-  return storedUuid() === ''
+  try {
+    return !sessionStorage.getItem(UUID_KEY) && !localStorage.getItem(BACK_FLAG)
+  } catch {
+    return false
+  }
 }
 
 /** The UUID the tab's `sessionStorage` holds: '' when none, undefined when storage cannot be read. */
@@ -329,6 +334,10 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
             host.style(sheet)
             draw({ live: ui })
           },
+          showMore(ui, sheet) {
+            host.style(sheet)
+            draw({ more: ui })
+          },
         })
         stops.push(c.dispose)
         return c
@@ -381,7 +390,7 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
             const previous = host.uuid()
             host.newVisitor()
             void actions.reset(previous)
-            void m.forgetDelivered(kv, previous)
+            void m.forgetDelivered(kv, previous, config.botId)
           },
           shutdown() {
             // The next page starts closed, as if the chat had never opened in this tab.

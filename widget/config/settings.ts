@@ -100,7 +100,8 @@ export const darkInk = (primary: string): string => inkOn(primary, DARK.hover, 2
 /**
  * Override rules of the dark theme for everything drawn in the widget's shadow
  * root: the window (widget/ui/chat.css, phone.css), the configured-bot parts
- * (widget/rich/rich.css), the live chat (widget/live/live.css) and the launcher
+ * (widget/rich/rich.css), the live chat (widget/live/live.css), the text box's
+ * counter and the previous conversation (widget/more/) and the launcher
  * (loader/launcher.css). This sheet is adopted before those, so every selector is
  * prefixed with `:host([data-reekolect])` to outrank theirs; only colours are set,
  * never the widths of borders and outlines. The primary colour and the text on it
@@ -124,11 +125,11 @@ export function themeCss(theme: Settings['design']['theme'], primary: string): s
     ['.input,.ccq,.cc', `background:${d.field};color:${d.text};border-color:${d.fieldLine}`],
     ['.input[aria-invalid="true"]', `border-color:${d.error}`],
     ['.msg[aria-invalid="true"]', `outline-color:${d.error}`],
-    ['.err', `color:${d.error}`],
+    ['.err,.count.over', `color:${d.error}`],
     ['.note', `background:${d.note};color:${d.noteText}`],
     ['.live', `background:${d.log};color:${d.text}`],
     ['.typing', `background:${d.log};color:${d.muted}`],
-    ['.cx,.brand', `color:${d.muted}`],
+    ['.cx,.brand,.count,.back', `color:${d.muted}`],
     ['.multi .check', `border-color:${d.line}`],
     ['.stars .star', `background:${d.raised};border-color:${d.line};color:${d.star}`],
     [

@@ -1,5 +1,6 @@
 import { effect } from '@preact/signals-core'
 import { describe, expect, it, vi } from 'vitest'
+import { BACK_KEY } from '../../loader/protocol'
 import { parseConfig } from '../config/schema'
 import { createRich } from '../rich'
 import {
@@ -112,6 +113,38 @@ describe('start', () => {
     await actions.start()
     expect(fresh).toHaveBeenCalledTimes(1)
     expect(texts()).toEqual(['bot: saved meanwhile'])
+  })
+
+  it('a new tab session of a returning visitor (no chat under its UUID) starts with the known lead of the bot’s record', async () => {
+    const kv = memoryKv()
+    const lead = { ...emptyLead(), name: 'Ada', email: 'ada@example.com' }
+    const back = { v: 1, at: 1_700_000_000_000, messages: [], lead, open: false, uuid: 'earlier' }
+    await kv.set(`${BACK_KEY}${ids.botId}`, back)
+    const { state, actions, texts, payloads } = setup({ kv })
+    await actions.start()
+    // Name and email known: greeted by name, asked the phone.
+    expect(texts()).toEqual([`bot: ${t('greetNamed', { name: 'Ada' })}`, `bot: ${t('askPhone')}`])
+    expect(payloads).toEqual([{ ...ids, name: 'Ada', email: 'ada@example.com' }])
+    expect(state.lead.value).toEqual(lead)
+  })
+
+  it('a returning visitor’s record of another bot, or past the retention, is not used', async () => {
+    const kv = memoryKv()
+    const lead = { ...emptyLead(), name: 'Ada' }
+    await kv.set(`${BACK_KEY}other-bot`, {
+      v: 1,
+      at: 1_700_000_000_000,
+      messages: [],
+      lead,
+      open: false,
+    })
+    const one = setup({ kv })
+    await one.actions.start()
+    expect(one.texts()).toEqual([`bot: ${t('greet')}`, `bot: ${t('askName')}`])
+    await kv.set(`${BACK_KEY}${ids.botId}`, { v: 1, at: 1, messages: [], lead, open: false })
+    const two = setup({ kv, uuid: '99999999-9999-4999-8999-999999999999' })
+    await two.actions.start()
+    expect(two.texts()).toEqual([`bot: ${t('greet')}`, `bot: ${t('askName')}`])
   })
 
   it('waits for storage before greeting a returning visitor', async () => {

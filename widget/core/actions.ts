@@ -5,6 +5,7 @@
  */
 import { batch } from '@preact/signals-core'
 import { report } from '../../loader/log'
+import { BACK_KEY } from '../../loader/protocol'
 import {
   type Answer,
   type AskNode,
@@ -279,7 +280,12 @@ export function createActions(state: State, deps: ActionDeps) {
     start(at?: string): Promise<boolean> {
       starting ??= (async () => {
         // A fresh UUID skips the read: the first bot message shows in the same frame as the window.
-        let saved = deps.fresh?.() ? undefined : savedChat(await deps.kv.get(key()))
+        // No chat saved under the UUID: a returning visitor's lead, if an earlier tab session left one.
+        let saved = deps.fresh?.()
+          ? undefined
+          : savedChat(
+              (await deps.kv.get(key())) ?? (await deps.kv.get(BACK_KEY + deps.ids().botId)),
+            )
         // Unchanged for longer than the retention (a record of an older version
         // without `at`: since its newest message): forgotten, as the sweep would.
         if (saved && now() - (saved.at ?? saved.messages.at(-1)?.at ?? now()) > keep)

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { BACK_FLAG } from '../../loader/protocol'
 import { parseConfig } from '../config/schema'
+import { backKey, earlierKey } from '../more/back'
 import { createRich } from '../rich'
 import { createActions } from './actions'
 import { createCommands, forgetDelivered, HOST_LIMITS } from './commands'
@@ -917,6 +919,18 @@ describe('forgetDelivered (reset)', () => {
     await kv.set(OUTBOX_KEY, { [ids.uuid]: { payload: { ...ids, name: 'Ada' }, v: 1 } })
     await forgetDelivered(kv, ids.uuid)
     expect(Object.keys((await kv.get<object>(OUTBOX_KEY)) ?? {})).toEqual([ids.uuid])
+  })
+
+  it('forgets the bot’s returning visitor and the visitor’s previous conversations: the next one is not welcomed back', async () => {
+    const kv = memoryKv()
+    const keys = [backKey(ids.botId), earlierKey(ids.uuid), backKey('other-bot')]
+    for (const k of keys) await kv.set(k, { v: 1 })
+    const local = new Map([[BACK_FLAG, '1']])
+    vi.stubGlobal('localStorage', { removeItem: (k: string) => local.delete(k) })
+    await forgetDelivered(kv, ids.uuid, ids.botId)
+    expect(await Promise.all(keys.map((k) => kv.get(k)))).toEqual([undefined, undefined, { v: 1 }])
+    expect(local.has(BACK_FLAG)).toBe(false)
+    vi.unstubAllGlobals()
   })
 })
 

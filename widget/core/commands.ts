@@ -6,10 +6,12 @@
 import { effect } from '@preact/signals-core'
 import { report } from '../../loader/log'
 import { type CommandTable, type Identity, TEASER_MAX_LENGTH } from '../../loader/protocol'
+import { forgetBack } from '../more/back'
 import { createShowMessage } from '../teaser/chat'
 import type { Actions } from './actions'
+import { offersPerson as isOffer } from './end'
 import { createEmitter } from './events'
-import { nextId, type WaitNode } from './flow'
+import type { WaitNode } from './flow'
 import { type Lead, type LeadIds, leadPayload, toJson, withAttribute, withTags } from './lead'
 import {
   isPending,
@@ -92,20 +94,25 @@ const TAGS = `an array of at most ${HOST_LIMITS.tags} strings of at most ${HOST_
 const ATTRS = `a record of strings or {key, value}[] (at most ${HOST_LIMITS.attributes}, keys ≤ ${HOST_LIMITS.key} and values ≤ ${HOST_LIMITS.value} characters)`
 
 /**
- * `reset`'s clean-up of the lead outbox: removes the record of visitor `uuid`
- * (each field's value and edit time) when all of it was delivered. A record with
- * a version still waiting stays, so that the lead is never lost; once delivered
- * it is removed after the retention (retention.ts). Resolves once stored; never
- * rejects.
+ * `reset`'s clean-up: removes the lead outbox's record of visitor `uuid` (each
+ * field's value and edit time) when all of it was delivered. A record with a
+ * version still waiting stays, so that the lead is never lost; once delivered it
+ * is removed after the retention (retention.ts). Also forgets the returning
+ * visitor of bot `botId` and `uuid`'s previous conversations (widget/more/back.ts `forgetBack`),
+ * so that the next visitor of this browser is not welcomed back as this one.
+ * Resolves once stored; never rejects.
  */
-export function forgetDelivered(kv: Kv, uuid: string): Promise<unknown> {
-  return kv
-    .update<Record<string, OutboxRecord> | undefined>(OUTBOX_KEY, (all) => {
-      const r = all?.[uuid]
-      if (r?.s === SCHEMA && !isPending(r)) delete all?.[uuid]
-      return all
-    })
-    .catch(() => undefined)
+export async function forgetDelivered(kv: Kv, uuid: string, botId = ''): Promise<void> {
+  await Promise.all([
+    forgetBack(kv, uuid, botId),
+    kv
+      .update<Record<string, OutboxRecord> | undefined>(OUTBOX_KEY, (all) => {
+        const r = all?.[uuid]
+        if (r?.s === SCHEMA && !isPending(r)) delete all?.[uuid]
+        return all
+      })
+      .catch(() => undefined),
+  ])
 }
 
 /** What the commands need besides state and actions. */
@@ -156,18 +163,7 @@ export function createCommands({
   const teaser = createShowMessage({ state, actions, root, locale })
   relay.synced = (p) => events.emit('lead:synced', { uuid: p.uuid })
   relay.error = (code, status) => events.emit('lead:error', { code, status })
-  /**
-   * Whether `node` only offers a person: a choice whose every option goes on to a
-   * hand-off node (the built-in flow's "Talk to a person" after the thanks). The
-   * flow has then ended for `flow:end`; the offer stays for the visitor.
-   */
-  const offersPerson = (node: WaitNode) => {
-    if (node.type !== 'ask' || node.input !== 'choice') return false
-    const g = actions.graph()
-    return (node.options ?? []).every(
-      (o) => !o.flow && g.node.get(nextId(g, node, o.next) ?? '')?.type === 'handoff',
-    )
-  }
+  const offersPerson = (node: WaitNode) => isOffer(actions.graph(), node)
   // Each effect's first run only records the current state: events are changes.
   let live = false
   const first = state.ask.peek()

@@ -14,6 +14,7 @@ import { recordSnapshots } from '../core/outbox.fake'
 import { createState } from '../core/state'
 import { type Kv, memoryKv } from '../core/storage'
 import { createLive } from '../live'
+import { createMore } from '../more'
 import { ChatWindow } from '../ui/ChatWindow'
 import { COMMENT_KEY, NOTE_TITLE, question, rated, SCORE_KEY } from '.'
 import { csatText, languages } from './strings'
@@ -37,6 +38,8 @@ async function setup(csat: { enabled: boolean; question?: string } = { enabled: 
     t: (k) => t(k),
   })
   const live = createLive(state, actions, undefined, { settings: csat, locale: 'en' })
+  // "New conversation" (widget/more/) follows the card once the conversation is closed.
+  const more = createMore({ state, actions, kv: store, keep: 30 * 86_400_000 })
   await actions.start()
   actions.open()
   render(
@@ -48,6 +51,7 @@ async function setup(csat: { enabled: boolean; question?: string } = { enabled: 
       dir="ltr"
       mode="launcher"
       live={live.ui}
+      more={more.ui}
     />,
   )
   return { state, actions, live, puts, kv: store }
@@ -113,9 +117,9 @@ describe('conversation rating', () => {
       { title: NOTE_TITLE, description: '4/5 — Quick and kind.' },
     ])
     expect(botSaid(state).at(-1)).toBe('Thanks for your feedback')
-    // The card goes; focus moves to "Start a new conversation".
+    // The card goes; focus moves to "New conversation".
     expect(screen.queryByRole('group', { name: ASK })).toBeNull()
-    const again = screen.getByRole('button', { name: 'Start a new conversation' })
+    const again = screen.getByRole('button', { name: 'New conversation' })
     expect(document.activeElement).toBe(again)
   })
 

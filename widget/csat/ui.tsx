@@ -49,12 +49,12 @@ export interface CardDeps {
 }
 
 /**
- * The rating's card, above "Start a new conversation", while the closed
+ * The rating's card, above "New conversation" (widget/more/), while the closed
  * conversation's rating was asked and not sent: five faces, buttons named "Very
  * bad" … "Very good" in a group labelled by the question (`aria-pressed` on the
  * one chosen, 48 px); after a tap, the comment box (Enter sends, Shift+Enter
  * starts a new line) and Send. On Send the card goes, and focus moves to the
- * button after it ("Start a new conversation"), so it never falls to the page.
+ * button after it ("New conversation"), so it never falls to the page.
  */
 export function bindCard(c: CardDeps) {
   return function Card({ locale }: { locale: string }) {

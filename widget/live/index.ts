@@ -15,12 +15,14 @@ import type { Actions } from '../core/actions'
 import { markDelivered, markRead } from '../core/receipts'
 import { type Agent, MAX_MESSAGES, type Message, type State } from '../core/state'
 import type { Csat } from '../csat'
-import css from './live.css?inline'
+import { css as boxCss } from '../more/TextBox'
+import liveCss from './live.css?inline'
 import { createLiveConnection, type LiveConnection, type LiveIds, type LiveStatus } from './stream'
 import { type AgentBody, bindUi, type LiveBar, type LiveComposer, type Meta } from './ui'
 
 export { type Away, availability, createAway, leaveMessage } from './offline'
-export { css }
+/** The live chat's stylesheet, with the text box's (widget/more/TextBox.tsx). */
+export const css = liveCss + boxCss
 
 /** A message as the inbox gives it (`GET …/messages`, the stream's `message` event); `at` is ISO 8601 UTC. */
 export interface InboxMessage {

@@ -5,6 +5,7 @@ import type { Actions } from '../core/actions'
 import type { Agent, Message, State } from '../core/state'
 import { MAX_LENGTH } from '../core/validate'
 import type { Csat } from '../csat'
+import { TextBox } from '../more/TextBox'
 import type { LiveStatus } from './stream'
 import { liveText } from './strings'
 
@@ -173,10 +174,11 @@ export function LiveBar({
  * Enter sends and Shift+Enter starts a new line (Enter while an input method is
  * composing is left to it). Each message (trimmed; blank ones are not sent) joins
  * the transcript, whose outbox sends it. Each input that leaves text calls
- * `onType` (the connection's throttled `typing()`, which tells the agent). Once the
- * conversation is closed, a "Start a new conversation" button in its place hands
- * off again. While the chat is away and the email question waits, it gives way to
- * the question's composer.
+ * `onType` (the connection's throttled `typing()`, which tells the agent). The text
+ * box grows with the text and counts characters near the limit (widget/more/TextBox.tsx).
+ * Once the conversation is closed it is gone: the "New conversation" action
+ * (widget/more/) starts the bot's chat flow again. While the chat is away and the
+ * email question waits, it gives way to the question's composer.
  */
 export function LiveComposer({
   state,
@@ -190,24 +192,16 @@ export function LiveComposer({
   onType?: (() => void) | undefined
 }) {
   const [text, setText] = useState('')
-  const box = useRef<HTMLTextAreaElement>(null)
+  const box = useRef<HTMLElement>(null)
   const live = state.live.value
   const on = !!live && live.phase !== 'closed'
   // Away, the email question (offline.ts) comes first: one text box at a time.
   const asking = live?.phase === 'away' && !!state.ask.value
-  const again = useRef<HTMLButtonElement>(null)
   useEffect(() => {
-    ;(box.current ?? again.current)?.focus()
+    box.current?.focus()
   }, [on, asking])
-  if (!live || asking) return null
-  if (!on)
-    return (
-      <div class="choices">
-        <button type="button" class="choice" ref={again} onClick={actions.handoff}>
-          {liveText(locale, 'restart')}
-        </button>
-      </div>
-    )
+  // Closed: the "New conversation" action (widget/more/) takes its place.
+  if (!on || asking) return null
   const send = (e?: Event) => {
     e?.preventDefault()
     const said = text.trim()
@@ -219,11 +213,10 @@ export function LiveComposer({
   return (
     <form class="composer" onSubmit={send} noValidate>
       <div class="row">
-        <textarea
-          ref={box}
+        <TextBox
+          box={box}
           id="rk-live"
           class="input"
-          rows={1}
           maxLength={MAX_LENGTH.text}
           value={text}
           enterkeyhint="send"
@@ -233,9 +226,6 @@ export function LiveComposer({
             const value = e.currentTarget.value
             setText(value)
             if (value.trim()) onType?.()
-          }}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e)
           }}
         />
         <button class="send" type="submit">

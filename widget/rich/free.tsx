@@ -23,6 +23,7 @@ import type { Engine, Graph, QuickNode } from '../core/flow'
 import type { Translate } from '../core/i18n'
 import type { State } from '../core/state'
 import { MAX_LENGTH } from '../core/validate'
+import { TextBox } from '../more/TextBox'
 
 /**
  * What waits while the bot answers a free question: no buttons, no input (the
@@ -113,14 +114,15 @@ export function createFree(o: FreeOptions) {
   }
 
   /**
-   * The "Ask a question" box, under the buttons or alone when nothing waits. Enter
-   * sends. Focus comes to it when nothing else waits, and stays in it while the bot
+   * The "Ask a question" box, under the buttons or alone when nothing waits: a
+   * multi-line text box (widget/more/TextBox.tsx) where Enter sends and Shift+Enter
+   * starts a new line. Focus comes to it when nothing else waits, and stays in it while the bot
    * answers what was typed there (the answer and "Did that help?" are announced by
    * the transcript), so a visitor can ask on at once.
    */
   function Box({ state, actions, t }: { state: State; actions: Actions; t: Translate }) {
     const [text, setText] = useState('')
-    const box = useRef<HTMLInputElement>(null)
+    const box = useRef<HTMLElement>(null)
     const typed = useRef(false)
     const ask = state.ask.value
     const shown = open(state)
@@ -141,11 +143,10 @@ export function createFree(o: FreeOptions) {
     return (
       <form class="composer free" onSubmit={send} noValidate>
         <div class="row">
-          <input
-            ref={box}
+          <TextBox
+            box={box}
             id="rk-free"
             class="input"
-            type="text"
             autocomplete="off"
             enterkeyhint="send"
             maxLength={MAX_LENGTH.text}

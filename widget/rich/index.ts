@@ -10,6 +10,7 @@ import type { AlertSettings } from '../core/alerts'
 import { type Graph, graph } from '../core/flow'
 import { emptyLead, type LeadIds } from '../core/lead'
 import type { Checked } from '../core/validate'
+import { css as boxCss, TextBox } from '../more/TextBox'
 import { createCheck } from './check'
 import { createEngine, whatsappUrl } from './engine'
 import { createFree } from './free'
@@ -25,6 +26,8 @@ export type RichUi = Pick<typeof ui, 'RichBody' | 'RichInput'> &
   ReturnType<typeof ui.parts> & {
     /** Cover the screen below 480 px. */
     full: boolean
+    /** The multi-line text box of text questions (`input: "text"`): widget/more/TextBox.tsx. */
+    TextBox: typeof TextBox
   }
 
 /** Everything the chat window takes from a configuration document. */
@@ -125,8 +128,9 @@ export function createRich(config: BotConfig, ids: () => LeadIds, link: RichLink
     country: s.phone.defaultCountry,
     badge: s.alerts.badge,
     texts,
-    css,
+    css: css + boxCss,
     ui: {
+      TextBox,
       RichBody: ui.RichBody,
       RichInput: ui.RichInput,
       ...ui.parts({

@@ -4,6 +4,7 @@ import type { Actions } from '../core/actions'
 import type { Translate } from '../core/i18n'
 import type { State } from '../core/state'
 import type { LiveUi } from '../live'
+import type { MoreUi } from '../more'
 import type { RichUi } from '../rich'
 import { Composer } from './Composer'
 import { Transcript } from './Transcript'
@@ -26,6 +27,8 @@ export interface ChatWindowProps {
   rich?: RichUi | undefined
   /** The live chat parts (`widget/live/`), once the chat was handed to a person. */
   live?: LiveUi | undefined
+  /** The previous conversation and "New conversation" (`widget/more/`), once the chat has started. */
+  more?: MoreUi | undefined
 }
 
 /**
@@ -42,6 +45,7 @@ export function ChatWindow({
   mode,
   rich,
   live,
+  more,
 }: ChatWindowProps) {
   const ref = useRef<HTMLElement>(null)
   const open = state.open.value
@@ -85,6 +89,7 @@ export function ChatWindow({
         t={t}
         rich={rich}
         live={live}
+        earlier={more}
         locale={locale}
       />
       {live && <live.Bar state={state} locale={locale} />}
@@ -101,6 +106,7 @@ export function ChatWindow({
         rich={rich}
       />
       {live && <live.Composer state={state} actions={actions} locale={locale} />}
+      {more && <more.Again locale={locale} />}
       {rich && <rich.Foot state={state} actions={actions} t={t} />}
     </section>
   )

@@ -17,7 +17,7 @@ const INPUT: Partial<Record<AskNode['input'], Record<string, string>>> = {
 
 /**
  * The composer: quick-reply buttons for choice questions, otherwise a labelled
- * input with its inline error (`aria-invalid`, `aria-describedby`, announced by a
+ * input (a growing multi-line text box for a configured bot's text questions) with its inline error (`aria-invalid`, `aria-describedby`, announced by a
  * live region). Focus follows the question.
  */
 export function Composer({
@@ -80,26 +80,34 @@ export function Composer({
     e.preventDefault()
     if (await actions.submit(text, country)) setText('')
   }
+  const field = {
+    id: 'rk-input',
+    class: 'input',
+    enterkeyhint: 'send',
+    maxLength: MAX_LENGTH[ask.input] * 2,
+    value: text,
+    placeholder: ask.placeholder ?? t('placeholder'),
+    'aria-label': question,
+    'aria-invalid': error ? 'true' : 'false',
+    'aria-describedby': error ? 'rk-err' : undefined,
+    onInput: (e: Event) => setText((e.currentTarget as HTMLInputElement).value),
+  } as const
   return (
     <form class="composer" onSubmit={submit} noValidate>
       {phone && phoneUi && (
         <phoneUi.PhoneCountry value={country} onChange={setCountry} locale={locale} t={t} />
       )}
       <div class="row">
-        <input
-          ref={input}
-          id="rk-input"
-          class="input"
-          {...(INPUT[ask.input] ?? { type: 'text', autocomplete: 'off' })}
-          enterkeyhint="send"
-          maxLength={MAX_LENGTH[ask.input] * 2}
-          value={text}
-          placeholder={ask.placeholder ?? t('placeholder')}
-          aria-label={question}
-          aria-invalid={error ? 'true' : 'false'}
-          aria-describedby={error ? 'rk-err' : undefined}
-          onInput={(e) => setText(e.currentTarget.value)}
-        />
+        {rich && ask.input === 'text' ? (
+          // Long text: the configured-bot chunk's growing text box (widget/more/TextBox.tsx).
+          <rich.TextBox box={input} {...field} />
+        ) : (
+          <input
+            ref={input}
+            {...(INPUT[ask.input] ?? { type: 'text', autocomplete: 'off' })}
+            {...field}
+          />
+        )}
         <button class="send" type="submit" disabled={state.busy.value}>
           {t('send')}
         </button>

@@ -3,6 +3,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { Translate } from '../core/i18n'
 import type { Message } from '../core/state'
 import type { LiveUi } from '../live'
+import type { MoreUi } from '../more'
 import type { RichUi } from '../rich'
 
 /**
@@ -33,6 +34,7 @@ export function Transcript({
   t,
   rich,
   live,
+  earlier,
   locale,
 }: {
   messages: ReadonlySignal<Message[]>
@@ -45,6 +47,8 @@ export function Transcript({
   rich?: RichUi | undefined
   /** After a hand-off: agent messages show their agent's name and links; every message its time (and a visitor's its read state). */
   live?: LiveUi | undefined
+  /** Above the messages: the previous conversation, collapsed, and a returning visitor's welcome (widget/more/). */
+  earlier?: MoreUi | undefined
   locale?: string
 }) {
   const ref = useRef<HTMLDivElement>(null)
@@ -142,6 +146,7 @@ export function Transcript({
         onScroll={onScroll}
       >
         <div class="msgs" ref={content}>
+          {earlier && <earlier.Earlier t={t} locale={locale ?? 'en'} />}
           {list.map((m) => {
             const bad = flagged.has(m.id)
             return (
