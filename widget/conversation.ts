@@ -35,10 +35,11 @@ export interface ConversationDeps {
   showLive(ui: LiveUi, css: string): void
   /**
    * What the chat window mounted with: the visitor's locale (the language of the
-   * offline messages) and the bot's document, whose `settings.hours` decide with
-   * the availability whether a hand-off is away (widget/live/offline.ts).
+   * offline messages) and the configured bot, whose Business Hours (`settings.hours`,
+   * in the visitor's language) decide with the availability whether a hand-off
+   * is away (widget/live/offline.ts).
    */
-  ready: { locale: string; loaded?: { config: { settings: { hours?: Hours } } } | undefined }
+  ready: { locale: string; rich?: { hours?: Hours | undefined } | undefined }
   /** A configured bot's Alerts settings (rich/index.ts); without them, the defaults of core/alerts.ts. */
   alerts?: AlertSettings | undefined
 }
@@ -90,7 +91,7 @@ export function startConversation(deps: ConversationDeps) {
           const link = { ...config, api: config.apiUrl, ids: actions.ids }
           const chat = m.createLive(state, actions, link)
           const away = m.createAway(state, actions, {
-            hours: deps.ready.loaded?.config.settings.hours,
+            hours: deps.ready.rich?.hours,
             locale: deps.ready.locale,
             online: m.availability(link),
           })

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ReekolectApi } from '../../loader/protocol'
+import { localizeDocument } from './locale'
 import { parseConfig, type Settings } from './schema'
 import {
   allowed,
@@ -38,7 +39,7 @@ const design = (over: Partial<Settings['design']> = {}): Settings['design'] => {
     settings: { design: over },
   })
   if ('issues' in r) throw new Error(JSON.stringify(r.issues))
-  return r.config.settings.design
+  return localizeDocument(r.config, 'en').settings.design
 }
 
 describe('luminance and contrast', () => {
