@@ -143,31 +143,34 @@ test('free questions are answered from the FAQ of the visitor’s language, befo
   expect(await axeViolations(page)).toEqual([])
 })
 
-test('a regional tag the document lacks reads its language: es-MX gets the Spanish texts', async ({
-  page,
-}) => {
-  await open(page, 'es-MX')
-  await expect
-    .poll(() => said(page))
-    .toEqual([
+for (const { locale, reads, lines, button, box } of [
+  {
+    locale: 'es-MX',
+    reads: 'the language of a regional tag: Spanish',
+    lines: [
       'bot: ¡Bienvenido al Hotel Azur de Niza!',
       'bot: Pregúnteme por su estancia, o pida una habitación.',
-    ])
-  await expect(dialog(page).getByRole('button', { name: 'Pedir una habitación' })).toBeVisible()
-})
-
-test('a language the document lacks reads its defaultLocale: German gets English texts, with German widget strings', async ({
-  page,
-}) => {
-  await open(page, 'de')
-  await expect
-    .poll(() => said(page))
-    .toEqual([
+    ],
+    button: 'Pedir una habitación',
+    box: 'Haz una pregunta',
+  },
+  {
+    locale: 'de',
+    reads: 'the defaultLocale for a language it lacks: English texts, German widget strings',
+    lines: [
       'bot: Welcome to Hotel Azur in Nice!',
       'bot: Ask me about your stay, or ask for a room.',
-    ])
-  await expect(dialog(page).getByRole('button', { name: 'Ask for a room' })).toBeVisible()
-  // The widget's own strings come from the German catalogue.
-  await expect(dialog(page).getByRole('textbox', { name: 'Stellen Sie eine Frage' })).toBeVisible()
-  expect(await axeViolations(page)).toEqual([])
-})
+    ],
+    button: 'Ask for a room',
+    box: 'Stellen Sie eine Frage',
+  },
+]) {
+  test(`data-locale="${locale}" falls back to ${reads}`, async ({ page }) => {
+    await open(page, locale)
+    await expect.poll(() => said(page)).toEqual(lines)
+    await expect(dialog(page).getByRole('button', { name: button })).toBeVisible()
+    // The widget's own strings come from the visitor's catalogue.
+    await expect(dialog(page).getByRole('textbox', { name: box })).toBeVisible()
+    expect(await axeViolations(page)).toEqual([])
+  })
+}
