@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { createFaq } from '../faq'
-import { localize, localizeDocument, pickTag } from './locale'
-import { isLanguageMap } from './maps'
+import { isLanguageMap, localize, localizeDocument, pickTag } from './locale'
 import { type BotDocument, parseConfig } from './schema'
 
 /** A document validated by the schema (which marks its language maps), or the test fails. */

@@ -2,15 +2,43 @@
  * Bot content in every language (docs/configuration.md, "Languages"): any text
  * of the bot configuration document a visitor reads may be a string or a
  * language map, `{"en": "Hello", "fr": "Bonjour"}`. The schema (./schema.ts)
- * marks each map it validates (./maps.ts); {@link localizeDocument} gives the
+ * marks each map it validates; {@link localizeDocument} gives the
  * document in one visitor's language, every map replaced by the entry the
  * fallback chain picks ({@link pickTag}). Imported by the triggers' teaser
  * chunk (its text) and the configured-bot chunk (everything else, again on
  * `setLocale`), never by the settings chunk's entry nor the chat window's.
  */
-import { isLanguageMap, type Resolved } from './maps'
+/**
+ * The key of the mark the schema puts on each language map it validated
+ * (`markMap` of ./schema.ts, a non-enumerable property: JSON and equality checks
+ * do not see it). A registered symbol, so the settings build, which validates
+ * the document, and the chat build, which reads it, agree on it without sharing
+ * a module (a shared one would be a chunk of its own, one more request at page
+ * load).
+ */
+const MAP = Symbol.for('reekolect.languageMap')
 
-export type { LanguageMap, Resolved } from './maps'
+declare const brand: unique symbol
+/**
+ * A language map as validated: BCP 47 language tag (any case) → the text (or
+ * list of texts) in that language, at least one entry. Only a type: at run time
+ * a plain object, marked by the schema.
+ */
+export type LanguageMap<T = string> = { readonly [tag: string]: T } & { readonly [brand]: T }
+
+/** `T` with every {@link LanguageMap} replaced by one of its values: the document in one language. */
+export type Resolved<T> =
+  T extends LanguageMap<infer V>
+    ? V
+    : T extends readonly (infer U)[]
+      ? Resolved<U>[]
+      : T extends object
+        ? { [K in keyof T]: Resolved<T[K]> }
+        : T
+
+/** Whether `x` is a language map marked by the schema. */
+export const isLanguageMap = (x: unknown): x is Record<string, unknown> =>
+  !!x && typeof x === 'object' && MAP in x
 
 /** A tag in the form tags are compared in: lower case, `-` between subtags (`pt_BR` → `pt-br`). */
 const norm = (tag: string) => tag.toLowerCase().replace(/_/g, '-')

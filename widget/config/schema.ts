@@ -14,7 +14,7 @@
 import * as v from 'valibot'
 import { TEASER_MAX_LENGTH } from '../../loader/protocol'
 import { STATUSES } from '../core/lead'
-import { type LanguageMap, markMap, type Resolved } from './maps'
+import type { LanguageMap, Resolved } from './locale'
 
 const id = v.pipe(
   v.string(),
@@ -59,12 +59,22 @@ const language = v.pipe(
   ),
 )
 /**
+ * Marks a validated language map (an object, not a string or a list) for
+ * `localize` of ./locale.ts, which reads the mark: a non-enumerable property
+ * under the registered symbol `reekolect.languageMap` (the same key there).
+ */
+const markMap = <T>(value: T): T => {
+  if (value && typeof value === 'object' && !Array.isArray(value))
+    Object.defineProperty(value, Symbol.for('reekolect.languageMap'), { value: true })
+  return value
+}
+/**
  * A text a visitor reads: `schema` itself (a string, or for FAQ alternatives a
  * list), or a language map of it, `{"en": "Hello", "fr": "Bonjour"}`: BCP 47 tag
  * → the text in that language, at least one entry, each language once (tags
  * compare case-insensitively). Which entry a visitor reads is the fallback chain
  * of `./locale.ts` (docs/configuration.md, "Languages"). The map is marked as one
- * (`markMap`, ./maps.ts), so the widget tells it from other objects.
+ * ({@link markMap}), so the widget tells it from other objects.
  */
 const localized = <T extends v.GenericSchema>(schema: T, what = 'a string') =>
   v.pipe(
