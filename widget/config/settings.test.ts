@@ -668,6 +668,21 @@ describe('applySettings', () => {
     expect(l.api.mock.calls).toEqual([['showMessage', message, { open: true }]])
   })
 
+  it('shows triggers.message in the visitor’s language, and asks the chat to say that text', async () => {
+    vi.useFakeTimers()
+    const l = launcherHost()
+    const message = { en: 'Questions about pricing?', fr: 'Des questions sur nos prix ?' }
+    await apply(
+      l,
+      respond(doc({ general: { language: 'fr-CA' }, triggers: { afterSeconds: 1, message } })),
+    )
+    vi.advanceTimersByTime(1000)
+    const t = await teaser(l)
+    expect(t?.textContent).toBe(message.fr)
+    t?.click()
+    expect(l.api.mock.calls).toEqual([['showMessage', message.fr, { open: true }]])
+  })
+
   it('keeps an armed timer through a state-only history change (same path)', async () => {
     vi.useFakeTimers()
     const l = launcherHost()
