@@ -8,7 +8,7 @@
 import { effect, type Signal } from '@preact/signals-core'
 import { ASSETS, report } from '../loader/log'
 import type { WidgetConfig } from '../loader/protocol'
-import type { Hours } from './config/schema'
+import type { CsatSettings, Hours } from './config/schema'
 import type { Actions, SavedChat } from './core/actions'
 import { type AlertSettings, startAlerts } from './core/alerts'
 import { markDelivered, setSids } from './core/receipts'
@@ -35,11 +35,15 @@ export interface ConversationDeps {
   showLive(ui: LiveUi, css: string): void
   /**
    * What the chat window mounted with: the visitor's locale (the language of the
-   * offline messages) and the configured bot, whose Business Hours (`settings.hours`,
-   * in the visitor's language) decide with the availability whether a hand-off
-   * is away (widget/live/offline.ts).
+   * offline messages) and the configured bot, in the visitor's language: its
+   * Business Hours (`settings.hours`) decide with the availability whether a
+   * hand-off is away (widget/live/offline.ts), and its `settings.csat` turns the
+   * conversation rating off or words its question (widget/csat/).
    */
-  ready: { locale: string; rich?: { hours?: Hours | undefined } | undefined }
+  ready: {
+    locale: string
+    rich?: { hours?: Hours | undefined; csat?: CsatSettings | undefined } | undefined
+  }
   /** A configured bot's Alerts settings (rich/index.ts); without them, the defaults of core/alerts.ts. */
   alerts?: AlertSettings | undefined
 }
@@ -89,7 +93,12 @@ export function startConversation(deps: ConversationDeps) {
         (m) => {
           if (disposed) return undefined
           const link = { ...config, api: config.apiUrl, ids: actions.ids }
-          const chat = m.createLive(state, actions, link)
+          // The conversation rating: on unless the document turns it off.
+          const csat = deps.ready.rich?.csat ?? { enabled: true }
+          const chat = m.createLive(state, actions, link, {
+            settings: csat,
+            locale: deps.ready.locale,
+          })
           const away = m.createAway(state, actions, {
             hours: deps.ready.rich?.hours,
             locale: deps.ready.locale,

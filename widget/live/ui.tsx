@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Actions } from '../core/actions'
 import type { Agent, Message, State } from '../core/state'
 import { MAX_LENGTH } from '../core/validate'
+import type { Csat } from '../csat'
 import type { LiveStatus } from './stream'
 import { liveText } from './strings'
 
@@ -262,7 +263,8 @@ export function acksOf(list: readonly Message[]): Map<number, Ack> {
 /**
  * The parts of the chat window bound to one live chat (index.ts `LiveUi`): the
  * composer tells the agent while the visitor types (`onType`), the status line
- * shows the agent `typing`, and each message's {@link Meta} its read state.
+ * shows the agent `typing`, and each message's {@link Meta} its read state. Once
+ * the csat chunk is loaded (`csat`), its rating shows above the composer.
  */
 export function bindUi(live: {
   state: State
@@ -270,6 +272,8 @@ export function bindUi(live: {
   onType(): void
   /** The state of the chat's live connection, read in render. */
   net?: { readonly value: LiveStatus | undefined }
+  /** The conversation rating (widget/csat/), once loaded. */
+  csat?: ReadonlySignal<Csat | undefined>
 }) {
   /** {@link acksOf} of the last transcript seen: every message's Meta of one render shares it. */
   let memo: { list: readonly Message[]; acks: Map<number, Ack> } | undefined
@@ -279,9 +283,15 @@ export function bindUi(live: {
     return memo.acks
   }
   return {
-    Composer: (p: { state: State; actions: Actions; locale: string }) => (
-      <LiveComposer {...p} onType={live.onType} />
-    ),
+    Composer: (p: { state: State; actions: Actions; locale: string }) => {
+      const Rating = live.csat?.value?.Card
+      return (
+        <>
+          {Rating && <Rating locale={p.locale} />}
+          <LiveComposer {...p} onType={live.onType} />
+        </>
+      )
+    },
     Bar: (p: { state: State; locale: string }) => (
       <LiveBar {...p} typing={live.typing.value?.name} net={live.net} />
     ),

@@ -6,7 +6,7 @@
  * and turns them into another language on `setLocale` ({@link Rich.localize}).
  */
 import { localizeDocument } from '../config/locale'
-import type { BotConfig, BotDocument, Hours } from '../config/schema'
+import type { BotConfig, BotDocument, CsatSettings, Hours } from '../config/schema'
 import type { ActionExtension, Actions } from '../core/actions'
 import type { AlertSettings } from '../core/alerts'
 import { type FlowNode, type Graph, graph } from '../core/flow'
@@ -49,6 +49,8 @@ export interface Rich {
   badge: boolean
   /** Business Hours in the current language; absent: no hours. */
   hours?: Hours | undefined
+  /** The conversation rating's settings (`settings.csat`), its question in the current language. */
+  csat: CsatSettings
   /**
    * `setLocale`: turns the bot into `locale`'s language. The flows, the FAQ, the
    * header's texts and the WhatsApp button speak it from now on (the messages
@@ -169,6 +171,7 @@ export function createRich(doc: BotDocument, ids: () => LeadIds, link: RichLink 
     country: s.phone.defaultCountry,
     badge: s.alerts.badge,
     hours: s.hours,
+    csat: s.csat,
     localize(next, actions, state) {
       const before = state.ask.peek()
       const old = g
@@ -184,6 +187,7 @@ export function createRich(doc: BotDocument, ids: () => LeadIds, link: RichLink 
       free?.localize(config.faq, g)
       rich.graph = g
       rich.hours = config.settings.hours
+      rich.csat = config.settings.csat
       actions.setGraph(g)
       const now = state.ask.peek()
       if (

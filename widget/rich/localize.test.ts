@@ -128,17 +128,20 @@ describe('setLocale on a configured bot', () => {
     expect(c.buttons()).toEqual(['Yes', 'Talk to a person'])
   })
 
-  it('gives the business hours’ message in the new language', async () => {
+  it('gives the business hours’ message and the rating’s question in the new language', async () => {
     const c = await hotel('en', (doc) => {
       doc.settings.hours = {
         timeZone: 'Europe/Paris',
         weekly: [],
         message: { en: 'We are closed.', fr: 'Nous sommes fermés.' },
       }
+      doc.settings.csat = { question: { en: 'How did {agent} do?', fr: 'Et {agent} ?' } }
     })
     expect(c.rich.hours?.message).toBe('We are closed.')
+    expect(c.rich.csat).toEqual({ enabled: true, question: 'How did {agent} do?' })
     c.setLocale('fr-CA')
     expect(c.rich.hours?.message).toBe('Nous sommes fermés.')
+    expect(c.rich.csat.question).toBe('Et {agent} ?')
   })
 })
 
