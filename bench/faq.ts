@@ -31,6 +31,7 @@ import { brotliCompressSync, constants } from 'node:zlib'
 import MiniSearch from 'minisearch'
 import { build, type Rolldown } from 'vite'
 import { widgetTarget } from '../vite.config'
+import { localizeDocument } from '../widget/config/locale'
 import { parseConfig } from '../widget/config/schema'
 import { createFaq, FAQ_DEFAULTS, type FaqEntry } from '../widget/faq'
 import { fresh, type Labelled, split } from './faq-questions'
@@ -42,8 +43,9 @@ const TEMPLATE = 'demo/templates/outdoor-shop.json'
 function template(): FaqEntry[] {
   const r = parseConfig(JSON.parse(readFileSync(TEMPLATE, 'utf8')))
   if ('issues' in r) throw new Error(`${TEMPLATE}: ${JSON.stringify(r.issues)}`)
-  if (!r.config.faq) throw new Error(`${TEMPLATE} has no faq`)
-  return r.config.faq.items
+  const faq = localizeDocument(r.config, 'en').faq
+  if (!faq) throw new Error(`${TEMPLATE} has no faq`)
+  return faq.items
 }
 
 /**

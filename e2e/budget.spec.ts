@@ -90,3 +90,15 @@ test('the loader, the settings chunk and the chat entry start with V8’s compil
   expect(starts(entry)).toBe(true)
   expect(starts(phone)).toBe(false)
 })
+
+// A configured bot's page view downloads the loader and the settings chunk, one
+// file: a module it shared with its lazy trigger chunk would be a chunk of its
+// own, imported statically, one more request on every page view.
+test('the settings chunk imports no other chunk statically', () => {
+  const m = JSON.parse(readFileSync(join(dist, '.vite/settings-manifest.json'), 'utf8')) as Record<
+    string,
+    Chunk
+  >
+  expect(m['widget/config/settings.ts']?.imports ?? []).toEqual([])
+  expect(m['widget/config/settings.ts']?.dynamicImports).toEqual(['widget/teaser/trigger.ts'])
+})

@@ -493,19 +493,18 @@ export const lines = (list: StoredMessage[]): string[] => list.map((m) => `${m.b
  * What the visitor sees of the conversation, as the same lines (each bubble starts with a
  * hidden "Bot: " or "You: "; an agent's with their name), without what a live chat
  * adds at the end of each bubble (its time and read state, `.meta`), and without a
- * previous conversation's (widget/more/).
+ * previous conversation's (widget/more/). `log`: the transcript of a chat window with
+ * another name (a configured bot's title).
  */
-export const seenLines = async (page: Page): Promise<string[]> =>
+export const seenLines = async (page: Page, log = transcript(page)): Promise<string[]> =>
   (
-    await transcript(page)
-      .locator('.msgs > .msg')
-      .evaluateAll((els) =>
-        els.map((el) => {
-          const copy = el.cloneNode(true) as Element
-          copy.querySelector('.meta')?.remove()
-          return copy.textContent ?? ''
-        }),
-      )
+    await log.locator('.msgs > .msg').evaluateAll((els) =>
+      els.map((el) => {
+        const copy = el.cloneNode(true) as Element
+        copy.querySelector('.meta')?.remove()
+        return copy.textContent ?? ''
+      }),
+    )
   ).map((t) => t.replace(/^Bot: /, 'bot: ').replace(/^You: /, 'visitor: '))
 
 /**

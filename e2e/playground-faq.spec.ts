@@ -18,10 +18,10 @@ const verdict = (page: Page) => page.locator('#faq-result')
 const json = (page: Page) => page.getByLabel('Document (JSON)')
 const preview = (page: Page) => page.frameLocator('#preview-frame')
 
-async function openWithShop(page: Page) {
+async function openWithShop(page: Page, template = 'outdoor-shop') {
   const ids = uniqueIds('pgfaq')
   await page.goto(`/?${new URLSearchParams({ bot: ids.bot, customer: ids.customer })}`)
-  await page.getByLabel('Document', { exact: true }).selectOption('outdoor-shop')
+  await page.getByLabel('Document', { exact: true }).selectOption(template)
   await expect(status(page)).toContainText('Applied at')
   return ids
 }
@@ -138,4 +138,41 @@ test('the built-in flow has no FAQ: the form says so and is off', async ({ page 
   await page.goto(`/?${new URLSearchParams({ bot: ids.bot, customer: ids.customer })}`)
   await expect(faq(page).locator('#faq-off')).toContainText('The built-in flow has no FAQ')
   await expect(page.getByRole('button', { name: 'Add an entry' })).toBeDisabled()
+})
+
+test('an FAQ in several languages is shown, tested and edited one language at a time; an edit keeps the other languages', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  await openWithShop(page, 'multilingual')
+  const language = page.getByLabel('FAQ language', { exact: true })
+  // The document's defaultLocale first.
+  await expect(language).toHaveValue('en')
+  await expect(entries(page).first().locator('summary')).toHaveText(
+    '1. check-in: What time are check-in and check-out?',
+  )
+  await language.selectOption('fr')
+  await expect(entries(page).locator('summary')).toHaveText([
+    '1. check-in: À quelle heure sont l’arrivée et le départ ?',
+    '2. breakfast: Le petit-déjeuner est-il compris ?',
+    '3. parking: Avez-vous un parking ?',
+    '4. tourist-tax (fr): Y a-t-il une taxe de séjour ?',
+  ])
+  await tester(page).fill('où garer ma voiture')
+  await expect(verdict(page)).toContainText('Answers with “parking” (Avez-vous un parking ?)')
+
+  const parking = entries(page).nth(2)
+  await parking.locator('summary').click()
+  await parking.getByLabel('Answer', { exact: true }).fill('Garage : 12 places, 25 € la nuit.')
+  const doc = async () => JSON.parse(await json(page).inputValue())
+  const answer = (await doc()).faq.items[2].answer
+  expect(answer.fr).toBe('Garage : 12 places, 25 € la nuit.')
+  expect(answer.en).toBe('Our garage has 12 places at €25 a night; please book one with your room.')
+  expect(Object.keys(answer)).toEqual(['en', 'fr', 'es'])
+  await expect(status(page)).toContainText('Applied at', { timeout: 10_000 })
+  // English visitors are tested against the English entries: the French-only one is not among them.
+  await language.selectOption('en')
+  await tester(page).fill('taxe de séjour')
+  await expect(verdict(page)).toContainText('I don’t know')
+  expect(errors.pageErrors).toEqual([])
 })

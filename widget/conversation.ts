@@ -40,14 +40,14 @@ export interface ConversationDeps {
   showMore?(ui: MoreUi, css: string): void
   /**
    * What the chat window mounted with: the visitor's locale (the language of the
-   * offline messages) and the bot's document, whose `settings.hours` decide with
-   * the availability whether a hand-off is away (widget/live/offline.ts), and
-   * whose `settings.csat` turns the conversation rating off or words its
-   * question (widget/csat/).
+   * offline messages) and the configured bot, in the visitor's language: its
+   * Business Hours (`settings.hours`) decide with the availability whether a
+   * hand-off is away (widget/live/offline.ts), and its `settings.csat` turns the
+   * conversation rating off or words its question (widget/csat/).
    */
   ready: {
     locale: string
-    loaded?: { config: { settings: { hours?: Hours; csat?: CsatSettings } } } | undefined
+    rich?: { hours?: Hours | undefined; csat?: CsatSettings | undefined } | undefined
   }
   /** A configured bot's Alerts settings (rich/index.ts); without them, the defaults of core/alerts.ts. */
   alerts?: AlertSettings | undefined
@@ -99,13 +99,13 @@ export function startConversation(deps: ConversationDeps) {
           if (disposed) return undefined
           const link = { ...config, api: config.apiUrl, ids: actions.ids }
           // The conversation rating: on unless the document turns it off.
-          const csat = deps.ready.loaded?.config.settings.csat ?? { enabled: true }
+          const csat = deps.ready.rich?.csat ?? { enabled: true }
           const chat = m.createLive(state, actions, link, {
             settings: csat,
             locale: deps.ready.locale,
           })
           const away = m.createAway(state, actions, {
-            hours: deps.ready.loaded?.config.settings.hours,
+            hours: deps.ready.rich?.hours,
             locale: deps.ready.locale,
             online: m.availability(link),
           })

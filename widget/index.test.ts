@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
 import type { HostBridge, MountedWidget, QueuedCall, TagOptions } from '../loader/protocol'
 import { createQueue } from '../loader/queue'
-import type { BotConfig } from './config/schema'
+import type { BotDocument } from './config/schema'
 import type { LoadedConfig } from './config/settings'
 import { translator } from './core/i18n'
 import type { LeadPayload } from './core/lead'
@@ -38,7 +38,7 @@ function fakeHost() {
   button.className = 'launcher'
   root.append(button)
   let arrive!: (loaded: LoadedConfig | undefined) => void
-  const host: HostBridge<BotConfig> = {
+  const host: HostBridge<BotDocument> = {
     config: new Promise<LoadedConfig | undefined>((resolve) => {
       arrive = resolve
     }),
@@ -82,7 +82,7 @@ afterEach(() => {
  * Mounts the widget as the loader does: its calls go through the loader's queue,
  * which the widget drains once mounted. `call` is `window.Reekolect`.
  */
-function mountQueued(host: HostBridge<BotConfig>) {
+function mountQueued(host: HostBridge<BotDocument>) {
   const queue = createQueue([], () => {})
   const mounted = mount(host, config).then((w) => {
     widget = w

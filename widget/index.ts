@@ -17,7 +17,7 @@ import type {
   WidgetConfig,
 } from '../loader/protocol'
 import { BACK_FLAG, UUID_KEY } from '../loader/protocol'
-import type { BotConfig } from './config/schema'
+import type { BotDocument } from './config/schema'
 import type { LoadedConfig } from './config/settings'
 import type { Conversation } from './conversation'
 import { type ActionDeps, chatKey, createActions } from './core/actions'
@@ -38,7 +38,7 @@ import { ChatWindow, type ChatWindowProps } from './ui/ChatWindow'
 import css from './ui/chat.css?inline'
 
 /** The loader's bridge, with the configuration document as the settings chunk validated it. */
-type Host = HostBridge<BotConfig>
+type Host = HostBridge<BotDocument>
 
 /**
  * Mounts the chat window into the loader's shadow root, once the bot's
@@ -51,7 +51,7 @@ type Host = HostBridge<BotConfig>
  *   `data-locale`, else the browser's language, picks the catalogue.
  * @returns `dispatch` for host commands and `unmount`, which removes everything it added.
  */
-export const mount: Mount<BotConfig> = async (host: Host, tag: TagOptions) => {
+export const mount: Mount<BotDocument> = async (host: Host, tag: TagOptions) => {
   const config = widgetConfig(tag)
   return start(host, config, await prepare(host, config))
 }
@@ -66,13 +66,13 @@ interface Ready {
 
 /**
  * The translator of `locale`: its catalogue chunk (none for English), under a
- * configured bot's strings, under the document's window texts.
+ * configured bot's strings and window texts (its strings share no key with the
+ * catalogue; its texts win over it).
  */
 const translate = async (locale: string, rich?: Rich) =>
   translator({
-    ...rich?.strings(locale),
     ...(await loadCatalogue(locale)),
-    ...rich?.texts,
+    ...rich?.strings(locale),
   } as Catalogue)
 
 /**
@@ -383,7 +383,7 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
           locale: () => props.locale,
           async setLocale(next: string) {
             const nt = await translate(next, rich)
-            if (!rich) actions.setGraph(graph([builtinFlow(nt)]))
+            rich ? rich.localize(next, actions, state) : actions.setGraph(graph([builtinFlow(nt)]))
             draw({ t: nt, locale: next, dir: dirOf(next) })
           },
           reset() {

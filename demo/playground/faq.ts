@@ -6,8 +6,12 @@
  * own matcher (widget/faq) makes of a question against the entries being edited,
  * applied or not: the entry that answers with its score and its lead over the next,
  * the entries the bot would offer ("Did you mean…?") and why, or why none answers,
- * and the runner-up.
+ * and the runner-up. An FAQ written in several languages (docs/configuration.md,
+ * "Languages": language maps, entries with `lang`) is shown, edited and tested in
+ * one of them at a time, picked in "FAQ language": an edit changes that
+ * language's text of a map and keeps the others.
  */
+import { pickTag } from '../../widget/config/locale'
 import { createFaq, FAQ_DEFAULTS, type FaqEntry, type FaqMatch } from '../../widget/faq'
 import { $, button, el } from './dom'
 import { editDocument, onDocumentEdit } from './editor'
@@ -22,6 +26,8 @@ const addButton = $('faq-add', HTMLButtonElement)
 const fallback = $('faq-fallback', HTMLSelectElement)
 const question = $('faq-test', HTMLInputElement)
 const result = $('faq-result')
+const languageField = $('faq-lang-field')
+const languagePicker = $('faq-lang', HTMLSelectElement)
 
 /** An entry as the JSON holds it: possibly half-typed (the server checks it on apply). */
 type Entry = Record<string, unknown>
@@ -29,8 +35,37 @@ type Entry = Record<string, unknown>
 /** The entries being edited, as last read from the document or edited here. */
 let entries: Entry[] = []
 
-const str = (v: unknown) => (typeof v === 'string' ? v : '')
+/** The language the entries are shown, edited and tested in; '' when none is written in several. */
+let lang = ''
+
+/** Whether `v` is a language map (an object of texts, not a list). */
+const isMap = (v: unknown): v is Record<string, unknown> => isRecord(v) && !Array.isArray(v)
+/** `v` in the language shown: a map's entry for it (the widget's fallback chain when it has none), else `v`. */
+const shown = (v: unknown): unknown => {
+  if (!isMap(v)) return v
+  const tags = Object.keys(v)
+  return v[tags[pickTag(tags, [lang, 'en'])] as string]
+}
+const str = (v: unknown) => {
+  const s = shown(v)
+  return typeof s === 'string' ? s : ''
+}
+const texts = (v: unknown) => {
+  const s = shown(v)
+  return Array.isArray(s) ? s.filter(Boolean).map(String) : []
+}
 const score = (n: number) => n.toFixed(2)
+
+/** The languages the entries are written in, in the order they first appear. */
+function languagesOf(items: Entry[]): string[] {
+  const found = new Set<string>()
+  for (const e of items) {
+    if (typeof e.lang === 'string') found.add(e.lang)
+    for (const k of ['question', 'alternatives', 'answer'])
+      if (isMap(e[k])) for (const tag of Object.keys(e[k] as object)) found.add(tag)
+  }
+  return [...found]
+}
 
 /** The document's `faq`, created when missing; `undefined` when it is not an object with a list of items. */
 function faqOf(d: Record<string, unknown>, create: boolean): { items: Entry[] } | undefined {
@@ -44,7 +79,12 @@ function setField(i: number, key: string, value: unknown) {
   editDocument((d) => {
     const item = faqOf(d, false)?.items[i]
     if (!isRecord(item)) return
-    if (value === undefined) delete item[key]
+    const was = item[key]
+    // A language map keeps its other languages.
+    if (isMap(was)) {
+      if (value === undefined) delete was[lang]
+      else was[lang] = value
+    } else if (value === undefined) delete item[key]
     else item[key] = value
     entries = faqOf(d, false)?.items ?? []
   })
@@ -66,8 +106,7 @@ function input(i: number, key: 'id' | 'question' | 'alternatives' | 'answer', la
     box.autocomplete = 'off'
   } else box.rows = key === 'answer' ? 3 : 2
   if (key === 'alternatives') {
-    const alts = Array.isArray(entry.alternatives) ? entry.alternatives.filter(Boolean) : []
-    box.value = alts.map(String).join('\n')
+    box.value = texts(entry.alternatives).join('\n')
     box.addEventListener('input', () => {
       const lines = box.value
         .split('\n')
@@ -89,9 +128,12 @@ function input(i: number, key: 'id' | 'question' | 'alternatives' | 'answer', la
   return field
 }
 
-/** The summary of entry `i`: its number, id and question. */
-const summaryOf = (i: number) =>
-  `${i + 1}. ${str(entries[i]?.id) || '(no id)'}: ${str(entries[i]?.question) || '(no question)'}`
+/** The summary of entry `i`: its number, id, language (an entry with `lang`) and question. */
+const summaryOf = (i: number) => {
+  const e = entries[i]
+  const only = typeof e?.lang === 'string' ? ` (${e.lang})` : ''
+  return `${i + 1}. ${str(e?.id) || '(no id)'}${only}: ${str(e?.question) || '(no question)'}`
+}
 
 /**
  * Draws the entries (after the document changed elsewhere, an entry was added or
@@ -158,12 +200,16 @@ function add() {
 let built: { key: string; faq: ReturnType<typeof createFaq<FaqEntry>> } | undefined
 function matcher() {
   const usable: FaqEntry[] = entries
+    // Entries with `lang`: those of the language shown (the widget's choice is finer: docs).
+    .filter(
+      (e) => !lang || typeof e.lang !== 'string' || e.lang.toLowerCase() === lang.toLowerCase(),
+    )
     .filter((e) => str(e.id) && str(e.question) && str(e.answer))
     .map((e) => ({
       id: str(e.id),
       question: str(e.question),
       answer: str(e.answer),
-      alternatives: Array.isArray(e.alternatives) ? e.alternatives.map(String) : [],
+      alternatives: texts(e.alternatives),
     }))
   const key = JSON.stringify(usable)
   if (built?.key !== key) built = { key, faq: createFaq(usable) }
@@ -233,6 +279,13 @@ function read(d: unknown) {
   fields.disabled = !ok
   const f = isRecord(faq) ? faq.fallback : undefined
   fallback.value = f === 'message' || f === 'none' ? f : 'handoff'
+  const langs = languagesOf(entries)
+  if (!langs.includes(lang)) {
+    const preferred = isRecord(d) && typeof d.defaultLocale === 'string' ? d.defaultLocale : 'en'
+    lang = langs[pickTag(langs, [preferred, 'en'])] ?? ''
+  }
+  languagePicker.replaceChildren(...langs.map((l) => new Option(l, l, false, l === lang)))
+  languageField.hidden = !langs.length
   draw()
   test()
 }
@@ -248,5 +301,10 @@ export function startFaq(): void {
     }),
   )
   question.addEventListener('input', test)
+  languagePicker.addEventListener('change', () => {
+    lang = languagePicker.value
+    draw()
+    test()
+  })
   onDocumentEdit(read)
 }

@@ -12,6 +12,7 @@ import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { streamSSE } from 'hono/streaming'
 import * as v from 'valibot'
+import { localizeDocument } from '../../widget/config/locale'
 import { parseConfig } from '../../widget/config/schema'
 import { createFaq, type Faq } from '../../widget/faq'
 import type { DemoState } from '../state'
@@ -63,7 +64,9 @@ export function aiAnswers(state: DemoState): Hono {
     } catch {
       return undefined
     }
-    const items = 'config' in parsed ? (parsed.config.faq?.items ?? []) : []
+    // The FAQ in the document's own language (its defaultLocale, else English).
+    const items =
+      'config' in parsed ? (localizeDocument(parsed.config, undefined).faq?.items ?? []) : []
     cached = { doc, faq: createFaq(items) }
     return cached.faq
   }

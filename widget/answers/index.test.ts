@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { type BotConfig, parseConfig } from '../config/schema'
+import { type BotDocument, parseConfig } from '../config/schema'
 import { createActions } from '../core/actions'
 import { translator } from '../core/i18n'
 import type { LeadPayload } from '../core/lead'
@@ -35,7 +35,7 @@ async function shop(
   change(doc)
   const parsed = parseConfig(doc)
   if ('issues' in parsed) throw new Error(JSON.stringify(parsed.issues))
-  const config: BotConfig = parsed.config
+  const config: BotDocument = parsed.config
   const rich = createRich(config, () => ids, {
     token: 'tok',
     ...(o.fetch ? { fetch: o.fetch } : {}),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { FlowNode } from '../core/flow'
-import { type BotConfig, type ConfigIssue, parseConfig } from './schema'
+import { type BotDocument, type ConfigIssue, parseConfig } from './schema'
 
 /** A document using every node type and every settings group, with non-default values. */
 const full = () => ({
@@ -184,7 +184,7 @@ const withNodes = (...nodes: unknown[]) => ({ version: 1, flows: [{ id: 'main', 
 /** The message of a malformed node or flow id. */
 const idMessage = 'must be 1–64 letters, digits, "_" or "-", starting with a letter or digit'
 
-const valid = (doc: unknown): BotConfig => {
+const valid = (doc: unknown): BotDocument => {
   const r = parseConfig(doc)
   if ('issues' in r) throw new Error(`unexpected issues: ${JSON.stringify(r.issues)}`)
   return r.config
@@ -873,5 +873,121 @@ describe('parseConfig: AI answer endpoint', () => {
     )
     expect(issues(withAi({ url: 'https://ai.example', model: 'x' }))[0]?.path).toBe('ai.model')
     expect(issues(withAi({}))[0]?.path).toBe('ai.url')
+  })
+})
+
+describe('parseConfig: language maps', () => {
+  const say = (text: unknown) => withNodes({ id: 'a', type: 'message', text })
+
+  it('accepts a language map wherever a visitor reads text, keeping its entries', () => {
+    const map = { en: 'Hello', fr: 'Bonjour', 'pt-BR': 'Olá', 'zh-Hant-TW': '你好' }
+    expect(valid(say(map)).flows[0]?.nodes[0]).toEqual({ id: 'a', type: 'message', text: map })
+    const doc = valid({
+      ...withNodes({
+        id: 'q',
+        type: 'ask',
+        input: 'choice',
+        text: { en: 'Room?', fr: 'Chambre ?' },
+        placeholder: { en: 'Pick one', fr: 'Choisissez' },
+        options: [{ label: { en: 'Single', fr: 'Simple' } }],
+      }),
+      defaultLocale: 'fr',
+      settings: {
+        design: { botName: { en: 'Hotel', fr: 'Hôtel' } },
+        general: { welcome: { en: 'Hi', fr: 'Salut' } },
+        window: { title: { fr: 'Aide' }, subtitle: { en: 'Help' }, placeholder: { en: 'Ask' } },
+        triggers: { message: { en: 'Questions?', fr: 'Des questions ?' } },
+        hours: { timeZone: 'UTC', weekly: [], message: { en: 'Closed', fr: 'Fermé' } },
+      },
+      faq: {
+        items: [
+          {
+            id: 'a',
+            question: { en: 'Hours?', fr: 'Horaires ?' },
+            alternatives: { en: ['When?'], fr: ['Quand ?'] },
+            answer: { en: '9–5', fr: '9 h–17 h' },
+          },
+          { id: 'b', lang: 'es', question: '¿Horario?', answer: '9–17' },
+        ],
+      },
+    })
+    expect(doc.defaultLocale).toBe('fr')
+    expect(doc.settings.window.title).toEqual({ fr: 'Aide' })
+    expect(doc.faq?.items.map((i) => i.lang)).toEqual([undefined, 'es'])
+  })
+
+  it('rejects a map with an invalid or unknown language tag, at the tag’s path', () => {
+    expect(issues(say({ en: 'Hello', 'fr-': 'Bonjour' }))).toEqual([
+      { path: 'flows.0.nodes.0.text.fr-', message: expect.stringMatching(/BCP 47/) },
+    ])
+    expect(issues(say({ english: 'Hello' }))[0]?.path).toBe('flows.0.nodes.0.text.english')
+    expect(issues(say({ xx: 'Hello' }))).toEqual([
+      {
+        path: 'flows.0.nodes.0.text.xx',
+        message: expect.stringMatching(/"xx" is not a known language/),
+      },
+    ])
+    // Well-formed by the pattern, but no valid BCP 47 (a variant twice).
+    expect(issues(say({ 'de-1901-1901': 'Hallo' }))[0]?.path).toBe(
+      'flows.0.nodes.0.text.de-1901-1901',
+    )
+  })
+
+  it('rejects an empty map, an empty entry and a language named twice, at their paths', () => {
+    expect(issues(say({}))).toEqual([
+      { path: 'flows.0.nodes.0.text', message: expect.stringMatching(/at least one language/) },
+    ])
+    expect(issues(say({ en: 'Hello', fr: '' }))).toEqual([
+      { path: 'flows.0.nodes.0.text.fr', message: 'must not be empty' },
+    ])
+    expect(issues(say({ fr: 'Bonjour', FR: 'Salut' }))).toEqual([
+      { path: 'flows.0.nodes.0.text', message: expect.stringMatching(/twice/) },
+    ])
+    expect(
+      issues({ ...minimal(), settings: { window: { title: { en: 'x'.repeat(61) } } } }),
+    ).toEqual([{ path: 'settings.window.title.en', message: expect.stringMatching(/60/) }])
+  })
+
+  it('rejects maps where no visitor reads text, and a list where a map or a string is due', () => {
+    const tagged = issues(withNodes({ id: 't', type: 'tag', add: [{ en: 'vip' }] }))
+    expect(tagged[0]?.path).toBe('flows.0.nodes.0.add.0')
+    expect(issues(say(['Hello']))).toEqual([
+      {
+        path: 'flows.0.nodes.0.text',
+        message: expect.stringMatching(/a string, or a language map/),
+      },
+    ])
+    const faq = (alternatives: unknown) => ({
+      ...minimal(),
+      faq: { items: [{ id: 'a', question: 'Q?', answer: 'A.', alternatives }] },
+    })
+    expect(issues(faq({ en: ['ok', ' '] }))).toEqual([
+      { path: 'faq.items.0.alternatives.en.1', message: 'must not be empty' },
+    ])
+    expect(issues(faq('one'))[0]?.message).toMatch(/a list of strings, or a language map/)
+  })
+
+  it('checks defaultLocale and an FAQ entry’s lang as language tags', () => {
+    expect(issues({ ...minimal(), defaultLocale: 'french' })[0]?.path).toBe('defaultLocale')
+    const r = issues({
+      ...minimal(),
+      faq: { items: [{ id: 'a', lang: 'zz', question: 'Q?', answer: 'A.' }] },
+    })
+    expect(r).toEqual([{ path: 'faq.items.0.lang', message: expect.stringMatching(/"zz"/) }])
+  })
+
+  it('takes one FAQ id once per language, and an entry without lang as every language', () => {
+    const faq = (...items: Record<string, string>[]) => ({
+      ...minimal(),
+      faq: { items: items.map((i) => ({ question: 'Q?', answer: 'A.', ...i })) },
+    })
+    expect('config' in parseConfig(faq({ id: 'a', lang: 'en' }, { id: 'a', lang: 'fr' }))).toBe(
+      true,
+    )
+    expect(issues(faq({ id: 'a', lang: 'fr' }, { id: 'a', lang: 'FR' }))).toEqual([
+      { path: 'faq.items.1.id', message: 'duplicate FAQ id "a" in "FR"' },
+    ])
+    expect(issues(faq({ id: 'a' }, { id: 'a', lang: 'fr' }))[0]?.path).toBe('faq.items.1.id')
+    expect(issues(faq({ id: 'a', lang: 'fr' }, { id: 'a' }))[0]?.path).toBe('faq.items.1.id')
   })
 })

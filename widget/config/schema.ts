@@ -14,6 +14,7 @@
 import * as v from 'valibot'
 import { TEASER_MAX_LENGTH } from '../../loader/protocol'
 import { STATUSES } from '../core/lead'
+import type { LanguageMap, Resolved } from './locale'
 
 const id = v.pipe(
   v.string(),
@@ -24,6 +25,84 @@ const id = v.pipe(
 )
 const text = (max = 2000) =>
   v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(max))
+
+/** A well-formed BCP 47 language tag: a 2–3 letter language, then subtags (`fr`, `pt-BR`, `zh-Hant-TW`). */
+const TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/
+let languageNames: Intl.DisplayNames | null | undefined
+/**
+ * Whether `tag` is valid BCP 47 (`Intl.getCanonicalLocales` takes it) and its
+ * language is one the browser has a name for (`xx` is none). Where
+ * `Intl.DisplayNames` is missing, any valid tag passes.
+ */
+const isLanguage = (tag: string) => {
+  try {
+    Intl.getCanonicalLocales(tag)
+  } catch {
+    return false
+  }
+  if (languageNames === undefined)
+    try {
+      languageNames = new Intl.DisplayNames('en', { type: 'language', fallback: 'none' })
+    } catch {
+      languageNames = null
+    }
+  return !languageNames || languageNames.of(tag.split('-')[0] as string) !== undefined
+}
+/** A language tag of a language map ({@link localized}) or of `defaultLocale`, `lang`. */
+const language = v.pipe(
+  v.string(),
+  v.regex(TAG, 'must be a BCP 47 language tag such as "fr" or "pt-BR"'),
+  v.check(
+    // A malformed tag has its issue already.
+    (tag) => !TAG.test(tag) || isLanguage(tag),
+    (i) => `"${i.input}" is not a known language (use a tag such as "fr" or "pt-BR")`,
+  ),
+)
+/**
+ * Marks a validated language map (an object, not a string or a list) for
+ * `localize` of ./locale.ts, which reads the mark: a non-enumerable property
+ * under the registered symbol `reekolect.languageMap` (the same key there).
+ */
+const markMap = <T>(value: T): T => {
+  if (value && typeof value === 'object' && !Array.isArray(value))
+    Object.defineProperty(value, Symbol.for('reekolect.languageMap'), { value: true })
+  return value
+}
+/**
+ * A text a visitor reads: `schema` itself (a string, or for FAQ alternatives a
+ * list), or a language map of it, `{"en": "Hello", "fr": "Bonjour"}`: BCP 47 tag
+ * → the text in that language, at least one entry, each language once (tags
+ * compare case-insensitively). Which entry a visitor reads is the fallback chain
+ * of `./locale.ts` (docs/configuration.md, "Languages"). The map is marked as one
+ * ({@link markMap}), so the widget tells it from other objects.
+ */
+const localized = <T extends v.GenericSchema>(schema: T, what = 'a string') =>
+  v.pipe(
+    v.union(
+      [
+        schema,
+        v.pipe(
+          // Not a list: that is `schema`'s to judge (FAQ alternatives), or no text at all.
+          v.custom<Record<string, unknown>>((x) => !Array.isArray(x) && typeof x === 'object'),
+          v.record(language, schema),
+          v.minEntries(1, 'must name at least one language, like {"en": "…"}'),
+          v.check(
+            (m) =>
+              new Set(Object.keys(m).map((k) => k.toLowerCase())).size === Object.keys(m).length,
+            'names a language twice (tags are case-insensitive)',
+          ),
+        ),
+      ],
+      (issue) =>
+        `must be ${what}, or a language map such as {"en": …, "fr": …} (received ${issue.received})`,
+    ),
+    v.transform(markMap),
+  ) as unknown as v.GenericSchema<
+    v.InferInput<T> | Record<string, v.InferInput<T>>,
+    v.InferOutput<T> | LanguageMap<v.InferOutput<T>>
+  >
+/** {@link text} a visitor reads, in one language or several ({@link localized}). */
+const says = (max = 2000) => localized(text(max))
 const https = v.pipe(
   v.string(),
   v.url('must be a URL'),
@@ -43,7 +122,7 @@ const node = <K extends string, T extends v.ObjectEntries>(type: K, entries: T) 
  * from its first node) overrides where the chat continues.
  */
 const choice = v.strictObject({
-  label: text(80),
+  label: says(80),
   value: v.optional(text(200)),
   next: v.optional(id),
   flow: v.optional(id),
@@ -65,10 +144,10 @@ const bound = v.optional(
 )
 /** A card of a cards node. `image` is an https URL; buttons open `url` or reply like a {@link Choice}. */
 const card = v.strictObject({
-  title: text(120),
-  text: v.optional(text(500)),
+  title: says(120),
+  text: v.optional(says(500)),
   image: v.optional(image),
-  alt: v.optional(text(300)),
+  alt: v.optional(says(300)),
   buttons: v.optional(
     v.pipe(v.array(v.strictObject({ ...choice.entries, url: v.optional(https) })), v.maxLength(3)),
   ),
@@ -93,14 +172,14 @@ export const NODES = {
    * the lead already has a name (the host identified the visitor, or an earlier
    * answer gave it): the built-in greeting greets an identified visitor by name.
    */
-  message: node('message', { text: text(), named: v.optional(text()) }),
+  message: node('message', { text: says(), named: v.optional(says()) }),
   /** Send Information, image: an https URL with alternative text (required: WCAG 1.1.1). */
-  image: node('image', { src: image, alt: text(300) }),
+  image: node('image', { src: image, alt: says(300) }),
   /** Send Information, link button: `text` (optional) then a button opening `url` in a new tab. */
-  link: node('link', { text: v.optional(text()), label: text(80), url: https }),
+  link: node('link', { text: v.optional(says()), label: says(80), url: https }),
   /** Send Information, quick replies: buttons that branch; the answer is not stored unless `attribute`/`tag` say so. */
   quick: node('quick', {
-    text: text(),
+    text: says(),
     options: v.pipe(v.array(choice), v.minLength(1), v.maxLength(12)),
     attribute: v.optional(id),
     tag: v.optional(v.boolean()),
@@ -110,13 +189,13 @@ export const NODES = {
    * button; `attribute` stores the chosen reply button's value.
    */
   cards: node('cards', {
-    text: v.optional(text()),
+    text: v.optional(says()),
     attribute: v.optional(id),
     tag: v.optional(v.boolean()),
     cards: v.pipe(v.array(card), v.minLength(1), v.maxLength(10)),
   }),
   /** A main menu: one button per listed flow (default: every other flow), named by the flow's `name`. */
-  menu: node('menu', { text: text(), flows: v.optional(v.array(id)) }),
+  menu: node('menu', { text: says(), flows: v.optional(v.array(id)) }),
   /**
    * Request Information: the bot asks `text` and waits. `input`: `name`, `email`,
    * `phone` fill the lead fields of the same name; `number` (bounded by
@@ -142,7 +221,7 @@ export const NODES = {
       'multi',
       'rating',
     ]),
-    text: text(),
+    text: says(),
     options: v.optional(v.pipe(v.array(choice), v.minLength(1), v.maxLength(20))),
     attribute: v.optional(id),
     tag: v.optional(v.boolean()),
@@ -151,7 +230,7 @@ export const NODES = {
     min: bound,
     /** `number`: highest value; `date`: latest `YYYY-MM-DD`; `multi`: most options. */
     max: bound,
-    placeholder: v.optional(text(100)),
+    placeholder: v.optional(says(100)),
   }),
   /** Trigger Actions, tags: adds and removes lead tags. */
   tag: node('tag', { add: v.optional(v.array(text(100))), remove: v.optional(v.array(text(100))) }),
@@ -193,8 +272,8 @@ export const NODES = {
       v.string(),
       v.regex(/^\d{6,15}$/, 'must be 6–15 digits, international, without "+"'),
     ),
-    text: v.optional(text(500)),
-    label: v.optional(text(80)),
+    text: v.optional(says(500)),
+    label: v.optional(says(80)),
   }),
   /**
    * A/B split: continues at one of `paths`, picked at random in proportion to its
@@ -216,26 +295,26 @@ export const NODES = {
    * and the chat turns into a live chat: the visitor types freely and agents answer.
    * `team` names the team or department to route to. The flow ends here.
    */
-  handoff: node('handoff', { team: v.optional(text(80)), message: v.optional(text()) }),
+  handoff: node('handoff', { team: v.optional(text(80)), message: v.optional(says()) }),
   /** Ends the chat flow, optionally saying `text`. */
-  end: v.strictObject({ id, type: v.literal('end'), text: v.optional(text()) }),
+  end: v.strictObject({ id, type: v.literal('end'), text: v.optional(says()) }),
 }
 
 /** Every chat-flow node type, told apart by `type`. */
 const flowNode = v.variant('type', Object.values(NODES))
 
-/** One step of a chat flow: any node of {@link NODES}, validated. */
-export type FlowNode = v.InferOutput<(typeof NODES)[keyof typeof NODES]>
-/** A reply button ({@link choice}). */
-export type Choice = v.InferOutput<typeof choice>
-/** A card of a cards node ({@link card}). */
-export type Card = v.InferOutput<typeof card>
+/** One step of a chat flow: any node of {@link NODES}, validated, in the visitor's language. */
+export type FlowNode = Resolved<v.InferOutput<(typeof NODES)[keyof typeof NODES]>>
+/** A reply button ({@link choice}), in the visitor's language. */
+export type Choice = Resolved<v.InferOutput<typeof choice>>
+/** A card of a cards node ({@link card}), in the visitor's language. */
+export type Card = Resolved<v.InferOutput<typeof card>>
 /** A condition of a branch node ({@link condition}). */
 export type Condition = v.InferOutput<typeof condition>
 
 const flow = v.strictObject({
   id,
-  name: v.optional(text(80)),
+  name: v.optional(says(80)),
   nodes: v.pipe(v.array(flowNode), v.minLength(1), v.maxLength(500)),
 })
 
@@ -297,10 +376,10 @@ const hours = v.strictObject({
     v.pipe(v.array(v.pipe(v.string(), v.isoDate('must be a YYYY-MM-DD date'))), v.maxLength(500)),
     [],
   ),
-  message: v.optional(text()),
+  message: v.optional(says()),
 })
-/** Business hours with defaults filled in ({@link hours}). */
-export type Hours = v.InferOutput<typeof hours>
+/** Business hours with defaults filled in ({@link hours}), in the visitor's language. */
+export type Hours = Resolved<v.InferOutput<typeof hours>>
 
 /** Bot settings; every field is optional and its default is given here. */
 const settings = v.strictObject({
@@ -313,7 +392,7 @@ const settings = v.strictObject({
         '#4338ca',
       ),
       /** Shown in the header; default: the translated "Chat with us". */
-      botName: v.optional(text(60)),
+      botName: v.optional(says(60)),
       /** https URL of the bot's avatar, shown in the header. */
       avatar: v.optional(image),
       /** `bubble` (default), `help`, or an https URL of an image. */
@@ -336,10 +415,8 @@ const settings = v.strictObject({
   /** General: language (BCP 47; `data-locale` wins) and a welcome message said first. */
   general: v.optional(
     v.strictObject({
-      language: v.optional(
-        v.pipe(v.string(), v.regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 tag')),
-      ),
-      welcome: v.optional(text()),
+      language: v.optional(v.pipe(v.string(), v.regex(TAG, 'must be a BCP 47 tag'))),
+      welcome: v.optional(says()),
     }),
     {},
   ),
@@ -380,7 +457,7 @@ const settings = v.strictObject({
        * the bot's first message (the welcome message, else the start flow's first
        * text), which the chat says by itself.
        */
-      message: v.optional(text(TEASER_MAX_LENGTH)),
+      message: v.optional(says(TEASER_MAX_LENGTH)),
       /**
        * `teaser` (default) shows the teaser. `open` opens the chat window instead, as
        * earlier versions did, on screens at least 600 px wide only: narrower screens
@@ -405,9 +482,9 @@ const settings = v.strictObject({
   /** Chat Window. */
   window: v.optional(
     v.strictObject({
-      title: v.optional(text(60)),
-      subtitle: v.optional(text(120)),
-      placeholder: v.optional(text(60)),
+      title: v.optional(says(60)),
+      subtitle: v.optional(says(120)),
+      placeholder: v.optional(says(60)),
       /** Width, px. */
       width: v.optional(int(300, 640), 380),
       /** Height, px (capped by the viewport). */
@@ -429,7 +506,7 @@ const settings = v.strictObject({
         ),
       ),
       /** Prefilled message; `{uuid}` is the visitor's reference. */
-      text: v.optional(text(500), 'Hi! My chat reference is {uuid}'),
+      text: v.optional(says(500), 'Hi! My chat reference is {uuid}'),
       button: v.optional(v.boolean(), false),
     }),
     {},
@@ -461,12 +538,12 @@ const settings = v.strictObject({
    * then an optional comment; the lead gets the attributes `csat` (1–5) and
    * `csat_comment`, and a note. `enabled` (true) turns it off; `question`
    * replaces "How was your conversation with {agent}?" (`{agent}`: the agent's
-   * name) in every language.
+   * name): a string for every language, or a language map.
    */
   csat: v.optional(
     v.strictObject({
       enabled: v.optional(v.boolean(), true),
-      question: v.optional(text(200)),
+      question: v.optional(says(200)),
     }),
     {},
   ),
@@ -480,16 +557,27 @@ const filled = (max: number) =>
  * One FAQ entry: `question` and its `alternatives` (other ways visitors ask it,
  * 0 or more) are what a visitor's free question is matched against; `answer` is
  * said as a bot message, with the formatting of a message node's `text`. `id` is
- * unique in the FAQ; it names the entry in the transcript and the lead's attributes.
+ * unique in the FAQ (per language, for entries with `lang`); it names the entry
+ * in the transcript and the lead's attributes.
+ *
+ * In several languages (docs/configuration.md, "Languages"): `question`,
+ * `alternatives` (a language map of lists) and `answer` may be language maps, so
+ * one entry serves every language under one id; or an entry has `lang`, a BCP
+ * 47 tag, and serves only visitors of that language (the fallback chain picks
+ * among the FAQ's `lang`s; entries without `lang` serve every visitor).
  */
 const faqItem = v.strictObject({
   id,
-  question: filled(300),
-  alternatives: v.optional(v.pipe(v.array(filled(300)), v.maxLength(50)), []),
-  answer: filled(2000),
+  lang: v.optional(language),
+  question: localized(filled(300)),
+  alternatives: v.optional(
+    localized(v.pipe(v.array(filled(300)), v.maxLength(50)), 'a list of strings'),
+    [],
+  ),
+  answer: localized(filled(2000)),
 })
-/** An FAQ entry with defaults filled in ({@link faqItem}). */
-export type FaqItem = v.InferOutput<typeof faqItem>
+/** An FAQ entry with defaults filled in ({@link faqItem}), in the visitor's language. */
+export type FaqItem = Resolved<v.InferOutput<typeof faqItem>>
 
 /**
  * The bot's FAQ (our extension; the platform's help centre, "Train your AI chatbot
@@ -502,8 +590,8 @@ const faq = v.strictObject({
   items: v.pipe(v.array(faqItem), v.maxLength(500)),
   fallback: v.optional(v.picklist(['handoff', 'message', 'none']), 'handoff'),
 })
-/** The FAQ with defaults filled in ({@link faq}). */
-export type Faq = v.InferOutput<typeof faq>
+/** The FAQ with defaults filled in ({@link faq}), the visitor's language's entries. */
+export type Faq = Resolved<v.InferOutput<typeof faq>>
 
 /**
  * An AI answer endpoint (our extension, docs/platform-api.md "Our extensions: AI
@@ -523,6 +611,12 @@ export const BotConfigSchema = v.strictObject({
   $schema: v.optional(v.string()),
   /** Format version; this widget reads 1. */
   version: v.literal(1),
+  /**
+   * The language of the document's language maps that visitors read when none
+   * speaks theirs (docs/configuration.md, "Languages"); default:
+   * `settings.general.language`, then `en`, then each map's first entry.
+   */
+  defaultLocale: v.optional(language),
   /** Id of the flow the chat starts with; default: the first. */
   start: v.optional(id),
   flows: v.pipe(v.array(flow), v.minLength(1), v.maxLength(50)),
@@ -533,9 +627,15 @@ export const BotConfigSchema = v.strictObject({
   ai: v.optional(ai),
 })
 
-/** A validated configuration document, defaults filled in. */
-export type BotConfig = v.InferOutput<typeof BotConfigSchema>
-/** Bot settings with defaults filled in. */
+/**
+ * A validated configuration document, defaults filled in, its texts as written:
+ * strings or language maps (`parseConfig`'s result; `localizeDocument` of
+ * `./locale.ts` turns it into a {@link BotConfig}).
+ */
+export type BotDocument = v.InferOutput<typeof BotConfigSchema>
+/** A validated configuration document in one visitor's language: every text a string. */
+export type BotConfig = Resolved<BotDocument>
+/** Bot settings with defaults filled in, in the visitor's language. */
 export type Settings = BotConfig['settings']
 /** The conversation rating settings with defaults filled in (`settings.csat`). */
 export type CsatSettings = Settings['csat']
@@ -549,10 +649,12 @@ export interface ConfigIssue {
 /**
  * Validates a configuration document: the schema, then references (every `next`,
  * `to`, `flow`, `onError`, `else` and `start` names an existing node or flow; ids
- * are unique across flows; FAQ ids are unique in the FAQ).
- * @returns the document with defaults filled in, or every issue found (never throws).
+ * are unique across flows; FAQ ids are unique in the FAQ, or for entries with
+ * `lang` in their language).
+ * @returns the document with defaults filled in and its language maps marked
+ *   (`./locale.ts`), or every issue found (never throws).
  */
-export function parseConfig(doc: unknown): { config: BotConfig } | { issues: ConfigIssue[] } {
+export function parseConfig(doc: unknown): { config: BotDocument } | { issues: ConfigIssue[] } {
   const r = v.safeParse(BotConfigSchema, doc)
   if (!r.success) {
     return {
@@ -570,11 +672,17 @@ export function parseConfig(doc: unknown): { config: BotConfig } | { issues: Con
       nodes.add(n.id)
     }
   }
-  const answered = new Set<string>()
+  /** FAQ id → the languages of its entries so far (`*`: an entry without `lang`, every language). */
+  const answered = new Map<string, string[]>()
   for (const [i, item] of (config.faq?.items ?? []).entries()) {
-    if (answered.has(item.id))
-      issues.push({ path: `faq.items.${i}.id`, message: `duplicate FAQ id "${item.id}"` })
-    answered.add(item.id)
+    const lang = item.lang?.toLowerCase() ?? '*'
+    const langs = answered.get(item.id) ?? []
+    if (langs.includes(lang) || (langs.length && (lang === '*' || langs.includes('*'))))
+      issues.push({
+        path: `faq.items.${i}.id`,
+        message: `duplicate FAQ id "${item.id}"${lang === '*' ? '' : ` in "${item.lang}"`}`,
+      })
+    answered.set(item.id, [...langs, lang])
   }
   const ref = (path: string, value: string | undefined, kind: 'node' | 'flow') => {
     if (value !== undefined && !(kind === 'node' ? nodes : flows).has(value))

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ReekolectApi } from '../../loader/protocol'
+import { localizeDocument } from './locale'
 import { parseConfig, type Settings } from './schema'
 import {
   allowed,
@@ -38,7 +39,7 @@ const design = (over: Partial<Settings['design']> = {}): Settings['design'] => {
     settings: { design: over },
   })
   if ('issues' in r) throw new Error(JSON.stringify(r.issues))
-  return r.config.settings.design
+  return localizeDocument(r.config, 'en').settings.design
 }
 
 describe('luminance and contrast', () => {
@@ -665,6 +666,21 @@ describe('applySettings', () => {
     expect(t?.textContent).toBe(message)
     t?.click()
     expect(l.api.mock.calls).toEqual([['showMessage', message, { open: true }]])
+  })
+
+  it('shows triggers.message in the visitor’s language, and asks the chat to say that text', async () => {
+    vi.useFakeTimers()
+    const l = launcherHost()
+    const message = { en: 'Questions about pricing?', fr: 'Des questions sur nos prix ?' }
+    await apply(
+      l,
+      respond(doc({ general: { language: 'fr-CA' }, triggers: { afterSeconds: 1, message } })),
+    )
+    vi.advanceTimersByTime(1000)
+    const t = await teaser(l)
+    expect(t?.textContent).toBe(message.fr)
+    t?.click()
+    expect(l.api.mock.calls).toEqual([['showMessage', message.fr, { open: true }]])
   })
 
   it('keeps an armed timer through a state-only history change (same path)', async () => {

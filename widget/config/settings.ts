@@ -9,10 +9,14 @@
  */
 import { ASSETS, report } from '../../loader/log'
 import type { HostBridge, LoadedConfig as Loaded, ReekolectApi } from '../../loader/protocol'
-import { type BotConfig, parseConfig, type Settings } from './schema'
+import { type BotDocument, parseConfig, type Settings } from './schema'
 
-/** A validated document and the function that removes every listener, timer and sheet it added. */
-export type LoadedConfig = Loaded<BotConfig>
+/**
+ * A validated document (its texts as written, strings or language maps: the chat
+ * window resolves them in the visitor's language) and the function that removes
+ * every listener, timer and sheet it added.
+ */
+export type LoadedConfig = Loaded<BotDocument>
 
 /** `#rgb` written as `#rrggbb`. */
 const long = (hex: string) => (hex.length === 4 ? hex.replace(/\w/g, (c) => c + c) : hex)
@@ -184,7 +188,7 @@ export function allowed(path: string, include: string[], exclude: string[]): boo
  * launcher hidden by User Access.
  */
 export function designCss(
-  d: Settings['design'],
+  d: Omit<Settings['design'], 'botName'>,
   hidden: boolean,
   hideOnMobile: boolean,
   size: { width: number; height: number } = { width: 380, height: 600 },
@@ -211,7 +215,7 @@ export function designCss(
 const FIRED = 'reekolect:auto'
 
 /** The visitor's language as the chat picks it: the tag's `data-locale`, the bot's (General settings), the browser's. */
-function localeOf(s: Settings): string {
+function localeOf(s: BotDocument['settings']): string {
   const tag = document.querySelector('script[id$="-messenger-widget"]')?.getAttribute('data-locale')
   return tag || s.general.language || navigator.language || 'en'
 }

@@ -24,7 +24,7 @@ async function shop() {
   const parsed = parseConfig(TEMPLATE)
   if ('issues' in parsed) throw new Error(JSON.stringify(parsed.issues))
   const rich = createRich(parsed.config, () => ids, { token: 'tok' })
-  const t = translator({ ...rich.strings('en'), ...rich.texts } as never)
+  const t = translator({ ...rich.strings('en') } as never)
   const state = createState()
   const actions = createActions(state, {
     graph: rich.graph,

@@ -50,8 +50,9 @@ export interface FreeOptions {
 /**
  * The free questions of a configured bot: `open(state)` says whether the chat takes
  * one now (the rule above, without looking at the text), `take(…)` takes `text` when
- * it is one (the actions' `free`), `prefetch()` loads the answers chunk, and `Box` is
- * the "Ask a question" box.
+ * it is one (the actions' `free`), `prefetch()` loads the answers chunk, `Box` is
+ * the "Ask a question" box, and `localize(faq, graph)` answers from then on from
+ * the FAQ and flows of another language (`setLocale`).
  */
 export function createFree(o: FreeOptions) {
   let answers: Promise<import('../answers').Answers | undefined> | undefined
@@ -164,7 +165,14 @@ export function createFree(o: FreeOptions) {
     )
   }
 
-  return { open, take, prefetch: () => void load(), Box }
+  /** Takes the FAQ and flows of another language: the next question builds its answers (and FAQ matcher) from them. */
+  const localize = (faq: Faq | undefined, graph: Graph) => {
+    o.faq = faq
+    o.graph = graph
+    answers = undefined
+  }
+
+  return { open, take, prefetch: () => void load(), Box, localize }
 }
 
 /** The free questions of a configured bot, as returned by {@link createFree}. */

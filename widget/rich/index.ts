@@ -1,19 +1,22 @@
 /**
  * The configured-bot chunk: imported by the chat window only when the bot has a
  * valid configuration document, so the built-in flow never downloads it. It turns
- * the document into the engine extension, answer checks, strings, styles and UI
- * parts the core accepts.
+ * the document, in the visitor's language (`../config/locale.ts`), into the
+ * engine extension, answer checks, strings, styles and UI parts the core accepts,
+ * and turns them into another language on `setLocale` ({@link Rich.localize}).
  */
-import type { BotConfig } from '../config/schema'
-import type { ActionExtension } from '../core/actions'
+import { localizeDocument } from '../config/locale'
+import type { BotConfig, BotDocument, CsatSettings, Hours } from '../config/schema'
+import type { ActionExtension, Actions } from '../core/actions'
 import type { AlertSettings } from '../core/alerts'
-import { type Graph, graph } from '../core/flow'
+import { type FlowNode, type Graph, graph } from '../core/flow'
 import { emptyLead, type LeadIds } from '../core/lead'
+import type { State } from '../core/state'
 import type { Checked } from '../core/validate'
 import { css as boxCss, TextBox } from '../more/TextBox'
 import { createCheck } from './check'
-import { createEngine, whatsappUrl } from './engine'
-import { createFree } from './free'
+import { createEngine, type EngineContext, whatsappUrl } from './engine'
+import { ANSWERING, createFree } from './free'
 import css from './rich.css?inline'
 import { richStrings } from './strings'
 
@@ -32,9 +35,14 @@ export type RichUi = Pick<typeof ui, 'RichBody' | 'RichInput'> &
 
 /** Everything the chat window takes from a configuration document. */
 export interface Rich {
+  /** The bot's flows in the current language (see {@link Rich.localize}). */
   graph: Graph
   ext: ActionExtension
-  /** The configured-bot strings in `locale`'s language. */
+  /**
+   * The configured-bot strings in `locale`'s language, with the document's window
+   * title, subtitle and placeholder in that language (the catalogue's own keys:
+   * spread after the catalogue, they win over it).
+   */
   strings(locale: string): Record<string, string>
   /** General settings: the bot's language, when set. */
   language?: string | undefined
@@ -42,8 +50,20 @@ export interface Rich {
   country?: string | undefined
   /** Alerts settings: the unread badge on the launcher. */
   badge: boolean
-  /** The document's window title, subtitle and placeholder: they win over every catalogue. */
-  texts: Record<string, string>
+  /** Business Hours in the current language; absent: no hours. */
+  hours?: Hours | undefined
+  /** The conversation rating's settings (`settings.csat`), its question in the current language. */
+  csat: CsatSettings
+  /**
+   * `setLocale`: turns the bot into `locale`'s language. The flows, the FAQ, the
+   * header's texts and the WhatsApp button speak it from now on (the messages
+   * already said stay as they were); the waiting question becomes its node in the
+   * new flows (`actions.setGraph`), and when what it says differs there, the bot
+   * asks it again in the new language. Nothing is asked again while an answer is
+   * being checked or sent, nor for the steps of a free question's answer or of
+   * the offline path (`_` ids), which keep their buttons.
+   */
+  localize(locale: string, actions: Actions, state: State): void
   ui: RichUi
   css: string
   /**
@@ -53,57 +73,80 @@ export interface Rich {
   alerts: AlertSettings
 }
 
-/** What the configured-bot chunk takes from the embed tag: its token (for the AI endpoint), and `fetch` for tests. */
+/** What the configured-bot chunk takes from the embed tag: its token (for the AI endpoint), its locale, and `fetch` for tests. */
 export interface RichLink {
   /** `data-token`, sent as `x-bp-token` to the AI answer endpoint. Default: none. */
   token?: string
+  /**
+   * `data-locale`: the visitor's language, which picks the document's texts; else
+   * General settings' language, else the browser's (the chat's own choice, widget/index.ts).
+   */
+  locale?: string | undefined
   /** `fetch` for webhook calls and the AI endpoint (tests pass a fake). Default: the page's. */
   fetch?: typeof fetch
 }
 
-/** Builds the configured-bot parts from a validated document. */
-export function createRich(config: BotConfig, ids: () => LeadIds, link: RichLink = {}): Rich {
-  const fetchImpl = link.fetch
-  const s = config.settings
-  const w = s.window
-  const texts: Record<string, string> = {}
-  const title = w.title ?? s.design.botName
-  if (title) texts.title = title
-  if (w.subtitle) texts.subtitle = w.subtitle
-  if (w.placeholder) texts.placeholder = w.placeholder
-  // The welcome message (General settings) is said before the start flow's first node.
+/**
+ * The flows of a document in one language, indexed, with the welcome message
+ * (General settings) said before the start flow's first node.
+ */
+function flowsOf(config: BotConfig): Graph {
   const g = graph(config.flows, config.start)
-  if (s.general.welcome && g.start) {
-    const welcome = {
-      id: '_welcome',
-      type: 'message' as const,
-      text: s.general.welcome,
-      next: g.start,
-    }
-    g.node.set(welcome.id, welcome)
-    g.start = welcome.id
+  const welcome = config.settings.general.welcome
+  if (welcome && g.start) {
+    const node = { id: '_welcome', type: 'message' as const, text: welcome, next: g.start }
+    g.node.set(node.id, node)
+    g.start = node.id
   }
-  const engine = createEngine({
+  return g
+}
+
+/** The document's window title (else the bot's name), subtitle and placeholder: they win over every catalogue. */
+function textsOf(s: BotConfig['settings']): Record<string, string> {
+  const texts: Record<string, string> = {}
+  const title = s.window.title ?? s.design.botName
+  if (title) texts.title = title
+  if (s.window.subtitle) texts.subtitle = s.window.subtitle
+  if (s.window.placeholder) texts.placeholder = s.window.placeholder
+  return texts
+}
+
+/** What a waiting node says (its text and cards): when it differs in another language, the question is asked again. */
+const said = (n: FlowNode) => JSON.stringify(['text' in n && n.text, 'cards' in n && n.cards])
+
+/**
+ * Builds the configured-bot parts from a validated document, in the visitor's
+ * language: `link.locale` (`data-locale`), else General settings' language, else
+ * the browser's.
+ */
+export function createRich(doc: BotDocument, ids: () => LeadIds, link: RichLink = {}): Rich {
+  const fetchImpl = link.fetch
+  const language = doc.settings.general.language
+  let locale = link.locale || language || navigator.language || 'en'
+  let config = localizeDocument(doc, locale)
+  let g = flowsOf(config)
+  const ctx: EngineContext = {
     graph: g,
     ids,
-    whatsappLabel: richStrings(s.general.language ?? navigator.language).whatsapp,
+    whatsappLabel: richStrings(locale).whatsapp,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
-  })
+  }
+  const engine = createEngine(ctx)
+  const s = config.settings
   const check = createCheck(s.email)
-  const wa = s.whatsapp
   // Free questions need something to answer them: FAQ entries or an AI endpoint.
   const free =
-    config.faq?.items.length || config.ai
+    doc.faq?.items.length || doc.ai
       ? createFree({
           faq: config.faq,
-          ai: config.ai,
+          ai: doc.ai,
           token: link.token ?? '',
           graph: g,
           engine,
           ...(fetchImpl ? { fetch: fetchImpl } : {}),
         })
       : undefined
-  return {
+  const rich: Rich = {
     graph: g,
     ext: {
       ...engine,
@@ -123,11 +166,42 @@ export function createRich(config: BotConfig, ids: () => LeadIds, link: RichLink
         )
       },
     },
-    strings: richStrings,
-    language: s.general.language,
+    strings: (at) => ({
+      ...richStrings(at),
+      ...textsOf(at === locale ? config.settings : localizeDocument(doc, at).settings),
+    }),
+    language,
     country: s.phone.defaultCountry,
     badge: s.alerts.badge,
-    texts,
+    hours: s.hours,
+    csat: s.csat,
+    localize(next, actions, state) {
+      const before = state.ask.peek()
+      const old = g
+      locale = next
+      config = localizeDocument(doc, next)
+      g = flowsOf(config)
+      // The steps added outside the flows (a free question's answer, the offline
+      // path) stay, so what waits among them keeps waiting.
+      for (const [id, n] of old.node) if (id.startsWith('_') && !g.node.has(id)) g.node.set(id, n)
+      if (free) g.node.set(ANSWERING.id, ANSWERING)
+      ctx.graph = g
+      ctx.whatsappLabel = richStrings(next).whatsapp
+      free?.localize(config.faq, g)
+      rich.graph = g
+      rich.hours = config.settings.hours
+      rich.csat = config.settings.csat
+      actions.setGraph(g)
+      const now = state.ask.peek()
+      if (
+        before &&
+        now &&
+        !now.id.startsWith('_') &&
+        !state.busy.peek() &&
+        said(before) !== said(now)
+      )
+        actions.go(now.id)
+    },
     css: css + boxCss,
     ui: {
       TextBox,
@@ -136,14 +210,21 @@ export function createRich(config: BotConfig, ids: () => LeadIds, link: RichLink
       ...ui.parts({
         avatar: s.design.avatar,
         whatsapp:
-          wa.button && wa.number
-            ? () => whatsappUrl(wa.number as string, wa.text, ids().uuid, emptyLead())
+          s.whatsapp.button && s.whatsapp.number
+            ? () =>
+                whatsappUrl(
+                  s.whatsapp.number as string,
+                  config.settings.whatsapp.text,
+                  ids().uuid,
+                  emptyLead(),
+                )
             : undefined,
-        branding: w.branding,
+        branding: s.window.branding,
         free: free?.Box,
       }),
-      full: w.fullScreenOnMobile,
+      full: s.window.fullScreenOnMobile,
     },
     alerts: s.alerts,
   }
+  return rich
 }

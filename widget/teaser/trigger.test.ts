@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { TEASER_MAX_LENGTH } from '../../loader/protocol'
+import { localizeDocument } from '../config/locale'
 import { parseConfig } from '../config/schema'
 import { plainText, teaserText } from './trigger'
 
@@ -11,7 +12,7 @@ describe('teaserText', () => {
   const config = (over: Record<string, unknown>, settings: unknown = {}) => {
     const r = parseConfig({ version: 1, settings, ...over })
     if ('issues' in r) throw new Error(JSON.stringify(r.issues))
-    return r.config
+    return localizeDocument(r.config, 'en')
   }
   const hello = { flows: [{ id: 'main', nodes: [{ id: 'hi', type: 'message', text: 'Hello' }] }] }
 

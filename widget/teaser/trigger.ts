@@ -4,7 +4,8 @@
  * teaser (./index.ts) into the settings build's one lazy chunk.
  */
 import { type ReekolectApi, TEASER_MAX_LENGTH } from '../../loader/protocol'
-import type { BotConfig, FlowNode } from '../config/schema'
+import { localizeDocument } from '../config/locale'
+import type { BotConfig, BotDocument, FlowNode } from '../config/schema'
 import { showTeaser, teaserStrings } from '.'
 
 /** The placeholders the chat fills from the lead (widget/core/flow.ts `fill`), with a space before. */
@@ -66,14 +67,14 @@ export function teaserText(config: BotConfig): { text: string; own: boolean } | 
 }
 
 /**
- * Shows the teaser of a trigger in `root` ({@link teaserText}, or a greeting in
- * `locale`'s language). Opening the chat from it calls `api('open')` when the chat
+ * Shows the teaser of a trigger in `root` ({@link teaserText} of the document in
+ * `locale`'s language, or a greeting in it). Opening the chat from it calls `api('open')` when the chat
  * says that text by itself, else `api('showMessage', text, {open: true})`, so the
  * chat says it first, once.
  * @returns the teaser's `hide`, or `undefined` when none shows (widget/teaser/index.ts `showTeaser`).
  */
-export function tease(root: ShadowRoot, config: BotConfig, api: ReekolectApi, locale: string) {
-  const said = teaserText(config)
+export function tease(root: ShadowRoot, doc: BotDocument, api: ReekolectApi, locale: string) {
+  const said = teaserText(localizeDocument(doc, locale))
   const text = said?.text ?? teaserStrings(locale)[2]
   return showTeaser(root, {
     text,
