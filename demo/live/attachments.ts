@@ -7,27 +7,17 @@
  *
  * The type is what the bytes are (magic numbers), never only what the browser
  * declared: a file whose content is not one of {@link TYPES} is refused (415), so
- * nothing served back can be HTML or script.
+ * nothing served back can be HTML or script. The widget checks a file with the
+ * same table (widget/attach/sniff.ts) before it uploads it.
  */
 import type Database from 'better-sqlite3'
 import type { Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import * as v from 'valibot'
+import { sniff } from '../../widget/attach/sniff'
+import { type AttachmentType, MAX_ATTACHMENT, TYPES } from '../../widget/attach/types'
 
-/** Largest file accepted (bytes): 10 MiB. Larger answers 413. */
-export const MAX_ATTACHMENT = 10 * 1024 * 1024
-
-/** Accepted content types, as {@link sniff} names them. */
-export const TYPES = [
-  'image/png',
-  'image/jpeg',
-  'image/gif',
-  'image/webp',
-  'application/pdf',
-] as const
-
-/** An accepted content type. */
-export type AttachmentType = (typeof TYPES)[number]
+export { MAX_ATTACHMENT, sniff, TYPES }
 
 /**
  * An attachment as `POST /inbox/direct/attachments` answers it and a message
@@ -44,22 +34,6 @@ export interface Attachment {
 
 /** Longest file name kept (characters); longer names are cut, keeping the extension. */
 export const MAX_NAME = 200
-
-/**
- * The content type of `bytes` by its magic number (WHATWG MIME Sniffing, "Matching
- * an image type pattern", and the PDF signature `%PDF-`), or `undefined` when it is
- * none of {@link TYPES}.
- */
-export function sniff(bytes: Uint8Array): AttachmentType | undefined {
-  const at = (offset: number, ...sig: number[]) => sig.every((b, i) => bytes[offset + i] === b)
-  const ascii = (offset: number, s: string) => at(offset, ...[...s].map((c) => c.charCodeAt(0)))
-  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png'
-  if (at(0, 0xff, 0xd8, 0xff)) return 'image/jpeg'
-  if (ascii(0, 'GIF87a') || ascii(0, 'GIF89a')) return 'image/gif'
-  if (ascii(0, 'RIFF') && ascii(8, 'WEBPVP')) return 'image/webp'
-  if (ascii(0, '%PDF-')) return 'application/pdf'
-  return undefined
-}
 
 /**
  * A file name safe to show and to put in `Content-Disposition`: no path, no

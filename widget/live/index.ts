@@ -10,9 +10,11 @@
  * Like the actions (core/actions.ts), these are writers of the state; the UI only reads it.
  */
 import { batch, effect, signal } from '@preact/signals-core'
+import { ASSETS, report } from '../../loader/log'
+import type { Attach } from '../attach'
 import type { Actions } from '../core/actions'
 import { markDelivered, markRead } from '../core/receipts'
-import { type Agent, MAX_MESSAGES, type Message, type State } from '../core/state'
+import { type Agent, type Attachment, MAX_MESSAGES, type Message, type State } from '../core/state'
 import css from './live.css?inline'
 import { createLiveConnection, type LiveConnection, type LiveIds, type LiveStatus } from './stream'
 import { type AgentBody, bindUi, type LiveBar, type LiveComposer, type Meta } from './ui'
@@ -28,6 +30,8 @@ export interface InboxMessage {
   text: string
   at: string
   agent?: Agent
+  /** The file the message sends (stream.ts passes only valid ones, connection.ts `attachmentOf`). */
+  attachment?: Attachment
 }
 
 /** What ChatWindow passes to the live composer and the status line. */
@@ -133,6 +137,7 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
           at: Number.isNaN(at) ? Date.now() : at,
           sid: m.id,
           ...(agent ? { agent } : {}),
+          ...(m.attachment ? { attachment: m.attachment } : {}),
           // Another tab's: the inbox has it.
           ...(by === 'visitor' ? { ack: 'delivered' as const } : {}),
         },
@@ -220,7 +225,34 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
     })
   /** Tells the agent the visitor is typing (at most every 3 s; nothing while not connected). */
   const visitorTyping = () => connection.peek()?.typing()
-  const ui: LiveUi = bindUi({ typing, onType: visitorTyping, state, net: status })
+  /** The attach chunk (widget/attach/), loaded when the visitor first reaches for a file. */
+  const attach = signal<Attach | undefined>(undefined)
+  let attaching: Promise<Attach | undefined> | undefined
+  /** Hands files to the attach chunk, loading it first (none: just load it); one E_LOAD line when it cannot load. */
+  const onFiles =
+    link &&
+    ((files: File[]) => {
+      attaching ??= import('../attach').then(
+        (m) =>
+          (attach.value = m.createAttach(state, actions, {
+            api: link.api.replace(/\/+$/, ''),
+            token: link.token,
+            ids: link.ids,
+          })),
+        () => {
+          attaching = undefined
+          report('E_LOAD', 'the attachments chunk could not load; the files were not sent', ASSETS)
+          return undefined
+        },
+      )
+      if (files.length) void attaching.then((a) => a?.add(files))
+    })
+  const tray = {
+    get value() {
+      return attach.value?.Tray
+    },
+  }
+  const ui: LiveUi = bindUi({ typing, onType: visitorTyping, state, net: status, onFiles, tray })
   return {
     ui,
     /**
@@ -250,6 +282,7 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
     dispose() {
       stop?.()
       typed()
+      attach.peek()?.dispose()
       connection.peek()?.close()
       connection.value = undefined
     },
