@@ -292,7 +292,7 @@ export function createLive(opts: LiveOptions) {
         return fail(
           c,
           400,
-          `messages[${i}].attachment: no attachment ${attachment.id} in this conversation`,
+          `messages.${i}.attachment: no attachment ${attachment.id} in this conversation`,
         )
       messages.push({ ...m, attachment: toAttachment(file, baseOf(c)) })
     }
