@@ -179,6 +179,19 @@ test('after "Talk to a person" an image is previewed, uploaded with progress and
     expect(file.headers()['x-content-type-options']).toBe('nosniff')
     expect(file.headers()['content-disposition']).toMatch(/^inline; filename="shot.png"/)
     expect(Buffer.compare(await file.body(), image)).toBe(0)
+
+    // The playground's agent console shows it as a thumbnail that opens it.
+    const agent = await page.context().newPage()
+    await agent.goto(`/?${new URLSearchParams({ bot: ids.bot, customer: ids.customer })}`)
+    const console_ = agent.getByRole('region', { name: 'Agent console' })
+    await console_.getByRole('button', { name: /Ada Lovelace/ }).click()
+    const opens = console_
+      .getByRole('log')
+      .getByRole('link', { name: /Open shot\.png \(PNG, 1 kB\)/ })
+    await expect(opens).toHaveAttribute('href', event.attachment.url)
+    await expect(opens).toHaveAttribute('target', '_blank')
+    await expect(opens.locator('img')).toHaveJSProperty('naturalWidth', 40)
+    await agent.close()
     expect(errors.pageErrors).toEqual([])
     expect(errors.widget()).toEqual([])
   } finally {
