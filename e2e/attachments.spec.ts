@@ -246,7 +246,7 @@ test('a file too large or of another type is refused inline, with one E_ATTACHME
   }
 })
 
-test('a server that fails is retried with backoff, then shows Retry; Retry sends the file', async ({
+test('a server that fails is retried with backoff, then shows Retry, also after a reload; Retry sends the file', async ({
   page,
   request,
 }) => {
@@ -280,8 +280,14 @@ test('a server that fails is retried with backoff, then shows Retry; Retry sends
     expect(await axeViolations(page), 'an upload failed').toEqual([])
     await expect(transcript(page).locator('.msg.visitor')).toHaveCount(0)
 
+    // Nothing is lost: a reload (or the next page of the site) shows it again, with Retry.
+    await page.reload()
+    await expect(tray(page).getByRole('listitem')).toContainText('receipt.png')
+    await expect(tray(page).getByRole('listitem')).toContainText('Not sent.')
+    expect(uploads).toHaveLength(3)
+
     failing = false
-    await retry.click()
+    await tray(page).getByRole('button', { name: 'Retry' }).click()
     await expect(tray(page)).toHaveCount(0)
     await expect.poll(() => bubble(page, -1)).toMatch(/^You: receipt\.png/)
     const uuid = (await uuidOf(page)) as string

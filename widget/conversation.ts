@@ -87,7 +87,7 @@ export function startConversation(deps: ConversationDeps) {
       live = import('./live').then(
         (m) => {
           if (disposed) return undefined
-          const link = { ...config, api: config.apiUrl, ids: actions.ids }
+          const link = { ...config, api: config.apiUrl, ids: actions.ids, kv }
           const chat = m.createLive(state, actions, link)
           const away = m.createAway(state, actions, {
             hours: deps.ready.loaded?.config.settings.hours,

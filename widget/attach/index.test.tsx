@@ -8,10 +8,20 @@
 // Components re-render on the signals they read, as in the chat window (whose entry installs this).
 import '@preact/signals'
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/preact'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import {
+  afterEach,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  type Mock,
+  type MockInstance,
+  vi,
+} from 'vitest'
 import { createState, type State } from '../core/state'
+import { type Kv, memoryKv } from '../core/storage'
 import { ATTEMPTS, createAttach, RETRY_BASE } from '.'
-import { MAX_ATTACHMENT } from './types'
+import { filesKey, MAX_ATTACHMENT } from './types'
 import type { UploadRequest, UploadResult } from './upload'
 
 const IDS = { uuid: '7e88d192-9b20-4035-9b68-d4ac3d58a34f', botId: 'b', customerId: 'c' }
@@ -64,10 +74,11 @@ function fakeLater() {
 }
 
 let state: State
-let save: ReturnType<typeof vi.fn>
-let errors: ReturnType<typeof vi.spyOn>
+let save: Mock<() => Promise<void>>
+let errors: MockInstance<typeof console.error>
 beforeEach(() => {
   state = createState()
+  state.live.value = { phase: 'talking', agent: { name: 'Sam' } }
   save = vi.fn(() => Promise.resolve())
   errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
 })
@@ -79,10 +90,15 @@ afterEach(() => {
 /** Lets the file checks (their `arrayBuffer()` reads) and the upload answers run. */
 const settle = () => act(() => new Promise((go) => setTimeout(go, 0)))
 
-const setup = (random = () => 0.5) => {
+const setup = (random = () => 0.5, kv?: Kv) => {
   const { send, calls } = fakeSend()
   const { later, waits } = fakeLater()
-  const attach = createAttach(state, { save }, LINK, { send, later, random, now: () => 42 })
+  const attach = createAttach(
+    state,
+    { save },
+    { ...LINK, kv },
+    { send, later, random, now: () => 42 },
+  )
   render(<attach.Tray locale="en" />)
   return { attach, send, calls, waits }
 }
@@ -265,5 +281,66 @@ describe('removing a file', () => {
     expect(waits[0]?.cancelled).toBe(true)
     expect(screen.queryByRole('list')).toBeNull()
     expect(state.messages.value).toEqual([])
+  })
+})
+
+describe('files waiting to be sent', () => {
+  it('are kept for the next page while they wait (not the refused ones), and forgotten once sent or removed', async () => {
+    const kv = memoryKv()
+    const { attach, calls } = setup(undefined, kv)
+    attach.add([png('a.png'), png('b.png'), new File(['text'], 'c.txt')])
+    await settle()
+    const kept = await kv.get<{ at: number; files: { name: string; type: string; file: Blob }[] }>(
+      filesKey(IDS.uuid),
+    )
+    expect(kept?.at).toBe(42)
+    expect(kept?.files.map((f) => [f.name, f.type])).toEqual([
+      ['a.png', 'image/png'],
+      ['b.png', 'image/png'],
+    ])
+    const first = (kept as { files: { file: Blob }[] }).files[0] as { file: Blob }
+    expect(new Uint8Array(await first.file.arrayBuffer())).toEqual(PNG)
+    calls[0]?.finish(answer('a.png'))
+    await settle()
+    expect((await kv.get<{ files: unknown[] }>(filesKey(IDS.uuid)))?.files).toHaveLength(1)
+    fireEvent.click(screen.getByRole('button', { name: 'Remove b.png' }))
+    await settle()
+    expect(await kv.get(filesKey(IDS.uuid))).toBeUndefined()
+  })
+
+  it('kept by an earlier page show again as failed, with Retry that sends them; other shapes are ignored', async () => {
+    const { attach, calls } = setup()
+    attach.restore({
+      at: 1,
+      files: [
+        { name: 'a.png', type: 'image/png', file: new Blob([PNG]) },
+        { name: 'x.html', type: 'text/html', file: new Blob(['<p>']) },
+        { name: 'y.png', type: 'image/png', file: 'not a blob' },
+      ],
+    })
+    attach.restore('garbage')
+    await settle()
+    expect(screen.getAllByRole('listitem')).toHaveLength(1)
+    expect(screen.getByRole('listitem').textContent).toContain('Not sent.')
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }))
+    expect(calls[0]?.r.name).toBe('a.png')
+    expect(new Uint8Array(await (calls[0] as { r: { file: Blob } }).r.file.arrayBuffer())).toEqual(
+      PNG,
+    )
+  })
+
+  it('go on a reset (a new visitor): uploads stop, the tray empties, nothing stays kept', async () => {
+    const kv = memoryKv()
+    const { attach, calls } = setup(undefined, kv)
+    attach.add([png()])
+    await settle()
+    expect(await kv.get(filesKey(IDS.uuid))).toBeDefined()
+    act(() => {
+      state.live.value = undefined
+    })
+    await settle()
+    expect(calls[0]?.aborted).toBe(true)
+    expect(screen.queryByRole('list')).toBeNull()
+    expect(await kv.get(filesKey(IDS.uuid))).toBeUndefined()
   })
 })

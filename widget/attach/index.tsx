@@ -10,20 +10,23 @@
  *
  * Nothing is lost: a failed upload (no answer, 408, 429, 5xx) is tried again by
  * itself with backoff, then stays in the tray with Retry (and is tried again when
- * the browser comes back online); a refused one (too large, wrong type, a 4xx)
+ * the browser comes back online). Files waiting to be sent are kept in IndexedDB
+ * ({@link filesKey}): the next page or a reload shows them again, with Retry. A
+ * refused one (too large, wrong type, a 4xx)
  * stays with the reason until the visitor removes it, and one
  * `[Reekolect] E_ATTACHMENT` line tells the site owner (docs/troubleshooting.md).
  */
-import { batch, signal } from '@preact/signals-core'
+import { batch, effect, signal } from '@preact/signals-core'
 import { useEffect, useRef } from 'preact/hooks'
 import { report } from '../../loader/log'
 import type { Actions } from '../core/actions'
 import { type Attachment, MAX_MESSAGES, type State } from '../core/state'
+import type { Kv } from '../core/storage'
 import { DocIcon, fileSize } from '../live/ui'
 import css from './attach.css?inline'
 import { SNIFF_BYTES, sniff } from './sniff'
 import { type AttachKey, attachText } from './strings'
-import { MAX_ATTACHMENT } from './types'
+import { filesKey, MAX_ATTACHMENT, TYPES } from './types'
 import { type Upload, type UploadResult, upload } from './upload'
 
 /** Attempts of one upload before it waits for Retry (the first and two automatic ones). */
@@ -49,11 +52,22 @@ export interface Item {
   why?: AttachKey
 }
 
-/** Where uploads go: `data-api-url` (no trailing slash), `data-token` and the conversation's ids. */
+/**
+ * Where uploads go: `data-api-url` (no trailing slash), `data-token` and the
+ * conversation's ids; `kv`, where the files waiting to be sent are kept.
+ */
 export interface AttachLink {
   api: string
   token: string
   ids(): { uuid: string; botId: string; customerId: string }
+  kv?: Kv | undefined
+}
+
+/** A file kept for the next page ({@link filesKey}). */
+interface Kept {
+  name: string
+  type: string
+  file: Blob
 }
 
 /** Test seams of {@link createAttach}: the upload, the timer and the jitter source. */
@@ -120,8 +134,9 @@ function Thumb({ file }: { file: File }) {
  * Creates the attachments of one live chat. `actions.save` persists the chat once
  * a file's message joins the transcript.
  * @returns `add(files)` (the tray takes them; each is checked, then uploaded),
- *   `items` (the tray's files), `retry(key)`, `remove(key)`, the `Tray` component
- *   and `dispose()`, which stops uploads and timers.
+ *   `restore(kept)` (the files an earlier page kept), `items` (the tray's files),
+ *   `retry(key)`, `remove(key)`, the `Tray` component and `dispose()`, which
+ *   stops uploads and timers.
  */
 export function createAttach(
   state: State,
@@ -146,6 +161,27 @@ export function createAttach(
   let next = 0
   let locale = 'en'
 
+  /** The visitor whose files are kept, and the writes in order. */
+  let keptFor: string | undefined
+  let writes: Promise<unknown> = Promise.resolve()
+  /** Keeps the files that wait to be sent (checked, not refused) for the next page; none: the key goes. */
+  const keep = () => {
+    const kv = link.kv
+    if (!kv) return
+    const uuid = keptFor ?? link.ids().uuid
+    const files: Kept[] = items
+      .peek()
+      .flatMap((i) =>
+        i.type && i.status !== 'refused' ? [{ name: i.name, type: i.type, file: i.file }] : [],
+      )
+    keptFor = files.length ? uuid : undefined
+    writes = writes
+      .then(() =>
+        files.length ? kv.set(filesKey(uuid), { at: now(), files }) : kv.del(filesKey(uuid)),
+      )
+      .catch(() => undefined)
+  }
+
   const patch = (key: number, change: Partial<Item>) => {
     items.value = items.value.map((i) => (i.key === key ? { ...i, ...change } : i))
   }
@@ -164,6 +200,7 @@ export function createAttach(
       ].slice(-MAX_MESSAGES)
       items.value = items.value.filter((i) => i.key !== key)
     })
+    keep()
     void actions.save()
   }
 
@@ -234,6 +271,7 @@ export function createAttach(
         NOTHING,
       )
     patch(i.key, { type })
+    keep()
     attempt({ ...i, type }, 1)
   }
 
@@ -242,6 +280,18 @@ export function createAttach(
     for (const i of items.peek()) if (i.status === 'failed') attempt(i, 1)
   }
   addEventListener('online', retryAll)
+  /** Stops every upload and wait, and empties the tray. */
+  const clear = () => {
+    for (const r of running.values()) r.abort()
+    running.clear()
+    items.value = []
+  }
+  // A reset (a new visitor) or the chat's end of live mode: this visitor's files go, here and kept.
+  const unfollow = effect(() => {
+    if (state.live.value || !items.peek().length) return
+    clear()
+    keep()
+  })
 
   const api = {
     items,
@@ -259,6 +309,34 @@ export function createAttach(
       items.value = [...items.value, ...added]
       for (const i of added) void check(i)
     },
+    /**
+     * Shows the files an earlier page kept ({@link filesKey}, read by the live
+     * chunk), as failed: Retry (or the browser coming back online) sends them.
+     * Entries of another shape are ignored.
+     */
+    restore(kept: unknown): void {
+      const list = (kept as { files?: unknown } | undefined)?.files
+      if (!Array.isArray(list)) return
+      const restored = list.flatMap((k: Partial<Kept>): Item[] =>
+        k?.file instanceof Blob &&
+        typeof k.name === 'string' &&
+        (TYPES as readonly unknown[]).includes(k.type)
+          ? [
+              {
+                key: ++next,
+                file:
+                  k.file instanceof File ? k.file : new File([k.file], k.name, { type: k.type }),
+                name: k.name,
+                type: k.type as string,
+                status: 'failed',
+                progress: 0,
+              },
+            ]
+          : [],
+      )
+      keptFor = link.ids().uuid
+      items.value = [...items.value, ...restored]
+    },
     /** Tries a failed file again, from its first attempt. */
     retry(key: number): void {
       const i = items.peek().find((x) => x.key === key)
@@ -269,6 +347,7 @@ export function createAttach(
       running.get(key)?.abort()
       running.delete(key)
       items.value = items.value.filter((i) => i.key !== key)
+      keep()
     },
     /**
      * The tray above the live composer's text box: each file with its preview,
@@ -341,12 +420,11 @@ export function createAttach(
         </div>
       )
     },
-    /** Stops every upload and wait; the tray empties. */
+    /** Stops every upload and wait; the tray empties (what is kept stays kept, for the next page). */
     dispose(): void {
       removeEventListener('online', retryAll)
-      for (const r of running.values()) r.abort()
-      running.clear()
-      items.value = []
+      unfollow()
+      clear()
     },
   }
   return api

@@ -20,3 +20,10 @@ export const TYPES = [
 
 /** An accepted content type. */
 export type AttachmentType = (typeof TYPES)[number]
+
+/**
+ * Storage key of a visitor's files waiting to be sent (IndexedDB `reekolect`/`kv`,
+ * `{at, files: {name, type, file}[]}`): a `chat:` key, so the retention sweep
+ * removes it with the saved conversations (core/sweep.ts).
+ */
+export const filesKey = (uuid: string) => `chat:${uuid}:files`

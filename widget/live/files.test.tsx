@@ -8,6 +8,7 @@
 import '@preact/signals'
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { filesKey } from '../attach/types'
 import { createActions } from '../core/actions'
 import { builtinFlow, graph } from '../core/flow'
 import { translator } from '../core/i18n'
@@ -32,7 +33,7 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-function chat(link = true) {
+function chat(link = true, kv = memoryKv()) {
   const state = createState()
   const actions = createActions(state, {
     graph: graph([builtinFlow(t)]),
@@ -48,7 +49,7 @@ function chat(link = true) {
   const live = createLive(
     state,
     actions,
-    link ? { api: 'https://api.example/', token: 'tok', ids: () => IDS } : undefined,
+    link ? { api: 'https://api.example/', token: 'tok', ids: () => IDS, kv } : undefined,
   )
   return { state, actions, live }
 }
@@ -147,6 +148,20 @@ describe('the live chat', () => {
     )
     act(() => live.dispose())
     expect(screen.queryByRole('list', { name: 'Files to send' })).toBeNull()
+  })
+
+  it('shows the files an earlier page could not send yet, with Retry', async () => {
+    const kv = memoryKv()
+    await kv.set(filesKey(IDS.uuid), {
+      at: 1,
+      files: [{ name: 'shot.png', type: 'image/png', file: new Blob(['x']) }],
+    })
+    const { state, actions, live } = chat(true, kv)
+    render(<live.ui.Composer state={state} actions={actions} locale="en" />)
+    const item = await screen.findByRole('listitem')
+    expect(item.textContent).toContain('shot.png')
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy()
+    live.dispose()
   })
 
   it('offers no attach button without an API to upload to', () => {

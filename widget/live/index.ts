@@ -12,9 +12,11 @@
 import { batch, effect, signal } from '@preact/signals-core'
 import { ASSETS, report } from '../../loader/log'
 import type { Attach } from '../attach'
+import { filesKey } from '../attach/types'
 import type { Actions } from '../core/actions'
 import { markDelivered, markRead } from '../core/receipts'
 import { type Agent, type Attachment, MAX_MESSAGES, type Message, type State } from '../core/state'
+import type { Kv } from '../core/storage'
 import css from './live.css?inline'
 import { createLiveConnection, type LiveConnection, type LiveIds, type LiveStatus } from './stream'
 import { type AgentBody, bindUi, type LiveBar, type LiveComposer, type Meta } from './ui'
@@ -72,11 +74,15 @@ function agentOf(a: Agent): Agent {
   return out
 }
 
-/** Where the live stream connects: the tag's `data-api-url` and `data-token`, and the conversation's ids. */
+/**
+ * Where the live stream connects: the tag's `data-api-url` and `data-token`, and
+ * the conversation's ids; `kv`, where files waiting to be sent are kept (widget/attach/).
+ */
 export interface LiveLink {
   api: string
   token: string
   ids(): LiveIds
+  kv?: Kv | undefined
 }
 
 /**
@@ -228,25 +234,34 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
   /** The attach chunk (widget/attach/), loaded when the visitor first reaches for a file. */
   const attach = signal<Attach | undefined>(undefined)
   let attaching: Promise<Attach | undefined> | undefined
-  /** Hands files to the attach chunk, loading it first (none: just load it); one E_LOAD line when it cannot load. */
+  /** Loads the attach chunk once; one E_LOAD line when it cannot load (the next use tries again). */
+  const loadAttach = (l: LiveLink) =>
+    (attaching ??= import('../attach').then(
+      (m) =>
+        (attach.value = m.createAttach(state, actions, {
+          api: l.api.replace(/\/+$/, ''),
+          token: l.token,
+          ids: l.ids,
+          kv: l.kv,
+        })),
+      () => {
+        attaching = undefined
+        report('E_LOAD', 'the attachments chunk could not load; the files were not sent', ASSETS)
+        return undefined
+      },
+    ))
+  /** Hands files to the attach chunk, loading it first (none: just load it). */
   const onFiles =
     link &&
     ((files: File[]) => {
-      attaching ??= import('../attach').then(
-        (m) =>
-          (attach.value = m.createAttach(state, actions, {
-            api: link.api.replace(/\/+$/, ''),
-            token: link.token,
-            ids: link.ids,
-          })),
-        () => {
-          attaching = undefined
-          report('E_LOAD', 'the attachments chunk could not load; the files were not sent', ASSETS)
-          return undefined
-        },
-      )
-      if (files.length) void attaching.then((a) => a?.add(files))
+      const loading = loadAttach(link)
+      if (files.length) void loading.then((a) => a?.add(files))
     })
+  // Files an earlier page of this visitor could not send yet: shown again, with Retry.
+  void link?.kv?.get(filesKey(link.ids().uuid)).then(
+    (kept) => kept && void loadAttach(link).then((a) => a?.restore(kept)),
+    () => undefined,
+  )
   const tray = {
     get value() {
       return attach.value?.Tray
