@@ -23,7 +23,6 @@ import type { Actions } from '../core/actions'
 import { type Attachment, MAX_MESSAGES, type State } from '../core/state'
 import type { Kv } from '../core/storage'
 import { DocIcon, fileSize } from '../live/ui'
-import css from './attach.css?inline'
 import { SNIFF_BYTES, sniff } from './sniff'
 import { type AttachKey, attachText } from './strings'
 import { filesKey, MAX_ATTACHMENT, TYPES } from './types'
@@ -92,19 +91,6 @@ const FIX: Record<number, string> = {
 
 /** Whether a status is worth trying again: no answer (0), 408, 429, 5xx. */
 const transient = (status: number) => !status || status === 408 || status === 429 || status >= 500
-
-let sheet: CSSStyleSheet | undefined
-/** Styles the tray in the chat's shadow root (a constructable stylesheet, as the phone picker's). */
-function styled(el: Element | null): void {
-  const root = el?.getRootNode()
-  if (!(root instanceof ShadowRoot)) return
-  if (!sheet) {
-    sheet = new CSSStyleSheet()
-    sheet.replaceSync(css)
-  }
-  if (!root.adoptedStyleSheets.includes(sheet))
-    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
-}
 
 /** An image's preview: drawn on a canvas (no object URL, so the site's `img-src` needs no `blob:`), cropped square. */
 function Thumb({ file }: { file: File }) {
@@ -354,7 +340,7 @@ export function createAttach(
      * name and size, a progress bar while it uploads, why it cannot be sent, Retry
      * once it failed, and a button that removes it. A polite live region says when
      * a file is refused, fails or is tried again; its message, once sent, is
-     * announced by the transcript.
+     * announced by the transcript. Its styles are the live chunk's (live.css).
      */
     Tray({ locale: l }: { locale: string }) {
       locale = l
@@ -365,7 +351,7 @@ export function createAttach(
           .getElementById('rk-live')
           ?.focus()
       return (
-        <div class="tray" ref={styled}>
+        <div class="tray">
           {list.length > 0 && (
             <ul aria-label={t('tray')}>
               {list.map((i) => (
