@@ -81,7 +81,7 @@ function countUploads(page: Page) {
   return posts
 }
 
-test('after "Talk to a person" an image is previewed, uploaded with progress and sent; the agent receives it and opens it', async ({
+test('after "Talk to a person" an image is previewed, uploaded with progress and sent, a PDF dropped is sent; the agent receives them and opens them', async ({
   page,
   request,
   baseURL,
@@ -179,6 +179,23 @@ test('after "Talk to a person" an image is previewed, uploaded with progress and
     expect(file.headers()['x-content-type-options']).toBe('nosniff')
     expect(file.headers()['content-disposition']).toMatch(/^inline; filename="shot.png"/)
     expect(Buffer.compare(await file.body(), image)).toBe(0)
+
+    // A PDF dropped on the transcript (anywhere on the chat window) is sent too, as a document.
+    const dropped = await page.evaluateHandle(() => {
+      const dt = new DataTransfer()
+      dt.items.add(new File(['%PDF-1.4\n%%EOF\n'], 'quote.pdf', { type: 'application/pdf' }))
+      return dt
+    })
+    await transcript(page).dispatchEvent('drop', { dataTransfer: dropped })
+    await expect.poll(() => bubble(page, -1)).toMatch(/^You: quote\.pdf/)
+    const doc = transcript(page)
+      .locator('.msg.visitor')
+      .last()
+      .getByRole('link', { name: /PDF · 1 kB/ })
+    await expect(doc.locator('svg.doc')).toBeVisible()
+    const pdf = await request.get((await doc.getAttribute('href')) as string)
+    expect(pdf.headers()['content-type']).toBe('application/pdf')
+    expect(pdf.headers()['content-disposition']).toMatch(/^attachment; filename="quote.pdf"/)
 
     // The playground's agent console shows it as a thumbnail that opens it.
     const agent = await page.context().newPage()

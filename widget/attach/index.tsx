@@ -1,6 +1,6 @@
 /**
  * The attach chunk: loaded when the visitor of a live chat first reaches for a
- * file (the live composer's attach button, a file dropped on the composer or
+ * file (the live composer's attach button, a file dropped on the chat window or
  * pasted into it; widget/live/index.ts). It checks each file (type by its bytes,
  * size), shows it in a tray above the text box with a preview (an image drawn on
  * a canvas, a PDF's icon, name and size) and a progress bar while it uploads to

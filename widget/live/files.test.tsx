@@ -107,7 +107,7 @@ describe('the attach button', () => {
     expect(document.querySelector('input[type=file]')).toBeNull()
   })
 
-  it('takes files chosen, dropped on the composer or pasted into the text box; pasted text stays text', () => {
+  it('takes files chosen, dropped on the chat window or pasted into the text box; pasted text stays text', () => {
     const onFiles = vi.fn()
     const { state, actions } = chat()
     render(<LiveComposer state={state} actions={actions} locale="en" onFiles={onFiles} />)
@@ -121,9 +121,16 @@ describe('the attach button', () => {
     const input = document.querySelector('input[type=file]') as HTMLInputElement
     Object.defineProperty(input, 'files', { value: list, configurable: true })
     fireEvent.change(input)
-    fireEvent.drop(document.querySelector('form') as HTMLFormElement, {
-      dataTransfer: { files: list },
-    })
+    // Anywhere in the chat window (its root), not only on the composer.
+    const elsewhere = document.body.appendChild(document.createElement('p'))
+    const over = new Event('dragover', { bubbles: true, cancelable: true })
+    Object.assign(over, { dataTransfer: { types: ['Files'] } })
+    elsewhere.dispatchEvent(over)
+    expect(over.defaultPrevented).toBe(true)
+    const drop = new Event('drop', { bubbles: true, cancelable: true })
+    Object.assign(drop, { dataTransfer: { files: list } })
+    elsewhere.dispatchEvent(drop)
+    expect(drop.defaultPrevented).toBe(true)
     const box = screen.getByRole('textbox', { name: 'Your message' })
     fireEvent.paste(box, { clipboardData: { files: list } })
     fireEvent.paste(box, { clipboardData: { files: { length: 0 } } })

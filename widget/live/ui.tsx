@@ -227,8 +227,8 @@ export function LiveBar({
  * conversation is closed, a "Start a new conversation" button in its place hands
  * off again. While the chat is away and the email question waits, it gives way to
  * the question's composer. With `onFiles`, an attach button before the text box
- * opens the file picker (images and PDFs, widget/attach/sniff.ts), and files
- * dropped on the composer or pasted into the text box go the same way.
+ * opens the file picker (images and PDFs, widget/attach/types.ts), and files
+ * dropped on the chat window or pasted into the text box go the same way.
  */
 export function LiveComposer({
   state,
@@ -243,7 +243,7 @@ export function LiveComposer({
   locale: string
   onType?: (() => void) | undefined
   /**
-   * Files the visitor chose (the attach button), dropped on the composer or pasted
+   * Files the visitor chose (the attach button), dropped on the chat window or pasted
    * into its text box; called with none when the attach button is pressed, so the
    * attach chunk loads while the file picker is open. Without it, no attach button.
    */
@@ -262,6 +262,27 @@ export function LiveComposer({
   useEffect(() => {
     ;(box.current ?? again.current)?.focus()
   }, [on, asking])
+  // Files dropped anywhere on the chat window (its shadow root), not only on the
+  // composer: one dropped beside it would otherwise open in the host page's tab.
+  useEffect(() => {
+    const root = box.current?.getRootNode()
+    if (!onFiles || !root) return
+    const over = (e: Event) => {
+      if ((e as DragEvent).dataTransfer?.types.includes('Files')) e.preventDefault()
+    }
+    const drop = (e: Event) => {
+      const list = (e as DragEvent).dataTransfer?.files
+      if (!list?.length) return
+      e.preventDefault()
+      onFiles([...list])
+    }
+    root.addEventListener('dragover', over)
+    root.addEventListener('drop', drop)
+    return () => {
+      root.removeEventListener('dragover', over)
+      root.removeEventListener('drop', drop)
+    }
+  }, [on, asking, onFiles])
   if (!live || asking) return null
   if (!on)
     return (
@@ -285,15 +306,7 @@ export function LiveComposer({
     onFiles([...list])
   }
   return (
-    <form
-      class="composer"
-      onSubmit={send}
-      noValidate
-      onDragOver={(e) => {
-        if (onFiles && e.dataTransfer?.types.includes('Files')) e.preventDefault()
-      }}
-      onDrop={(e) => files(e.dataTransfer?.files, e)}
-    >
+    <form class="composer" onSubmit={send} noValidate>
       {tray}
       <div class="row">
         {onFiles && (
