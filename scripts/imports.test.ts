@@ -41,7 +41,13 @@ function specifiers(file: string): string[] {
 function target(from: string, spec: string): string {
   if (!spec.startsWith('.')) return spec
   const base = join(dirname(from), spec.replace(/\?.*$/, '').replace(/\.js$/, ''))
-  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx')])
+  for (const candidate of [
+    base,
+    `${base}.ts`,
+    `${base}.tsx`,
+    join(base, 'index.ts'),
+    join(base, 'index.tsx'),
+  ])
     if (existsSync(join(root, candidate)) && statSync(join(root, candidate)).isFile())
       return relative(root, join(root, candidate))
   throw new Error(`${from}: cannot resolve ${spec}`)
