@@ -3,7 +3,8 @@
  * with the outdoor-shop template: a visitor types a question in their own words
  * and the bot answers from its FAQ, then asks "Did that help?" with buttons a new
  * question can pass over; a question the FAQ does not cover gets "I don't know"
- * and the template's fallback (leave a message); the host's `sendMessage` asks
+ * and the template's fallback (leave a message); a vague one gets "Did you
+ * mean…?" with the nearest entries' questions as buttons; the host's `sendMessage` asks
  * too; an AI answer endpoint (the demo's retrieval over the FAQ) streams its
  * answer into one growing message. The inbox gets the questions and answers as
  * messages and the lead the FAQ attributes (docs/platform-api.md, "FAQ attributes").
@@ -31,6 +32,9 @@ const DELIVERY =
 const DELIVERY_RAW = TEMPLATE.faq.items.find((i: { id: string }) => i.id === 'delivery-cost').answer
 const HELPED = 'Did that help?'
 const NO_IDEA = 'Sorry, I don’t know the answer to that.'
+const SUGGESTED = 'Did you mean one of these?'
+/** A question near several entries, none clearly: the bot offers them. */
+const VAGUE = 'whats the postage'
 
 const dialog = (page: Page) => page.getByRole('dialog', { name: 'Fernhill Outdoor' })
 const log = (page: Page) => dialog(page).getByRole('log')
@@ -153,6 +157,50 @@ test('an uncovered question: "I don’t know", then the template’s fallback, a
   await expect
     .poll(async () => attrs((await chatsOf(request, ids.bot, ids.customer, uuid))[0]))
     .toMatchObject({ faq_last_question: 'do you sell mountain bikes', faq_last_id: '(none)' })
+})
+
+test('a vague question: "Did you mean…?" with the nearest entries as buttons and "Something else"; a pick shows its answer and "Did that help?"', async ({
+  page,
+  request,
+}) => {
+  const ids = uniqueIds('faqmean')
+  const errors = watchErrors(page)
+  await open(page, ids)
+  await ask(page, VAGUE)
+  await botSays(page, SUGGESTED)
+  const offered = dialog(page).getByRole('group', { name: SUGGESTED })
+  const labels = await offered.getByRole('button').allTextContents()
+  expect(labels.length).toBeGreaterThanOrEqual(2)
+  expect(labels.length).toBeLessThanOrEqual(4)
+  expect(labels).toContain('How much is delivery?')
+  expect(labels.at(-1)).toBe('Something else')
+  expect(await axeViolations(page)).toEqual([])
+  await offered.getByRole('button', { name: 'How much is delivery?' }).click()
+  await botSays(page, DELIVERY)
+  await botSays(page, HELPED)
+  await dialog(page)
+    .getByRole('group', { name: HELPED })
+    .getByRole('button', { name: 'Yes' })
+    .click()
+  await expect(dialog(page).getByRole('button', { name: 'Leave us a message' })).toBeVisible()
+
+  const uuid = (await uuidOf(page)) as string
+  await expect
+    .poll(async () => lines(await conversation(request, ids, uuid)).slice(2))
+    .toEqual([
+      `visitor: ${VAGUE}`,
+      `bot: ${SUGGESTED}`,
+      'visitor: How much is delivery?',
+      `bot: ${DELIVERY_RAW}`,
+      `bot: ${HELPED}`,
+      'visitor: Yes',
+      `bot: ${WELCOME}`,
+    ])
+  await expect
+    .poll(async () => attrs((await chatsOf(request, ids.bot, ids.customer, uuid))[0]))
+    .toEqual({ faq_last_question: VAGUE, faq_last_id: 'delivery-cost', faq_helpful: 'yes' })
+  expect(errors.widget()).toEqual([])
+  expect(errors.pageErrors).toEqual([])
 })
 
 test('Reekolect("sendMessage", …) asks a free question; bad input is one console line and changes nothing', async ({

@@ -441,6 +441,18 @@ export async function setAvailability(
   expect(res.status()).toBe(200)
 }
 
+/**
+ * The playground's agent console (docs/demo.md, "Agent console") of bot `ids` on
+ * `page`, once it is online as Sam (its agent stream makes the bot available):
+ * its region, where an agent opens a conversation, replies and sets the status.
+ */
+export async function agentConsole(page: Page, ids: { bot: string; customer: string }) {
+  await page.goto(`/?${new URLSearchParams({ bot: ids.bot, customer: ids.customer })}`)
+  const region = page.getByRole('region', { name: 'Agent console' })
+  await expect(region.getByRole('status').first()).toContainText('Online as Sam')
+  return region
+}
+
 /** A stored conversation as `by: text` lines. */
 export const lines = (list: StoredMessage[]): string[] => list.map((m) => `${m.by}: ${m.text}`)
 

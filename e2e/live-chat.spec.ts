@@ -24,6 +24,9 @@ import {
 
 test.use({ locale: 'en-US' })
 
+/** What the bot asks once the agent closed the conversation (widget/csat/). */
+const RATE = 'How was your conversation with Sam?'
+
 type Ids = { bot: string; customer: string }
 
 /** The agent console of the bot, online as Sam (the playground's default agent name). */
@@ -92,17 +95,20 @@ test('a visitor hands off, an agent in the console replies and closes: one conve
     await expect(
       chat(visitor).getByRole('button', { name: 'Start a new conversation' }),
     ).toBeVisible()
+    // The bot asks for a rating (widget/csat/): a message of the conversation too.
+    await expect.poll(() => bubble(visitor, -1)).toBe(`Bot: ${RATE}`)
 
     // The inbox has what the visitor saw, in the same order, each message once.
     const shown = (await seenLines(visitor)).map((l) => l.replace(/^Sam: /, 'agent: '))
     await expect.poll(async () => lines(await conversation(request, ids, uuid))).toEqual(shown)
     const stored = await conversation(request, ids, uuid)
     expect(new Set(stored.map((m) => m.id)).size).toBe(stored.length)
-    expect(lines(stored).slice(-4)).toEqual([
+    expect(lines(stored).slice(-5)).toEqual([
       `visitor: ${TEXT.talk}`,
       `bot: ${TEXT.handoff}`,
       'agent: Hi Grace, Sam here. How can I help?',
       'visitor: My invoice shows the wrong address.',
+      `bot: ${RATE}`,
     ])
     expect(errors.widget()).toEqual([])
     expect(errors.pageErrors).toEqual([])

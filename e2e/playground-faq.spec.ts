@@ -46,14 +46,18 @@ test('lists the template’s entries and tests a question: the match with its sc
 
   await tester(page).fill('how much is postage')
   await expect(verdict(page)).toContainText(
-    'Answers with “delivery-cost” (How much is delivery?): score 0.75 (at least 0.38), 0.29 ahead of the next (at least 0.01).',
+    'Answers with “delivery-cost” (How much is delivery?): score 0.75 (at least 0.40), 0.29 ahead of the next (at least 0.01).',
   )
   await expect(verdict(page)).toContainText('Runner-up: “price-match” (Do you price match?), 0.46.')
   await tester(page).fill('whats the postage')
   await expect(verdict(page)).toContainText(
-    'I don’t know: the best is “delivery-cost” (How much is delivery?) with 0.36, under the threshold of 0.38.',
+    'Did you mean…? Offers “delivery-cost” (How much is delivery?) 0.36, “international” (Do you ship abroad?) 0.35, “delivery-time” (How long does delivery take?) 0.32 (each at least 0.28), then “Something else”: the best is under the threshold of 0.40.',
   )
   await expect(verdict(page)).toContainText('Runner-up: “international”')
+  await tester(page).fill('can you reproof my jacket')
+  await expect(verdict(page)).toContainText(
+    'I don’t know: the best is “warranty” (Do your products have a warranty?) with 0.19, under 0.28, the least score of a suggestion.',
+  )
   await tester(page).fill('hello')
   await expect(verdict(page)).toContainText(
     'I don’t know: no word of the question is one the FAQ knows.',

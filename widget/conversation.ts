@@ -8,7 +8,7 @@
 import { effect, type Signal } from '@preact/signals-core'
 import { ASSETS, report } from '../loader/log'
 import type { WidgetConfig } from '../loader/protocol'
-import type { Hours } from './config/schema'
+import type { CsatSettings, Hours } from './config/schema'
 import type { Actions, SavedChat } from './core/actions'
 import { type AlertSettings, startAlerts } from './core/alerts'
 import { markDelivered, setSids } from './core/receipts'
@@ -36,9 +36,14 @@ export interface ConversationDeps {
   /**
    * What the chat window mounted with: the visitor's locale (the language of the
    * offline messages) and the bot's document, whose `settings.hours` decide with
-   * the availability whether a hand-off is away (widget/live/offline.ts).
+   * the availability whether a hand-off is away (widget/live/offline.ts), and
+   * whose `settings.csat` turns the conversation rating off or words its
+   * question (widget/csat/).
    */
-  ready: { locale: string; loaded?: { config: { settings: { hours?: Hours } } } | undefined }
+  ready: {
+    locale: string
+    loaded?: { config: { settings: { hours?: Hours; csat?: CsatSettings } } } | undefined
+  }
   /** A configured bot's Alerts settings (rich/index.ts); without them, the defaults of core/alerts.ts. */
   alerts?: AlertSettings | undefined
 }
@@ -88,7 +93,12 @@ export function startConversation(deps: ConversationDeps) {
         (m) => {
           if (disposed) return undefined
           const link = { ...config, api: config.apiUrl, ids: actions.ids, kv }
-          const chat = m.createLive(state, actions, link)
+          // The conversation rating: on unless the document turns it off.
+          const csat = deps.ready.loaded?.config.settings.csat ?? { enabled: true }
+          const chat = m.createLive(state, actions, link, {
+            settings: csat,
+            locale: deps.ready.locale,
+          })
           const away = m.createAway(state, actions, {
             hours: deps.ready.loaded?.config.settings.hours,
             locale: deps.ready.locale,

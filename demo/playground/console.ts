@@ -10,7 +10,8 @@
  *   stream's `message` events), marked read with `POST /inbox/direct/read`;
  * - a reply box (`POST /inbox/direct/reply`, `POST /inbox/direct/agent-typing` at
  *   most every 3 s while typing) and "Visitor is typing…" on `typing` events;
- * - the lead's fields and its status, set with `PUT /inbox/direct/lead` (`x-bp-token`).
+ * - the lead's fields (with the visitor's rating of the conversation and the
+ *   lead's notes) and its status, set with `PUT /inbox/direct/lead` (`x-bp-token`).
  * DOM is built with createElement and textContent only: no HTML strings.
  */
 import type { EventSourceMessage } from 'eventsource-parser'
@@ -364,7 +365,18 @@ function renderLead() {
   add('Website visits', c.row ? String(c.row.websiteVisits) : null)
   add('Agent', c.row?._agentAssigned)
   add('Tags', u?.tags.length ? u.tags.join(', ') : null)
+  // The visitor's rating of the conversation (widget/csat/: attributes csat and csat_comment).
+  const attr = (key: string) => u?.attributes.find((a) => a.key === key)?.value
+  const score = Number(attr('csat'))
+  if (Number.isInteger(score) && score >= 1 && score <= 5) {
+    const comment = attr('csat_comment')
+    add(
+      'Rating',
+      `${'★'.repeat(score)}${'☆'.repeat(5 - score)} ${score}/5${comment ? ` — ${comment}` : ''}`,
+    )
+  }
   for (const a of u?.attributes ?? []) add(a.key, a.value)
+  for (const n of c.row?.profile.notes ?? []) add(`Note: ${n.title}`, n.description)
   add('UUID', c.uuid)
   box.replaceChildren(dl)
 }

@@ -5,7 +5,8 @@
  * as the Design form's are (editor.ts). "Test a question" shows what the widget's
  * own matcher (widget/faq) makes of a question against the entries being edited,
  * applied or not: the entry that answers with its score and its lead over the next,
- * or why none does, and the runner-up.
+ * the entries the bot would offer ("Did you mean…?") and why, or why none answers,
+ * and the runner-up.
  */
 import { createFaq, FAQ_DEFAULTS, type FaqEntry, type FaqMatch } from '../../widget/faq'
 import { $, button, el } from './dom'
@@ -179,24 +180,36 @@ function test() {
   const { faq, count } = matcher()
   if (!count) return result.replaceChildren(el('p', 'No entries to match yet.', 'faq-verdict'))
   const [best, next] = faq.rank(q, 2)
-  const hit = faq.match(q)
-  const { threshold, margin } = FAQ_DEFAULTS
-  const verdict = el('p', undefined, `faq-verdict ${hit ? 'yes' : 'no'}`)
+  const reply = faq.reply(q)
+  const hit = reply.kind === 'answer' ? reply.match : undefined
+  const { threshold, margin, suggest } = FAQ_DEFAULTS
+  const verdict = el(
+    'p',
+    undefined,
+    `faq-verdict ${reply.kind === 'answer' ? 'yes' : reply.kind === 'suggest' ? 'maybe' : 'no'}`,
+  )
+  /** Why the best entry does not answer. */
+  const short = (m: FaqMatch) =>
+    m.score < threshold
+      ? `under the threshold of ${score(threshold)}`
+      : `only ${score(m.margin)} ahead of the next (at least ${score(margin)})`
   if (hit)
     verdict.append(
       el('strong', 'Answers with '),
       named(hit),
       `: score ${score(hit.score)} (at least ${score(threshold)}), ${score(hit.margin)} ahead of the next (at least ${score(margin)}).`,
     )
+  else if (reply.kind === 'suggest')
+    verdict.append(
+      el('strong', 'Did you mean…? '),
+      `Offers ${reply.matches.map((m) => `${named(m)} ${score(m.score)}`).join(', ')} (each at least ${score(suggest)}), then “Something else”: the best is ${short(reply.matches[0] as FaqMatch)}.`,
+    )
   else if (!best)
     verdict.append(el('strong', 'I don’t know: '), 'no word of the question is one the FAQ knows.')
   else
     verdict.append(
       el('strong', 'I don’t know: '),
-      `the best is ${named(best)} with ${score(best.score)}`,
-      best.score < threshold
-        ? `, under the threshold of ${score(threshold)}.`
-        : `, only ${score(best.margin)} ahead of the next (at least ${score(margin)}).`,
+      `the best is ${named(best)} with ${score(best.score)}, under ${score(suggest)}, the least score of a suggestion.`,
     )
   const runner = el(
     'p',

@@ -218,15 +218,15 @@ describe('free questions: no answer, and each fallback', () => {
     const c = await shop((d) => {
       delete d.faq.fallback
     })
-    c.actions.free('do you sell bikes')
+    c.actions.free('are you hiring')
     await c.answered()
     expect(c.lines().slice(-3)).toEqual([
-      'visitor: do you sell bikes',
+      'visitor: are you hiring',
       `bot: ${NO_IDEA}`,
       'bot: Would you like to talk to a person?',
     ])
     expect(c.buttons()).toEqual(['Talk to a person', 'No, thanks'])
-    expect(c.attrs()).toMatchObject({ [QUESTION_KEY]: 'do you sell bikes', [ID_KEY]: NO_ENTRY })
+    expect(c.attrs()).toMatchObject({ [QUESTION_KEY]: 'are you hiring', [ID_KEY]: NO_ENTRY })
     c.actions.choose({ label: 'No, thanks' })
     expect(c.lines().at(-1)).toBe(`bot: ${WELCOME}`)
     expect(c.state.live.value).toBeUndefined()
@@ -236,7 +236,7 @@ describe('free questions: no answer, and each fallback', () => {
     const c = await shop((d) => {
       d.faq.fallback = 'handoff'
     })
-    c.actions.free('do you sell bikes')
+    c.actions.free('are you hiring')
     await c.answered()
     c.actions.choose({ label: 'Talk to a person' })
     expect(c.state.live.value?.phase).toBe('waiting')
@@ -247,10 +247,10 @@ describe('free questions: no answer, and each fallback', () => {
     const c = await shop((d) => {
       d.faq.fallback = 'none'
     })
-    c.actions.free('do you sell bikes')
+    c.actions.free('are you hiring')
     await c.answered()
     expect(c.lines().slice(-3)).toEqual([
-      'visitor: do you sell bikes',
+      'visitor: are you hiring',
       `bot: ${NO_IDEA}`,
       `bot: ${WELCOME}`,
     ])
@@ -262,7 +262,7 @@ describe('free questions: no answer, and each fallback', () => {
     const c = await shop((d) => {
       d.faq.fallback = 'message'
     })
-    c.actions.free('do you sell bikes')
+    c.actions.free('are you hiring')
     await vi.waitFor(() => expect(c.state.live.value?.phase).toBe('away'))
     expect(c.lines().slice(-2)).toEqual([
       `bot: ${NO_IDEA}`,
@@ -274,7 +274,7 @@ describe('free questions: no answer, and each fallback', () => {
       'bot: Write your message below and we’ll reply to ada@example.com.',
     )
     expect(c.state.ask.value).toBeUndefined()
-    expect(c.attrs()).toMatchObject({ [ID_KEY]: NO_ENTRY, [QUESTION_KEY]: 'do you sell bikes' })
+    expect(c.attrs()).toMatchObject({ [ID_KEY]: NO_ENTRY, [QUESTION_KEY]: 'are you hiring' })
     // Leaving a message asks for nobody: no hand-off request, no "offline" attribute.
     expect(c.handoff).not.toHaveBeenCalled()
     expect(c.attrs().offline).toBeUndefined()
@@ -287,7 +287,7 @@ describe('free questions: no answer, and each fallback', () => {
       d.faq.fallback = 'message'
     })
     c.actions.update((l) => ({ ...l, email: 'ada@example.com' }))
-    c.actions.free('do you sell bikes')
+    c.actions.free('are you hiring')
     await vi.waitFor(() => expect(c.state.live.value?.phase).toBe('away'))
     expect(c.lines().slice(-2)).toEqual([
       `bot: ${NO_IDEA}`,
@@ -302,6 +302,132 @@ describe('free questions: no answer, and each fallback', () => {
     await new Promise((r) => setTimeout(r, 50))
     expect(c.lines()).not.toContain(`bot: ${DELIVERY}`)
     expect(c.lines().at(-1)).toBe('bot: Let me get you a person.')
+  })
+})
+
+/** Two entries only a word apart, which a question without that word cannot tell apart. */
+const TWINS = [
+  {
+    id: 'shop-hours',
+    question: 'When is the shop open?',
+    answer: 'The shop is open 9 to 5.',
+  },
+  {
+    id: 'cafe-hours',
+    question: 'When is the café open?',
+    answer: 'The café is open 8 to 4.',
+  },
+  { id: 'parking', question: 'Where can I park?', answer: 'In the car park behind us.' },
+]
+const SUGGESTED = 'Did you mean one of these?'
+
+describe('free questions: "Did you mean…?"', () => {
+  const twins = (fallback: string) => (d: typeof TEMPLATE) => {
+    d.faq.items = TWINS
+    d.faq.fallback = fallback
+  }
+
+  it('offers the entries it cannot choose between as buttons, then "Something else"; a pick says its answer and "Did that help?"', async () => {
+    const c = await shop(twins('handoff'))
+    c.actions.free('what time do you open')
+    await c.answered()
+    expect(c.lines().slice(-2)).toEqual(['visitor: what time do you open', `bot: ${SUGGESTED}`])
+    expect(c.buttons()).toEqual([
+      'When is the shop open?',
+      'When is the café open?',
+      'Something else',
+    ])
+    expect(c.attrs()).toMatchObject({ [QUESTION_KEY]: 'what time do you open', [ID_KEY]: NO_ENTRY })
+    c.actions.choose({ label: 'When is the café open?' })
+    expect(c.lines().slice(-3)).toEqual([
+      'visitor: When is the café open?',
+      'bot: The café is open 8 to 4.',
+      'bot: Did that help?',
+    ])
+    expect(c.attrs()[ID_KEY]).toBe('cafe-hours')
+    c.actions.choose({ label: 'Yes' })
+    expect(c.attrs()[HELPFUL_KEY]).toBe('yes')
+    expect(c.lines().at(-1)).toBe(`bot: ${WELCOME}`)
+  })
+
+  it('"Something else" is no answer: "I don’t know", then the fallback', async () => {
+    const c = await shop(twins('handoff'))
+    c.actions.free('what time do you open')
+    await c.answered()
+    c.actions.choose({ label: 'Something else' })
+    expect(c.lines().slice(-3)).toEqual([
+      'visitor: Something else',
+      `bot: ${NO_IDEA}`,
+      'bot: Would you like to talk to a person?',
+    ])
+    expect(c.attrs()[ID_KEY]).toBe(NO_ENTRY)
+    c.actions.choose({ label: 'No, thanks' })
+    expect(c.buttons()).toEqual(['Leave us a message'])
+  })
+
+  it('"Something else" with the fallback message: the visitor leaves a message', async () => {
+    const c = await shop(twins('message'))
+    c.actions.free('what time do you open')
+    await c.answered()
+    c.actions.choose({ label: 'Something else' })
+    await vi.waitFor(() => expect(c.state.live.value?.phase).toBe('away'))
+    expect(c.lines().slice(-3)).toEqual([
+      'visitor: Something else',
+      `bot: ${NO_IDEA}`,
+      'bot: Leave your email address and we’ll reply there.',
+    ])
+  })
+
+  it('a new question typed instead of a pick is a question; the suggestions are gone', async () => {
+    const c = await shop(twins('none'))
+    c.actions.free('what time do you open')
+    await c.answered()
+    expect(c.actions.free('where do i park the car')).toBe(true)
+    await c.answered()
+    expect(c.lines().slice(-3)).toEqual([
+      'visitor: where do i park the car',
+      'bot: In the car park behind us.',
+      'bot: Did that help?',
+    ])
+    expect(c.attrs()[ID_KEY]).toBe('parking')
+    // Nothing of the suggestions follows later.
+    c.actions.choose({ label: 'Yes' })
+    await new Promise((r) => setTimeout(r, 20))
+    expect(c.lines().at(-1)).toBe(`bot: ${WELCOME}`)
+  })
+
+  it('a question near no entry gets "I don’t know", not suggestions', async () => {
+    const c = await shop(twins('none'))
+    c.actions.free('do you sell bikes')
+    await c.answered()
+    expect(c.lines()).not.toContain(`bot: ${SUGGESTED}`)
+    expect(c.lines().slice(-2)).toEqual([`bot: ${NO_IDEA}`, `bot: ${WELCOME}`])
+  })
+
+  it('shows a long question as a shortened button, and says the strings in the chat’s language', async () => {
+    // Words that name no topic: it matches as the short one does.
+    const long = `When is the shop open, ${'and what about it '.repeat(6)}?`
+    const c = await shop(
+      (d) => {
+        twins('none')(d)
+        d.faq.items[0].question = long
+      },
+      { locale: 'de' },
+    )
+    c.actions.free('what time do you open')
+    await c.answered()
+    expect(c.lines().at(-1)).toBe('bot: Meinten Sie eine dieser Fragen?')
+    const first = c.buttons().find((b) => b.startsWith('When is the shop'))
+    expect(c.buttons()).toHaveLength(3)
+    expect(c.buttons().at(-1)).toBe('Etwas anderes')
+    expect(first).toHaveLength(80)
+    expect(first?.endsWith('…')).toBe(true)
+    expect(long.startsWith(first?.slice(0, -1) ?? '-')).toBe(true)
+    c.actions.choose({ label: first as string })
+    expect(c.lines().slice(-2)).toEqual([
+      'bot: The shop is open 9 to 5.',
+      'bot: Hat Ihnen das geholfen?',
+    ])
   })
 })
 

@@ -9,8 +9,10 @@
  * (./ai.ts) when the document has `ai`. An answer is said as a bot message (with
  * the formatting of a message node), then "Did that help?" with the buttons "Yes"
  * and "Talk to a person": buttons, not a question, so a new question typed instead
- * is a question again. No answer: the bot says it does not know, then runs the
- * FAQ's `fallback`. What the bot says is walked as nodes of the bot's flows whose
+ * is a question again. Unsure (the best entries in the matcher's middle band): the
+ * bot asks "Did you mean…?" with their questions as buttons and "Something else";
+ * a pick says that entry's answer, then "Did that help?"; "Something else" is no
+ * answer. No answer: the bot says it does not know, then runs the FAQ's `fallback`. What the bot says is walked as nodes of the bot's flows whose
  * ids start with `_faq` (`_` cannot start a configured id, schema.ts), as the
  * offline path does (widget/live/offline.ts).
  *
@@ -19,7 +21,7 @@
  * docs/platform-api.md, "FAQ attributes"); the question, the answer and the
  * visitor's button are messages, which the transcript outbox sends to the inbox.
  */
-import { batch } from '@preact/signals-core'
+import { batch, effect } from '@preact/signals-core'
 import { ASSETS, report } from '../../loader/log'
 import type { Ai, Faq, FaqItem } from '../config/schema'
 import type { Actions } from '../core/actions'
@@ -31,12 +33,24 @@ import { answerStrings } from './strings'
 
 /** Lead attribute: the visitor's last free question, as typed. */
 export const QUESTION_KEY = 'faq_last_question'
-/** Lead attribute: the FAQ entry that answered it (an AI answer: the ids it names, comma-separated), or {@link NO_ENTRY}. */
+/**
+ * Lead attribute: the FAQ entry that answered it (an AI answer: the ids it names,
+ * comma-separated; suggestions: the one the visitor picked), or {@link NO_ENTRY}.
+ */
 export const ID_KEY = 'faq_last_id'
 /** Lead attribute: the visitor's "Did that help?": `yes`, or `no` (they chose "Talk to a person"). */
 export const HELPFUL_KEY = 'faq_helpful'
 /** {@link ID_KEY}'s value when nothing answered: no FAQ id can be it (ids start with a letter or digit). */
 export const NO_ENTRY = '(none)'
+
+/**
+ * What the FAQ chunk's `reply()` gives (its `FaqReply`, written out: a type
+ * import would tie this chunk to it, scripts/imports.test.ts).
+ */
+type Reply =
+  | { kind: 'answer'; match: { item: FaqItem } }
+  | { kind: 'suggest'; matches: { item: FaqItem }[] }
+  | { kind: 'unknown' }
 
 /** Ids of the nodes the answers add to the bot's flows. */
 const ANSWER = '_faqAnswer'
@@ -44,6 +58,11 @@ const HELP = '_faqHelp'
 const NO = '_faqNo'
 const OFFER = '_faqOffer'
 const PERSON = '_faqPerson'
+const SUGGEST = '_faqSuggest'
+/** The answer of suggestion n: `_faqPick0`… */
+const PICK = '_faqPick'
+/** A button's label at most (the schema's limit of a choice's `label`). */
+const LABEL = 80
 
 /** A free question the chat took (widget/rich/free.tsx). */
 export interface Question {
@@ -84,15 +103,15 @@ const noted = (question: string, id: string) => (lead: Parameters<typeof withAtt
  * meanwhile (a hand-off, a reset, a flow's question now waiting), nothing is said.
  */
 export function createAnswers(o: AnswersOptions) {
-  let matcher: Promise<{ match(q: string): { item: FaqItem } | undefined }> | undefined
+  let matcher: Promise<{ reply(q: string): Reply }> | undefined
   /** Loads the FAQ chunk and builds the matcher, once (again after a failed load). */
   const warm = () => {
     if (!o.ai) matcher ??= import('../faq').then((m) => m.createFaq(o.faq?.items ?? []))
     return matcher
   }
-  const match = async (text: string) => {
+  const reply = async (text: string): Promise<Reply> => {
     try {
-      return (await warm())?.match(text)?.item
+      return (await warm())?.reply(text) ?? { kind: 'unknown' }
     } catch {
       matcher = undefined
       report(
@@ -100,7 +119,7 @@ export function createAnswers(o: AnswersOptions) {
         'the FAQ chunk could not load; the bot answered that it does not know',
         ASSETS,
       )
-      return undefined
+      return { kind: 'unknown' }
     }
   }
 
@@ -237,12 +256,69 @@ export function createAnswers(o: AnswersOptions) {
     else await unknown(ctx, q)
   }
 
+  /**
+   * "Did you mean…?": the entries' questions as buttons (one per label), then
+   * "Something else". A pick stores its entry's id ({@link ID_KEY}) and says its
+   * answer, then "Did that help?"; "Something else" stores {@link NO_ENTRY} and
+   * runs {@link unknown}. Another question typed instead is a question.
+   */
+  const suggest = (ctx: AnswerContext, q: Question, matches: { item: FaqItem }[]) => {
+    const s = strings(ctx)
+    const seen = new Set([s.other.toLowerCase()])
+    const picks = matches.flatMap(({ item }) => {
+      const text = item.question.trim()
+      const label = text.length > LABEL ? `${text.slice(0, LABEL - 1).trimEnd()}…` : text
+      if (seen.has(label.toLowerCase())) return []
+      seen.add(label.toLowerCase())
+      return [{ item, label }]
+    })
+    walk(
+      ctx,
+      [
+        {
+          id: SUGGEST,
+          type: 'quick',
+          text: s.didYouMean,
+          attribute: ID_KEY,
+          options: [
+            ...picks.map((p, i) => ({ label: p.label, value: p.item.id, next: `${PICK}${i}` })),
+            { label: s.other, value: NO_ENTRY },
+          ],
+        },
+        ...picks.map(
+          (p, i): FlowNode => ({
+            id: `${PICK}${i}`,
+            type: 'message',
+            text: p.item.answer,
+            next: HELP,
+          }),
+        ),
+        ...helped(ctx, q),
+      ],
+      SUGGEST,
+      q,
+      NO_ENTRY,
+    )
+    const { state } = ctx
+    if (state.ask.peek()?.id !== SUGGEST) return
+    // "Something else" leads nowhere (nothing waits): the fallback follows, at once.
+    const stop = effect(() => {
+      const ask = state.ask.value
+      if (ask?.id === SUGGEST) return
+      stop()
+      const last = state.messages.peek().at(-1)
+      if (!ask && last?.from === 'visitor' && last.text === s.other) void unknown(ctx, q)
+    })
+  }
+
   const one = async (q: Question, ctx: AnswerContext) => {
     if (!current(ctx, q)) return
     if (o.ai) return fromAi(ctx, q, o.ai)
-    const item = await match(q.text)
+    const r = await reply(q.text)
     if (!current(ctx, q)) return
-    if (!item) return unknown(ctx, q)
+    if (r.kind === 'suggest') return suggest(ctx, q, r.matches)
+    if (r.kind === 'unknown') return unknown(ctx, q)
+    const { item } = r.match
     walk(
       ctx,
       [{ id: ANSWER, type: 'message', text: item.answer, next: HELP }, ...helped(ctx, q)],

@@ -15,6 +15,10 @@ const en = {
   /** Then, with fallback `handoff`: the offer, with "Talk to a person" and "No, thanks". */
   offer: 'Would you like to talk to a person?',
   noThanks: 'No, thanks',
+  /** When the FAQ is unsure: up to 3 of its questions as buttons, then {@link en.other}. */
+  didYouMean: 'Did you mean one of these?',
+  /** The last suggestion button: none of them (the bot does not know, then the fallback). */
+  other: 'Something else',
 }
 
 /** A key of the answers' strings. */
@@ -28,6 +32,8 @@ const all: Record<string, Partial<Record<AnswerKey, string>>> = {
     noIdea: 'Désolé, je ne connais pas la réponse.',
     offer: 'Voulez-vous parler à une personne ?',
     noThanks: 'Non, merci',
+    didYouMean: 'Vouliez-vous dire l’une de ces questions ?',
+    other: 'Autre chose',
   },
   de: {
     helped: 'Hat Ihnen das geholfen?',
@@ -35,6 +41,8 @@ const all: Record<string, Partial<Record<AnswerKey, string>>> = {
     noIdea: 'Das weiß ich leider nicht.',
     offer: 'Möchten Sie mit einer Person sprechen?',
     noThanks: 'Nein, danke',
+    didYouMean: 'Meinten Sie eine dieser Fragen?',
+    other: 'Etwas anderes',
   },
   es: {
     helped: '¿Te ha servido?',
@@ -42,6 +50,8 @@ const all: Record<string, Partial<Record<AnswerKey, string>>> = {
     noIdea: 'Lo siento, no sé la respuesta.',
     offer: '¿Quieres hablar con una persona?',
     noThanks: 'No, gracias',
+    didYouMean: '¿Querías decir una de estas?',
+    other: 'Otra cosa',
   },
   pt: {
     helped: 'Isso ajudou?',
@@ -49,6 +59,8 @@ const all: Record<string, Partial<Record<AnswerKey, string>>> = {
     noIdea: 'Desculpe, não sei a resposta.',
     offer: 'Quer falar com uma pessoa?',
     noThanks: 'Não, obrigado',
+    didYouMean: 'Você quis dizer uma destas?',
+    other: 'Outra coisa',
   },
   hi: {
     helped: 'क्या इससे मदद मिली?',
@@ -56,6 +68,8 @@ const all: Record<string, Partial<Record<AnswerKey, string>>> = {
     noIdea: 'माफ़ कीजिए, मुझे इसका जवाब नहीं पता।',
     offer: 'क्या आप किसी व्यक्ति से बात करना चाहेंगे?',
     noThanks: 'नहीं, धन्यवाद',
+    didYouMean: 'क्या आपका मतलब इनमें से कोई था?',
+    other: 'कुछ और',
   },
   ar: {
     helped: 'هل ساعدك هذا؟',
@@ -63,6 +77,8 @@ const all: Record<string, Partial<Record<AnswerKey, string>>> = {
     noIdea: 'عذرًا، لا أعرف الإجابة عن ذلك.',
     offer: 'هل تريد التحدث إلى شخص؟',
     noThanks: 'لا، شكرًا',
+    didYouMean: 'هل تقصد أحد هذه الأسئلة؟',
+    other: 'شيء آخر',
   },
 }
 

@@ -157,6 +157,7 @@ const full = () => ({
       closed: ['2026-12-25', '2027-01-01'],
       message: 'We are away; leave us a message.',
     },
+    csat: { enabled: false, question: 'Did {agent} help?' },
   },
   faq: {
     items: [
@@ -254,10 +255,23 @@ describe('parseConfig: valid documents', () => {
     expect(settings.email).toEqual({ suggest: true, businessOnly: false })
     expect(settings.general).toEqual({})
     expect(settings.phone).toEqual({})
+    // The conversation rating is asked unless turned off.
+    expect(settings.csat).toEqual({ enabled: true })
     // No business hours unless the document sets them.
     expect(settings.hours).toBeUndefined()
     // No FAQ either.
     expect(valid(minimal()).faq).toBeUndefined()
+  })
+
+  it('takes the conversation rating off, or with its own question, and refuses an empty one', () => {
+    const off = valid({ ...minimal(), settings: { csat: { enabled: false } } })
+    expect(off.settings.csat).toEqual({ enabled: false })
+    const asked = valid({ ...minimal(), settings: { csat: { question: 'Did {agent} help?' } } })
+    expect(asked.settings.csat).toEqual({ enabled: true, question: 'Did {agent} help?' })
+    const r = parseConfig({ ...minimal(), settings: { csat: { question: '' } } })
+    expect('issues' in r && r.issues.map((i) => i.path)).toEqual(['settings.csat.question'])
+    const typo = parseConfig({ ...minimal(), settings: { csat: { enable: false } } })
+    expect('issues' in typo).toBe(true)
   })
 
   it('fills the defaults of a partly given settings group, keeping what was given', () => {

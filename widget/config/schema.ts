@@ -455,6 +455,21 @@ const settings = v.strictObject({
   ),
   /** Business Hours ({@link hours}); absent: no hours. */
   hours: v.optional(hours),
+  /**
+   * The rating asked after a live conversation an agent took part in is closed
+   * (widget/csat/), as Intercom's and Crisp's conversation ratings: five faces,
+   * then an optional comment; the lead gets the attributes `csat` (1–5) and
+   * `csat_comment`, and a note. `enabled` (true) turns it off; `question`
+   * replaces "How was your conversation with {agent}?" (`{agent}`: the agent's
+   * name) in every language.
+   */
+  csat: v.optional(
+    v.strictObject({
+      enabled: v.optional(v.boolean(), true),
+      question: v.optional(text(200)),
+    }),
+    {},
+  ),
 })
 
 /** Text that must hold more than white space (an answer of spaces says nothing). */
@@ -522,6 +537,8 @@ export const BotConfigSchema = v.strictObject({
 export type BotConfig = v.InferOutput<typeof BotConfigSchema>
 /** Bot settings with defaults filled in. */
 export type Settings = BotConfig['settings']
+/** The conversation rating settings with defaults filled in (`settings.csat`). */
+export type CsatSettings = Settings['csat']
 
 /** One problem of a document: where (`flows.0.nodes.3.next`) and why. */
 export interface ConfigIssue {

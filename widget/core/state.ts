@@ -27,6 +27,12 @@ export interface Live {
   agent?: Agent
   /** The team or department asked for (the hand-off node's `team`). */
   team?: string
+  /**
+   * The visitor's rating of this conversation once it is closed (widget/csat/):
+   * there once asked; `score` 1–5 once a face is tapped; `sent` once the visitor
+   * sent it (with or without a comment). A new conversation starts without it.
+   */
+  csat?: { score?: number; sent?: boolean }
 }
 
 /**

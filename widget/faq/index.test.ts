@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { createFaq, FAQ_DEFAULTS, type FaqEntry } from '.'
+import { createFaq, FAQ_DEFAULTS, type FaqEntry, MAX_SUGGESTIONS } from '.'
 
 /** The outdoor-shop template's FAQ (26 entries), as a site owner wrote it. */
 const shop: FaqEntry[] = JSON.parse(readFileSync('demo/templates/outdoor-shop.json', 'utf8')).faq
@@ -104,5 +104,56 @@ describe('createFaq: scores, threshold and margin', () => {
     expect(createFaq(twins, { margin: 0 }).match('opening hours')?.item.id).toMatch(/-hours$/)
     // One word that tells them apart is enough.
     expect(createFaq(twins).match('opening hours of the cafe')?.item.id).toBe('cafe-hours')
+  })
+})
+
+describe('createFaq: reply, with "Did you mean…?" between an answer and "I don’t know"', () => {
+  it('answers what match answers', () => {
+    for (const q of ['how much is postage', 'I want to cancel my order']) {
+      const r = faq.reply(q)
+      expect(r.kind, q).toBe('answer')
+      expect(r.kind === 'answer' && r.match).toEqual(faq.match(q))
+    }
+  })
+
+  it('suggests the best entries that reach the band, at most 3, best first, when none answers', () => {
+    const q = 'whats the postage'
+    const best = faq.rank(q, 1)[0]
+    expect(best?.score).toBeLessThan(FAQ_DEFAULTS.threshold)
+    expect(best?.score).toBeGreaterThanOrEqual(FAQ_DEFAULTS.suggest)
+    const r = faq.reply(q)
+    if (r.kind !== 'suggest') throw new Error(`expected suggestions, got ${r.kind}`)
+    expect(r.matches.length).toBeGreaterThan(0)
+    expect(r.matches.length).toBeLessThanOrEqual(MAX_SUGGESTIONS)
+    expect(r.matches[0]?.item.id).toBe('delivery-cost')
+    expect(r.matches).toEqual(
+      faq.rank(q, MAX_SUGGESTIONS).filter((m) => m.score >= FAQ_DEFAULTS.suggest),
+    )
+    // No band: no suggestions, the FAQ does not know.
+    expect(createFaq(shop, { suggest: 1.01 }).reply(q)).toEqual({ kind: 'unknown', best })
+  })
+
+  it('says it does not know below the band, and for a question of no topic', () => {
+    for (const q of ['are you hiring', 'whats the weather like this weekend', 'hello', '']) {
+      const r = faq.reply(q)
+      expect(r.kind, q).toBe('unknown')
+    }
+    const [best] = faq.rank('whats the weather like this weekend', 1)
+    expect(faq.reply('whats the weather like this weekend')).toEqual({ kind: 'unknown', best })
+    expect(faq.reply('hello')).toEqual({ kind: 'unknown', best: undefined })
+  })
+
+  it('offers both of a near tie above the threshold instead of picking one', () => {
+    const twins = [
+      { id: 'shop-hours', question: 'What are your opening hours?', answer: 'Shop: 9 to 5.' },
+      { id: 'cafe-hours', question: 'What are your opening hours?', answer: 'Café: 8 to 4.' },
+      { id: 'parking', question: 'Where can I park?', answer: 'Behind us.' },
+    ]
+    const r = createFaq(twins).reply('opening hours')
+    expect(r.kind).toBe('suggest')
+    expect(r.kind === 'suggest' && r.matches.map((m) => m.item.id).sort()).toEqual([
+      'cafe-hours',
+      'shop-hours',
+    ])
   })
 })

@@ -355,7 +355,7 @@ describe('read state', () => {
       { id: 2, from: 'visitor', text: 'b', at: 0, sid: 'v2', ack: 'delivered' },
       { id: 3, from: 'visitor', text: 'c', at: 0, sid: 'v3' },
     ]
-    const live = createLive(state, { save: async () => {} })
+    const live = createLive(state, { save: async () => {}, update: () => {} })
     // After a1, not v2: an agent reply the server stored before v2 may still be on its way.
     expect(live.hooks()).toMatchObject({ seen: ['a1', 'v2'], lastId: 'a1' })
   })

@@ -13,10 +13,12 @@ import { batch, effect, signal } from '@preact/signals-core'
 import { ASSETS, report } from '../../loader/log'
 import type { Attach } from '../attach'
 import { filesKey } from '../attach/types'
+import type { CsatSettings } from '../config/schema'
 import type { Actions } from '../core/actions'
 import { markDelivered, markRead } from '../core/receipts'
 import { type Agent, type Attachment, MAX_MESSAGES, type Message, type State } from '../core/state'
 import type { Kv } from '../core/storage'
+import type { Csat } from '../csat'
 import css from './live.css?inline'
 import { createLiveConnection, type LiveConnection, type LiveIds, type LiveStatus } from './stream'
 import { type AgentBody, bindUi, type LiveBar, type LiveComposer, type Meta } from './ui'
@@ -85,14 +87,27 @@ export interface LiveLink {
   kv?: Kv | undefined
 }
 
+/** The conversation rating asked once an agent closes a conversation (widget/csat/): `settings.csat`, and the language it asks in. */
+export interface LiveRating {
+  settings: CsatSettings
+  locale: string
+}
+
 /**
  * Creates the live chat of `state`. `actions.save` persists each change (a reload
  * keeps the conversation and the agent). With `link`, it connects the visitor's
  * live stream (widget/live/stream.ts) while the chat waits for or talks with a
  * person, or is away (offline.ts), and closes it when the conversation is closed or the chat is reset;
- * `dispose` closes it for good.
+ * `dispose` closes it for good. With `rating` enabled, a conversation an agent
+ * took part in loads the csat chunk once it is closed, which asks the visitor to
+ * rate it (`actions.update` stores the rating on the lead).
  */
-export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: LiveLink) {
+export function createLive(
+  state: State,
+  actions: Pick<Actions, 'save' | 'update'>,
+  link?: LiveLink,
+  rating?: LiveRating,
+) {
   /** Names the agent: the chat is then `talking` with them (unless it was closed). */
   const talkTo = (agent: Agent) => {
     const live = state.live.value
@@ -267,7 +282,30 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
       return attach.value?.Tray
     },
   }
-  const ui: LiveUi = bindUi({ typing, onType: visitorTyping, state, net: status, onFiles, tray })
+  const csat = signal<Csat | undefined>(undefined)
+  const rate = rating?.settings.enabled
+    ? effect(() => {
+        const live = state.live.value
+        if (live?.phase === 'closed' && live.agent && !live.csat?.sent)
+          import('../csat').then(
+            (m) => {
+              csat.value ??= m.createCsat(state, actions, rating)
+              csat.value.ask()
+            },
+            // Not loaded: no rating this time; the next change of the live chat tries again.
+            () => undefined,
+          )
+      })
+    : undefined
+  const ui: LiveUi = bindUi({
+    typing,
+    onType: visitorTyping,
+    state,
+    net: status,
+    csat,
+    onFiles,
+    tray,
+  })
   return {
     ui,
     /**
@@ -296,6 +334,7 @@ export function createLive(state: State, actions: Pick<Actions, 'save'>, link?: 
     /** Closes the live stream and stops following the state. */
     dispose() {
       stop?.()
+      rate?.()
       typed()
       attach.peek()?.dispose()
       connection.peek()?.close()

@@ -5,6 +5,7 @@ import { TYPES } from '../attach/types'
 import type { Actions } from '../core/actions'
 import type { Agent, Attachment, Message, State } from '../core/state'
 import { MAX_LENGTH } from '../core/validate'
+import type { Csat } from '../csat'
 import type { LiveStatus } from './stream'
 import { liveText } from './strings'
 
@@ -385,7 +386,8 @@ export function acksOf(list: readonly Message[]): Map<number, Ack> {
  * composer tells the agent while the visitor types (`onType`) and takes files
  * (`onFiles`, with the attach chunk's `tray` above it), the status line shows the
  * agent `typing`, and each message's {@link Meta} its read state, after the
- * {@link FileCard} of the file it sends.
+ * {@link FileCard} of the file it sends. Once the csat chunk is loaded (`csat`),
+ * its rating shows above the composer.
  */
 export function bindUi(live: {
   state: State
@@ -393,8 +395,10 @@ export function bindUi(live: {
   onType(): void
   /** The state of the chat's live connection, read in render. */
   net?: { readonly value: LiveStatus | undefined }
+  /** The conversation rating (widget/csat/), once loaded. */
+  csat?: ReadonlySignal<Csat | undefined>
   /** Files to send (live/index.ts: loads the attach chunk); without it, no attach button. */
-  onFiles?: (files: File[]) => void
+  onFiles?: ((files: File[]) => void) | undefined
   /** The attach chunk's tray, read in render: `undefined` until it has loaded. */
   tray?: { readonly value: ((p: { locale: string }) => ComponentChildren) | undefined }
 }) {
@@ -407,14 +411,18 @@ export function bindUi(live: {
   }
   return {
     Composer: (p: { state: State; actions: Actions; locale: string }) => {
+      const Rating = live.csat?.value?.Card
       const Tray = live.tray?.value
       return (
-        <LiveComposer
-          {...p}
-          onType={live.onType}
-          onFiles={live.onFiles}
-          tray={Tray && <Tray locale={p.locale} />}
-        />
+        <>
+          {Rating && <Rating locale={p.locale} />}
+          <LiveComposer
+            {...p}
+            onType={live.onType}
+            onFiles={live.onFiles}
+            tray={Tray && <Tray locale={p.locale} />}
+          />
+        </>
       )
     },
     Bar: (p: { state: State; locale: string }) => (
