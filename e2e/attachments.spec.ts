@@ -21,6 +21,7 @@ import {
   launcher,
   setAvailability,
   TEXT,
+  TOKEN,
   transcript,
   uniqueIds,
   uuidOf,
@@ -312,6 +313,50 @@ test('a server that fails is retried with backoff, then shows Retry, also after 
       .poll(async () => (await conversation(request, ids, uuid)).map((m) => m.text))
       .toContain('receipt.png')
     expect(uploads).toHaveLength(4)
+  } finally {
+    await setAvailability(request, ids.bot, null)
+  }
+})
+
+test('in the dark theme the tray (a file refused, one uploading) and the file sent have no axe violation', async ({
+  page,
+  request,
+}) => {
+  const ids = uniqueIds('attachdark')
+  const saved = await request.put(`/demo/api/config/${ids.bot}`, {
+    data: {
+      version: 1,
+      settings: { design: { primaryColor: '#0f766e', theme: 'dark' } },
+      flows: [{ id: 'main', nodes: [{ id: 'hi', type: 'message', text: 'Hi!' }] }],
+    },
+  })
+  expect(saved.status()).toBe(200)
+  try {
+    await goLive(
+      page,
+      request,
+      ids,
+      hostUrl(ids, TOKEN, { config: `/widget/${ids.bot}/config.json` }),
+    )
+    let release!: () => void
+    const held = new Promise<void>((go) => {
+      release = go
+    })
+    await page.route(ATTACH, async (route) => {
+      await held
+      await route.continue()
+    })
+    await attachButton(page).click()
+    await picker(page).setInputFiles([
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') },
+      { name: 'dark.png', mimeType: 'image/png', buffer: png(6, 6) },
+    ])
+    await expect(tray(page).getByRole('listitem')).toHaveCount(2)
+    await expect(tray(page).getByRole('progressbar', { name: 'Sending dark.png' })).toBeVisible()
+    expect(await axeViolations(page), 'dark: a file refused, one uploading').toEqual([])
+    release()
+    await expect.poll(() => bubble(page, -1)).toMatch(/^You: dark\.png/)
+    expect(await axeViolations(page), 'dark: an image sent').toEqual([])
   } finally {
     await setAvailability(request, ids.bot, null)
   }
