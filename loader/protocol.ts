@@ -75,6 +75,7 @@ export type LogCode =
   | 'E_LEAD_INVALID'
   | 'E_LEAD_TOO_LARGE'
   | 'E_NETWORK'
+  | 'E_ATTACHMENT'
   | 'W_TWICE'
   | 'W_STORAGE'
   | 'W_OUTBOX'

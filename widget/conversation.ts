@@ -97,7 +97,7 @@ export function startConversation(deps: ConversationDeps) {
       live = import('./live').then(
         (m) => {
           if (disposed) return undefined
-          const link = { ...config, api: config.apiUrl, ids: actions.ids }
+          const link = { ...config, api: config.apiUrl, ids: actions.ids, kv }
           // The conversation rating: on unless the document turns it off.
           const csat = deps.ready.rich?.csat ?? { enabled: true }
           const chat = m.createLive(state, actions, link, {

@@ -10,6 +10,7 @@ import { cors } from 'hono/cors'
 import * as v from 'valibot'
 import type { Db } from '../db'
 import { describeIssue } from '../inbox/schema'
+import { attachmentRoutes, baseOf, openAttachments, toAttachment } from './attachments'
 import { createHub } from './hub'
 import {
   AgentBody,
@@ -94,10 +95,11 @@ const PATHS = new Set(
     'agent-typing',
     'read',
     'agent-stream',
+    'attachments',
   ].map((p) => `/inbox/direct/${p}`),
 )
 
-type Code = 400 | 401 | 404 | 413
+type Code = 400 | 401 | 404 | 413 | 415
 const fail = (c: Context, code: Code, message: string) =>
   c.json({ success: false, message, code }, code)
 const ok = (c: Context) => c.json({ success: true, message: 'ok', code: 200 })
@@ -119,6 +121,7 @@ export function createLive(opts: LiveOptions) {
   const iso = () => new Date(now()).toISOString()
   const { sqlite } = opts.db
   const store = openStore(sqlite)
+  const files = openAttachments(sqlite)
   const hub = createHub()
   /** Demo availability overrides by bot id; `''` is every bot. */
   const overrides = new Map<string, { online: boolean; agents?: Agent[] }>()
@@ -262,7 +265,10 @@ export function createLive(opts: LiveOptions) {
     allowHeaders: ['content-type', 'x-bp-token', 'x-bot-token', 'last-event-id'],
     maxAge: 600,
   })
-  const corsLive: MiddlewareHandler = (c, next) => (PATHS.has(c.req.path) ? allow(c, next) : next())
+  const corsLive: MiddlewareHandler = (c, next) =>
+    PATHS.has(c.req.path) || c.req.path.startsWith('/inbox/direct/attachments/')
+      ? allow(c, next)
+      : next()
   app.use('/inbox/direct/*', corsLive)
 
   // --- visitor side (x-bp-token)
@@ -271,9 +277,25 @@ export function createLive(opts: LiveOptions) {
     if (denied) return denied
     const b = await body(c, MessagesBody)
     if ('res' in b) return b.res
-    const { messages, handoff, ...key } = b.out
-    if (!messages.length && !handoff)
+    const { messages: batch, handoff, ...key } = b.out
+    if (!batch.length && !handoff)
       return fail(c, 400, 'messages: at least one message, unless handoff is true')
+    // An attachment is named by its id; what the message carries is the stored file's record.
+    const messages: Message[] = []
+    for (const [i, { attachment, ...m }] of batch.entries()) {
+      if (!attachment) {
+        messages.push(m)
+        continue
+      }
+      const file = files.of(key, attachment.id)
+      if (!file)
+        return fail(
+          c,
+          400,
+          `messages.${i}.attachment: no attachment ${attachment.id} in this conversation`,
+        )
+      messages.push({ ...m, attachment: toAttachment(file, baseOf(c)) })
+    }
     // One transaction: one disk sync per request, and all of it or none.
     const stored = sqlite.transaction(() => {
       // The listing shows a conversation once it has a chats row (demo/db.ts).
@@ -360,6 +382,8 @@ export function createLive(opts: LiveOptions) {
     if ('res' in r) return r.res
     return c.json(availability(r.q.botId, r.q.customerId))
   })
+
+  attachmentRoutes(app, { store: files, visitorAuth, fail, iso, touch: (k) => touch(k) })
 
   // --- agent side (x-bot-token)
   app.post('/inbox/direct/reply', async (c) => {

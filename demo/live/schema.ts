@@ -4,6 +4,7 @@
  * in the lead PUT's schema (demo/app.ts).
  */
 import * as v from 'valibot'
+import { MessageAttachment } from './attachments'
 
 /** Most messages one `POST /inbox/direct/messages` may carry; more answers 413. */
 export const MAX_BATCH = 50
@@ -55,12 +56,21 @@ export const AgentBody = v.object({
 const conversation = { uuid: ident, botId: ident, customerId: ident }
 
 /**
- * `POST /inbox/direct/messages`. The batch size (413) and "no messages and no
- * handoff" (400) are checked by the route.
+ * `POST /inbox/direct/messages`. The batch size (413), "no messages and no
+ * handoff" (400) and that an `attachment` is one of the conversation's (400) are
+ * checked by the route.
  */
 export const MessagesBody = v.object({
   ...conversation,
-  messages: v.array(v.object({ id: MessageId, by: v.picklist(['visitor', 'bot']), text, at })),
+  messages: v.array(
+    v.object({
+      id: MessageId,
+      by: v.picklist(['visitor', 'bot']),
+      text,
+      at,
+      attachment: v.optional(MessageAttachment),
+    }),
+  ),
   handoff: v.optional(v.literal(true)),
 })
 

@@ -5,6 +5,7 @@
  * restart.
  */
 import type Database from 'better-sqlite3'
+import type { Attachment } from './attachments'
 
 /** Who wrote a message. */
 export type By = 'visitor' | 'bot' | 'agent'
@@ -28,6 +29,8 @@ export interface Message {
   text: string
   at: string
   agent?: Agent
+  /** The file the message sends (demo/live/attachments.ts), as the upload answered it. */
+  attachment?: Attachment
 }
 
 /** A conversation: one visitor UUID of one bot of one customer. */
@@ -72,6 +75,7 @@ interface MessageDbRow {
   text: string
   at: string
   agent: string | null
+  attachment: string | null
 }
 
 /**
@@ -83,6 +87,7 @@ export const VISIT_GAP_MS = 30 * 60 * 1000
 const toMessage = (r: MessageDbRow): StoredMessage => {
   const m: StoredMessage = { seq: r.seq, uuid: r.uuid, id: r.id, by: r.by, text: r.text, at: r.at }
   if (r.agent) m.agent = JSON.parse(r.agent) as Agent
+  if (r.attachment) m.attachment = JSON.parse(r.attachment) as Attachment
   return m
 }
 
@@ -113,12 +118,16 @@ export function openStore(sqlite: Database.Database) {
     last_seen_at TEXT, visits INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (bot_id, customer_id, uuid)
   )`)
+  // A database of an earlier version has no attachment column yet.
+  const cols = sqlite.prepare<[], { name: string }>('PRAGMA table_info(live_messages)').all()
+  if (!cols.some((c) => c.name === 'attachment'))
+    sqlite.exec('ALTER TABLE live_messages ADD COLUMN attachment TEXT')
   const k = (c: ConversationKey) => [c.botId, c.customerId, c.uuid] as const
   const WHERE = 'bot_id = ? AND customer_id = ? AND uuid = ?'
 
   const insert = sqlite.prepare(
-    `INSERT INTO live_messages (id, bot_id, customer_id, uuid, by, text, at, agent)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    `INSERT INTO live_messages (id, bot_id, customer_id, uuid, by, text, at, agent, attachment)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
   )
   const ensure = sqlite.prepare(
     'INSERT INTO live_conversations (bot_id, customer_id, uuid) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
@@ -185,6 +194,7 @@ export function openStore(sqlite: Database.Database) {
         m.text,
         m.at,
         m.agent ? JSON.stringify(m.agent) : null,
+        m.attachment ? JSON.stringify(m.attachment) : null,
       )
       if (r.changes) {
         const row = bySeq.get(Number(r.lastInsertRowid))

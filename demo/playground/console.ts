@@ -27,6 +27,8 @@ interface Message {
   text: string
   at: string
   agent?: { id: string; name: string; picture: string | null }
+  /** A file the visitor sent (docs/platform-api.md, "Attachments"). */
+  attachment?: { id: string; url: string; name: string; size: number; type: string }
 }
 
 /** A conversation as the console knows it: the listing row, updated by `conversation` events. */
@@ -226,6 +228,28 @@ function reloadListingSoon() {
 
 // --- the transcript
 
+/**
+ * A file the visitor sent: a link that opens it in a new tab (a PDF downloads:
+ * the inbox serves it as an attachment), with a thumbnail for an image, its type
+ * and size.
+ */
+function fileLink(a: NonNullable<Message['attachment']>): HTMLAnchorElement {
+  const link = el('a', undefined, 'msg-file')
+  link.href = a.url
+  link.target = '_blank'
+  link.rel = 'noopener noreferrer'
+  if (a.type.startsWith('image/')) {
+    const img = el('img')
+    img.src = a.url
+    img.alt = `Image sent by the visitor: ${a.name}`
+    link.append(img)
+  }
+  const kb =
+    a.size < 1e6 ? `${Math.max(1, Math.round(a.size / 1e3))} kB` : `${(a.size / 1e6).toFixed(1)} MB`
+  link.append(el('span', `Open ${a.name} (${a.type.split('/')[1]?.toUpperCase()}, ${kb})`))
+  return link
+}
+
 function renderTranscript() {
   const box = $('transcript')
   const list = $('transcript-list')
@@ -242,6 +266,7 @@ function renderTranscript() {
     const who = m.by === 'agent' ? (m.agent?.name ?? 'Agent') : m.by === 'bot' ? 'Bot' : 'Visitor'
     meta.append(el('span', who, 'msg-who'), ' ', timeOf(m.at))
     li.append(meta, el('p', m.text, 'msg-text'))
+    if (m.attachment) li.append(fileLink(m.attachment))
     list.append(li)
   }
   if (stick || !fresh) box.scrollTop = box.scrollHeight

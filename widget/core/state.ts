@@ -35,6 +35,19 @@ export interface Live {
   csat?: { score?: number; sent?: boolean }
 }
 
+/**
+ * A file sent in the live chat, as the attachments endpoint answered its upload
+ * (docs/platform-api.md, "Attachments"): `url` serves it, `size` is in bytes,
+ * `type` one of the accepted content types (widget/attach/sniff.ts).
+ */
+export interface Attachment {
+  id: string
+  url: string
+  name: string
+  size: number
+  type: string
+}
+
 /** One transcript entry. `at` is epoch ms. */
 export interface Message {
   id: number
@@ -56,6 +69,8 @@ export interface Message {
    * for the outbox); `delivered`, the inbox has it; `read`, an agent has read it.
    */
   ack?: 'delivered' | 'read'
+  /** The file this message sends (live chat, widget/attach/); `text` is its name. */
+  attachment?: Attachment
   /** An image, link button or cards shown with the text (configured bots). */
   rich?: Rich
   /** A visitor's answer: the keys of the lead fields it set (lead.ts `FieldValue`), so the chat can flag one the platform cannot take. */

@@ -98,6 +98,26 @@ describe('createTranscript', () => {
     )
   })
 
+  it('sends a file’s message with its attachment, and the others without the field', async () => {
+    const server = fakeServer()
+    const t = createTranscript(memoryKv(), server.post)
+    const attachment = {
+      id: 'f1',
+      url: 'https://api.example/inbox/direct/attachments/f1',
+      name: 'shot.png',
+      size: 120,
+      type: 'image/png',
+    }
+    await t.add(IDS, [
+      ...entries(1),
+      { id: 2, from: 'visitor', text: 'shot.png', at: 1, attachment },
+    ])
+    await settle()
+    const sent = server.requests[0]?.body.messages
+    expect(sent?.[1]).toMatchObject({ by: 'visitor', text: 'shot.png', attachment })
+    expect(sent?.[0]).not.toHaveProperty('attachment')
+  })
+
   it('never posts agent messages back: they came from the inbox', async () => {
     const server = fakeServer()
     const t = createTranscript(memoryKv(), server.post)

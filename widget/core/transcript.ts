@@ -16,7 +16,7 @@ import { newUuid } from '../../loader/visitor'
 import type { LeadIds } from './lead'
 import { backoff, retryAfterMs, type SendResult } from './outbox'
 import { DAY, RETENTION_DAYS } from './retention'
-import type { Message, State } from './state'
+import type { Attachment, Message, State } from './state'
 import type { Kv } from './storage'
 
 /** A message as the messages endpoint takes it; `at` is ISO 8601 UTC. */
@@ -26,6 +26,8 @@ export interface WireMessage {
   by: 'visitor' | 'bot'
   text: string
   at: string
+  /** The file the message sends (its upload's answer; the inbox goes by its `id`). */
+  attachment?: Attachment
 }
 
 /** The body of `POST {api}/inbox/direct/messages`. */
@@ -89,6 +91,7 @@ const wire = (m: Message & { from: WireMessage['by'] }): WireMessage => ({
   by: m.from,
   text: m.text,
   at: new Date(m.at).toISOString(),
+  ...(m.attachment ? { attachment: m.attachment } : {}),
 })
 
 /** Stored records, checked; records of other shapes, and emptied ones past `keep`, are dropped. */

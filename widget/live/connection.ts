@@ -18,6 +18,15 @@ export interface Agent {
   picture?: string
 }
 
+/** A file a message sends (docs/platform-api.md, "Attachments"): served at `url` (http or https), `size` in bytes. */
+export interface LiveAttachment {
+  id: string
+  url: string
+  name: string
+  size: number
+  type: string
+}
+
 /**
  * One message of the conversation, as `GET …/messages` lists it and the stream's
  * `message` event carries it. `id` is the client-made (visitor, bot) or
@@ -30,6 +39,8 @@ export interface LiveMessage {
   at: string
   /** Set on an agent's message. */
   agent?: Agent
+  /** The file the message sends, if any. */
+  attachment?: LiveAttachment
 }
 
 /** The conversation statuses of the platform's lead (seed statuses). */
@@ -103,6 +114,14 @@ export function agentOf(v: unknown): Agent | undefined {
     : { id: a.id, name: a.name }
 }
 
+/** The attachment in `v`, or `undefined` unless every field is there and `url` is http(s). */
+export function attachmentOf(v: unknown): LiveAttachment | undefined {
+  const a = v as Record<string, unknown> | null | undefined
+  if (!a || typeof a !== 'object' || !str(a.id) || !str(a.name) || !str(a.type)) return
+  if (!str(a.url) || !/^https?:\/\//i.test(a.url) || typeof a.size !== 'number') return
+  return { id: a.id, url: a.url, name: a.name, size: a.size, type: a.type }
+}
+
 /** The message in `v` as a fresh plain object, or `undefined` when it lacks a field of {@link LiveMessage}. */
 export function messageOf(v: unknown): LiveMessage | undefined {
   const m = v as Record<string, unknown> | null | undefined
@@ -111,6 +130,8 @@ export function messageOf(v: unknown): LiveMessage | undefined {
   const agent = agentOf(m.agent)
   const out: LiveMessage = { id: m.id, by: m.by as Author, text: m.text, at: m.at }
   if (agent) out.agent = agent
+  const attachment = attachmentOf(m.attachment)
+  if (attachment) out.attachment = attachment
   return out
 }
 

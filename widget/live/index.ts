@@ -10,10 +10,14 @@
  * Like the actions (core/actions.ts), these are writers of the state; the UI only reads it.
  */
 import { batch, effect, signal } from '@preact/signals-core'
+import { ASSETS, report } from '../../loader/log'
+import type { Attach } from '../attach'
+import { filesKey } from '../attach/types'
 import type { CsatSettings } from '../config/schema'
 import type { Actions } from '../core/actions'
 import { markDelivered, markRead } from '../core/receipts'
-import { type Agent, MAX_MESSAGES, type Message, type State } from '../core/state'
+import { type Agent, type Attachment, MAX_MESSAGES, type Message, type State } from '../core/state'
+import type { Kv } from '../core/storage'
 import type { Csat } from '../csat'
 import { css as boxCss } from '../more/TextBox'
 import liveCss from './live.css?inline'
@@ -32,6 +36,8 @@ export interface InboxMessage {
   text: string
   at: string
   agent?: Agent
+  /** The file the message sends (stream.ts passes only valid ones, connection.ts `attachmentOf`). */
+  attachment?: Attachment
 }
 
 /** What ChatWindow passes to the live composer and the status line. */
@@ -72,11 +78,15 @@ function agentOf(a: Agent): Agent {
   return out
 }
 
-/** Where the live stream connects: the tag's `data-api-url` and `data-token`, and the conversation's ids. */
+/**
+ * Where the live stream connects: the tag's `data-api-url` and `data-token`, and
+ * the conversation's ids; `kv`, where files waiting to be sent are kept (widget/attach/).
+ */
 export interface LiveLink {
   api: string
   token: string
   ids(): LiveIds
+  kv?: Kv | undefined
 }
 
 /** The conversation rating asked once an agent closes a conversation (widget/csat/): `settings.csat`, and the language it asks in. */
@@ -150,6 +160,7 @@ export function createLive(
           at: Number.isNaN(at) ? Date.now() : at,
           sid: m.id,
           ...(agent ? { agent } : {}),
+          ...(m.attachment ? { attachment: m.attachment } : {}),
           // Another tab's: the inbox has it.
           ...(by === 'visitor' ? { ack: 'delivered' as const } : {}),
         },
@@ -237,6 +248,42 @@ export function createLive(
     })
   /** Tells the agent the visitor is typing (at most every 3 s; nothing while not connected). */
   const visitorTyping = () => connection.peek()?.typing()
+  /** The attach chunk (widget/attach/), loaded when the visitor first reaches for a file. */
+  const attach = signal<Attach | undefined>(undefined)
+  let attaching: Promise<Attach | undefined> | undefined
+  /** Loads the attach chunk once; one E_LOAD line when it cannot load (the next use tries again). */
+  const loadAttach = (l: LiveLink) =>
+    (attaching ??= import('../attach').then(
+      (m) =>
+        (attach.value = m.createAttach(state, actions, {
+          api: l.api.replace(/\/+$/, ''),
+          token: l.token,
+          ids: l.ids,
+          kv: l.kv,
+        })),
+      () => {
+        attaching = undefined
+        report('E_LOAD', 'the attachments chunk could not load; the files were not sent', ASSETS)
+        return undefined
+      },
+    ))
+  /** Hands files to the attach chunk, loading it first (none: just load it). */
+  const onFiles =
+    link &&
+    ((files: File[]) => {
+      const loading = loadAttach(link)
+      if (files.length) void loading.then((a) => a?.add(files))
+    })
+  // Files an earlier page of this visitor could not send yet: shown again, with Retry.
+  void link?.kv?.get(filesKey(link.ids().uuid)).then(
+    (kept) => kept && void loadAttach(link).then((a) => a?.restore(kept)),
+    () => undefined,
+  )
+  const tray = {
+    get value() {
+      return attach.value?.Tray
+    },
+  }
   const csat = signal<Csat | undefined>(undefined)
   const rate = rating?.settings.enabled
     ? effect(() => {
@@ -252,7 +299,15 @@ export function createLive(
           )
       })
     : undefined
-  const ui: LiveUi = bindUi({ typing, onType: visitorTyping, state, net: status, csat })
+  const ui: LiveUi = bindUi({
+    typing,
+    onType: visitorTyping,
+    state,
+    net: status,
+    csat,
+    onFiles,
+    tray,
+  })
   return {
     ui,
     /**
@@ -283,6 +338,7 @@ export function createLive(
       stop?.()
       rate?.()
       typed()
+      attach.peek()?.dispose()
       connection.peek()?.close()
       connection.value = undefined
     },

@@ -39,12 +39,16 @@ const en = {
   delivered: 'Delivered',
   /** An agent has read it. */
   read: 'Read',
+  /** The live composer's button that picks a file to send (widget/attach/). */
+  attach: 'Attach a file',
+  /** Read before the size of a file in the transcript, a link that opens it. */
+  openFile: 'Open the file',
 }
 
 /** A key of the live-chat strings. */
 export type LiveKey = keyof typeof en
 
-const all: Record<string, Partial<Record<LiveKey, string>>> = {
+const all: { en: typeof en } & Record<string, Partial<Record<LiveKey, string>>> = {
   en,
   fr: {
     away: 'L’équipe est absente. Laissez un message.',
@@ -65,6 +69,8 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     sent: 'Envoyé',
     delivered: 'Distribué',
     read: 'Lu',
+    attach: 'Joindre un fichier',
+    openFile: 'Ouvrir le fichier',
   },
   de: {
     away: 'Das Team ist nicht erreichbar. Hinterlassen Sie eine Nachricht.',
@@ -85,6 +91,8 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     sent: 'Gesendet',
     delivered: 'Zugestellt',
     read: 'Gelesen',
+    attach: 'Datei anhängen',
+    openFile: 'Datei öffnen',
   },
   es: {
     away: 'El equipo no está disponible. Deja un mensaje.',
@@ -105,6 +113,8 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     sent: 'Enviado',
     delivered: 'Entregado',
     read: 'Leído',
+    attach: 'Adjuntar un archivo',
+    openFile: 'Abrir el archivo',
   },
   pt: {
     away: 'A equipa não está disponível. Deixe uma mensagem.',
@@ -125,6 +135,8 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     sent: 'Enviada',
     delivered: 'Entregue',
     read: 'Lida',
+    attach: 'Anexar um ficheiro',
+    openFile: 'Abrir o ficheiro',
   },
   ar: {
     away: 'الفريق غير متاح الآن. اترك رسالة.',
@@ -145,6 +157,8 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     sent: 'أُرسلت',
     delivered: 'تم التسليم',
     read: 'تمت القراءة',
+    attach: 'إرفاق ملف',
+    openFile: 'فتح الملف',
   },
   hi: {
     away: 'टीम अभी उपलब्ध नहीं है। संदेश छोड़ें।',
@@ -165,14 +179,26 @@ const all: Record<string, Partial<Record<LiveKey, string>>> = {
     sent: 'भेजा गया',
     delivered: 'पहुँच गया',
     read: 'पढ़ लिया गया',
+    attach: 'फ़ाइल जोड़ें',
+    openFile: 'फ़ाइल खोलें',
   },
 }
 
 /** The languages of the live strings (those of the core catalogues). */
 export const languages = Object.keys(all)
 
+/**
+ * The lookup of a catalogue of strings by language (`all.en` complete, the others
+ * partial): string `key` in `locale`'s language, English when missing, `{name}`
+ * filled from `vars`. The attach chunk's strings use it too.
+ */
+export const catalogue =
+  <K extends string>(all: { en: Record<K, string> } & Record<string, Partial<Record<K, string>>>) =>
+  (locale: string, key: K, vars: Record<string, string> = {}): string =>
+    (all[languageOf(locale)]?.[key] ?? all.en[key]).replace(
+      /\{(\w+)\}/g,
+      (_, k: string) => vars[k] ?? '',
+    )
+
 /** The live-chat string `key` in `locale`'s language (English when missing), `{name}` filled from `vars`. */
-export function liveText(locale: string, key: LiveKey, vars: Record<string, string> = {}): string {
-  const s = all[languageOf(locale)]?.[key] ?? en[key]
-  return s.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '')
-}
+export const liveText = catalogue<LiveKey>(all)

@@ -1,8 +1,9 @@
 import type { ReadonlySignal } from '@preact/signals-core'
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
+import { TYPES } from '../attach/types'
 import type { Actions } from '../core/actions'
-import type { Agent, Message, State } from '../core/state'
+import type { Agent, Attachment, Message, State } from '../core/state'
 import { MAX_LENGTH } from '../core/validate'
 import type { Csat } from '../csat'
 import { TextBox } from '../more/TextBox'
@@ -54,6 +55,56 @@ export function AgentBody({ m, locale }: { m: Message; locale: string }) {
       </span>
       <Linked text={m.text} locale={locale} />
     </>
+  )
+}
+
+/**
+ * `bytes` as the visitor reads a file size in `locale`: kB under 1 MB, else MB
+ * with one decimal (`Intl.NumberFormat` units, decimal: 1 kB = 1,000 bytes, as
+ * browsers' download lists show them). A locale `Intl` rejects reads as the browser's.
+ */
+export function fileSize(bytes: number, locale: string): string {
+  const mb = bytes >= 1e6
+  const o: Intl.NumberFormatOptions = {
+    style: 'unit',
+    unit: mb ? 'megabyte' : 'kilobyte',
+    maximumFractionDigits: mb ? 1 : 0,
+  }
+  const n = Math.max(mb ? bytes / 1e6 : bytes / 1e3, mb ? 0 : 1)
+  try {
+    return new Intl.NumberFormat(locale, o).format(n)
+  } catch {
+    return new Intl.NumberFormat(undefined, o).format(n)
+  }
+}
+
+/** A document: the icon of a file that is not shown as an image. */
+export const DocIcon = () => (
+  <svg class="doc" viewBox="0 0 24 24" aria-hidden="true">
+    <path d="M6 2h8l5 5v15H6zM14 2v5h5M9 13h7M9 17h7" />
+  </svg>
+)
+
+/**
+ * The file a message sends, at the end of its bubble: a link that opens it in a
+ * new tab, showing the image itself (the inbox's URL: the site's `img-src` must
+ * allow the API origin, docs/architecture.md, "Security, CSP and privacy"; a
+ * blocked or broken image shows the document icon instead) or the document icon,
+ * with its type and size. The message's text is the file's name.
+ */
+export function FileCard({ a, locale }: { a: Attachment; locale: string }) {
+  const [broken, setBroken] = useState(false)
+  return (
+    <a class="file" href={a.url} target="_blank" rel="noopener noreferrer">
+      {a.type.startsWith('image/') && !broken ? (
+        <img src={a.url} alt="" onError={() => setBroken(true)} />
+      ) : (
+        <DocIcon />
+      )}
+      <span class="sr">{liveText(locale, 'openFile')}, </span>
+      {a.type.split('/')[1]?.toUpperCase()} · {fileSize(a.size, locale)}
+      <span class="sr"> {liveText(locale, 'newTab')}</span>
+    </a>
   )
 }
 
@@ -179,20 +230,34 @@ export function LiveBar({
  * Once the conversation is closed it is gone: the "New conversation" action
  * (widget/more/) starts the bot's chat flow again. While the chat is away and the
  * email question waits, it gives way to the question's composer.
+ * With `onFiles`, an attach button before the text box opens the file picker (images
+ * and PDFs, widget/attach/types.ts), and files dropped on the chat window or pasted
+ * into the text box go the same way.
  */
 export function LiveComposer({
   state,
   actions,
   locale,
   onType,
+  onFiles,
+  tray,
 }: {
   state: State
   actions: Actions
   locale: string
   onType?: (() => void) | undefined
+  /**
+   * Files the visitor chose (the attach button), dropped on the chat window or pasted
+   * into its text box; called with none when the attach button is pressed, so the
+   * attach chunk loads while the file picker is open. Without it, no attach button.
+   */
+  onFiles?: ((files: File[]) => void) | undefined
+  /** The attachment tray above the text box (the attach chunk's), once loaded. */
+  tray?: ComponentChildren
 }) {
   const [text, setText] = useState('')
   const box = useRef<HTMLElement>(null)
+  const picker = useRef<HTMLInputElement>(null)
   const live = state.live.value
   const on = !!live && live.phase !== 'closed'
   // Away, the email question (offline.ts) comes first: one text box at a time.
@@ -200,6 +265,27 @@ export function LiveComposer({
   useEffect(() => {
     box.current?.focus()
   }, [on, asking])
+  // Files dropped anywhere on the chat window (its shadow root), not only on the
+  // composer: one dropped beside it would otherwise open in the host page's tab.
+  useEffect(() => {
+    const root = box.current?.getRootNode()
+    if (!onFiles || !root) return
+    const over = (e: Event) => {
+      if ((e as DragEvent).dataTransfer?.types.includes('Files')) e.preventDefault()
+    }
+    const drop = (e: Event) => {
+      const list = (e as DragEvent).dataTransfer?.files
+      if (!list?.length) return
+      e.preventDefault()
+      onFiles([...list])
+    }
+    root.addEventListener('dragover', over)
+    root.addEventListener('drop', drop)
+    return () => {
+      root.removeEventListener('dragover', over)
+      root.removeEventListener('drop', drop)
+    }
+  }, [on, asking, onFiles])
   // Closed: the "New conversation" action (widget/more/) takes its place.
   if (!on || asking) return null
   const send = (e?: Event) => {
@@ -210,11 +296,47 @@ export function LiveComposer({
     actions.go(undefined, said)
     setText('')
   }
+  const files = (list: FileList | null | undefined, e?: Event) => {
+    if (!onFiles || !list?.length) return
+    e?.preventDefault()
+    onFiles([...list])
+  }
   return (
     <form class="composer" onSubmit={send} noValidate>
+      {tray}
       <div class="row">
+        {onFiles && (
+          <>
+            <button
+              type="button"
+              class="clip"
+              aria-label={liveText(locale, 'attach')}
+              title={liveText(locale, 'attach')}
+              onClick={() => {
+                onFiles([])
+                picker.current?.click()
+              }}
+            >
+              <svg viewBox="0 0 24 24" aria-hidden="true">
+                <path d="M20 11.5l-8.1 8.1a5 5 0 01-7.1-7.1l8.5-8.5a3.3 3.3 0 014.7 4.7l-8.5 8.5a1.7 1.7 0 01-2.4-2.4l7.8-7.8" />
+              </svg>
+            </button>
+            <input
+              ref={picker}
+              type="file"
+              hidden
+              multiple
+              accept={TYPES.join()}
+              onChange={(e) => {
+                files(e.currentTarget.files)
+                e.currentTarget.value = ''
+              }}
+            />
+          </>
+        )}
         <TextBox
           box={box}
+          onPaste={(e: ClipboardEvent) => files(e.clipboardData?.files, e)}
           id="rk-live"
           class="input"
           maxLength={MAX_LENGTH.text}
@@ -252,9 +374,11 @@ export function acksOf(list: readonly Message[]): Map<number, Ack> {
 
 /**
  * The parts of the chat window bound to one live chat (index.ts `LiveUi`): the
- * composer tells the agent while the visitor types (`onType`), the status line
- * shows the agent `typing`, and each message's {@link Meta} its read state. Once
- * the csat chunk is loaded (`csat`), its rating shows above the composer.
+ * composer tells the agent while the visitor types (`onType`) and takes files
+ * (`onFiles`, with the attach chunk's `tray` above it), the status line shows the
+ * agent `typing`, and each message's {@link Meta} its read state, after the
+ * {@link FileCard} of the file it sends. Once the csat chunk is loaded (`csat`),
+ * its rating shows above the composer.
  */
 export function bindUi(live: {
   state: State
@@ -264,6 +388,10 @@ export function bindUi(live: {
   net?: { readonly value: LiveStatus | undefined }
   /** The conversation rating (widget/csat/), once loaded. */
   csat?: ReadonlySignal<Csat | undefined>
+  /** Files to send (live/index.ts: loads the attach chunk); without it, no attach button. */
+  onFiles?: ((files: File[]) => void) | undefined
+  /** The attach chunk's tray, read in render: `undefined` until it has loaded. */
+  tray?: { readonly value: ((p: { locale: string }) => ComponentChildren) | undefined }
 }) {
   /** {@link acksOf} of the last transcript seen: every message's Meta of one render shares it. */
   let memo: { list: readonly Message[]; acks: Map<number, Ack> } | undefined
@@ -275,10 +403,16 @@ export function bindUi(live: {
   return {
     Composer: (p: { state: State; actions: Actions; locale: string }) => {
       const Rating = live.csat?.value?.Card
+      const Tray = live.tray?.value
       return (
         <>
           {Rating && <Rating locale={p.locale} />}
-          <LiveComposer {...p} onType={live.onType} />
+          <LiveComposer
+            {...p}
+            onType={live.onType}
+            onFiles={live.onFiles}
+            tray={Tray && <Tray locale={p.locale} />}
+          />
         </>
       )
     },
@@ -286,8 +420,12 @@ export function bindUi(live: {
       <LiveBar {...p} typing={live.typing.value?.name} net={live.net} />
     ),
     Body: AgentBody,
+    // A file the message sends shows before its time: the Transcript's hook at the end of each bubble.
     Meta: ({ m, locale = 'en' }: { m: Message; locale?: string | undefined }) => (
-      <Meta m={m} locale={locale} ack={acks().get(m.id)} />
+      <>
+        {m.attachment && <FileCard a={m.attachment} locale={locale} />}
+        <Meta m={m} locale={locale} ack={acks().get(m.id)} />
+      </>
     ),
   }
 }
