@@ -92,11 +92,11 @@ test('the agent closes in the console; the visitor rates 4 with a comment; the l
     await console_.getByLabel('Status').selectOption('CLOSED')
     await expect(chat(page).getByText('This conversation was closed.')).toBeVisible()
 
-    // The bot asks once; the faces follow, and "Start a new conversation" stays.
+    // The bot asks once; the faces follow, and "New conversation" stays.
     await expect(asked(page)).toHaveCount(1)
     await expectFaces(page)
     await expect(comment(page)).toHaveCount(0)
-    await expect(chat(page).getByRole('button', { name: 'Start a new conversation' })).toBeVisible()
+    await expect(chat(page).getByRole('button', { name: 'New conversation' })).toBeVisible()
     expect(await axeViolations(page), 'rating').toEqual([])
 
     // One tap: the face is pressed, and the score is on the lead already.
@@ -109,7 +109,7 @@ test('the agent closes in the console; the visitor rates 4 with a comment; the l
     await chat(page).getByRole('button', { name: 'Send' }).click()
     await expect.poll(() => lastLine(page)).toBe(`bot: ${THANKS}`)
     await expect(faces(page)).toHaveCount(0)
-    await expect(chat(page).getByRole('button', { name: 'Start a new conversation' })).toBeFocused()
+    await expect(chat(page).getByRole('button', { name: 'New conversation' })).toBeFocused()
     expect(await axeViolations(page), 'thanks').toEqual([])
 
     const lead = await visitorLead(page, request, ids, (c) => ratings(c).length > 0)
