@@ -16,6 +16,7 @@ import { type AlertSettings, startAlerts } from './core/alerts'
 import { markDelivered, setSids } from './core/receipts'
 import type { State } from './core/state'
 import type { Kv } from './core/storage'
+import { sweep } from './core/sweep'
 import { createMessagesSender, createTranscript, follow } from './core/transcript'
 import type { Away, LiveUi } from './live'
 import type { MoreUi } from './more'
@@ -148,6 +149,8 @@ export function startConversation(deps: ConversationDeps) {
       )
     }),
   )
+  // Saved conversations past the retention go (at most once a day: core/sweep.ts).
+  void sweep(kv, keep)
   void resume(deps)
   return {
     /**

@@ -36,6 +36,7 @@ import { showLauncher } from './launcher'
 import type { Rich } from './rich'
 import { ChatWindow, type ChatWindowProps } from './ui/ChatWindow'
 import css from './ui/chat.css?inline'
+import { loadPhone } from './ui/loadPhone'
 
 /** The loader's bridge, with the configuration document as the settings chunk validated it. */
 type Host = HostBridge<BotDocument>
@@ -195,20 +196,17 @@ function outboxRelay(state: State, waiting: Signal<boolean>, uuid: () => string)
 }
 
 /**
- * Checks a phone answer with libphonenumber-js, imported once on first use (one
- * E_LOAD line when it cannot load). No country yet (no configured default, sent
+ * Checks a phone answer with libphonenumber-js, imported on first use (an E_LOAD
+ * line each time it cannot load; the next answer tries again). No country yet (no configured default, sent
  * before the picker loaded): the picker's guess from the locale and time zone. The
  * phone chunk failing to load (a network blip) must not strand the visitor at the
  * question: a rough check keeps the number (validate.ts `roughPhone`).
  */
 function phoneChecker(locale: string): ActionDeps['phone'] {
-  let chunk: Promise<typeof import('./ui/phone') | undefined> | undefined
   return async (raw, country) => {
-    chunk ??= import('./ui/phone').catch(() => {
+    const m = await loadPhone().catch(() => {
       report('E_LOAD', 'the phone chunk could not load; numbers are not checked', ASSETS)
-      return undefined
     })
-    const m = await chunk
     return m ? m.parsePhone(raw, country || m.guessCountry(locale)) : roughPhone(raw)
   }
 }
@@ -347,15 +345,9 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
         return undefined
       },
     ))
-  // When the page is idle: the conversation, and the sweep of conversations past
-  // the retention (at most once a day).
-  ;(window.requestIdleCallback ?? setTimeout)(() => {
-    void converse()
-    import('./core/sweep').then(
-      (m) => m.sweep(kv, keep),
-      () => undefined,
-    )
-  })
+  // When the page is idle: the conversation (with it, the sweep of conversations
+  // past the retention, at most once a day).
+  ;(window.requestIdleCallback ?? setTimeout)(() => void converse())
   if (config.mode === 'page') actions.open()
 
   let ended = false

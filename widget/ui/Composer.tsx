@@ -5,6 +5,7 @@ import type { Translate } from '../core/i18n'
 import type { State } from '../core/state'
 import { MAX_LENGTH } from '../core/validate'
 import type { RichUi } from '../rich'
+import { loadPhone, type PhoneChunk } from './loadPhone'
 
 /** Input attributes per question kind: the right keyboard and autofill on phones. */
 const INPUT: Partial<Record<AskNode['input'], Record<string, string>>> = {
@@ -47,7 +48,7 @@ export function Composer({
   const [text, setText] = useState('')
   const [country, setCountry] = useState(initialCountry ?? '')
   // The phone chunk (validation and dial-code picker), loaded at the first phone question.
-  const [phoneUi, setPhoneUi] = useState<typeof import('./phone')>()
+  const [phoneUi, setPhoneUi] = useState<PhoneChunk>()
   const input = useRef<HTMLInputElement>(null)
   const group = useRef<HTMLFieldSetElement>(null)
   const phone = ask?.type === 'ask' && ask.input === 'phone'
@@ -57,7 +58,7 @@ export function Composer({
   }, [ask])
   useEffect(() => {
     // Without it (the chunk failed to load) the number is typed without the picker.
-    if (phone) import('./phone').then(setPhoneUi, () => {})
+    if (phone) loadPhone().then(setPhoneUi, () => {})
   }, [phone])
 
   if (!ask) return null
