@@ -29,12 +29,25 @@ async function waitForServer() {
   throw new Error('demo server did not start')
 }
 
+/**
+ * Waits until the bot has said what it paces behind its typing indicator (`.tb`,
+ * widget/ui/bubbles.tsx; none before pacing existed), then for the last
+ * entrance animation.
+ */
+async function settled(page: Page, scope: Page | FrameLocator = page) {
+  await page.waitForTimeout(150)
+  await expect(scope.locator('.tb')).toHaveCount(0, { timeout: 10_000 })
+  await page.waitForTimeout(300)
+}
+
+/** Answers the bot's questions in turn, each once the bot has asked it. */
 async function chat(page: Page, answers: string[], scope: Page | FrameLocator = page) {
   for (const a of answers) {
+    await settled(page, scope)
     await scope.getByRole('textbox').last().fill(a)
     await page.keyboard.press('Enter')
-    await page.waitForTimeout(150)
   }
+  await settled(page, scope)
 }
 
 /** Token of the demo server (the agent side's `x-bot-token`, the widget's `x-bp-token`). */
@@ -199,9 +212,10 @@ async function liveConversation(page: Page, close: boolean): Promise<void> {
     await send('POST', '/inbox/direct/agent-typing', { ...key, agent: SAM })
     await expect(win.getByText('Sam is typing')).toBeVisible()
   }
+  await settled(page)
   await log.evaluate((e) => e.scrollTo({ top: e.scrollHeight }))
   // The open fade-in and the newest bubble's entrance are over.
-  await page.waitForTimeout(600)
+  await page.waitForTimeout(300)
 }
 
 // Its own process group, so that killing the group ends npx and the server under it.
@@ -223,7 +237,7 @@ try {
   await chat(desktop, ['Ada Lovelace', 'ada@example.com', '07400 123456'], site)
   await site.getByRole('button', { name: 'Pricing and sales' }).click()
   await desktop.locator('#leads').getByText('ada@example.com').waitFor()
-  await desktop.waitForTimeout(400)
+  await settled(desktop, site)
   await desktop.screenshot({ path: 'docs/playground.png' })
 
   // The agent console below it: Ada's conversation, answered by Sam, Ada typing.
