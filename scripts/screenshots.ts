@@ -195,9 +195,8 @@ async function liveConversation(page: Page, close: boolean): Promise<void> {
   const sent = log.locator('.msg.visitor').last().locator('img')
   await expect(sent).toBeVisible({ timeout: 15_000 })
   await expect(sent).toHaveJSProperty('complete', true)
-  // Sam reads it a moment later (a read mark sent the instant the image showed was
-  // once lost, the file staying "Delivered": reported, not worked around here).
-  await page.waitForTimeout(1000)
+  // Sam reads up to it once the inbox has it (the image shows before it is delivered).
+  await expect(log.locator('.msg.visitor').last()).toContainText('Delivered', { timeout: 15_000 })
   const q = new URLSearchParams({ botId: TALK_BOT, customerId: 'demo-customer', uuid })
   const list = (await (
     await fetch(`${base}/inbox/direct/messages?${q}`, { headers: { 'x-bot-token': TOKEN } })
