@@ -196,16 +196,18 @@ function outboxRelay(state: State, waiting: Signal<boolean>, uuid: () => string)
 }
 
 /**
- * Checks a phone answer with libphonenumber-js, imported on first use (an E_LOAD
- * line each time it cannot load; the next answer tries again). No country yet (no configured default, sent
+ * Checks a phone answer with libphonenumber-js, imported on first use (one E_LOAD
+ * line the first time it cannot load; the next answer tries again). No country yet (no configured default, sent
  * before the picker loaded): the picker's guess from the locale and time zone. The
  * phone chunk failing to load (a network blip) must not strand the visitor at the
  * question: a rough check keeps the number (validate.ts `roughPhone`).
  */
 function phoneChecker(locale: string): ActionDeps['phone'] {
+  let told = false
   return async (raw, country) => {
     const m = await loadPhone().catch(() => {
-      report('E_LOAD', 'the phone chunk could not load; numbers are not checked', ASSETS)
+      if (!told) report('E_LOAD', 'the phone chunk could not load; numbers are not checked', ASSETS)
+      told = true
     })
     return m ? m.parsePhone(raw, country || m.guessCountry(locale)) : roughPhone(raw)
   }
