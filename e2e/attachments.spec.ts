@@ -10,17 +10,15 @@
 import { crc32, deflateSync } from 'node:zlib'
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
 import {
-  ADA,
   agentStream,
   axeViolations,
   bubble,
   chat,
-  completeFlow,
   conversation,
+  handOffAsAda,
   hostUrl,
   launcher,
   setAvailability,
-  TEXT,
   TOKEN,
   transcript,
   uniqueIds,
@@ -89,7 +87,6 @@ test('after "Talk to a person" an image is previewed, uploaded with progress and
 }) => {
   const errors = watchErrors(page)
   const ids = uniqueIds('attach')
-  await setAvailability(request, ids.bot, true)
   const agents = agentStream(baseURL as string, ids)
   await agents.ready
   const attachChunk: string[] = []
@@ -97,10 +94,7 @@ test('after "Talk to a person" an image is previewed, uploaded with progress and
     if (/\/assets\/attach-[\w-]+\.js$/.test(r.url())) attachChunk.push(r.url())
   })
   try {
-    await page.goto(hostUrl(ids))
-    await launcher(page).click()
-    await completeFlow(page, ADA)
-    await chat(page).getByRole('button', { name: TEXT.talk }).click()
+    await handOffAsAda(page, request, ids, true)
     await expect(chat(page).getByText('Waiting for a person to join…')).toBeVisible()
     const uuid = (await uuidOf(page)) as string
 
