@@ -122,6 +122,7 @@ const full = () => ({
       offsetY: 16,
       zIndex: 1000,
       theme: 'auto',
+      pacing: { enabled: false, min: 200, perChar: 10, max: 1000, total: 2000 },
     },
     general: { language: 'pt-BR', welcome: 'Welcome!' },
     alerts: { badge: false, sound: true, tabTitle: false },
@@ -235,6 +236,7 @@ describe('parseConfig: valid documents', () => {
       offsetY: 20,
       zIndex: 2147483000,
       theme: 'light',
+      pacing: { enabled: true, min: 400, perChar: 15, max: 1500, total: 2500 },
     })
     expect(settings.alerts).toEqual({ badge: true, sound: false, tabTitle: true })
     expect(settings.triggers).toEqual({
@@ -368,6 +370,26 @@ describe('parseConfig: errors with paths', () => {
     expect(
       valid({ ...minimal(), settings: { design: { theme: 'dark' } } }).settings.design.theme,
     ).toBe('dark')
+  })
+
+  it('rejects a pacing wait out of its range and an unknown pacing key, at their paths', () => {
+    const paths = (pacing: unknown) =>
+      issues({ ...minimal(), settings: { design: { pacing } } }).map((i) => i.path)
+    expect(paths({ max: 3001 })).toEqual(['settings.design.pacing.max'])
+    expect(paths({ min: -1, perChar: 1.5 })).toEqual([
+      'settings.design.pacing.min',
+      'settings.design.pacing.perChar',
+    ])
+    expect(paths({ speed: 2 })).toEqual(['settings.design.pacing.speed'])
+    expect(
+      valid({ ...minimal(), settings: { design: { pacing: { max: 0 } } } }).settings.design.pacing,
+    ).toEqual({
+      enabled: true,
+      min: 400,
+      perChar: 15,
+      max: 0,
+      total: 2500,
+    })
   })
 
   it('rejects an unknown node type, listing the known ones', () => {

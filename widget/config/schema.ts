@@ -409,6 +409,24 @@ const settings = v.strictObject({
        * The primary colour stays as given in both.
        */
       theme: v.optional(v.picklist(['light', 'dark', 'auto']), 'light'),
+      /**
+       * Pacing of the bot's messages: each shows after a typing indicator of `min`
+       * ms plus `perChar` ms per character, at most `max` ms; the messages said
+       * together (up to the next question) wait at most `total` ms in all, and the
+       * question's input shows after them. Never under `prefers-reduced-motion:
+       * reduce`, for a restored conversation, or for an answer streaming in.
+       * `enabled: false` shows every message at once.
+       */
+      pacing: v.optional(
+        v.strictObject({
+          enabled: v.optional(v.boolean(), true),
+          min: v.optional(int(0, 2000), 400),
+          perChar: v.optional(int(0, 100), 15),
+          max: v.optional(int(0, 3000), 1500),
+          total: v.optional(int(0, 5000), 2500),
+        }),
+        {},
+      ),
     }),
     {},
   ),
