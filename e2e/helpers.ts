@@ -114,11 +114,19 @@ export const chat = (page: Page): Locator => page.getByRole('dialog', { name: 'C
 export const transcript = (page: Page): Locator => chat(page).getByRole('log')
 
 /**
- * One transcript message as a screen reader reads it: each message starts with a
- * visually hidden "Bot: " or "You: ".
+ * One transcript message as a screen reader reads it: each message starts with
+ * "Bot: " (the bot's name, shown on the first of a group) or a visually hidden
+ * "You: ", and may end with its time and state (`.meta`: a digit of the time, or
+ * nothing while they have not come).
  */
 export const message = (page: Page, from: 'bot' | 'visitor', text: string): Locator =>
-  transcript(page).getByText(`${from === 'bot' ? 'Bot' : 'You'}: ${text}`, { exact: true })
+  transcript(page)
+    .locator(`.msg.${from}`)
+    .filter({
+      hasText: new RegExp(
+        `^${`${from === 'bot' ? 'Bot' : 'You'}: ${text}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\d|$)`,
+      ),
+    })
 
 /** The visitor's UUID as stored by the loader in this tab. */
 export const uuidOf = (page: Page): Promise<string | null> =>
@@ -344,7 +352,9 @@ export interface Violation {
  * moved into `<body>` while axe runs and back after, with `moveBefore` (a move
  * that keeps focus, animations and scroll positions, Chromium 133+). Colour
  * contrast results that stay incomplete for a reason other than an empty input
- * or a text of symbols (axe's `emptyValue`, `nonBmp`) are returned as
+ * or a text of symbols (axe's `emptyValue`, `nonBmp`), or a text scrolled out
+ * of its scroll box (the transcript's history: axe cannot see it under the
+ * window's header, and judges it when it is scrolled into view), are returned as
  * violations (`color-contrast-unchecked`), so that the check cannot silently stop
  * checking again.
  */
@@ -390,9 +400,27 @@ export async function axeViolations(page: Page): Promise<Violation[]> {
     } finally {
       if (move) from?.moveBefore(host, next)
     }
+    /** The element of an axe target: selectors through shadow roots. */
+    const resolve = (target: unknown): Element | null => {
+      const path = (Array.isArray(target) ? target : [target]) as string[]
+      let el: Element | null = null
+      for (const sel of path) el = (el ? el.shadowRoot : document)?.querySelector(sel) ?? null
+      return el
+    }
+    /** Scrolled out of its scroll box (the transcript): on no one's screen, judged once scrolled into view. */
+    const scrolledOut = (el: Element | null): boolean => {
+      const r = el?.getBoundingClientRect()
+      for (let p = el?.parentElement; r && p; p = p.parentElement) {
+        const box = p.getBoundingClientRect()
+        const clips = getComputedStyle(p).overflowY !== 'visible'
+        if (clips && (r.bottom <= box.top || r.top >= box.bottom)) return true
+      }
+      return false
+    }
     const unchecked = result.incomplete
       .filter((r) => r.id === 'color-contrast')
       .flatMap((r) => r.nodes)
+      .filter((n) => !scrolledOut(resolve(n.target[0])))
       .map((n) => ({ n, why: n.any.map((a) => a.data?.messageKey ?? 'unknown').join() }))
       // Not judged by design: an input without a value, text of symbols only (★).
       .filter(({ why }) => why !== 'emptyValue' && why !== 'nonBmp')
@@ -490,22 +518,23 @@ export async function handOffAsAda(
 export const lines = (list: StoredMessage[]): string[] => list.map((m) => `${m.by}: ${m.text}`)
 
 /**
- * What the visitor sees of the conversation, as the same lines (each bubble starts with a
- * hidden "Bot: " or "You: "; an agent's with their name), without what a live chat
- * adds at the end of each bubble (its time and read state, `.meta`), and without a
- * previous conversation's (widget/more/). `log`: the transcript of a chat window with
- * another name (a configured bot's title).
+ * What the visitor sees of the conversation, as the inbox's lines ({@link lines}):
+ * "bot: …" and "visitor: …" in place of the hidden name each bubble starts with
+ * ("Bot: " or a configured bot's name, "You: "; an agent's keeps their name),
+ * without what each bubble ends with (its time and read state, `.meta`), and
+ * without a previous conversation's (widget/more/). `log`: the transcript of a
+ * chat window with another name (a configured bot's title).
  */
 export const seenLines = async (page: Page, log = transcript(page)): Promise<string[]> =>
-  (
-    await log.locator('.msgs > .msg').evaluateAll((els) =>
-      els.map((el) => {
-        const copy = el.cloneNode(true) as Element
-        copy.querySelector('.meta')?.remove()
-        return copy.textContent ?? ''
-      }),
-    )
-  ).map((t) => t.replace(/^Bot: /, 'bot: ').replace(/^You: /, 'visitor: '))
+  log.locator('.msgs > .msg').evaluateAll((els) =>
+    els.map((el) => {
+      const copy = el.cloneNode(true) as Element
+      copy.querySelector('.meta')?.remove()
+      const from = ['bot', 'visitor'].find((c) => el.classList.contains(c))
+      if (from) copy.querySelector('.sr')?.remove()
+      return `${from ? `${from}: ` : ''}${copy.textContent ?? ''}`
+    }),
+  )
 
 /**
  * The text of the chat bubble at `at` (negative: from the end), as a screen reader

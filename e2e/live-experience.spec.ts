@@ -17,6 +17,7 @@ import {
   hostUrl,
   lastLine,
   launcher,
+  TEXT,
   TOKEN,
   transcript,
   uniqueIds,
@@ -67,6 +68,8 @@ async function goLive(page: Page, ids: Ids): Promise<string> {
   )
   await expect(chat(page).getByText('Waiting for a person to join…')).toBeVisible()
   await expect(box(page)).toBeVisible()
+  // The bot's messages have all shown (they come after its typing, while the box already waits).
+  await expect(transcript(page).locator('.msg').last()).toContainText(TEXT.handoff)
   return (await uuidOf(page)) as string
 }
 

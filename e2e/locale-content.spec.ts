@@ -79,10 +79,11 @@ test('setLocale("fr") mid-flow asks the waiting question again in French; the ne
   await saysLast(page, 'bot: Merci, Ada ! Votre adresse e-mail, pour la confirmation ?')
   // Said once more, in French; what was said before stays as it was (its "You" is now "Vous").
   expect((await said(page)).slice(-3)).toEqual([
-    'Vous: Ada',
+    'visitor: Ada',
     'bot: Thanks, Ada! Your email address, for the confirmation?',
     'bot: Merci, Ada ! Votre adresse e-mail, pour la confirmation ?',
   ])
+  await expect(dialog(page).getByRole('log').locator('.msg.visitor .sr').last()).toHaveText('Vous:')
   await expect(page.getByRole('dialog', { name: 'Hôtel Azur' })).toBeVisible()
   await expect(dialog(page).getByRole('button', { name: 'Envoyer' })).toBeVisible()
   expect(await axeViolations(page)).toEqual([])

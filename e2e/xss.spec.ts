@@ -195,7 +195,8 @@ test('an RTL name with emoji and combining marks reaches the platform byte for b
   const shown = await transcript(page)
     .locator('.msg.visitor')
     .first()
-    .evaluate((el) => el.lastChild?.textContent)
+    // The message's own text node (after the hidden "You: ", before its time and state).
+    .evaluate((el) => [...el.childNodes].find((n) => n.nodeType === Node.TEXT_NODE)?.textContent)
   expect(shown).toBe(name)
 
   const lead = await visitorLead(page, request, ids, (c) => c.profile.userDetails.tags.length > 0)

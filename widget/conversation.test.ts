@@ -9,7 +9,12 @@
 import { signal } from '@preact/signals-core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { UUID_KEY, type WidgetConfig } from '../loader/protocol'
-import { KEYS, startConversation } from './conversation'
+import {
+  type ConversationDeps,
+  type ConversationParts,
+  KEYS,
+  startConversation,
+} from './conversation'
 import { chatKey, createActions, type SavedChat } from './core/actions'
 import { builtinFlow, graph } from './core/flow'
 import { translator } from './core/i18n'
@@ -97,7 +102,7 @@ const saved = (live: Live | undefined, at = Date.now()): SavedChat => ({
 })
 
 /** A page of the tab that loaded the chat closed, with `chat` saved by an earlier one. */
-async function nextPage(chat?: SavedChat, uuid: string | null = IDS.uuid, more = false) {
+async function nextPage(chat?: SavedChat, uuid: string | null = IDS.uuid) {
   const store = memoryKv()
   if (chat) await store.set(chatKey(IDS.uuid), chat)
   /** The keys read, and the reads under way. */
@@ -123,8 +128,10 @@ async function nextPage(chat?: SavedChat, uuid: string | null = IDS.uuid, more =
     t: (k) => t(k),
   })
   const unsent = signal(false)
-  const showLive = vi.fn()
-  const showMore = vi.fn()
+  const show = vi.fn<ConversationDeps['show']>()
+  /** The calls of `show` that brought `part` (its UI and stylesheet). */
+  const shown = (part: keyof ConversationParts) =>
+    show.mock.calls.filter(([p]) => p[part]).map(([p, css]) => [p[part], css] as const)
   const conversation = startConversation({
     state,
     actions,
@@ -133,15 +140,14 @@ async function nextPage(chat?: SavedChat, uuid: string | null = IDS.uuid, more =
     keep: 30 * DAY,
     unsent,
     ready: { locale: 'en' },
-    showLive,
-    ...(more ? { showMore } : {}),
+    show,
   })
   /** Lets what the reads started run to its end (a restored chat, the live chunk). */
   const settled = async () => {
     await Promise.all(pending)
     await new Promise((go) => setTimeout(go, 20))
   }
-  return { state, actions, kv, reads, settled, unsent, showLive, showMore, conversation }
+  return { state, actions, kv, reads, settled, unsent, shown, conversation }
 }
 
 let api: ReturnType<typeof fakeApi>
@@ -162,14 +168,14 @@ describe('the next page of the tab', () => {
   it('carries on a live conversation with the chat closed: its stream connects, an agent’s reply raises the badge', async () => {
     const page = await nextPage(saved({ phase: 'talking', agent: SAM }))
     await vi.waitFor(() => expect(api.streams).toHaveLength(1))
-    const { state, unsent, showLive, conversation } = page
+    const { state, unsent, shown, conversation } = page
     expect(state.open.value).toBe(false)
     expect(state.live.value).toEqual({ phase: 'talking', agent: SAM })
     expect(state.messages.value.map((m) => m.text)).toEqual([
       'Let me get you a person.',
       'Hi, Sam here.',
     ])
-    expect(showLive).toHaveBeenCalledTimes(1)
+    expect(shown('live')).toHaveLength(1)
     // The next page loads the chat too.
     expect(unsent.value).toBe(true)
     expect(state.unread.value).toBe(0)
@@ -216,18 +222,18 @@ describe('the next page of the tab', () => {
   })
 
   it('loads the previous conversation’s parts once the chat has messages, not before', async () => {
-    const page = await nextPage(undefined, IDS.uuid, true)
-    const { actions, showMore, conversation } = page
+    const page = await nextPage(undefined, IDS.uuid)
+    const { actions, shown, conversation } = page
     await page.settled()
-    expect(showMore).not.toHaveBeenCalled()
+    expect(shown('more')).toEqual([])
     await actions.start()
-    await vi.waitFor(() => expect(showMore).toHaveBeenCalledTimes(1))
-    const [ui, css] = showMore.mock.calls[0] ?? []
-    expect(Object.keys(ui)).toEqual(['Again', 'Earlier'])
+    await vi.waitFor(() => expect(shown('more')).toHaveLength(1))
+    const [ui, css] = shown('more')[0] ?? []
+    expect(Object.keys(ui ?? {})).toEqual(['Again', 'Earlier'])
     expect(typeof css).toBe('string')
     await actions.submit('Ada')
     await page.settled()
-    expect(showMore).toHaveBeenCalledTimes(1)
+    expect(shown('more')).toHaveLength(1)
     conversation.dispose()
   })
 

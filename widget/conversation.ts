@@ -7,7 +7,7 @@
  * Once the chat has messages it also loads widget/more/: the previous
  * conversation and "New conversation".
  */
-import { effect, type Signal } from '@preact/signals-core'
+import { effect, type Signal, signal } from '@preact/signals-core'
 import { ASSETS, report } from '../loader/log'
 import type { WidgetConfig } from '../loader/protocol'
 import type { CsatSettings, Hours } from './config/schema'
@@ -20,6 +20,14 @@ import { sweep } from './core/sweep'
 import { createMessagesSender, createTranscript, follow } from './core/transcript'
 import type { Away, LiveUi } from './live'
 import type { MoreUi } from './more'
+import { type BubblesUi, bindBubbles, css as bubblesCss, type Pacing } from './ui/bubbles'
+
+/** The chat window's parts the conversation brings (widget/ui/ChatWindow.tsx props of the same names). */
+export interface ConversationParts {
+  bubbles?: BubblesUi
+  more?: MoreUi
+  live?: LiveUi
+}
 
 /** What {@link startConversation} needs from the chat window. */
 export interface ConversationDeps {
@@ -35,20 +43,27 @@ export interface ConversationDeps {
    * talks with a person (its live stream, its unread badge).
    */
   unsent: Signal<boolean>
-  /** Shows the live chat's parts: adds its stylesheet, renders the window with them. */
-  showLive(ui: LiveUi, css: string): void
-  /** Shows the previous conversation and "New conversation" (widget/more/): adds the stylesheet, renders the window with them. */
-  showMore?(ui: MoreUi, css: string): void
+  /**
+   * Shows parts of the chat window as their chunks load: adds their stylesheet
+   * `css`, renders the window with them. Called once for each of `bubbles` (at
+   * once), `more` (the previous conversation and "New conversation",
+   * widget/more/, once the chat has messages) and `live` (the live chat's parts,
+   * after a hand-off).
+   */
+  show(part: ConversationParts, css: string): void
   /**
    * What the chat window mounted with: the visitor's locale (the language of the
    * offline messages) and the configured bot, in the visitor's language: its
    * Business Hours (`settings.hours`) decide with the availability whether a
    * hand-off is away (widget/live/offline.ts), and its `settings.csat` turns the
-   * conversation rating off or words its question (widget/csat/).
+   * conversation rating off or words its question (widget/csat/); its
+   * `design.pacing` paces the bot's messages (widget/ui/bubbles.tsx).
    */
   ready: {
     locale: string
-    rich?: { hours?: Hours | undefined; csat?: CsatSettings | undefined } | undefined
+    rich?:
+      | { hours?: Hours | undefined; csat?: CsatSettings | undefined; pacing?: Pacing | false }
+      | undefined
   }
   /** A configured bot's Alerts settings (rich/index.ts); without them, the defaults of core/alerts.ts. */
   alerts?: AlertSettings | undefined
@@ -57,9 +72,10 @@ export interface ConversationDeps {
 /**
  * Starts the transcript outbox (it also sends what earlier pages left waiting),
  * which gives each message its UUID and marks the visitor's delivered
- * (core/receipts.ts), the alerts for unseen messages (core/alerts.ts), and follows
- * `state.live` to load the live chat chunk when the chat goes live; one E_LOAD
- * line when that chunk cannot load (the next change of `state.live` tries again).
+ * (core/receipts.ts), the bubbles' pacing and states (widget/ui/bubbles.tsx),
+ * the alerts for unseen messages (core/alerts.ts), and follows `state.live` to
+ * load the live chat chunk when the chat goes live; one E_LOAD line when that
+ * chunk cannot load (the next change of `state.live` tries again).
  * @returns `handoff()`, which asks the inbox for a person after the messages stored
  *   so far (and runs the offline check), and `dispose()`, which stops everything it started.
  */
@@ -75,8 +91,13 @@ export function startConversation(deps: ConversationDeps) {
   const carry = () => {
     unsent.value = queued || isLive(state.live.value?.phase)
   }
+  /** The transcript outbox's sends fail now: the visitor's messages waiting show as not sent yet. */
+  const failing = signal(false)
   const transcript = createTranscript(kv, createMessagesSender(config), {
     keep,
+    failing: (f) => {
+      failing.value = f
+    },
     pending: (w) => {
       queued = w
       carry()
@@ -84,7 +105,10 @@ export function startConversation(deps: ConversationDeps) {
     stored: (uuid, sids) => receipt(uuid, () => setSids(state, sids)),
     delivered: (uuid, ids) => receipt(uuid, () => markDelivered(state, ids)),
   })
+  const bubbles = bindBubbles(state, failing, deps.ready.rich?.pacing)
+  deps.show({ bubbles }, bubblesCss)
   const stops: (() => void)[] = [
+    bubbles.dispose,
     follow(state, transcript, actions.ids),
     startAlerts(state, deps.alerts),
     effect(carry),
@@ -119,7 +143,8 @@ export function startConversation(deps: ConversationDeps) {
               if (chat.status.value === 'open') void transcript.retry()
             }),
           )
-          deps.showLive(chat.ui, m.css)
+          bubbles.file.value = m.FileCard
+          deps.show({ live: chat.ui }, m.css)
           return away
         },
         () => {
@@ -134,13 +159,13 @@ export function startConversation(deps: ConversationDeps) {
   let more: Promise<void> | undefined
   stops.push(
     effect(() => {
-      if (!state.messages.value.length || more || !deps.showMore) return
+      if (!state.messages.value.length || more) return
       more = import('./more').then(
         (m) => {
           if (disposed) return
           const c = m.createMore({ state, actions, kv, keep })
           stops.push(c.dispose)
-          deps.showMore?.(c.ui, m.css)
+          deps.show({ more: c.ui }, m.css)
         },
         () => {
           more = undefined

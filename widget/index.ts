@@ -330,13 +330,9 @@ function start(host: Host, config: WidgetConfig, ready: Ready): MountedWidget {
           unsent,
           ready,
           alerts: rich?.alerts,
-          showLive(ui, sheet) {
+          show(part, sheet) {
             host.style(sheet)
-            draw({ live: ui })
-          },
-          showMore(ui, sheet) {
-            host.style(sheet)
-            draw({ more: ui })
+            draw(part)
           },
         })
         stops.push(c.dispose)

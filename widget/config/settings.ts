@@ -122,7 +122,7 @@ export function themeCss(theme: Settings['design']['theme'], primary: string): s
     ['.win', `--rk-ink:${ink};background:${d.surface};color:${d.text};color-scheme:dark`],
     ['.win.float', `box-shadow:0 0 0 1px ${d.line},0 12px 40px rgb(0 0 0/.55)`],
     ['.log', `background:${d.log}`],
-    ['.msg.bot,.msg.agent,.card', `background:${d.raised};border-color:${d.line}`],
+    ['.msg.bot,.msg.agent,.card,.tb', `background:${d.raised};border-color:${d.line}`],
     ['.composer,.choices,.note,.live', `border-color:${d.line}`],
     ['.composer,.choices,.choice,.extra,.brand', `background:${d.surface}`],
     ['.choice:hover', `background:${d.hover}`],
@@ -133,7 +133,7 @@ export function themeCss(theme: Settings['design']['theme'], primary: string): s
     ['.note', `background:${d.note};color:${d.noteText}`],
     ['.live', `background:${d.log};color:${d.text}`],
     ['.typing', `background:${d.log};color:${d.muted}`],
-    ['.cx,.brand,.count,.back', `color:${d.muted}`],
+    ['.cx,.brand,.count,.back,.day,.tb', `color:${d.muted}`],
     ['.multi .check', `border-color:${d.line}`],
     ['.stars .star', `background:${d.raised};border-color:${d.line};color:${d.star}`],
     [

@@ -120,6 +120,8 @@ export function createState() {
     live: signal<Live | undefined>(undefined),
     /** Keys of the visitor's lead fields too large to send (outbox `rejected` event, lead.ts field keys). */
     rejected: signal<string[]>([]),
+    /** The bot types its next message (the pacing of widget/ui/bubbles.tsx): the question's composer waits. */
+    typing: signal(false),
   }
 }
 

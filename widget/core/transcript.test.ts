@@ -195,6 +195,23 @@ describe('createTranscript', () => {
     expect(texts(server)).toEqual(['m1', 'm2', 'm3', 'm4'])
   })
 
+  it('tells the chat when sends start failing and when one is accepted again', async () => {
+    const server = fakeServer()
+    server.answers.push(503, 'drop')
+    const seen: boolean[] = []
+    const t = createTranscript(memoryKv(), server.post, {
+      random: () => 0,
+      failing: (f) => seen.push(f),
+    })
+    await t.add(IDS, entries(2))
+    await settle()
+    expect(seen).toEqual([true, true, false])
+    // Accepted at once: nothing to tell.
+    await t.add(IDS, entries(1, 3))
+    await settle()
+    expect(seen).toEqual([true, true, false])
+  })
+
   it('a lost answer (stored, then the connection dropped) duplicates nothing on the retry', async () => {
     const server = fakeServer()
     // The server stores the batch, but the visitor's browser never sees the 200.

@@ -133,6 +133,12 @@ export interface TranscriptOptions {
   stored?(uuid: string, sids: Map<number, string>): void
   /** Called when the platform accepted messages of visitor `uuid` (a 2xx answer), with their UUIDs. */
   delivered?(uuid: string, ids: string[]): void
+  /**
+   * Called with true when a request failed and will be retried (network, timeout,
+   * 429, 5xx), and with false when the next one is accepted: the chat shows the
+   * visitor's messages waiting meanwhile as not sent yet.
+   */
+  failing?(failing: boolean): void
 }
 
 /**
@@ -225,6 +231,7 @@ export function createTranscript(kv: Kv, post: PostMessages, options: Transcript
         const res = await post(body, false).catch(() => undefined)
         if (disposed) return
         if (res && res.status >= 200 && res.status < 300) {
+          if (attempts) options.failing?.(false)
           attempts = 0
           await accepted(body)
           continue
@@ -240,6 +247,7 @@ export function createTranscript(kv: Kv, post: PostMessages, options: Transcript
           return
         }
         attempts++
+        options.failing?.(true)
         const server =
           res && (res.status === 429 || res.status === 503)
             ? retryAfterMs(res.retryAfter)

@@ -17,10 +17,10 @@ import { builtinFlow, graph } from '../core/flow'
 import { translator } from '../core/i18n'
 import { createState, type Message, type State } from '../core/state'
 import { type Kv, memoryKv } from '../core/storage'
+import { acksOf, ackText, type BubblesUi, clock } from '../ui/bubbles'
 import { ChatWindow } from '../ui/ChatWindow'
 import { createLive, type LiveUi, TYPING_SHOWN } from '.'
 import { languages, liveText } from './strings'
-import { acksOf, clock } from './ui'
 
 const t = translator()
 const API = 'https://api.example.com/v1'
@@ -113,6 +113,7 @@ function chat(kv: Kv = memoryKv()) {
     handoff: () => void conversation?.handoff(),
   })
   const ui = signal<LiveUi | undefined>(undefined)
+  let bubbles: BubblesUi | undefined
   conversation = startConversation({
     state,
     actions,
@@ -120,9 +121,11 @@ function chat(kv: Kv = memoryKv()) {
     config: CONFIG,
     keep: 86_400_000,
     unsent: signal(false),
-    ready: { locale: 'en' },
-    showLive: (live) => {
-      ui.value = live
+    // Messages show at once: the bubbles' pacing has its own tests (widget/ui/bubbles.test.tsx).
+    ready: { locale: 'en', rich: { pacing: false } },
+    show: (part) => {
+      if (part.live) ui.value = part.live
+      if (part.bubbles) bubbles = part.bubbles
     },
   })
   const view = (live = ui.value, locale = 'en') =>
@@ -135,6 +138,7 @@ function chat(kv: Kv = memoryKv()) {
         dir="ltr"
         mode="launcher"
         live={live}
+        bubbles={bubbles}
       />,
     )
   return { state, actions, kv, ui, view, dispose: () => conversation?.dispose() }
@@ -338,14 +342,16 @@ describe('read state', () => {
     ])
   })
 
-  it('the states in every language of the live strings', () => {
+  it('the states in every language of the live strings and catalogues', () => {
     for (const lang of languages)
-      for (const key of ['sent', 'delivered', 'read'] as const) {
-        const text = liveText(lang, key)
+      for (const key of ['sent', 'failed', 'delivered', 'read'] as const) {
+        const text = ackText(lang, key)
         expect(text).toBeTruthy()
-        if (lang !== 'en') expect(text, `${lang} ${key}`).not.toBe(liveText('en', key))
+        if (lang !== 'en') expect(text, `${lang} ${key}`).not.toBe(ackText('en', key))
       }
-    expect(liveText('fr', 'read')).toBe('Lu')
+    expect(ackText('fr', 'read')).toBe('Lu')
+    expect(ackText('fr-CA', 'failed')).toBe('Pas encore envoyé, nouvel essai…')
+    expect(ackText('ja', 'delivered')).toBe('Delivered')
   })
 
   it('the resume point of the stream is the newest agent message, never one still in the outbox', () => {

@@ -6,6 +6,7 @@
  * transcript and from the inbox (connection.ts `messageOf`, index.ts `receive`).
  */
 import '@preact/signals'
+import { signal } from '@preact/signals-core'
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { filesKey } from '../attach/types'
@@ -14,6 +15,7 @@ import { builtinFlow, graph } from '../core/flow'
 import { translator } from '../core/i18n'
 import { type Attachment, createState } from '../core/state'
 import { memoryKv } from '../core/storage'
+import { bindBubbles } from '../ui/bubbles'
 import { createLive } from '.'
 import { messageOf } from './connection'
 import { FileCard, fileSize, LiveComposer } from './ui'
@@ -192,7 +194,10 @@ describe('the live chat', () => {
     ).not.toHaveProperty('attachment')
     expect(live.receive(messageOf(wire) as never)).toBe(true)
     expect(state.messages.value.at(-1)).toMatchObject({ text: 'shot.png', attachment: PNG })
-    render(<live.ui.Meta m={state.messages.value.at(-1) as never} locale="en" />)
+    // The bubble's end (widget/ui/bubbles.tsx), with the live chunk's FileCard in its slot.
+    const bubbles = bindBubbles(state, signal(false), false)
+    bubbles.file.value = FileCard
+    render(<bubbles.Meta m={state.messages.value.at(-1) as never} locale="en" />)
     expect(screen.getByRole('link', { name: /Open the file, PNG · 48 kB/ })).toBeTruthy()
   })
 })

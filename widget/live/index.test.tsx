@@ -13,6 +13,7 @@ import { markDelivered, setSids } from '../core/receipts'
 import { createState } from '../core/state'
 import { memoryKv } from '../core/storage'
 import { createTranscript, follow, type MessagesBody } from '../core/transcript'
+import { bindBubbles } from '../ui/bubbles'
 import { ChatWindow } from '../ui/ChatWindow'
 import { createLive, type InboxMessage } from '.'
 import type { LiveStatus } from './stream'
@@ -35,6 +36,8 @@ function setup() {
     t: (k) => t(k),
   })
   const live = createLive(state, actions)
+  // Times and states, without pacing (widget/ui/bubbles.test.tsx tests it).
+  const bubbles = bindBubbles(state, signal(false), false)
   const view = () =>
     render(
       <ChatWindow
@@ -45,6 +48,7 @@ function setup() {
         dir="ltr"
         mode="launcher"
         live={live.ui}
+        bubbles={bubbles}
       />,
     )
   return { state, actions, live, kv, view }
@@ -77,7 +81,8 @@ describe('live chat', () => {
     expect(bar()?.querySelector('img')?.getAttribute('src')).toBe(SAM.picture)
     const msg = within(screen.getByRole('log')).getByText('Hi, I am Sam.').closest('.msg')
     expect(msg?.classList.contains('agent')).toBe(true)
-    // Its name and text, then its time (the live chat's Meta).
+    // Its name (with his picture: the first of his messages) and text, then its time (the bubbles' Meta).
+    expect(msg?.querySelector('.who img')?.getAttribute('src')).toBe(SAM.picture)
     expect(msg?.textContent).toBe(`Sam: Hi, I am Sam.${msg?.querySelector('.meta')?.textContent}`)
     expect(msg?.querySelector('time')?.getAttribute('datetime')).toBe('2026-12-03T10:00:00.000Z')
     expect(state.live.value).toEqual({ phase: 'talking', agent: SAM })
@@ -287,7 +292,10 @@ describe('live chat', () => {
     )
     view()
     const log = screen.getByRole('log')
-    expect(log.querySelector('img')).toBeNull()
+    // The only image is the agent's picture beside his name, none from the text.
+    expect([...log.querySelectorAll('img')].map((i) => i.getAttribute('src'))).toEqual([
+      SAM.picture,
+    ])
     expect(log.textContent).toContain('<img src=x onerror=alert(1)>')
     const links = [...log.querySelectorAll('a')].map((a) => a.getAttribute('href'))
     expect(links).toEqual(['https://example.com/a?b=1', 'mailto:help@example.com', 'tel:+441234'])

@@ -16,15 +16,17 @@ import { filesKey } from '../attach/types'
 import type { CsatSettings } from '../config/schema'
 import type { Actions } from '../core/actions'
 import { markDelivered, markRead } from '../core/receipts'
-import { type Agent, type Attachment, MAX_MESSAGES, type Message, type State } from '../core/state'
+import { type Agent, type Attachment, MAX_MESSAGES, type State } from '../core/state'
 import type { Kv } from '../core/storage'
 import type { Csat } from '../csat'
 import { css as boxCss } from '../more/TextBox'
 import liveCss from './live.css?inline'
 import { createLiveConnection, type LiveConnection, type LiveIds, type LiveStatus } from './stream'
-import { type AgentBody, bindUi, type LiveBar, type LiveComposer, type Meta } from './ui'
+import { type AgentBody, bindUi, type LiveBar, type LiveComposer } from './ui'
 
 export { type Away, availability, createAway, leaveMessage } from './offline'
+/** A file a message sends, as its bubble shows it (the transcript's {@link BubblesUi} `file` slot). */
+export { FileCard } from './ui'
 /** The live chat's stylesheet, with the text box's (widget/more/TextBox.tsx). */
 export const css = liveCss + boxCss
 
@@ -52,10 +54,8 @@ export interface LiveUi {
   Composer(p: WindowProps & { actions: Actions }): ReturnType<typeof LiveComposer>
   /** The status line and, while an agent types, "Sam is typing…" (ui.tsx `LiveBar`). */
   Bar(p: WindowProps): ReturnType<typeof LiveBar>
-  /** An agent message's name and text. */
+  /** An agent message's name (with their picture, on the first of a run of theirs) and text. */
   Body: typeof AgentBody
-  /** The end of every message: its time, and the read state under the visitor's latest (ui.tsx `Meta`). */
-  Meta(p: { m: Message; locale?: string | undefined }): ReturnType<typeof Meta>
 }
 
 /** How long "Sam is typing…" stays after the agent's last typing notice (ms); the agent's console sends one every 3 s while typing. */

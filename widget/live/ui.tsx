@@ -10,9 +10,6 @@ import { TextBox } from '../more/TextBox'
 import type { LiveStatus } from './stream'
 import { liveText } from './strings'
 
-/** The read state shown under a visitor message (core/receipts.ts). */
-export type Ack = 'sent' | 'delivered' | 'read'
-
 /**
  * Links an agent may send: http, https, mailto and tel (docs/platform-api.md, "Our
  * extensions: live chat"), up to the next space; a trailing `.`, `,`, `;`, `:`,
@@ -43,19 +40,6 @@ export function Linked({ text, locale }: { text: string; locale: string }) {
   }
   out.push(text.slice(last))
   return <>{out}</>
-}
-
-/** An agent's message: their name (visible, and read first), then the {@link Linked} text. */
-export function AgentBody({ m, locale }: { m: Message; locale: string }) {
-  return (
-    <>
-      <span class="who">
-        {m.agent?.name || liveText(locale, 'agent')}
-        <span class="sr">: </span>
-      </span>
-      <Linked text={m.text} locale={locale} />
-    </>
-  )
 }
 
 /**
@@ -108,61 +92,27 @@ export function FileCard({ a, locale }: { a: Attachment; locale: string }) {
   )
 }
 
-/** Formatters of the visitor's locale, by locale and whether the date is shown. */
-const clocks = new Map<string, Intl.DateTimeFormat>()
-
 /**
- * `at` (epoch ms) as the visitor reads a time in `locale`: the short time
- * (`Intl.DateTimeFormat` `timeStyle: 'short'`), with the short date when it is
- * not today (`now`, epoch ms). A locale `Intl` rejects reads as the browser's.
+ * An agent's message: the {@link Linked} text after their name, which the first
+ * message of a run of theirs (`first`, the transcript's grouping) shows with their
+ * picture, and the others give screen readers only.
  */
-export function clock(at: number, locale: string, now = Date.now()): string {
-  const today = new Date(at).toDateString() === new Date(now).toDateString()
-  const key = `${locale} ${today}`
-  let f = clocks.get(key)
-  if (!f) {
-    const o: Intl.DateTimeFormatOptions = today
-      ? { timeStyle: 'short' }
-      : { dateStyle: 'short', timeStyle: 'short' }
-    try {
-      f = new Intl.DateTimeFormat(locale, o)
-    } catch {
-      f = new Intl.DateTimeFormat(undefined, o)
-    }
-    clocks.set(key, f)
-  }
-  return f.format(at)
-}
-
-/** One check mark, or two (delivered, read): decoration beside the state's text. */
-function Ticks({ ack }: { ack: Ack }) {
+export function AgentBody({ m, locale, first }: { m: Message; locale: string; first?: boolean }) {
+  const name = m.agent?.name || liveText(locale, 'agent')
+  const picture = m.agent?.picture
   return (
-    <svg viewBox="0 0 18 12" aria-hidden="true">
-      <path d="M1 6.5l3.5 3.5L11 2.5" />
-      {ack !== 'sent' && <path d="M7.5 10L15 2.5" />}
-    </svg>
-  )
-}
-
-/**
- * What the live chat shows at the end of each message (the Transcript's hook): its
- * time in a `<time datetime>` element, and under the visitor's latest message of
- * each read state, that state ("Sent", "Delivered", "Read") with check marks. The
- * state sits in an `aria-live="off"` element: when it changes, the transcript's
- * live region announces nothing (WAI-ARIA 1.2, `aria-live`: the nearest ancestor's
- * value applies), so a tick never repeats a message.
- */
-export function Meta({ m, locale, ack }: { m: Message; locale: string; ack?: Ack | undefined }) {
-  return (
-    <span class="meta">
-      <time dateTime={new Date(m.at).toISOString()}>{clock(m.at, locale)}</time>
-      {ack && (
-        <span class={`ack ${ack}`} aria-live="off">
-          <Ticks ack={ack} />
-          {liveText(locale, ack)}
+    <>
+      {first ? (
+        <span class="who">
+          {picture && <img src={picture} alt="" />}
+          {name}
+          <span class="sr">: </span>
         </span>
+      ) : (
+        <span class="sr">{name}: </span>
       )}
-    </span>
+      <Linked text={m.text} locale={locale} />
+    </>
   )
 }
 
@@ -358,27 +308,13 @@ export function LiveComposer({
   )
 }
 
-/** The state shown under each message, by message id: the visitor's latest message of each read state (the last of a run). */
-export function acksOf(list: readonly Message[]): Map<number, Ack> {
-  const out = new Map<number, Ack>()
-  let prev: [number, Ack] | undefined
-  for (const m of list) {
-    if (m.from !== 'visitor' || !m.sid) continue
-    const ack = m.ack ?? 'sent'
-    if (prev && prev[1] !== ack) out.set(...prev)
-    prev = [m.id, ack]
-  }
-  if (prev) out.set(...prev)
-  return out
-}
-
 /**
  * The parts of the chat window bound to one live chat (index.ts `LiveUi`): the
  * composer tells the agent while the visitor types (`onType`) and takes files
- * (`onFiles`, with the attach chunk's `tray` above it), the status line shows the
- * agent `typing`, and each message's {@link Meta} its read state, after the
- * {@link FileCard} of the file it sends. Once the csat chunk is loaded (`csat`),
- * its rating shows above the composer.
+ * (`onFiles`, with the attach chunk's `tray` above it), and the status line shows
+ * the agent `typing`; each message's file ({@link FileCard}), time and read state
+ * are the transcript's (widget/ui/bubbles.tsx `Meta`). Once the csat chunk is
+ * loaded (`csat`), its rating shows above the composer.
  */
 export function bindUi(live: {
   state: State
@@ -393,13 +329,6 @@ export function bindUi(live: {
   /** The attach chunk's tray, read in render: `undefined` until it has loaded. */
   tray?: { readonly value: ((p: { locale: string }) => ComponentChildren) | undefined }
 }) {
-  /** {@link acksOf} of the last transcript seen: every message's Meta of one render shares it. */
-  let memo: { list: readonly Message[]; acks: Map<number, Ack> } | undefined
-  const acks = () => {
-    const list = live.state.messages.value
-    if (memo?.list !== list) memo = { list, acks: acksOf(list) }
-    return memo.acks
-  }
   return {
     Composer: (p: { state: State; actions: Actions; locale: string }) => {
       const Rating = live.csat?.value?.Card
@@ -420,12 +349,5 @@ export function bindUi(live: {
       <LiveBar {...p} typing={live.typing.value?.name} net={live.net} />
     ),
     Body: AgentBody,
-    // A file the message sends shows before its time: the Transcript's hook at the end of each bubble.
-    Meta: ({ m, locale = 'en' }: { m: Message; locale?: string | undefined }) => (
-      <>
-        {m.attachment && <FileCard a={m.attachment} locale={locale} />}
-        <Meta m={m} locale={locale} ack={acks().get(m.id)} />
-      </>
-    ),
   }
 }

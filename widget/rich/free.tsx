@@ -127,10 +127,12 @@ export function createFree(o: FreeOptions) {
     const typed = useRef(false)
     const ask = state.ask.value
     const shown = open(state)
+    // Again when the bot's typing ends (core/state.ts `typing`): the question's input came and took focus.
+    const typing = state.typing.value
     useEffect(() => {
       if (!isFaqNode(ask?.id)) typed.current = false
       if (shown && (!ask || typed.current)) box.current?.focus()
-    }, [ask, shown])
+    }, [ask, shown, typing])
     if (!shown) return null
     const send = (e: Event) => {
       e.preventDefault()

@@ -14,6 +14,7 @@ import { emptyLead, type LeadIds } from '../core/lead'
 import type { State } from '../core/state'
 import type { Checked } from '../core/validate'
 import { css as boxCss, TextBox } from '../more/TextBox'
+import type { Pacing } from '../ui/bubbles'
 import { createCheck } from './check'
 import { createEngine, type EngineContext, whatsappUrl } from './engine'
 import { ANSWERING, createFree } from './free'
@@ -25,7 +26,7 @@ export { richStrings }
 import * as ui from './ui'
 
 /** The UI parts a configured bot adds to the chat window. */
-export type RichUi = Pick<typeof ui, 'RichBody' | 'RichInput'> &
+export type RichUi = Pick<typeof ui, 'RichInput'> &
   ReturnType<typeof ui.parts> & {
     /** Cover the screen below 480 px. */
     full: boolean
@@ -50,6 +51,8 @@ export interface Rich {
   country?: string | undefined
   /** Alerts settings: the unread badge on the launcher. */
   badge: boolean
+  /** Design settings: how the bot's messages are paced (widget/ui/bubbles.tsx); false: not at all. */
+  pacing: Pacing | false
   /** Business Hours in the current language; absent: no hours. */
   hours?: Hours | undefined
   /** The conversation rating's settings (`settings.csat`), its question in the current language. */
@@ -101,11 +104,13 @@ function flowsOf(config: BotConfig): Graph {
   return g
 }
 
-/** The document's window title (else the bot's name), subtitle and placeholder: they win over every catalogue. */
+/** The document's window title (else the bot's name), the bot's name over its messages, subtitle and placeholder: they win over every catalogue. */
 function textsOf(s: BotConfig['settings']): Record<string, string> {
   const texts: Record<string, string> = {}
   const title = s.window.title ?? s.design.botName
   if (title) texts.title = title
+  // The name over the bot's messages, and read before each of them.
+  if (s.design.botName) texts.bot = s.design.botName
   if (s.window.subtitle) texts.subtitle = s.window.subtitle
   if (s.window.placeholder) texts.placeholder = s.window.placeholder
   return texts
@@ -173,6 +178,7 @@ export function createRich(doc: BotDocument, ids: () => LeadIds, link: RichLink 
     language,
     country: s.phone.defaultCountry,
     badge: s.alerts.badge,
+    pacing: s.design.pacing.enabled && s.design.pacing,
     hours: s.hours,
     csat: s.csat,
     localize(next, actions, state) {
@@ -205,7 +211,6 @@ export function createRich(doc: BotDocument, ids: () => LeadIds, link: RichLink 
     css: css + boxCss,
     ui: {
       TextBox,
-      RichBody: ui.RichBody,
       RichInput: ui.RichInput,
       ...ui.parts({
         avatar: s.design.avatar,

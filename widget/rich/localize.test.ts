@@ -146,7 +146,7 @@ describe('setLocale on a configured bot', () => {
 })
 
 describe('the configured-bot strings', () => {
-  it('share no key with the core catalogue but the window texts, which win over it', () => {
+  it('share no key with the core catalogue but the window texts and the bot’s name, which win over it', () => {
     const c = createRich(
       (() => {
         const r = parseConfig(TEMPLATE)
@@ -159,6 +159,6 @@ describe('the configured-bot strings', () => {
     const shared = Object.keys(c.strings('fr')).filter((k) =>
       (MESSAGE_KEYS as string[]).includes(k),
     )
-    expect(shared.sort()).toEqual(['subtitle', 'title'])
+    expect(shared.sort()).toEqual(['bot', 'subtitle', 'title'])
   })
 })

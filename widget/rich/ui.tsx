@@ -205,6 +205,41 @@ interface Parts {
 }
 
 /**
+ * The bot's `name` (`design.botName`) and `avatar` over the first message of a
+ * group (widget/ui/Transcript.tsx). Hidden from screen readers, which hear the
+ * transcript's own name before every message; the name is drawn by rich.css from
+ * `data-name`, so that it is no part of the message's text either (copied text,
+ * the transcript as read).
+ */
+export function BotName({ name, avatar }: { name: string; avatar?: string | undefined }) {
+  return (
+    <span class="who" aria-hidden="true" data-name={name}>
+      {avatar && <img class="avatar" src={avatar} alt="" />}
+    </span>
+  )
+}
+
+/** {@link RichBody} after the bot's {@link BotName} when `first` (the first message of a run of the bot's). */
+function BotMessage({
+  m,
+  t,
+  first,
+  avatar,
+}: {
+  m: Message
+  t: Translate
+  first?: boolean | undefined
+  avatar?: string | undefined
+}) {
+  return (
+    <>
+      {first && <BotName name={t('bot')} avatar={avatar} />}
+      <RichBody m={m} t={t} />
+    </>
+  )
+}
+
+/**
  * Creates the header and footer parts of a configured bot: the avatar, the
  * "Continue on WhatsApp" link (`whatsapp()` gives its `wa.me` URL), and under the
  * composer "Skip" where the node allows it, and the branding line.
@@ -218,6 +253,9 @@ export function parts(o: {
 }) {
   return {
     Avatar: () => (o.avatar ? <img class="avatar" src={o.avatar} alt="" /> : null),
+    /** A bot message ({@link RichBody}), under {@link BotName} with the bot's avatar when it starts a group (`first`). */
+    RichBody: (p: { m: Message; t: Translate; first?: boolean | undefined }) =>
+      BotMessage({ ...p, avatar: o.avatar }),
     Whatsapp: ({ t }: { t: Translate }) =>
       o.whatsapp ? (
         <Link url={o.whatsapp()} t={t} cls="wa">

@@ -58,6 +58,23 @@ afterEach(() => {
   cleanup()
 })
 
+describe('while the bot types (state.typing, the bubbles’ pacing)', () => {
+  it('holds the question’s composer back, focus on the transcript; then the question takes focus', async () => {
+    const { state, actions } = setup()
+    actions.open()
+    await waitFor(() => expect(screen.getByRole('textbox')).toBeTruthy())
+    act(() => {
+      state.typing.value = true
+    })
+    expect(screen.queryByRole('textbox')).toBeNull()
+    expect(document.activeElement).toBe(screen.getByRole('log'))
+    act(() => {
+      state.typing.value = false
+    })
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('textbox')))
+  })
+})
+
 describe('ChatWindow', () => {
   it('renders nothing while closed', () => {
     setup()

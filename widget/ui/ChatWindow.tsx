@@ -6,6 +6,7 @@ import type { State } from '../core/state'
 import type { LiveUi } from '../live'
 import type { MoreUi } from '../more'
 import type { RichUi } from '../rich'
+import type { BubblesUi } from './bubbles'
 import { Composer } from './Composer'
 import { Transcript } from './Transcript'
 import { usePhoneLayout } from './usePhoneLayout'
@@ -29,11 +30,15 @@ export interface ChatWindowProps {
   live?: LiveUi | undefined
   /** The previous conversation and "New conversation" (`widget/more/`), once the chat has started. */
   more?: MoreUi | undefined
+  /** The bubbles' parts (widget/ui/bubbles.tsx), once the conversation chunk is there. */
+  bubbles?: BubblesUi | undefined
 }
 
 /**
  * The chat window: a labelled, non-modal dialog with a header, the transcript and
  * the composer. Escape closes it (launcher mode). Renders nothing while closed.
+ * While the bot types (the bubbles' pacing), the question's composer waits, and
+ * focus is on the transcript.
  */
 export function ChatWindow({
   state,
@@ -46,11 +51,13 @@ export function ChatWindow({
   rich,
   live,
   more,
+  bubbles,
 }: ChatWindowProps) {
   const ref = useRef<HTMLElement>(null)
   const open = state.open.value
   const full = !rich || rich.full
   const delivery = state.delivery.value
+  const typing = state.typing.value
   usePhoneLayout(ref, open && mode === 'launcher' && full)
   if (!open) return null
   const onKeyDown = (e: KeyboardEvent) => {
@@ -83,13 +90,14 @@ export function ChatWindow({
         )}
       </header>
       <Transcript
-        messages={state.messages}
+        messages={bubbles?.shown ?? state.messages}
         rejected={state.rejected}
-        ended={!state.ask.value}
+        ended={!state.ask.value || typing}
         t={t}
         rich={rich}
         live={live}
         earlier={more}
+        bubbles={bubbles}
         locale={locale}
       />
       {live && <live.Bar state={state} locale={locale} />}
@@ -97,14 +105,16 @@ export function ChatWindow({
       <p class="note" role="status">
         {delivery === 'offline' ? t('sendOffline') : delivery ? t('sendRetrying') : ''}
       </p>
-      <Composer
-        state={state}
-        actions={actions}
-        t={t}
-        locale={locale}
-        country={country}
-        rich={rich}
-      />
+      {!typing && (
+        <Composer
+          state={state}
+          actions={actions}
+          t={t}
+          locale={locale}
+          country={country}
+          rich={rich}
+        />
+      )}
       {live && <live.Composer state={state} actions={actions} locale={locale} />}
       {more && <more.Again locale={locale} />}
       {rich && <rich.Foot state={state} actions={actions} t={t} />}

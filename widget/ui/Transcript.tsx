@@ -1,10 +1,12 @@
 import type { ReadonlySignal } from '@preact/signals'
+import { Fragment } from 'preact'
 import { useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { Translate } from '../core/i18n'
 import type { Message } from '../core/state'
 import type { LiveUi } from '../live'
 import type { MoreUi } from '../more'
 import type { RichUi } from '../rich'
+import type { BubblesUi } from './bubbles'
 
 /**
  * How close to the end (px) still counts as "at the bottom": scroll positions are
@@ -23,9 +25,17 @@ const NEAR = 4
  * load late, the window or the on-screen keyboard — watched by a `ResizeObserver`
  * on the transcript's box and on its content. A visitor who has scrolled up to
  * read history is not moved: new messages bring up a "New messages" button
- * (outside the live region, so it is not announced as a message) that takes them
- * down; it goes when they reach the end by themselves. The visitor's own answer
- * sticks to the bottom again. Scrolling is instant, never animated.
+ * (`bubbles.Down`, outside the live region, so it is not announced as a message)
+ * that takes them down; it goes when they reach the end by themselves. The
+ * visitor's own answer sticks to the bottom again. Scrolling is instant, never
+ * animated.
+ *
+ * Messages are grouped: the first of a run of one sender's (the bot's, one
+ * agent's, the visitor's) starts a group (class `g`); a configured bot's and an
+ * agent's shows their name (with the bot's avatar, or the agent's picture), which
+ * screen readers hear before every message. Once the conversation chunk is there
+ * (`bubbles`), each message shows its time and state, each day starts with a
+ * divider, and the bot's messages come after a typing indicator.
  */
 export function Transcript({
   messages,
@@ -35,20 +45,26 @@ export function Transcript({
   rich,
   live,
   earlier,
-  locale,
+  bubbles,
+  locale = 'en',
 }: {
   messages: ReadonlySignal<Message[]>
   /** Lead fields too large to send: the visitor's latest answer carrying one is flagged. */
   rejected: ReadonlySignal<string[]>
-  /** True when no question waits: focus moves here, so Escape and scrolling keep working. */
+  /**
+   * True when no question waits (or it waits for the bot's typing): focus moves
+   * here, unless it is elsewhere in the window, so Escape and scrolling keep working.
+   */
   ended: boolean
   t: Translate
   /** Configured bots: bot messages are formatted and may carry images, links, cards. */
   rich?: RichUi | undefined
-  /** After a hand-off: agent messages show their agent's name and links; every message its time (and a visitor's its read state). */
+  /** After a hand-off: agent messages show their agent's name (and picture, on the first of a group) and links. */
   live?: LiveUi | undefined
   /** Above the messages: the previous conversation, collapsed, and a returning visitor's welcome (widget/more/). */
   earlier?: MoreUi | undefined
+  /** Times, delivery states, day dividers and the typing indicator (widget/ui/bubbles.tsx). */
+  bubbles?: BubblesUi | undefined
   locale?: string
 }) {
   const ref = useRef<HTMLDivElement>(null)
@@ -86,8 +102,15 @@ export function Transcript({
   // A layout effect: in the same task as the render that removed the focused choice
   // or input, so focus never falls to the host's <body> in between (an Escape
   // pressed then would not reach the window).
+  // Not while focus is elsewhere in the window (the free-question box keeps it).
   useLayoutEffect(() => {
-    if (ended) ref.current?.focus()
+    const el = ref.current
+    if (
+      ended &&
+      el &&
+      !el.closest('section')?.contains((el.getRootNode() as Document).activeElement)
+    )
+      el.focus()
   }, [ended])
   useLayoutEffect(() => {
     const el = ref.current
@@ -146,45 +169,52 @@ export function Transcript({
         onScroll={onScroll}
       >
         <div class="msgs" ref={content}>
-          {earlier && <earlier.Earlier t={t} locale={locale ?? 'en'} />}
-          {list.map((m) => {
+          {earlier && <earlier.Earlier t={t} locale={locale} />}
+          {list.map((m, i) => {
             const bad = flagged.has(m.id)
+            const prev = list[i - 1]
+            const first = prev?.from !== m.from || prev.agent?.name !== m.agent?.name
             return (
-              <div
-                key={m.id}
-                class={`msg ${m.from}`}
-                aria-invalid={bad ? 'true' : undefined}
-                aria-describedby={bad ? `rk-big-${m.id}` : undefined}
-              >
-                {live && m.from === 'agent' ? (
-                  <live.Body m={m} locale={locale ?? 'en'} />
-                ) : (
-                  <>
-                    <span class="sr">
-                      {m.from === 'bot' ? t('bot') : m.from === 'agent' ? m.agent?.name : t('you')}:{' '}
+              <Fragment key={m.id}>
+                {bubbles && <bubbles.Day m={m} prev={prev} locale={locale} />}
+                <div
+                  class={`msg ${m.from}${first ? ' g' : ''}`}
+                  aria-invalid={bad ? 'true' : undefined}
+                  aria-describedby={bad ? `rk-big-${m.id}` : undefined}
+                >
+                  {live && m.from === 'agent' ? (
+                    <live.Body m={m} locale={locale} first={first} />
+                  ) : (
+                    <>
+                      <span class="sr">
+                        {m.from === 'bot'
+                          ? t('bot')
+                          : m.from === 'agent'
+                            ? m.agent?.name
+                            : t('you')}
+                        :{' '}
+                      </span>
+                      {rich && m.from === 'bot' ? (
+                        <rich.RichBody m={m} t={t} first={first} />
+                      ) : (
+                        m.text
+                      )}
+                    </>
+                  )}
+                  {bubbles && <bubbles.Meta m={m} locale={locale} />}
+                  {bad && (
+                    <span class="big" id={`rk-big-${m.id}`}>
+                      {t('tooLongToSend')}
                     </span>
-                    {rich && m.from === 'bot' ? <rich.RichBody m={m} t={t} /> : m.text}
-                  </>
-                )}
-                {live && <live.Meta m={m} locale={locale} />}
-                {bad && (
-                  <span class="big" id={`rk-big-${m.id}`}>
-                    {t('tooLongToSend')}
-                  </span>
-                )}
-              </div>
+                  )}
+                </div>
+              </Fragment>
             )
           })}
+          {bubbles && <bubbles.Typing />}
         </div>
       </div>
-      {behind && (
-        <button type="button" class="more" ref={more} onClick={down}>
-          {t('newMessages')}
-          <svg viewBox="0 0 24 24" aria-hidden="true">
-            <path d="M12 5v14M6 13l6 6 6-6" />
-          </svg>
-        </button>
-      )}
+      {behind && bubbles && <bubbles.Down t={t} onClick={down} button={more} />}
     </div>
   )
 }
