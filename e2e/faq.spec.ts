@@ -275,6 +275,8 @@ test('the AI endpoint streams its answer into one message that grows, then is co
       botId: ids.bot,
       customerId: ids.customer,
       question: 'what do you charge for postage',
+      // The visitor's language (the browser's here): the endpoint answers in it.
+      locale: expect.stringMatching(/^en\b/),
     }),
   ])
   expect((asked[0] as { history: unknown[] }).history).toHaveLength(2)

@@ -70,6 +70,25 @@ describe('POST /demo/ai', () => {
     expect(await events(res)).toEqual([['done', { faq: [] }]])
   })
 
+  it('answers in the visitor’s language, from that language’s entries; without one, in the document’s', async () => {
+    const a = app()
+    const q = { ...ids, botId: 'multilingual', history: [] }
+    const answer = async (body: object) =>
+      (await events(await ask(a, { ...q, ...body })))
+        .filter(([e]) => e === 'delta')
+        .map(([, d]) => (d as { text: string }).text)
+        .join('')
+    expect(await answer({ question: 'le petit-déjeuner est-il compris', locale: 'fr' })).toMatch(
+      /^Le petit-déjeuner/,
+    )
+    expect(await answer({ question: 'is breakfast included' })).toMatch(/^Breakfast is €18/)
+    // A French-only entry is found for a French visitor, and for no other.
+    expect(await answer({ question: 'y a-t-il une taxe de séjour', locale: 'fr-FR' })).toMatch(
+      /taxe de séjour/,
+    )
+    expect(await answer({ question: 'y a-t-il une taxe de séjour', locale: 'en' })).toBe('')
+  })
+
   it('reads the bot’s saved document, else the template named like the bot; a bot with neither knows nothing', async () => {
     const a = app()
     const q = { ...ids, question: 'how much is postage', history: [] }
@@ -134,6 +153,7 @@ describe('POST /demo/ai', () => {
         ...ids,
         botId: 'shop',
         question: 'how much is postage',
+        locale: 'en-GB',
         history: [{ by: 'bot', text: 'Hi!' }],
       },
       {

@@ -2,7 +2,8 @@
  * The demo's AI answer endpoint (our extension, docs/platform-api.md "Our
  * extensions: AI answers"): `POST /demo/ai` answers a visitor's free question by
  * retrieval over the bot's FAQ, with the widget's own matcher (widget/faq), no
- * model. It streams the entry's answer a few words at a time, as a model would,
+ * model, in the visitor's language (`locale`, by the widget's fallback chain).
+ * It streams the entry's answer a few words at a time, as a model would,
  * so the widget's streaming path runs end to end. A bot configuration document
  * points at it with `"ai": {"url": "<origin>/demo/ai"}`; the bot's FAQ is that of
  * its saved document, else of the template named like the bot (as
@@ -29,6 +30,8 @@ export const AiBody = v.object({
     text(1000),
     v.check((s) => s.trim() !== '', 'must not be empty'),
   ),
+  /** The visitor's language (BCP 47); without it, the document's own. */
+  locale: v.optional(text(35)),
   history: v.pipe(
     v.array(v.object({ by: v.picklist(['visitor', 'bot', 'agent']), text: text(5000) })),
     v.maxLength(100),
@@ -53,21 +56,22 @@ export function pieces(text: string): string[] {
 /** The AI endpoint's route, on the shared demo state (its token, database and templates). */
 export function aiAnswers(state: DemoState): Hono {
   const app = new Hono()
-  /** The matcher of the last document asked about, rebuilt when the document changes. */
-  let cached: { doc: string; faq: Faq } | undefined
-  const faqOf = (doc: string | undefined): Faq | undefined => {
+  /** The matcher of the last document and language asked about, rebuilt when either changes. */
+  let cached: { doc: string; locale: string | undefined; faq: Faq } | undefined
+  const faqOf = (doc: string | undefined, locale: string | undefined): Faq | undefined => {
     if (!doc) return undefined
-    if (cached?.doc === doc) return cached.faq
+    if (cached?.doc === doc && cached.locale === locale) return cached.faq
     let parsed: ReturnType<typeof parseConfig>
     try {
       parsed = parseConfig(JSON.parse(doc))
     } catch {
       return undefined
     }
-    // The FAQ in the document's own language (its defaultLocale, else English).
+    // The FAQ in the visitor's language, by the widget's fallback chain (without
+    // one: the document's defaultLocale, else English), with that language's entries.
     const items =
-      'config' in parsed ? (localizeDocument(parsed.config, undefined).faq?.items ?? []) : []
-    cached = { doc, faq: createFaq(items) }
+      'config' in parsed ? (localizeDocument(parsed.config, locale).faq?.items ?? []) : []
+    cached = { doc, locale, faq: createFaq(items) }
     return cached.faq
   }
 
@@ -89,9 +93,9 @@ export function aiAnswers(state: DemoState): Hono {
       const message = `${v.getDotPath(issue) ?? 'body'}: ${issue.message}`
       return c.json({ success: false, message, code: 400 }, 400)
     }
-    const { botId, question } = body.output
+    const { botId, question, locale } = body.output
     const origin = new URL(c.req.url).origin
-    const faq = faqOf(state.db.getConfig(botId) ?? state.template(botId, origin))
+    const faq = faqOf(state.db.getConfig(botId) ?? state.template(botId, origin), locale)
     const found = faq?.match(question)
     const delay = Math.min(2000, Math.max(0, Number(c.req.query('delay') ?? DELAY_MS) || 0))
     return streamSSE(c, async (stream) => {

@@ -11,6 +11,7 @@ const BODY: AiRequest = {
   botId: 'b',
   customerId: 'c',
   question: 'how much is shipping',
+  locale: 'en',
   history: [{ by: 'bot', text: 'Hi!' }],
 }
 

@@ -17,6 +17,12 @@ export interface AiTurn {
 /** The JSON body POSTed to the endpoint: the conversation's ids, the question and what came before it. */
 export interface AiRequest extends LeadIds {
   question: string
+  /**
+   * The language the visitor reads the bot in (BCP 47: `data-locale`, the last
+   * `setLocale`, else the browser's, as the chat picked it), so the endpoint
+   * answers in it and from that language's FAQ entries (docs/platform-api.md).
+   */
+  locale: string
   /** The messages before the question, oldest first: at most {@link MAX_HISTORY}, each cut at {@link MAX_TURN} characters. */
   history: AiTurn[]
 }

@@ -492,7 +492,7 @@ describe('free questions: the AI endpoint', () => {
     expect(c.attrs()[ID_KEY]).toBe('delivery-cost')
   })
 
-  it('POSTs the ids, the question and the conversation before it, with x-bp-token', async () => {
+  it("POSTs the ids, the question, the visitor's language and the conversation before it, with x-bp-token", async () => {
     const net = sse([delta('Hi.'), done([])])
     const c = await shop(withAi(), { fetch: net.fetch })
     c.actions.free('how much is shipping')
@@ -508,6 +508,7 @@ describe('free questions: the AI endpoint', () => {
     expect(JSON.parse(String(call?.init.body))).toEqual({
       ...ids,
       question: 'how much is shipping',
+      locale: 'en',
       history: [
         {
           by: 'bot',
@@ -518,6 +519,17 @@ describe('free questions: the AI endpoint', () => {
     })
     // No FAQ entry named: the attribute says none.
     expect(c.attrs()[ID_KEY]).toBe(NO_ENTRY)
+  })
+
+  it("a French visitor's question goes with their language, so the endpoint answers in it", async () => {
+    const net = sse([delta('Oui.'), done([])])
+    const c = await shop(withAi(), { fetch: net.fetch, locale: 'fr-CA' })
+    c.actions.free('combien coûte la livraison')
+    await c.answered()
+    expect(JSON.parse(String(net.calls[0]?.init.body))).toMatchObject({
+      question: 'combien coûte la livraison',
+      locale: 'fr-CA',
+    })
   })
 
   it('an answer of no text is the endpoint not knowing: the fallback, without a console line', async () => {

@@ -237,6 +237,7 @@ export function createAnswers(o: AnswersOptions) {
       {
         ...ctx.actions.ids(),
         question: q.text,
+        locale: ctx.t('locale'),
         history: client.historyOf(state.messages.peek().filter((m) => m.id < q.id)),
       },
       {
