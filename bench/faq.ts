@@ -155,8 +155,16 @@ function twoHundred(items: FaqEntry[]): FaqEntry[] {
   return out
 }
 
-/** The FAQ chunk as the widget build makes it: widget/faq/index.ts and what it imports, minified. */
-async function chunkBytes(): Promise<{ raw: number; brotli: number }> {
+/**
+ * The FAQ chunk as the widget build makes it: widget/faq/index.ts and what it
+ * imports statically, minified; and each language's chunk (`faq-<code>`, its
+ * stemmer and stop words, loaded with it for an FAQ in that language), brotli.
+ */
+async function chunkBytes(): Promise<{
+  raw: number
+  brotli: number
+  languages: { name: string; brotli: number }[]
+}> {
   const out = (await build({
     configFile: false,
     logLevel: 'silent',
@@ -171,10 +179,17 @@ async function chunkBytes(): Promise<{ raw: number; brotli: number }> {
     },
   })) as Rolldown.RolldownOutput[]
   const code = out.flatMap((o) => o.output).filter((c) => c.type === 'chunk')
-  const buf = Buffer.from(code.map((c) => c.code).join(''))
+  const brotli = (text: string) =>
+    brotliCompressSync(Buffer.from(text), {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
+    }).length
+  const languages = code.filter((c) => /^faq-[a-z]{2}$/.test(c.name))
+  const own = code.filter((c) => !languages.includes(c))
+  const joined = own.map((c) => c.code).join('')
   return {
-    raw: buf.length,
-    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    raw: Buffer.byteLength(joined),
+    brotli: brotli(joined),
+    languages: languages.map((c) => ({ name: c.name, brotli: brotli(c.code) })),
   }
 }
 
@@ -268,7 +283,13 @@ async function main() {
 
   const chunk = await chunkBytes()
   console.log(
-    `\nFAQ chunk (widget/faq/index.ts and its imports, minified): ${chunk.raw} B, ${chunk.brotli} B brotli`,
+    `\nFAQ chunk (widget/faq/index.ts and its static imports, minified): ${chunk.raw} B, ${chunk.brotli} B brotli`,
+  )
+  const langs = chunk.languages.map((l) => l.brotli).sort((a, b) => a - b)
+  console.log(
+    `Language chunks (${langs.length}, loaded with it for an FAQ in that language): ${langs[0]}–${langs.at(-1)} B brotli, median ${langs[Math.floor(langs.length / 2)]} B; ${chunk.languages
+      .map((l) => `${l.name.slice(4)} ${l.brotli}`)
+      .join(', ')}`,
   )
 
   const many = twoHundred(items)

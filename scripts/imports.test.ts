@@ -133,12 +133,21 @@ describe('the import graph', () => {
           imports.filter((m) => m.startsWith('widget/faq/')),
           file,
         ).toEqual([])
-    for (const file of faq)
+    const lang = (m: string) => m.startsWith('widget/faq/lang/')
+    for (const file of faq.filter((f) => !lang(f)))
       expect(
         [...reach(file)].filter(
           (m) =>
             !m.startsWith('widget/faq/') && m !== 'stemmer' && m !== 'minisearch/SearchableMap',
         ),
+        file,
+      ).toEqual([])
+    // Each language's stemmer and stop words are their own chunk: the FAQ chunk loads them by import().
+    expect(faq.filter(lang)).toContain('widget/faq/lang/faq-fr.ts')
+    expect([...reach('widget/faq/index.ts')].filter(lang)).toEqual([])
+    for (const file of faq.filter(lang))
+      expect(
+        [...reach(file)].filter((m) => !/^@orama\/(stemmers|stopwords)\/[a-z]+$/.test(m)),
         file,
       ).toEqual([])
   })

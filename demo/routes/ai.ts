@@ -13,9 +13,9 @@ import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { streamSSE } from 'hono/streaming'
 import * as v from 'valibot'
-import { localizeDocument } from '../../widget/config/locale'
+import { faqLanguage, localizeDocument } from '../../widget/config/locale'
 import { parseConfig } from '../../widget/config/schema'
-import { createFaq, type Faq } from '../../widget/faq'
+import { createFaq, type Faq, readerFor } from '../../widget/faq'
 import type { DemoState } from '../state'
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(128))
@@ -58,7 +58,10 @@ export function aiAnswers(state: DemoState): Hono {
   const app = new Hono()
   /** The matcher of the last document and language asked about, rebuilt when either changes. */
   let cached: { doc: string; locale: string | undefined; faq: Faq } | undefined
-  const faqOf = (doc: string | undefined, locale: string | undefined): Faq | undefined => {
+  const faqOf = async (
+    doc: string | undefined,
+    locale: string | undefined,
+  ): Promise<Faq | undefined> => {
     if (!doc) return undefined
     if (cached?.doc === doc && cached.locale === locale) return cached.faq
     let parsed: ReturnType<typeof parseConfig>
@@ -68,10 +71,12 @@ export function aiAnswers(state: DemoState): Hono {
       return undefined
     }
     // The FAQ in the visitor's language, by the widget's fallback chain (without
-    // one: the document's defaultLocale, else English), with that language's entries.
-    const items =
-      'config' in parsed ? (localizeDocument(parsed.config, locale).faq?.items ?? []) : []
-    cached = { doc, locale, faq: createFaq(items) }
+    // one: the document's defaultLocale, else English), with that language's
+    // entries, its words read as that language's (stems, stop words).
+    if (!('config' in parsed)) return undefined
+    const items = localizeDocument(parsed.config, locale).faq?.items ?? []
+    const reader = await readerFor(faqLanguage(parsed.config, locale))
+    cached = { doc, locale, faq: createFaq(items, { reader }) }
     return cached.faq
   }
 
@@ -95,7 +100,7 @@ export function aiAnswers(state: DemoState): Hono {
     }
     const { botId, question, locale } = body.output
     const origin = new URL(c.req.url).origin
-    const faq = faqOf(state.db.getConfig(botId) ?? state.template(botId, origin), locale)
+    const faq = await faqOf(state.db.getConfig(botId) ?? state.template(botId, origin), locale)
     const found = faq?.match(question)
     const delay = Math.min(2000, Math.max(0, Number(c.req.query('delay') ?? DELAY_MS) || 0))
     return streamSSE(c, async (stream) => {

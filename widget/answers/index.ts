@@ -86,6 +86,8 @@ export interface AnswerContext {
 /** What {@link createAnswers} answers from: the document's `faq` and `ai`, and the tag's token for the AI endpoint. */
 export interface AnswersOptions {
   faq?: Faq | undefined
+  /** The language the FAQ's texts are in (BCP 47), which decides how its words are read (widget/faq/languages.ts). Default `en`. */
+  language?: string | undefined
   ai?: Ai | undefined
   token: string
   /** `fetch` for the AI endpoint (tests pass a fake). */
@@ -106,7 +108,10 @@ export function createAnswers(o: AnswersOptions) {
   let matcher: Promise<{ reply(q: string): Reply }> | undefined
   /** Loads the FAQ chunk and builds the matcher, once (again after a failed load). */
   const warm = () => {
-    if (!o.ai) matcher ??= import('../faq').then((m) => m.createFaq(o.faq?.items ?? []))
+    if (!o.ai)
+      matcher ??= import('../faq').then(async (m) =>
+        m.createFaq(o.faq?.items ?? [], { reader: await m.readerFor(o.language ?? 'en') }),
+      )
     return matcher
   }
   const reply = async (text: string): Promise<Reply> => {

@@ -126,11 +126,32 @@ function faqFor<I extends { lang?: string | undefined }>(
 interface Document {
   defaultLocale?: string | undefined
   settings: { general: { language?: string | undefined } }
-  faq?: { items: { lang?: string | undefined }[] } | undefined
+  faq?: { items: { lang?: string | undefined; question?: unknown }[] } | undefined
 }
 
 /** The language a document falls back to: its `defaultLocale`, else `settings.general.language`. */
 const fallbackOf = (doc: Document) => doc.defaultLocale ?? doc.settings.general.language
+
+/**
+ * The language the FAQ of `doc` is read in by a visitor of `locale` (BCP 47), for
+ * how its words are stemmed (widget/faq/languages.ts): among the entries that
+ * visitor gets, the tag the fallback chain picks from the first question that is
+ * a language map, else the `lang` of the first entry that has one, else the
+ * document's `defaultLocale` (or `settings.general.language`), else `en`.
+ */
+export function faqLanguage(doc: Document, locale: string | undefined): string {
+  const fallback = fallbackOf(doc)
+  const chain = [locale, fallback, 'en']
+  const items = faqFor(doc.faq?.items ?? [], chain)
+  const mapped = items.find((i) => isLanguageMap(i.question))?.question as
+    | Record<string, unknown>
+    | undefined
+  if (mapped) {
+    const tags = Object.keys(mapped)
+    return tags[pickTag(tags, chain)] as string
+  }
+  return items.find((i) => i.lang)?.lang ?? fallback ?? 'en'
+}
 
 /**
  * The document in the language of `locale` (the visitor's, BCP 47): every

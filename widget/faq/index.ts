@@ -25,7 +25,9 @@
  *    centres do when a search is unsure; below the band the FAQ does not know.
  */
 import SearchableMap from 'minisearch/SearchableMap'
-import { lexicon, term, words } from './text'
+import { english, type Reader } from './text'
+
+export type { Reader } from './text'
 
 /** What the matcher reads of an FAQ entry (`FaqItem` of the configuration document fits). */
 export interface FaqEntry {
@@ -52,6 +54,8 @@ export interface FaqOptions {
   margin?: number
   /** Least score of an entry offered as a suggestion ("Did you mean…?") when none answers, 0–1; above `threshold`: none offered. */
   suggest?: number
+  /** How the FAQ's language is read (./languages.ts `readerFor`). Default: English. */
+  reader?: Reader
 }
 
 /**
@@ -137,6 +141,7 @@ export function createFaq<T extends FaqEntry>(
   const threshold = options.threshold ?? FAQ_DEFAULTS.threshold
   const minMargin = options.margin ?? FAQ_DEFAULTS.margin
   const band = options.suggest ?? FAQ_DEFAULTS.suggest
+  const { words, term, lexicon } = options.reader ?? english
   const phrasings = items.map((item) => [item.question, ...(item.alternatives ?? [])])
 
   // The words the FAQ and the lists know (for typo correction), and in how many
@@ -243,3 +248,4 @@ export function createFaq<T extends FaqEntry>(
     },
   }
 }
+export { readerFor } from './languages'

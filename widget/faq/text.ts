@@ -1,5 +1,5 @@
 /**
- * How the FAQ reads text (English): a visitor's question and the FAQ's phrasings
+ * How the FAQ reads text. English (below; other languages: {@link readerOf}): a visitor's question and the FAQ's phrasings
  * go through the same steps, so "Returning my boots??" and "return boot" meet:
  *
  * 1. fold: Unicode compatibility forms, accents dropped ("café" → "cafe"), lower
@@ -295,4 +295,56 @@ export function lexicon(): string[] {
     ...Object.values(PHRASES),
     ...STOP,
   ]
+}
+
+/**
+ * How the FAQ matcher reads one language (widget/faq/index.ts): `words` lists the
+ * words of a text, `term` gives a word's indexed term (`undefined`: a stop
+ * word), `lexicon` the words its lists know (never corrected as typos).
+ */
+export interface Reader {
+  words(text: string): string[]
+  term(word: string): string | undefined
+  lexicon(): string[]
+}
+
+/** English, as above: chat spellings, phrases, stop words, the Porter stemmer, synonyms. */
+export const english: Reader = { words, term, lexicon }
+
+/** The accents of `s` dropped, after Unicode compatibility forms ("Réservé" → "Reserve"). */
+const unaccent = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '')
+
+/**
+ * A reader of another language from its stemmer and stop words (those of the
+ * Snowball project, as `@orama/stemmers` and `@orama/stopwords` ship them, in
+ * lower case with their accents): lower case, split at anything but letters and
+ * digits (so an apostrophe splits an elision: "l'hôtel" → "l", "hôtel"), stop
+ * words dropped, each other word stemmed as written (the stemmers' rules read
+ * accents: "reservación" → "reserv"), then its accents dropped. A word typed
+ * without them that then differs from the FAQ's ("arrivee", "arrivée") is one
+ * edit from it: the matcher's typo correction reads it as the FAQ's.
+ * No synonyms or phrases: an entry's `alternatives` say what its visitors say.
+ */
+export function readerOf(stem: (word: string) => string, stopwords: readonly string[]): Reader {
+  const stop = new Set(stopwords.flatMap((w) => [w.normalize('NFC'), unaccent(w)]))
+  const terms = new Map<string, string>()
+  return {
+    words: (text) =>
+      text
+        .normalize('NFC')
+        .toLowerCase()
+        .split(/[^\p{L}\p{M}\p{N}]+/u)
+        .filter(Boolean),
+    term(word) {
+      if (stop.has(word) || stop.has(unaccent(word))) return undefined
+      let t = terms.get(word)
+      if (t === undefined) {
+        if (terms.size > 20000) terms.clear()
+        t = unaccent(stem(word))
+        terms.set(word, t)
+      }
+      return t
+    },
+    lexicon: () => [...stop],
+  }
 }

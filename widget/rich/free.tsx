@@ -39,6 +39,8 @@ export const isFaqNode = (id: string | undefined): boolean => !!id?.startsWith('
 /** What {@link createFree} needs: the document's `faq` and `ai`, the tag's token, the bot's flows and engine. */
 export interface FreeOptions {
   faq?: Faq | undefined
+  /** The language the FAQ's texts are in (BCP 47; config/locale.ts `faqLanguage`). Default `en`. */
+  language?: string | undefined
   ai?: Ai | undefined
   token: string
   graph: Graph
@@ -51,7 +53,7 @@ export interface FreeOptions {
  * The free questions of a configured bot: `open(state)` says whether the chat takes
  * one now (the rule above, without looking at the text), `take(…)` takes `text` when
  * it is one (the actions' `free`), `prefetch()` loads the answers chunk, `Box` is
- * the "Ask a question" box, and `localize(faq, graph)` answers from then on from
+ * the "Ask a question" box, and `localize(faq, graph, language)` answers from then on from
  * the FAQ and flows of another language (`setLocale`).
  */
 export function createFree(o: FreeOptions) {
@@ -61,6 +63,7 @@ export function createFree(o: FreeOptions) {
       (m) => {
         const a = m.createAnswers({
           faq: o.faq,
+          language: o.language,
           ai: o.ai,
           token: o.token,
           ...(o.fetch ? { fetch: o.fetch } : {}),
@@ -167,9 +170,10 @@ export function createFree(o: FreeOptions) {
     )
   }
 
-  /** Takes the FAQ and flows of another language: the next question builds its answers (and FAQ matcher) from them. */
-  const localize = (faq: Faq | undefined, graph: Graph) => {
+  /** Takes the FAQ (in `language`) and flows of another language: the next question builds its answers (and FAQ matcher) from them. */
+  const localize = (faq: Faq | undefined, graph: Graph, language?: string) => {
     o.faq = faq
+    o.language = language
     o.graph = graph
     answers = undefined
   }

@@ -5,7 +5,7 @@
  * engine extension, answer checks, strings, styles and UI parts the core accepts,
  * and turns them into another language on `setLocale` ({@link Rich.localize}).
  */
-import { localizeDocument } from '../config/locale'
+import { faqLanguage, localizeDocument } from '../config/locale'
 import type { BotConfig, BotDocument, CsatSettings, Hours } from '../config/schema'
 import type { ActionExtension, Actions } from '../core/actions'
 import type { AlertSettings } from '../core/alerts'
@@ -144,6 +144,7 @@ export function createRich(doc: BotDocument, ids: () => LeadIds, link: RichLink 
     doc.faq?.items.length || doc.ai
       ? createFree({
           faq: config.faq,
+          language: faqLanguage(doc, locale),
           ai: doc.ai,
           token: link.token ?? '',
           graph: g,
@@ -193,7 +194,7 @@ export function createRich(doc: BotDocument, ids: () => LeadIds, link: RichLink 
       if (free) g.node.set(ANSWERING.id, ANSWERING)
       ctx.graph = g
       ctx.whatsappLabel = richStrings(next).whatsapp
-      free?.localize(config.faq, g)
+      free?.localize(config.faq, g, faqLanguage(doc, next))
       rich.graph = g
       rich.hours = config.settings.hours
       rich.csat = config.settings.csat

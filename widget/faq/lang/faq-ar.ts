@@ -1,0 +1,3 @@
+/** Arabic for the FAQ (../languages.ts): the Snowball stemmer and stop words, one chunk. */
+export { stemmer } from '@orama/stemmers/arabic'
+export { stopwords } from '@orama/stopwords/arabic'

@@ -1,0 +1,3 @@
+/** Danish for the FAQ (../languages.ts): the Snowball stemmer and stop words, one chunk. */
+export { stemmer } from '@orama/stemmers/danish'
+export { stopwords } from '@orama/stopwords/danish'

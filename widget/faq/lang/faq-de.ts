@@ -1,0 +1,3 @@
+/** German for the FAQ (../languages.ts): the Snowball stemmer and stop words, one chunk. */
+export { stemmer } from '@orama/stemmers/german'
+export { stopwords } from '@orama/stopwords/german'

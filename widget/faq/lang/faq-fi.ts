@@ -1,0 +1,3 @@
+/** Finnish for the FAQ (../languages.ts): the Snowball stemmer and stop words, one chunk. */
+export { stemmer } from '@orama/stemmers/finnish'
+export { stopwords } from '@orama/stopwords/finnish'

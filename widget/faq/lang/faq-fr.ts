@@ -1,0 +1,3 @@
+/** French for the FAQ (../languages.ts): the Snowball stemmer and stop words, one chunk. */
+export { stemmer } from '@orama/stemmers/french'
+export { stopwords } from '@orama/stopwords/french'

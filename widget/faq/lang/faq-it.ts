@@ -1,0 +1,3 @@
+/** Italian for the FAQ (../languages.ts): the Snowball stemmer and stop words, one chunk. */
+export { stemmer } from '@orama/stemmers/italian'
+export { stopwords } from '@orama/stopwords/italian'

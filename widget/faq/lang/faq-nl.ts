@@ -1,0 +1,3 @@
+/** Dutch for the FAQ (../languages.ts): the Snowball stemmer and stop words, one chunk. */
+export { stemmer } from '@orama/stemmers/dutch'
+export { stopwords } from '@orama/stopwords/dutch'

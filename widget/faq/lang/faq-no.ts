@@ -1,0 +1,3 @@
+/** Norwegian for the FAQ (../languages.ts): the Snowball stemmer and stop words, one chunk. */
+export { stemmer } from '@orama/stemmers/norwegian'
+export { stopwords } from '@orama/stopwords/norwegian'

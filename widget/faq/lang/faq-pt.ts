@@ -1,0 +1,3 @@
+/** Portuguese for the FAQ (../languages.ts): the Snowball stemmer and stop words, one chunk. */
+export { stemmer } from '@orama/stemmers/portuguese'
+export { stopwords } from '@orama/stopwords/portuguese'

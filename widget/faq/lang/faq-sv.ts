@@ -1,0 +1,3 @@
+/** Swedish for the FAQ (../languages.ts): the Snowball stemmer and stop words, one chunk. */
+export { stemmer } from '@orama/stemmers/swedish'
+export { stopwords } from '@orama/stopwords/swedish'

@@ -1,0 +1,3 @@
+/** Turkish for the FAQ (../languages.ts): the Snowball stemmer and stop words, one chunk. */
+export { stemmer } from '@orama/stemmers/turkish'
+export { stopwords } from '@orama/stopwords/turkish'
